@@ -1,0 +1,45 @@
+/*
+ * bag_verify.h — verify a BagIt bag: a .tar.gz/.tgz, .tar or .zip
+ * serialisation read in one streaming pass (never extracted to disk), or an
+ * unpacked bag directory.
+ *
+ * The report names every problem found, each with the file (bag-relative
+ * path, or the bag itself) and the reason, not only the first. The caller
+ * frees the report with bag_report_free().
+ */
+#ifndef ARC_BAG_VERIFY_H
+#define ARC_BAG_VERIFY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+typedef struct {
+	char *file;   /* e.g. "data/attachments/x.pdf", "bag-info.txt", or the bundle path */
+	char *reason; /* e.g. "sha256 mismatch", "missing (listed in manifest-sha256.txt)" */
+} bag_problem;
+
+typedef struct {
+	char *path;          /* as given */
+	char *id;            /* the bag's name: its top directory */
+	bool valid;          /* no problems */
+	bool ours;           /* Bag-Software-Agent: archive/... : held to our profile */
+	GPtrArray *problems; /* bag_problem*: what makes it invalid */
+	GPtrArray *warnings; /* bag_problem*: worth saying, not invalid */
+	uint64_t payload_bytes;
+	uint64_t payload_files;
+} bag_report;
+
+typedef struct {
+	bool fast; /* structure, Payload-Oxum and required fields only; no checksums */
+} bag_verify_opts;
+
+/* Never returns NULL: a bag that cannot be read is a report with a problem. */
+bag_report *bag_verify(const char *path, const bag_verify_opts *opts);
+void bag_report_free(bag_report *r);
+
+/* RFC 8493 §2.1.3 decoding of a manifest path: "%25", "%0D", "%0A" (any
+ * case) are decoded, every other "%" is kept as it is. Caller frees. */
+char *bag_decode_path(const char *path);
+
+#endif

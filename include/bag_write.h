@@ -1,0 +1,48 @@
+/*
+ * bag_write.h — write a BagIt bag as one gzip-compressed tar stream
+ * (tar via libarchive, gzip via zlib), entry by entry, in the order the
+ * caller adds them. Files are streamed, never held whole in memory.
+ *
+ * Every entry's path is "<top_dir>/<path>". The writer hashes every tag
+ * file (any entry outside data/) and bag_writer_finish() appends
+ * tagmanifest-sha256.txt listing them. The writer does not own the fd.
+ */
+#ifndef ARC_BAG_WRITE_H
+#define ARC_BAG_WRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <glib.h>
+
+typedef struct bag_writer bag_writer;
+
+/* Entries get mode 0644 (directories 0755), owner 0/0 with no names, and
+ * the given mtime, so that equal input gives equal bytes. */
+bag_writer *bag_writer_new(int fd, const char *top_dir, time_t mtime, GError **err);
+
+bool bag_writer_add_bytes(bag_writer *w, const char *path, const void *data, size_t len,
+                          GError **err);
+
+/* Stream the regular file src into the bag as path. When expected_sha256
+ * is not NULL, fail if the bytes read hash differently (the file changed
+ * since it was hashed) or its size differs from expected_size. */
+bool bag_writer_add_file(bag_writer *w, const char *path, const char *src,
+                         const char *expected_sha256, uint64_t expected_size, GError **err);
+
+/* Append tagmanifest-sha256.txt, end the tar and the gzip stream and flush
+ * to the fd (no fsync: the store does that). */
+bool bag_writer_finish(bag_writer *w, GError **err);
+
+/* Free the writer; after a failure, what was written to the fd is garbage. */
+void bag_writer_free(bag_writer *w);
+
+/* RFC 8493 §2.1.3: the path as a manifest line writes it: "%" → "%25",
+ * CR → "%0D", LF → "%0A", nothing else. Caller frees. */
+char *bag_encode_path(const char *path);
+
+/* Append one manifest line "<hex>  <encoded path>\n" to m. */
+void bag_manifest_add(GString *m, const char *hex, const char *path);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * worker.h — run one job in a child process with resource limits and a
+ * wall-clock timeout, so that a hostile input can crash or hang only that
+ * child (poppler parses PDFs there).
+ *
+ * The job fills a GKeyFile with its results; the child serialises it to a
+ * pipe and the parent parses it back. The parent must be single-threaded
+ * when it calls worker_run() (it forks).
+ */
+#ifndef ARC_WORKER_H
+#define ARC_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+typedef struct {
+	uint64_t address_space;   /* RLIMIT_AS in bytes; 0: unlimited */
+	unsigned cpu_seconds;     /* RLIMIT_CPU; 0: unlimited */
+	uint64_t file_size;       /* RLIMIT_FSIZE in bytes; 0: unlimited */
+	unsigned timeout_seconds; /* wall clock, then SIGKILL; 0: none */
+} worker_limits;
+
+/* The documented defaults: 2 GiB address space (1 GiB … unlimited under
+ * ASan, which reserves terabytes of address space), 120 s CPU, 4 GiB files,
+ * 180 s wall clock. */
+void worker_limits_default(worker_limits *lim);
+
+/* The job, run in the child. Returns false and sets err on failure; the
+ * error's message is carried back to the parent. */
+typedef bool (*worker_fn)(void *arg, GKeyFile *result, GError **err);
+
+/*
+ * Fork, apply the limits in the child, run fn(arg, result, err) there, and
+ * return the child's GKeyFile in *result (caller frees with
+ * g_key_file_free). On failure returns false with err (ARC_ERROR_INPUT):
+ *   the job's own error message, as the job set it;
+ *   "worker killed by signal 11 (Segmentation fault)";
+ *   "worker timed out after 180 s";
+ *   "worker exited with status 3" / "worker sent no result".
+ * A failure to fork or to make a pipe is ARC_ERROR_STORE.
+ */
+bool worker_run(const worker_limits *lim, worker_fn fn, void *arg,
+                GKeyFile **result, GError **err);
+
+#endif
