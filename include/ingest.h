@@ -1,0 +1,60 @@
+/*
+ * ingest.h — one release in, one bundle (or one quarantine folder) out.
+ *
+ * For each release: identify its files (libmagic), parse the release
+ * document, extract each PDF's text in a worker, run the checks, decide
+ * the licence, stamp access copies in a worker, write the bag into the
+ * store's tmp/, and publish it atomically. A release failing an error-level
+ * check (without --force) is copied to quarantine with reason.json.
+ */
+#ifndef ARC_INGEST_H
+#define ARC_INGEST_H
+
+#include <stdbool.h>
+#include <time.h>
+#include "input.h"
+#include "metadata.h"
+#include "store.h"
+#include "worker.h"
+
+typedef struct {
+	const char *date;         /* --date YYYY-MM-DD, or NULL */
+	int license_type;         /* --license: 1..4, or 0 */
+	const char *retention;    /* --retention, or NULL: the store's default, then 10y */
+	const char *organisation; /* --org, or NULL */
+	bool dry_run;
+	bool force;
+	worker_limits limits;
+	time_t now;               /* the run's clock: Bagging-Date, ingest date */
+} ingest_opts;
+
+typedef enum {
+	INGEST_ARCHIVED,
+	INGEST_ALREADY_ARCHIVED,
+	INGEST_QUARANTINED,
+	INGEST_DRY_RUN,
+} ingest_status;
+
+typedef struct {
+	ingest_status status;
+	char *id;              /* the bundle's id (also for already-archived and dry runs) */
+	char *path;            /* the bundle, or the quarantine folder */
+	release_record *record;/* fields and checks */
+} ingest_result;
+
+typedef struct ingester ingester;
+
+/* Check opts (date, period, configured defaults) and set up. Bad values
+ * are ARC_ERROR_USAGE. The store must be locked unless opts->dry_run. */
+ingester *ingester_new(store *s, const ingest_opts *opts, GError **err);
+void ingester_free(ingester *g);
+
+/* Ingest one release. Returns false only when the run cannot go on
+ * (ARC_ERROR_STORE: disk full, store unwritable); a bad release is a
+ * result with status INGEST_QUARANTINED. */
+bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GError **err);
+void ingest_result_clear(ingest_result *res);
+
+const char *ingest_status_name(ingest_status s); /* "archived", "already-archived", … */
+
+#endif

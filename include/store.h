@@ -1,0 +1,72 @@
+/*
+ * store.h — the archive store on disk (SPEC, "Store"):
+ *
+ *   STORE/bundles/YYYY/ID.tar.gz (+ .sha256)
+ *   STORE/quarantine/<name>/   the release as given, plus reason.json
+ *   STORE/archive.conf         optional GLib key file, group [defaults]
+ *   STORE/tmp/                 work space of the run holding the lock
+ *   STORE/lock                 flock(2) target of mutating runs
+ *
+ * Everything that becomes visible in bundles/ or quarantine/ is written
+ * beside it first, flushed, and renamed into place, so a crash leaves no
+ * partial bundle. The store object owns every string it returns as const.
+ */
+#ifndef ARC_STORE_H
+#define ARC_STORE_H
+
+#include <stdbool.h>
+#include <glib.h>
+#include "input.h"
+
+typedef struct store store;
+
+/* Open the store at dir; with create, make it (and its folders) when it is
+ * missing. Reads archive.conf when present. Errors are ARC_ERROR_STORE. */
+store *store_open(const char *dir, bool create, GError **err);
+void store_close(store *s);
+const char *store_dir(const store *s);
+
+/* Take the exclusive lock for a mutating run, without waiting: another
+ * holder gives ARC_ERROR_LOCKED. Then removes what an earlier, crashed run
+ * left in tmp/. The lock lasts until store_close. */
+bool store_lock(store *s, GError **err);
+
+/* A value of archive.conf's [defaults] group ("license", "retention",
+ * "organisation"), or NULL. */
+const char *store_config(const store *s, const char *key);
+
+/* A fresh private directory under tmp/ (caller frees the path; remove it
+ * with store_remove_tree). */
+char *store_make_tmpdir(store *s, GError **err);
+/* Remove a tree under tmp/ (never follows links). */
+void store_remove_tree(const char *path);
+
+/* Where the bundle ID lives (caller frees): bundles/YYYY/ID.tar.gz. */
+char *store_bundle_path(const store *s, const char *id);
+bool store_has_bundle(const store *s, const char *id);
+
+/* The id of the bundle holding a release with this content (bag-info's
+ * Release-Content-SHA256), or NULL. Ids end in the content hash's first
+ * 8 hex digits, so only bundles named so are opened, and only their
+ * bag-info.txt is read. Caller frees. */
+char *store_find_content(const store *s, const char *content_sha256);
+
+/*
+ * Make the finished bundle at tmp_path (under tmp/) visible as ID: fsync
+ * it, write ID.tar.gz.sha256 (sha256 given), fsync that, move both into
+ * bundles/YYYY/ without replacing anything there, fsync the directory.
+ * *final_path receives the bundle's path (caller frees).
+ */
+bool store_publish_bundle(store *s, const char *tmp_path, const char *id,
+                          const char *bundle_sha256, char **final_path, GError **err);
+
+/*
+ * Copy the release as given into quarantine/<name>/ (or <name>-2, -3 …
+ * when taken) with reason.json beside it: symlinks are copied as links,
+ * never followed; FIFOs, devices and sockets are left out. Built under
+ * tmp/ and renamed into place. *qdir receives the folder (caller frees).
+ */
+bool store_quarantine(store *s, const release_input *r, const char *reason_json, char **qdir,
+                      GError **err);
+
+#endif

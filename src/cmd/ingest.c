@@ -1,0 +1,236 @@
+/*
+ * cmd/ingest.c — `archive ingest`: options, one line per release, exit code.
+ */
+#include "cli.h"
+#include "errors.h"
+#include "ingest.h"
+#include "input.h"
+#include "json.h"
+#include "license.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"usage: archive ingest [-j N] [--date YYYY-MM-DD] [--license kogl-1|kogl-2|kogl-3|kogl-4]\n"
+	"                      [--retention PERIOD] [--org NAME] [--dry-run] [--force] [--json]\n"
+	"                      PATH...\n"
+	"\n"
+	"Archive each release found in PATH (a release directory, a batch directory\n"
+	"of release directories, or a release document file with its attachments)\n"
+	"as a BagIt bundle in the store.\n"
+	"\n"
+	"  -j N                 releases processed at once (default: 1)\n"
+	"  --date YYYY-MM-DD    the release date, whatever the text says\n"
+	"  --license kogl-N     the KOGL type, whatever the text says\n"
+	"  --retention PERIOD   1y 3y 5y 10y 30y permanent, or Ny Nm Nd (default: store's, 10y)\n"
+	"  --org NAME           the issuing organisation\n"
+	"  --dry-run            check and report, write nothing\n"
+	"  --force              archive despite failed checks (Check-Status: fail)\n"
+	"  --json               one JSON object per release, then a summary object\n"
+	"  --store DIR          the store (default: $ARCHIVE_STORE, else ./archive-store)\n"
+	"  -q, -v               quieter, more verbose\n"
+	"\n"
+	"Exit: 0 all archived or already there, 1 some release quarantined or missing,\n"
+	"2 usage, 3 the store cannot be written, 75 the store is locked.\n";
+
+enum { OPT_DATE = 256, OPT_LICENSE, OPT_RETENTION, OPT_ORG, OPT_DRY_RUN, OPT_FORCE, OPT_JSON };
+
+static void print_json(const release_input *in, const ingest_result *res)
+{
+	json_writer *w = json_new(false);
+	json_begin_object(w);
+	json_kv_string(w, "release", in->source);
+	json_kv_string(w, "status", ingest_status_name(res->status));
+	json_kv_string(w, "id", res->id);
+	json_kv_string(w, res->status == INGEST_QUARANTINED ? "quarantine" : "bundle", res->path);
+	json_kv_string(w, "title", res->record && res->record->title ? res->record->title : NULL);
+	json_key(w, "checks");
+	check_list_to_json(res->record->checks, w);
+	json_end_object(w);
+	char *s = json_finish(w);
+	printf("%s\n", s);
+	g_free(s);
+}
+
+static void print_human(const cli_ctx *c, const release_input *in, const ingest_result *res)
+{
+	const check_list *checks = res->record->checks;
+	switch (res->status) {
+	case INGEST_ARCHIVED:
+		if (c->verbosity >= 0)
+			printf("archived          %s\n                  %s\n", res->id, res->path);
+		break;
+	case INGEST_ALREADY_ARCHIVED:
+		if (c->verbosity >= 0)
+			printf("already archived  %s\n", res->id);
+		return;
+	case INGEST_DRY_RUN:
+		if (c->verbosity >= 0)
+			printf("would archive     %s\n", res->id);
+		break;
+	case INGEST_QUARANTINED:
+		printf("quarantined       %s\n", in->source);
+		if (res->path)
+			printf("                  %s\n", res->path);
+		break;
+	}
+	for (guint i = 0; i < checks->items->len; i++) {
+		const check_result *r = g_ptr_array_index(checks->items, i);
+		if (r->passed)
+			continue;
+		if (r->level == CHECK_WARNING && c->verbosity < 0)
+			continue;
+		printf("  %-7s %s: %s\n", r->level == CHECK_ERROR ? "error" : "warning", r->id,
+		       r->message);
+	}
+}
+
+int cmd_ingest(int argc, char **argv, const cli_ctx *c)
+{
+	static const struct option longopts[] = {
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "license", required_argument, NULL, OPT_LICENSE },
+		{ "retention", required_argument, NULL, OPT_RETENTION },
+		{ "org", required_argument, NULL, OPT_ORG },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	ingest_opts o = { .now = time(NULL) };
+	bool json = false;
+	int jobs = 1, opt, rc = EXIT_OK;
+	store *s = NULL;
+	ingester *g = NULL;
+	GError *err = NULL;
+	GPtrArray *releases = g_ptr_array_new_with_free_func((GDestroyNotify)release_input_free);
+	GPtrArray *stray = g_ptr_array_new_with_free_func(g_free);
+	unsigned n_archived = 0, n_already = 0, n_quarantined = 0, n_dry = 0, n_missing = 0;
+
+	worker_limits_default(&o.limits);
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			if (!cli_parse_jobs(optarg, &jobs)) {
+				rc = cli_usage_error(c, "-j %s: not a number of jobs (1 or more)", optarg);
+				goto out;
+			}
+			break;
+		case OPT_DATE: o.date = optarg; break;
+		case OPT_LICENSE:
+			if (!(o.license_type = kogl_parse_name(optarg))) {
+				rc = cli_usage_error(c, "--license %s: not one of kogl-1, kogl-2, kogl-3, kogl-4",
+				                     optarg);
+				goto out;
+			}
+			break;
+		case OPT_RETENTION: o.retention = optarg; break;
+		case OPT_ORG: o.organisation = optarg; break;
+		case OPT_DRY_RUN: o.dry_run = true; break;
+		case OPT_FORCE: o.force = true; break;
+		case OPT_JSON: json = true; break;
+		case 'h': fputs(usage_text, stdout); goto out;
+		case ':': rc = cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]); goto out;
+		default: rc = cli_usage_error(c, "unknown option '%s'", argv[optind - 1]); goto out;
+		}
+	}
+	if (optind >= argc) {
+		rc = cli_usage_error(c, "no PATH given: name a release, a release directory or a batch");
+		goto out;
+	}
+	(void)jobs; /* releases run one at a time; -j parallelism is issue #8 */
+
+	if (!(s = store_open(c->store, true, &err)) || !store_lock(s, &err) ||
+	    !(g = ingester_new(s, &o, &err))) {
+		cli_error(c, "%s", err->message);
+		rc = cli_exit_code(err);
+		if (rc == EXIT_ITEM_FAILED)
+			rc = EXIT_CANNOT_PROCEED;
+		goto out;
+	}
+
+	/* Find every release first, so that a typo in one PATH is reported
+	 * together with the others and the rest still run. */
+	for (int i = optind; i < argc; i++) {
+		if (!input_collect(argv[i], releases, stray, &err)) {
+			cli_error(c, "%s", err->message);
+			g_clear_error(&err);
+			n_missing++;
+		}
+	}
+	for (guint i = 0; i < stray->len; i++) {
+		cli_error(c, "%s: belongs to no release (no release document of the same stem, or "
+		             "not inside a release directory); not archived",
+		          (char *)g_ptr_array_index(stray, i));
+		n_missing++;
+	}
+
+	for (guint i = 0; i < releases->len; i++) {
+		const release_input *in = g_ptr_array_index(releases, i);
+		ingest_result res;
+		cli_verbose(c, "%s: ingesting", in->source);
+		if (!ingest_release(g, in, &res, &err)) {
+			cli_error(c, "%s: %s", in->source, err->message);
+			rc = cli_exit_code(err);
+			if (rc == EXIT_ITEM_FAILED)
+				rc = EXIT_CANNOT_PROCEED;
+			ingest_result_clear(&res);
+			goto out;
+		}
+		if (json)
+			print_json(in, &res);
+		else
+			print_human(c, in, &res);
+		fflush(stdout);
+		switch (res.status) {
+		case INGEST_ARCHIVED: n_archived++; break;
+		case INGEST_ALREADY_ARCHIVED: n_already++; break;
+		case INGEST_QUARANTINED: n_quarantined++; break;
+		case INGEST_DRY_RUN: n_dry++; break;
+		}
+		ingest_result_clear(&res);
+	}
+	if (n_quarantined || n_missing)
+		rc = EXIT_ITEM_FAILED;
+	if (json) {
+		json_writer *w = json_new(false);
+		json_begin_object(w);
+		json_kv_bool(w, "summary", true);
+		json_kv_int(w, "releases", releases->len);
+		json_kv_int(w, "archived", n_archived);
+		json_kv_int(w, "already_archived", n_already);
+		json_kv_int(w, "quarantined", n_quarantined);
+		json_kv_int(w, "dry_run", n_dry);
+		json_kv_int(w, "not_found", n_missing);
+		json_kv_int(w, "exit", rc);
+		json_end_object(w);
+		char *str = json_finish(w);
+		printf("%s\n", str);
+		g_free(str);
+	} else if (c->verbosity >= 0) {
+		printf("%u release%s: %u archived, %u already archived, %u quarantined",
+		       releases->len, releases->len == 1 ? "" : "s", n_archived, n_already,
+		       n_quarantined);
+		if (n_dry)
+			printf(", %u checked (dry run)", n_dry);
+		if (n_missing)
+			printf(", %u path%s not archived", n_missing, n_missing == 1 ? "" : "s");
+		printf("\n");
+	}
+out:
+	g_clear_error(&err);
+	ingester_free(g);
+	store_close(s);
+	g_ptr_array_unref(releases);
+	g_ptr_array_unref(stray);
+	return rc;
+}

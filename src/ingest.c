@@ -1,0 +1,811 @@
+/*
+ * ingest.c — the work on one release, in the order of SPEC "What ingest
+ * does": identify, parse, extract (worker), check, license, stamp
+ * (worker), bag, publish.
+ *
+ * Every input file is read at most three times: once hashed (the bundle id
+ * and the manifest must be known before the first tar entry is written,
+ * since the manifest precedes the payload in the tar), once by poppler in a
+ * worker when it is a PDF, once streamed into the bundle, where it is hashed
+ * again so that a file changed in between is caught rather than archived
+ * with a wrong checksum.
+ */
+#include "ingest.h"
+#include "bag_write.h"
+#include "bundle_id.h"
+#include "errors.h"
+#include "filetype.h"
+#include "hash.h"
+#include "license.h"
+#include "pdf.h"
+#include "release.h"
+#include "retention.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A release document bigger than this is not a press release. */
+#define RELEASE_DOC_MAX (64u << 20)
+/* Fewer non-blank characters per page than this: (almost) no text. */
+#define PDF_TEXT_MIN_PER_PAGE 20
+
+struct ingester {
+	store *store;
+	ingest_opts opts;
+	filetype *ft;
+	retention_period period;
+	char *retention;
+	int default_license; /* archive.conf, 0 when none */
+	char today[11];
+};
+
+const char *ingest_status_name(ingest_status s)
+{
+	switch (s) {
+	case INGEST_ARCHIVED: return "archived";
+	case INGEST_ALREADY_ARCHIVED: return "already-archived";
+	case INGEST_QUARANTINED: return "quarantined";
+	case INGEST_DRY_RUN: break;
+	}
+	return "dry-run";
+}
+
+ingester *ingester_new(store *s, const ingest_opts *opts, GError **err)
+{
+	ingester *g = g_new0(ingester, 1);
+	g->store = s;
+	g->opts = *opts;
+	char iso[11];
+	if (opts->date && !release_parse_date(opts->date, iso)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_USAGE, "--date %s: not a date (YYYY-MM-DD)",
+		            opts->date);
+		goto fail;
+	}
+	const char *period = opts->retention ? opts->retention : store_config(s, "retention");
+	if (!period)
+		period = RETENTION_DEFAULT;
+	if (!retention_parse(period, &g->period)) {
+		g_set_error(err, ARC_ERROR, opts->retention ? ARC_ERROR_USAGE : ARC_ERROR_STORE,
+		            "%s%s: not a retention period (1y 3y 5y 10y 30y permanent, or Ny Nm Nd)",
+		            opts->retention ? "--retention " : "archive.conf: retention = ", period);
+		goto fail;
+	}
+	g->retention = g_strdup(period);
+	const char *lic = store_config(s, "license");
+	if (lic && !(g->default_license = kogl_parse_name(lic))) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+		            "archive.conf: license = %s: not one of kogl-1 … kogl-4", lic);
+		goto fail;
+	}
+	GDateTime *now = g_date_time_new_from_unix_utc(opts->now);
+	char *d = g_date_time_format(now, "%Y-%m-%d");
+	g_strlcpy(g->today, d, sizeof g->today);
+	g_free(d);
+	g_date_time_unref(now);
+	if (!(g->ft = filetype_new(err)))
+		goto fail;
+	return g;
+fail:
+	ingester_free(g);
+	return NULL;
+}
+
+void ingester_free(ingester *g)
+{
+	if (!g)
+		return;
+	filetype_free(g->ft);
+	g_free(g->retention);
+	g_free(g);
+}
+
+void ingest_result_clear(ingest_result *res)
+{
+	g_free(res->id);
+	g_free(res->path);
+	release_record_free(res->record);
+	memset(res, 0, sizeof *res);
+}
+
+/* ---- the worker jobs: everything poppler touches runs in a child ---- */
+
+typedef struct {
+	const char *pdf;
+	const char *text_out;
+	const char *access_out;
+	pdf_stamp_meta meta;
+} pdf_job;
+
+static bool extract_job(void *arg, GKeyFile *kf, GError **err)
+{
+	pdf_job *j = arg;
+	pdf_info info = { 0 };
+	if (!pdf_extract(j->pdf, j->text_out, &info, err))
+		return false;
+	pdf_info_to_keyfile(&info, kf, "pdf");
+	pdf_info_clear(&info);
+	return true;
+}
+
+static bool stamp_job(void *arg, GKeyFile *kf, GError **err)
+{
+	pdf_job *j = arg;
+	if (!pdf_stamp(j->pdf, j->access_out, &j->meta, err))
+		return false;
+	g_key_file_set_boolean(kf, "stamp", "ok", TRUE);
+	return true;
+}
+
+/* ---- helpers over one release ---- */
+
+static bool name_is_pdf(const char *name)
+{
+	return g_str_has_suffix(name, ".pdf") || g_str_has_suffix(name, ".PDF") ||
+	       g_ascii_strcasecmp(name + (strlen(name) > 4 ? strlen(name) - 4 : 0), ".pdf") == 0;
+}
+
+/* Read the release document without following links, within a size cap. */
+static bool read_doc(const char *path, char **data, size_t *len, GError **err)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s", g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > RELEASE_DOC_MAX) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s",
+		            S_ISREG(st.st_mode) ? "larger than 64 MiB: not a release document"
+		                                : "not a regular file");
+		close(fd);
+		return false;
+	}
+	GString *s = g_string_sized_new((gsize)st.st_size + 1);
+	char buf[1 << 16];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "read: %s", g_strerror(errno));
+			close(fd);
+			g_string_free(s, TRUE);
+			return false;
+		}
+		if (n == 0)
+			break;
+		if (s->len + (size_t)n > RELEASE_DOC_MAX) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
+			            "larger than 64 MiB: not a release document");
+			close(fd);
+			g_string_free(s, TRUE);
+			return false;
+		}
+		g_string_append_len(s, buf, n);
+	}
+	close(fd);
+	*len = s->len;
+	*data = g_string_free(s, FALSE);
+	return true;
+}
+
+/* Letters and digits only, case-folded and width-folded (NFKC), so that
+ * "AI·Digital" in a PDF matches "AI and Digital"-less spacing variants. */
+static char *fold_for_match(const char *s)
+{
+	char *nfkc = g_utf8_normalize(s, -1, G_NORMALIZE_NFKC);
+	char *lower = g_utf8_casefold(nfkc ? nfkc : "", -1);
+	GString *out = g_string_new(NULL);
+	for (const char *p = lower; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_isalnum(c))
+			g_string_append_unichar(out, c);
+		else if (out->len && out->str[out->len - 1] != ' ')
+			g_string_append_c(out, ' ');
+	}
+	g_free(nfkc);
+	g_free(lower);
+	return g_string_free(out, FALSE);
+}
+
+/* Is the title in the text: as a whole once spacing and punctuation are
+ * folded away, or by at least 80% of its words (OCR slips, line breaks
+ * inside words, a subtitle merged in)? */
+static bool title_in_text(const char *title, const char *text)
+{
+	char *t = fold_for_match(title), *x = fold_for_match(text);
+	char **words = g_strsplit(t, " ", -1);
+	char *t_nospace = g_strjoinv("", words);
+	char **xw = g_strsplit(x, " ", -1);
+	char *x_nospace = g_strjoinv("", xw);
+	bool found = *t_nospace && strstr(x_nospace, t_nospace) != NULL;
+	if (!found) {
+		int n = 0, hit = 0;
+		for (char **w = words; *w; w++) {
+			if (g_utf8_strlen(*w, -1) < 2)
+				continue;
+			n++;
+			if (strstr(x, *w))
+				hit++;
+		}
+		found = n > 0 && hit * 10 >= n * 8;
+	}
+	g_strfreev(words);
+	g_strfreev(xw);
+	g_free(t_nospace);
+	g_free(x_nospace);
+	g_free(t);
+	g_free(x);
+	return found;
+}
+
+static char *read_small_file(const char *path)
+{
+	char *s = NULL;
+	if (!g_file_get_contents(path, &s, NULL, NULL))
+		return NULL;
+	return s;
+}
+
+/* Run the extraction worker for one PDF and record what it found. */
+static void extract_pdf(ingester *g, pdf_record *p, const char *work, guint n)
+{
+	char *name = g_strdup_printf("text-%u.txt", n);
+	char *text = g_build_filename(work, name, NULL);
+	pdf_job job = { .pdf = p->src, .text_out = text };
+	GKeyFile *kf = NULL;
+	GError *e = NULL;
+	if (worker_run(&g->opts.limits, extract_job, &job, &kf, &e) &&
+	    pdf_info_from_keyfile(&p->info, kf, "pdf")) {
+		p->opened = true;
+		p->text_path = g_steal_pointer(&text);
+		char *t = read_small_file(p->text_path);
+		p->license_type = t ? kogl_detect(t, NULL) : 0;
+		g_free(t);
+	} else {
+		p->open_error = g_strdup(e ? e->message : "the worker's result was unreadable");
+		unlink(text);
+	}
+	g_clear_error(&e);
+	if (kf)
+		g_key_file_free(kf);
+	g_free(text);
+	g_free(name);
+}
+
+static void stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char *work, guint n)
+{
+	char *name = g_strdup_printf("access-%u.pdf", n);
+	char *out = g_build_filename(work, name, NULL);
+	pdf_job job = { .pdf = p->src,
+	                .access_out = out,
+	                .meta = { r->license, r->title, r->organisation } };
+	GKeyFile *kf = NULL;
+	GError *e = NULL;
+	if (worker_run(&g->opts.limits, stamp_job, &job, &kf, &e)) {
+		p->access_path = g_steal_pointer(&out);
+		check_add(r->checks, "pdf.stamp", CHECK_WARNING, true, p->rel,
+		          "%s: access copy stamped with %s", p->rel, r->license->id);
+	} else {
+		p->stamp_error = g_strdup(e->message);
+		check_add(r->checks, "pdf.stamp", CHECK_WARNING, false, p->rel,
+		          "%s: no access copy: the licence could not be written into it: %s", p->rel,
+		          e->message);
+		unlink(out);
+	}
+	g_clear_error(&e);
+	if (kf)
+		g_key_file_free(kf);
+	g_free(out);
+	g_free(name);
+}
+
+/* The licence: --license, else the release's statement, else a PDF's,
+ * else archive.conf's default; with none, license.detected is an error.
+ * license.consistent compares every statement (not with --license). */
+static void decide_license(ingester *g, release_record *r)
+{
+	const release_doc *d = r->doc;
+	int doc_type = d ? d->license_type : 0;
+	int pdf_type = 0;
+	const char *pdf_file = NULL;
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		if (p->license_type && !pdf_type) {
+			pdf_type = p->license_type;
+			pdf_file = p->rel;
+		}
+	}
+	if (g->opts.license_type) {
+		r->license = kogl_get(g->opts.license_type);
+		r->license_source = "option";
+		check_add(r->checks, "license.detected", CHECK_WARNING, true, NULL,
+		          "licence %s given with --license", r->license->id);
+		return;
+	}
+	if (doc_type || pdf_type) {
+		r->license = kogl_get(doc_type ? doc_type : pdf_type);
+		r->license_source = doc_type ? "release" : "pdf";
+		check_add(r->checks, "license.detected", CHECK_WARNING, true, NULL,
+		          "%s states %s", doc_type ? "the release" : pdf_file, r->license->id);
+	} else if (g->default_license) {
+		r->license = kogl_get(g->default_license);
+		r->license_source = "config";
+		check_add(r->checks, "license.detected", CHECK_WARNING, false, NULL,
+		          "no KOGL statement in the release or its PDFs; the store default %s is used",
+		          r->license->id);
+	} else {
+		check_add(r->checks, "license.detected", CHECK_ERROR, false, NULL,
+		          "no KOGL statement in the release or its PDFs, and no --license or "
+		          "store default (archive.conf [defaults] license) to fall back on");
+	}
+
+	/* Consistency: every stated type must be the same. */
+	unsigned stated = d ? d->license_types_stated : 0;
+	const char *other = NULL;
+	int other_type = 0;
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		if (!p->license_type)
+			continue;
+		stated |= 1u << p->license_type;
+		if (doc_type && p->license_type != doc_type && !other) {
+			other = p->rel;
+			other_type = p->license_type;
+		}
+	}
+	if (other)
+		check_add(r->checks, "license.consistent", CHECK_ERROR, false, other,
+		          "the release states %s but %s states %s", kogl_get(doc_type)->id, other,
+		          kogl_get(other_type)->id);
+	else if (stated & (stated - 1))
+		check_add(r->checks, "license.consistent", CHECK_ERROR, false, NULL,
+		          "the release states more than one KOGL type");
+	else
+		check_add(r->checks, "license.consistent", CHECK_ERROR, true, NULL,
+		          "every KOGL statement agrees");
+}
+
+/* The fields of the record from the document and the options. */
+static void decide_fields(ingester *g, release_record *r)
+{
+	const release_doc *d = r->doc;
+	r->title = g_strdup(d && d->title ? d->title : "");
+	if (g->opts.date) {
+		char iso[11];
+		release_parse_date(g->opts.date, iso);
+		r->date = g_strdup(iso);
+		r->date_source = "option";
+	} else if (d && d->date) {
+		r->date = g_strdup(d->date);
+		r->date_source = "text";
+	} else {
+		r->date = g_strdup(g->today);
+		r->date_source = "ingest-date";
+	}
+	const char *conf_org = store_config(g->store, "organisation");
+	if (g->opts.organisation) {
+		r->organisation = g_strdup(g->opts.organisation);
+		r->organisation_source = "option";
+	} else if (conf_org) {
+		r->organisation = g_strdup(conf_org);
+		r->organisation_source = "config";
+	} else if (d && d->organisation) {
+		r->organisation = g_strdup(d->organisation);
+		r->organisation_source = "text";
+	} else {
+		r->organisation = g_strdup("unknown");
+		r->organisation_source = "none";
+	}
+	r->retention = g_strdup(g->retention);
+	retention_disposal_date(r->date, &g->period, r->disposal_date);
+	g_strlcpy(r->bagging_date, g->today, sizeof r->bagging_date);
+	GDateTime *now = g_date_time_new_from_unix_utc(g->opts.now);
+	r->ingested_at = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref(now);
+}
+
+static void document_checks(ingester *g, release_record *r, const release_input *in)
+{
+	const release_doc *d = r->doc;
+	const char *doc = in->doc ? in->doc->rel : NULL;
+	if (!d)
+		return;
+	if (d->title)
+		check_add(r->checks, "release.title", CHECK_ERROR, true, doc, "title: %s", d->title);
+	else
+		check_add(r->checks, "release.title", CHECK_ERROR, false, doc,
+		          "%s: no title found (expected a headline line after the site navigation)",
+		          doc);
+	if (g->opts.date)
+		check_add(r->checks, "release.date", CHECK_WARNING, true, doc, "date %s given with --date",
+		          r->date);
+	else if (d->date)
+		check_add(r->checks, "release.date", CHECK_WARNING, true, doc, "date %s found in the text",
+		          d->date);
+	else
+		check_add(r->checks, "release.date", CHECK_WARNING, false, doc,
+		          "%s: no full date with a year in the text; the ingest date %s is used", doc,
+		          r->date);
+	if (!d->contact)
+		check_add(r->checks, "release.contact", CHECK_WARNING, false, doc,
+		          "%s: no contact line found", doc);
+	else if (!d->contact_phone || !d->contact_email)
+		check_add(r->checks, "release.contact", CHECK_WARNING, false, doc,
+		          "%s: the contact line has no %s: \"%s\"", doc,
+		          !d->contact_phone && !d->contact_email ? "phone number and no e-mail address"
+		          : !d->contact_phone                    ? "phone number"
+		                                                 : "e-mail address",
+		          d->contact);
+	else
+		check_add(r->checks, "release.contact", CHECK_WARNING, true, doc,
+		          "contact: phone %s, e-mail %s", d->contact_phone, d->contact_email);
+	if (d->mentions_attachment && in->attachments->len == 0)
+		check_add(r->checks, "attachment.present", CHECK_ERROR, false, doc,
+		          "%s refers to an attached file, but the release has no attachment", doc);
+	else
+		check_add(r->checks, "attachment.present", CHECK_ERROR, true, doc,
+		          d->mentions_attachment ? "the attachment it refers to is there (%u file%s)"
+		                                 : "refers to no attachment (%u file%s)",
+		          in->attachments->len, in->attachments->len == 1 ? "" : "s");
+}
+
+static void pdf_checks(release_record *r)
+{
+	bool any_text = false, matched = false;
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		if (!p->opened) {
+			check_add(r->checks, "pdf.open", CHECK_ERROR, false, p->rel,
+			          "%s: cannot be opened: %s", p->rel, p->open_error);
+			continue;
+		}
+		check_add(r->checks, "pdf.open", CHECK_ERROR, true, p->rel, "%s: opened, %d page%s",
+		          p->rel, p->info.pages, p->info.pages == 1 ? "" : "s");
+		uint64_t min = (uint64_t)PDF_TEXT_MIN_PER_PAGE * (uint64_t)MAX(p->info.pages, 1);
+		bool has_text = p->info.text_chars >= min;
+		check_add(r->checks, "pdf.text", CHECK_WARNING, has_text, p->rel,
+		          has_text ? "%s: %" G_GUINT64_FORMAT " characters of text"
+		                   : "%s: (almost) no extractable text (%" G_GUINT64_FORMAT
+		                     " characters): image-only, needs OCR",
+		          p->rel, p->info.text_chars);
+		bool active = p->info.javascript || p->info.launch_action || p->info.embedded_files;
+		check_add(r->checks, "pdf.active_content", CHECK_WARNING, !active, p->rel,
+		          active ? "%s: holds%s%s%s" : "%s: no JavaScript, launch actions or embedded files%s%s%s",
+		          p->rel, p->info.javascript ? " JavaScript" : "",
+		          p->info.launch_action ? " launch actions" : "",
+		          p->info.embedded_files ? " embedded files" : "");
+		if (p->info.text_chars > 0) {
+			any_text = true;
+			char *t = read_small_file(p->text_path);
+			if (t && r->title[0] && title_in_text(r->title, t))
+				matched = true;
+			g_free(t);
+		}
+	}
+	if (any_text && r->title[0])
+		check_add(r->checks, "pdf.matches_release", CHECK_WARNING, matched, NULL,
+		          matched ? "the release title is found in the PDF text"
+		                  : "the release title \"%s\" is found in the text of none of its PDFs",
+		          r->title);
+}
+
+/* SHA-256 over "<sha256>  <bag path>\n" of the release's own files in bag
+ * order: the same files give the same id, whatever their names on disk. */
+static void content_hash(release_record *r)
+{
+	hash_ctx *h = hash_new(HASH_MASK(HASH_SHA256));
+	for (guint i = 0; i < r->payload->len; i++) {
+		payload_file *f = g_ptr_array_index(r->payload, i);
+		if (strcmp(f->role, "release") && strcmp(f->role, "attachment"))
+			continue;
+		hash_update(h, f->sha256, 64);
+		hash_update(h, "  ", 2);
+		hash_update(h, f->bag_path, strlen(f->bag_path));
+		hash_update(h, "\n", 1);
+	}
+	char hex[HASH_HEX_MAX];
+	hash_final_hex(h, HASH_SHA256, hex);
+	hash_free(h);
+	r->content_sha256 = g_strdup(hex);
+}
+
+/* Hash what we made in the work folder (text, access copies). */
+static bool hash_payload(payload_file *f, GError **err)
+{
+	return hash_file_sha256(f->src, f->sha256, &f->size, err);
+}
+
+static bool write_work_file(const char *path, const char *data, GError **err)
+{
+	if (!g_file_set_contents(path, data, -1, err)) {
+		if (err && *err)
+			(*err)->domain = ARC_ERROR, (*err)->code = ARC_ERROR_STORE;
+		return false;
+	}
+	return true;
+}
+
+/* Write the bag into tmp/ and publish it. */
+static bool write_bundle(ingester *g, release_record *r, const char *work, char **final,
+                         GError **err)
+{
+	bool ok = false;
+	bag_writer *w = NULL;
+	char *bag_info = metadata_bag_info(r);
+	char *release_json = metadata_release_json(r);
+	char *dc = metadata_dc_xml(r);
+	GString *manifest = g_string_new(NULL);
+	char *tmp = g_build_filename(work, "bundle.tar.gz", NULL);
+	int fd = -1;
+	for (guint i = 0; i < r->payload->len; i++) {
+		payload_file *f = g_ptr_array_index(r->payload, i);
+		bag_manifest_add(manifest, f->sha256, f->bag_path);
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, tmp);
+		goto out;
+	}
+	/* Entries carry the bagging day, not the second: equal input, equal bytes. */
+	GDateTime *day = g_date_time_new_utc(atoi(r->bagging_date), atoi(r->bagging_date + 5),
+	                                     atoi(r->bagging_date + 8), 0, 0, 0);
+	time_t mtime = (time_t)g_date_time_to_unix(day);
+	g_date_time_unref(day);
+	if (!(w = bag_writer_new(fd, r->id, mtime, err)))
+		goto out;
+	static const char bagit[] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+	if (!bag_writer_add_bytes(w, "bagit.txt", bagit, strlen(bagit), err) ||
+	    !bag_writer_add_bytes(w, "bag-info.txt", bag_info, strlen(bag_info), err) ||
+	    !bag_writer_add_bytes(w, "manifest-sha256.txt", manifest->str, manifest->len, err) ||
+	    !bag_writer_add_bytes(w, "metadata/release.json", release_json, strlen(release_json), err) ||
+	    !bag_writer_add_bytes(w, "metadata/dc.xml", dc, strlen(dc), err))
+		goto out;
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		char *xmp = metadata_xmp(r, p);
+		char *path = g_strdup_printf("metadata/%s.xmp", p->rel);
+		bool added = bag_writer_add_bytes(w, path, xmp, strlen(xmp), err);
+		g_free(xmp);
+		g_free(path);
+		if (!added)
+			goto out;
+	}
+	for (guint i = 0; i < r->payload->len; i++) {
+		payload_file *f = g_ptr_array_index(r->payload, i);
+		if (!bag_writer_add_file(w, f->bag_path, f->src, f->sha256, f->size, err))
+			goto out;
+	}
+	if (!bag_writer_finish(w, err))
+		goto out;
+	if (close(fd) != 0) {
+		fd = -1;
+		arc_set_errno(err, ARC_ERROR_STORE, errno, tmp);
+		goto out;
+	}
+	fd = -1;
+	char hex[65];
+	if (!hash_file_sha256(tmp, hex, NULL, err)) {
+		(*err)->code = ARC_ERROR_STORE;
+		goto out;
+	}
+	ok = store_publish_bundle(g->store, tmp, r->id, hex, final, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	bag_writer_free(w);
+	g_free(bag_info);
+	g_free(release_json);
+	g_free(dc);
+	g_string_free(manifest, TRUE);
+	g_free(tmp);
+	return ok;
+}
+
+/* An error about one input file is the release's problem (it goes to
+ * quarantine); anything else stops the run. */
+static bool input_problem(GError *e)
+{
+	return e && e->domain == ARC_ERROR && e->code == ARC_ERROR_INPUT;
+}
+
+bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GError **err)
+{
+	bool ok = false;
+	release_doc *doc = NULL;
+	char *work = NULL;
+	GError *e = NULL;
+	release_record *r = release_record_new();
+	memset(res, 0, sizeof *res);
+	res->record = r;
+
+	if (!(work = store_make_tmpdir(g->store, err)))
+		goto out;
+
+	/* input.file: links, FIFOs and devices are refused, never read. */
+	for (guint i = 0; i < in->refused->len; i++) {
+		const input_file *f = g_ptr_array_index(in->refused, i);
+		check_add(r->checks, "input.file", CHECK_ERROR, false, f->rel,
+		          "%s: is a %s; links, devices and FIFOs are never followed or read", f->rel,
+		          input_kind_name(f->kind));
+	}
+	if (in->refused->len == 0)
+		check_add(r->checks, "input.file", CHECK_ERROR, true, NULL,
+		          "only regular files (no links, devices or FIFOs)");
+
+	/* The release document. */
+	if (!in->doc) {
+		check_add(r->checks, "release.readable", CHECK_ERROR, false, NULL,
+		          "%s: no release document (.txt, .html or .htm) at its top level", in->source);
+	} else {
+		char *bytes = NULL;
+		size_t len = 0;
+		if (read_doc(in->doc->path, &bytes, &len, &e))
+			doc = release_parse(bytes, len, in->doc->rel, &e);
+		g_free(bytes);
+		if (doc)
+			check_add(r->checks, "release.readable", CHECK_ERROR, true, in->doc->rel,
+			          "%s: read as %s", in->doc->rel, doc->encoding);
+		else
+			check_add(r->checks, "release.readable", CHECK_ERROR, false, in->doc->rel, "%s%s%s",
+			          g_str_has_prefix(e->message, in->doc->rel) ? "" : in->doc->rel,
+			          g_str_has_prefix(e->message, in->doc->rel) ? "" : ": ", e->message);
+		g_clear_error(&e);
+	}
+	r->doc = doc;
+
+	/* Identify and hash every file of the release (first read). */
+	if (in->doc) {
+		char *bp = g_build_filename("data/release", in->doc->rel, NULL);
+		payload_file *f = release_record_add_payload(r, bp, in->doc->path, "release");
+		g_free(bp);
+		if (!hash_file_sha256(f->src, f->sha256, &f->size, &e) ||
+		    !(f->mime = filetype_mime(g->ft, f->src, &e)))
+			goto input_failed;
+	}
+	for (guint i = 0; i < in->attachments->len; i++) {
+		const input_file *a = g_ptr_array_index(in->attachments, i);
+		char *bp = g_build_filename("data/attachments", a->rel, NULL);
+		payload_file *f = release_record_add_payload(r, bp, a->path, "attachment");
+		g_free(bp);
+		if (!hash_file_sha256(f->src, f->sha256, &f->size, &e) ||
+		    !(f->mime = filetype_mime(g->ft, f->src, &e)))
+			goto input_failed;
+		bool by_content = strcmp(f->mime, "application/pdf") == 0 || pdf_has_header(f->src);
+		if (name_is_pdf(a->rel)) {
+			if (f->size == 0)
+				check_add(r->checks, "attachment.type", CHECK_ERROR, false, a->rel,
+				          "%s: is empty, not a PDF", a->rel);
+			else if (!pdf_has_header(f->src))
+				check_add(r->checks, "attachment.type", CHECK_ERROR, false, a->rel,
+				          "%s: named .pdf but is not a PDF: no %%PDF- header in its first "
+				          "1024 bytes (libmagic: %s)",
+				          a->rel, f->mime);
+			else
+				check_add(r->checks, "attachment.type", CHECK_ERROR, true, a->rel,
+				          "%s: a PDF (%s)", a->rel, f->mime);
+		}
+		if (by_content && f->size > 0) {
+			pdf_record *p = g_new0(pdf_record, 1);
+			p->rel = g_strdup(a->rel);
+			p->src = g_strdup(a->path);
+			g_ptr_array_add(r->pdfs, p);
+		}
+	}
+
+	/* Extract each PDF's text in a worker (second read, by poppler). */
+	for (guint i = 0; i < r->pdfs->len; i++)
+		extract_pdf(g, g_ptr_array_index(r->pdfs, i), work, i);
+
+	decide_fields(g, r);
+	document_checks(g, r, in);
+	pdf_checks(r);
+	decide_license(g, r);
+
+	/* The id; identical content already in the store is not archived twice. */
+	content_hash(r);
+	r->id = bundle_id_make(r->date, r->title, r->content_sha256);
+	res->id = g_strdup(r->id);
+	char *existing = store_find_content(g->store, r->content_sha256);
+	if (existing) {
+		g_free(res->id);
+		res->id = existing;
+		res->path = store_bundle_path(g->store, existing);
+		res->status = INGEST_ALREADY_ARCHIVED;
+		ok = true;
+		goto out;
+	}
+
+	if ((check_list_has_error(r->checks) && !g->opts.force) || !r->license) {
+		if (g->opts.dry_run) {
+			res->status = INGEST_QUARANTINED;
+			ok = true;
+			goto out;
+		}
+		goto quarantine;
+	}
+
+	/* The payload we make: normalised text, extracted texts, access copies. */
+	{
+		char *p = g_build_filename(work, "release.txt", NULL);
+		bool wrote = write_work_file(p, doc ? doc->text : "", err);
+		payload_file *f = release_record_add_payload(r, "data/text/release.txt", p, "text");
+		g_free(p);
+		if (!wrote || !hash_payload(f, err))
+			goto out;
+		f->mime = g_strdup("text/plain");
+	}
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		if (!p->opened)
+			continue;
+		char *bp = g_strdup_printf("data/text/attachments/%s.txt", p->rel);
+		payload_file *f = release_record_add_payload(r, bp, p->text_path, "text");
+		g_free(bp);
+		if (!hash_payload(f, err))
+			goto out;
+		f->mime = g_strdup("text/plain");
+	}
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		if (!p->opened)
+			continue;
+		stamp_pdf(g, r, p, work, i);
+		if (!p->access_path)
+			continue;
+		char *bp = g_build_filename("data/access", p->rel, NULL);
+		payload_file *f = release_record_add_payload(r, bp, p->access_path, "access");
+		g_free(bp);
+		if (!hash_payload(f, err))
+			goto out;
+		f->mime = g_strdup("application/pdf");
+	}
+
+	if (g->opts.dry_run) {
+		res->status = INGEST_DRY_RUN;
+		ok = true;
+		goto out;
+	}
+	if (!write_bundle(g, r, work, &res->path, &e)) {
+		if (input_problem(e)) {
+			/* A file changed or vanished while being archived. */
+			check_add(r->checks, "input.file", CHECK_ERROR, false, NULL, "%s", e->message);
+			g_clear_error(&e);
+			goto quarantine;
+		}
+		g_propagate_error(err, e);
+		goto out;
+	}
+	res->status = INGEST_ARCHIVED;
+	ok = true;
+	goto out;
+
+input_failed:
+	/* A file of the release could not be read (vanished, no permission). */
+	check_add(r->checks, "input.file", CHECK_ERROR, false, NULL, "%s", e->message);
+	g_clear_error(&e);
+	if (!r->title)
+		decide_fields(g, r);
+	if (g->opts.dry_run) {
+		res->status = INGEST_QUARANTINED;
+		ok = true;
+		goto out;
+	}
+quarantine: {
+	char *reason = metadata_reason_json(r, in->source);
+	ok = store_quarantine(g->store, in, reason, &res->path, err);
+	g_free(reason);
+	res->status = INGEST_QUARANTINED;
+}
+out:
+	if (work) {
+		store_remove_tree(work);
+		g_free(work);
+	}
+	return ok;
+}
