@@ -1,0 +1,518 @@
+/* Unit tests: decoding and parsing of release documents, dates. */
+#include "unit.h"
+#include "errors.h"
+#include "release.h"
+
+/* An English release laid out as the ministry's site serves it (after
+ * the sample release of the Ministry of Science and ICT, KOGL Type 1). */
+static const char english_release[] =
+	"Search Area\n"
+	"\n"
+	"News & Notice\n"
+	"\n"
+	"  \xe2\x80\xa2 Home\n"
+	"  \xe2\x80\xa2 News & Notice\n"
+	"  \xe2\x80\xa2 Press Releases\n"
+	"\n"
+	"Press Releases\n"
+	"\n"
+	"No Barriers Between Ministries in AI and Digital Diplomacy\n"
+	"\n"
+	"\n"
+	"- All-out preparations for the \"AI Seoul Summit\" and \"AI Global Forum\"\n"
+	"\n"
+	"- MSIT and MOFA held the inauguration ceremony\n"
+	"\n"
+	"The Ministry of Science and ICT (Minister Lee Jong Ho) and the Ministry of Foreign "
+	"Affairs announced the launch of the council on the morning of May 10.\n"
+	"\n"
+	"The \"AI Seoul Summit,\" to be held on May 21-22, will consist of two sessions.\n"
+	"\n"
+	"For further information, please contact the Public Relations Division (Phone: "
+	"+82-44-202-4034, E-mail: of the Ministry of Science and ICT.\n"
+	"\n"
+	"Please refer to the attached PDF.\n"
+	"\n"
+	"KOGL Korea Open Government License, BY Type 1 : Source Indication The works of the "
+	"Ministry of Science and ICT can be used under the terms of \"KOGL Type 1\".";
+
+/* A Korean release as a Korean ministry site serves it. */
+static const char korean_release[] =
+	"본문 바로가기\n"
+	"주메뉴 바로가기\n"
+	"검색\n"
+	"홈 > 알림·소식 > 보도자료\n"
+	"  · 홈\n"
+	"  · 알림·소식\n"
+	"보도자료\n"
+	"\n"
+	"AI·디지털 외교에 부처 간 벽은 없다\n"
+	"\n"
+	"- 과기정통부·외교부, AI·디지털 외교 정책협의회 출범\n"
+	"- AI 서울 정상회의 준비 총력\n"
+	"\n"
+	"□ 과학기술정보통신부(장관 이종호)와 외교부(장관 조태열)는 2024년 5월 10일 서울 "
+	"외교부 청사에서 정책협의회 출범식을 개최하였다고 밝혔다.\n"
+	"\n"
+	"ㅇ 양 부처는 인공지능과 디지털 분야의 국제 규범 형성에 협력하기로 하였다.\n"
+	"\n"
+	"문의: 과학기술정보통신부 대변인실 (전화 044-202-4034, 이메일 press@msit.go.kr)\n"
+	"\n"
+	"붙임 1. 정책협의회 개요\n"
+	"\n"
+	"공공누리 제1유형: 출처표시\n";
+
+static release_doc *parse_str(const char *s, const char *name)
+{
+	GError *err = NULL;
+	release_doc *doc = release_parse(s, strlen(s), name, &err);
+	if (!doc) {
+		fprintf(stderr, "release_parse(%s): %s\n", name, err ? err->message : "no error set");
+		g_clear_error(&err);
+	}
+	return doc;
+}
+
+/* Parse bytes that must fail; the message must name the file and say why. */
+static void expect_failure(const char *bytes, size_t len, const char *name, const char *why)
+{
+	GError *err = NULL;
+	release_doc *doc = release_parse(bytes, len, name, &err);
+	EXPECT(doc == NULL);
+	EXPECT(err != NULL);
+	if (err) {
+		char *want = g_strdup_printf("%s: %s", name, why);
+		EXPECT(err->domain == ARC_ERROR);
+		EXPECT_INT(err->code, ARC_ERROR_INPUT);
+		if (!g_str_has_prefix(err->message, want))
+			fprintf(stderr, "message \"%s\" does not start with \"%s\"\n", err->message, want);
+		EXPECT(g_str_has_prefix(err->message, want));
+		g_free(want);
+		g_error_free(err);
+	}
+	release_doc_free(doc);
+}
+
+TEST(date_each_form)
+{
+	char iso[11];
+	EXPECT(release_parse_date("2024-05-10", iso));
+	EXPECT_STR(iso, "2024-05-10");
+	EXPECT(release_parse_date("May 10, 2024", iso));
+	EXPECT_STR(iso, "2024-05-10");
+	EXPECT(release_parse_date("September 3 2023", iso));
+	EXPECT_STR(iso, "2023-09-03");
+	EXPECT(release_parse_date("Sept. 3, 2023", iso));
+	EXPECT_STR(iso, "2023-09-03");
+	EXPECT(release_parse_date("10 May 2024", iso));
+	EXPECT_STR(iso, "2024-05-10");
+	EXPECT(release_parse_date("1st Dec 2023", iso));
+	EXPECT_STR(iso, "2023-12-01");
+	EXPECT(release_parse_date("2024.05.10", iso));
+	EXPECT_STR(iso, "2024-05-10");
+	EXPECT(release_parse_date("2024. 5. 10.", iso));
+	EXPECT_STR(iso, "2024-05-10");
+	EXPECT(release_parse_date("2024년 5월 10일", iso));
+	EXPECT_STR(iso, "2024-05-10");
+	EXPECT(release_parse_date("2024년5월9일", iso));
+	EXPECT_STR(iso, "2024-05-09");
+	EXPECT(release_parse_date("  2024-1-2 ", iso));
+	EXPECT_STR(iso, "2024-01-02");
+}
+
+TEST(date_only_real_dates)
+{
+	char iso[11] = "unchanged";
+	EXPECT(release_parse_date("2024-02-29", iso));
+	EXPECT_STR(iso, "2024-02-29");
+	EXPECT(!release_parse_date("2024-02-30", iso));
+	EXPECT(!release_parse_date("2023-02-29", iso));
+	EXPECT(!release_parse_date("2024-13-01", iso));
+	EXPECT(!release_parse_date("2024-00-10", iso));
+	EXPECT(!release_parse_date("2024-04-31", iso));
+	EXPECT(!release_parse_date("May 32, 2024", iso));
+	EXPECT(!release_parse_date("2024년 2월 30일", iso));
+	EXPECT(!release_parse_date("2024. 13. 1.", iso));
+	/* No year: never invent one. */
+	EXPECT(!release_parse_date("May 10", iso));
+	EXPECT(!release_parse_date("5월 10일", iso));
+	/* One date, not text around one. */
+	EXPECT(!release_parse_date("on May 10, 2024", iso));
+	EXPECT(!release_parse_date("2024-05-10x", iso));
+	EXPECT(!release_parse_date("12024-05-10", iso));
+	EXPECT(!release_parse_date("", iso));
+	EXPECT(!release_parse_date(NULL, iso));
+}
+
+TEST(date_find_first_in_text)
+{
+	char iso[11];
+	EXPECT(release_find_date("Held on May 10, 2024 and again on 2024-06-01.", iso));
+	EXPECT_STR(iso, "2024-05-10");
+	EXPECT(release_find_date("개최일 2024-06-01, 공고 2024년 5월 10일", iso));
+	EXPECT_STR(iso, "2024-06-01");
+	EXPECT(release_find_date("보도시점 2024. 5. 9.(목) 12:00", iso));
+	EXPECT_STR(iso, "2024-05-09");
+	/* An impossible date is passed over, not taken, not the end. */
+	EXPECT(release_find_date("typo 2024-02-30, then 3 March 2024", iso));
+	EXPECT_STR(iso, "2024-03-03");
+	EXPECT(!release_find_date("on May 10, and May 21-22; call 044-202-4034", iso));
+	EXPECT(!release_find_date("version 12024-05-10", iso));
+	EXPECT(!release_find_date("", iso));
+}
+
+TEST(parse_english_release)
+{
+	release_doc *doc = parse_str(english_release, "x.txt");
+	EXPECT(doc != NULL);
+	if (!doc)
+		return;
+	EXPECT_STR(doc->encoding, "UTF-8");
+	EXPECT_STR(doc->title, "No Barriers Between Ministries in AI and Digital Diplomacy");
+	EXPECT_INT(doc->subtitles->len, 2);
+	if (doc->subtitles->len == 2) {
+		EXPECT_STR(g_ptr_array_index(doc->subtitles, 0),
+		           "All-out preparations for the \"AI Seoul Summit\" and \"AI Global Forum\"");
+		EXPECT_STR(g_ptr_array_index(doc->subtitles, 1),
+		           "MSIT and MOFA held the inauguration ceremony");
+	}
+	EXPECT(g_str_has_prefix(doc->body, "The Ministry of Science and ICT (Minister"));
+	EXPECT(g_str_has_suffix(doc->body, "will consist of two sessions."));
+	EXPECT(strstr(doc->body, "\n\nThe \"AI Seoul Summit,\"") != NULL);
+	EXPECT(g_str_has_prefix(doc->contact, "For further information"));
+	EXPECT_STR(doc->contact_phone, "+82-44-202-4034");
+	EXPECT_STR(doc->contact_email, NULL);
+	EXPECT_STR(doc->date, NULL);
+	EXPECT_STR(doc->organisation, "Ministry of Science and ICT");
+	EXPECT_INT(doc->license_type, 1);
+	EXPECT_INT(doc->license_types_stated, 1u << 1);
+	EXPECT(g_str_has_prefix(doc->license_statement, "KOGL Korea Open Government License, BY Type 1"));
+	EXPECT(doc->mentions_attachment);
+	EXPECT_STR(doc->language, "en");
+	/* Navigation gone, the text starts at the title and ends with one newline. */
+	EXPECT(g_str_has_prefix(doc->text, "No Barriers Between Ministries"));
+	EXPECT(strstr(doc->text, "Search Area") == NULL);
+	EXPECT(strstr(doc->text, "Press Releases") == NULL);
+	EXPECT(strstr(doc->text, "\xe2\x80\xa2") == NULL);
+	EXPECT(g_str_has_suffix(doc->text, "\"KOGL Type 1\".\n"));
+	release_doc_free(doc);
+}
+
+TEST(parse_korean_release)
+{
+	release_doc *doc = parse_str(korean_release, "보도자료.txt");
+	EXPECT(doc != NULL);
+	if (!doc)
+		return;
+	EXPECT_STR(doc->title, "AI·디지털 외교에 부처 간 벽은 없다");
+	EXPECT_INT(doc->subtitles->len, 2);
+	if (doc->subtitles->len == 2) {
+		EXPECT_STR(g_ptr_array_index(doc->subtitles, 0),
+		           "과기정통부·외교부, AI·디지털 외교 정책협의회 출범");
+		EXPECT_STR(g_ptr_array_index(doc->subtitles, 1), "AI 서울 정상회의 준비 총력");
+	}
+	/* The body opens with "□" as Korean bodies do: not a subtitle. */
+	EXPECT(g_str_has_prefix(doc->body, "□ 과학기술정보통신부"));
+	EXPECT(g_str_has_suffix(doc->body, "협력하기로 하였다."));
+	EXPECT_STR(doc->contact,
+	           "문의: 과학기술정보통신부 대변인실 (전화 044-202-4034, 이메일 press@msit.go.kr)");
+	EXPECT_STR(doc->contact_phone, "044-202-4034");
+	EXPECT_STR(doc->contact_email, "press@msit.go.kr");
+	EXPECT_STR(doc->date, "2024-05-10");
+	EXPECT_STR(doc->organisation, "과학기술정보통신부");
+	EXPECT_INT(doc->license_type, 1);
+	EXPECT_STR(doc->license_statement, "공공누리 제1유형: 출처표시");
+	EXPECT(doc->mentions_attachment);
+	EXPECT_STR(doc->language, "ko");
+	EXPECT(g_str_has_prefix(doc->text, "AI·디지털 외교에 부처 간 벽은 없다\n\n- 과기정통부"));
+	EXPECT(strstr(doc->text, "바로가기") == NULL);
+	EXPECT(strstr(doc->text, "검색") == NULL);
+	EXPECT(strstr(doc->text, "알림·소식") == NULL);
+	EXPECT(strstr(doc->text, "보도자료") == NULL);
+	release_doc_free(doc);
+}
+
+TEST(korean_header_lines_are_not_the_title)
+{
+	const char *s = "보도자료\n"
+	                "  • 정책브리핑\n"
+	                "보도일시: 2024. 5. 9.(목) 12:00\n"
+	                "2024. 5. 9.\n"
+	                "과학기술정보통신부, 양자 전략 발표\n"
+	                "○ 양자 기술 투자 확대\n"
+	                "본문입니다. 2024년 5월 10일 발표.\n";
+	release_doc *doc = parse_str(s, "h.txt");
+	EXPECT(doc != NULL);
+	if (!doc)
+		return;
+	EXPECT_STR(doc->title, "과학기술정보통신부, 양자 전략 발표");
+	EXPECT_INT(doc->subtitles->len, 1);
+	EXPECT_STR(doc->date, "2024-05-09");
+	/* Header lines are content and stay; navigation does not. */
+	EXPECT(g_str_has_prefix(doc->text, "보도일시: 2024. 5. 9.(목) 12:00\n"));
+	EXPECT_STR(doc->body, "본문입니다. 2024년 5월 10일 발표.");
+	EXPECT_STR(doc->contact, NULL);
+	EXPECT_STR(doc->contact_phone, NULL);
+	EXPECT_INT(doc->license_type, 0);
+	EXPECT_STR(doc->license_statement, NULL);
+	EXPECT(!doc->mentions_attachment);
+	release_doc_free(doc);
+}
+
+TEST(text_is_normalised)
+{
+	/* Decomposed 한 (U+1112 U+1161 U+11AB), CRLF, lone CR, trailing
+	 * blanks and an ideographic space, five blank lines, no final LF. */
+	const char *s = "Home\r\n"
+	                "Title \xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab  \r\n"
+	                "\r\n\r\n\r\n\r\n\r\n"
+	                "Para one\t \rPara two\xe3\x80\x80\n"
+	                "  indented";
+	release_doc *doc = parse_str(s, "n.txt");
+	EXPECT(doc != NULL);
+	if (!doc)
+		return;
+	EXPECT_STR(doc->text, "Title 한\n\n\nPara one\nPara two\n  indented\n");
+	EXPECT_STR(doc->title, "Title 한");
+	release_doc_free(doc);
+
+	doc = parse_str("Title\n\n\n\n", "m.txt");
+	EXPECT(doc != NULL);
+	if (doc)
+		EXPECT_STR(doc->text, "Title\n");
+	release_doc_free(doc);
+}
+
+/* The Korean release in another encoding parses as in UTF-8. */
+static void expect_encoding(const char *to, const char *bom, size_t bomlen, const char *want)
+{
+	gsize n = 0;
+	GError *err = NULL;
+	char *conv = g_convert(korean_release, -1, to, "UTF-8", NULL, &n, &err);
+	EXPECT(conv != NULL);
+	if (!conv) {
+		fprintf(stderr, "g_convert to %s: %s\n", to, err->message);
+		g_error_free(err);
+		return;
+	}
+	GByteArray *b = g_byte_array_new();
+	g_byte_array_append(b, (const guint8 *)bom, (guint)bomlen);
+	g_byte_array_append(b, (const guint8 *)conv, (guint)n);
+	release_doc *doc = release_parse((const char *)b->data, b->len, "k.txt", &err);
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_STR(doc->encoding, want);
+		EXPECT_STR(doc->title, "AI·디지털 외교에 부처 간 벽은 없다");
+		EXPECT_STR(doc->contact_email, "press@msit.go.kr");
+		EXPECT(g_str_has_prefix(doc->text, "AI·디지털"));
+		EXPECT(strstr(doc->text, "\xef\xbb\xbf") == NULL);
+	} else {
+		fprintf(stderr, "%s: %s\n", want, err->message);
+		g_error_free(err);
+	}
+	release_doc_free(doc);
+	g_byte_array_free(b, TRUE);
+	g_free(conv);
+}
+
+TEST(encodings_each)
+{
+	expect_encoding("UTF-8", "", 0, "UTF-8");
+	expect_encoding("UTF-8", "\xef\xbb\xbf", 3, "UTF-8 with BOM");
+	expect_encoding("UTF-16LE", "\xff\xfe", 2, "UTF-16LE with BOM");
+	expect_encoding("UTF-16BE", "\xfe\xff", 2, "UTF-16BE with BOM");
+	expect_encoding("CP949", "", 0, "EUC-KR");
+	expect_encoding("EUC-KR", "", 0, "EUC-KR");
+}
+
+TEST(unreadable_inputs_fail_naming_the_file)
+{
+	expect_failure("", 0, "empty.txt", "empty");
+	expect_failure(" \n\t\r\n  ", 7, "blank.txt", "empty");
+	expect_failure("\xef\xbb\xbf\n", 4, "bom.txt", "empty");
+	expect_failure("\xff\xfe", 2, "bom16.txt", "empty");
+	/* A PNG header: NUL bytes. */
+	expect_failure("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "img.txt", "not text (binary data)");
+	/* Control bytes without a NUL. */
+	char junk[256];
+	for (size_t i = 0; i < sizeof junk; i++)
+		junk[i] = (char)(1 + (i * 37) % 255);
+	expect_failure(junk, sizeof junk, "junk.txt", "not text (binary data)");
+	/* UTF-16 with BOM whose content is binary. */
+	expect_failure("\xff\xfe\x01\x00\x02\x00\x03\x00\x00\x00", 10, "b16.txt",
+	               "not text (binary data)");
+	/* Latin-1: neither UTF-8 nor EUC-KR. */
+	const char *latin1 = "Caf\xe9 na\xef" "ve r\xe9sum\xe9 \xe0 la cr\xe8me br\xfbl\xe9" "e.\n";
+	expect_failure(latin1, strlen(latin1), "l1.txt",
+	               "undecodable: neither UTF-8, UTF-16 with BOM nor EUC-KR");
+	/* Odd-length UTF-16: a truncated file. */
+	expect_failure("\xff\xfeT\x00i\x00t", 7, "odd.txt", "undecodable");
+	/* Bad UTF-8 after a UTF-8 BOM is not guessed at. */
+	expect_failure("\xef\xbb\xbfTitle \xc0\n", 11, "badbom.txt", "undecodable");
+}
+
+TEST(contact_forms)
+{
+	release_doc *doc = parse_str("Title\n\nBody text.\n\n"
+	                             "Contact: Jane Kim, (044) 202-4512, jane.kim@msit.go.kr\n"
+	                             "Deputy: Lee, 02-123-4567\n\nEnd.\n", "c.txt");
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_STR(doc->contact, "Contact: Jane Kim, (044) 202-4512, jane.kim@msit.go.kr\n"
+		                         "Deputy: Lee, 02-123-4567");
+		EXPECT_STR(doc->contact_phone, "(044) 202-4512");
+		EXPECT_STR(doc->contact_email, "jane.kim@msit.go.kr");
+		EXPECT_STR(doc->body, "Body text.");
+	}
+	release_doc_free(doc);
+
+	/* Prose that says 문의 is not the contact line. */
+	doc = parse_str("제목\n\n자세한 사항은 콜센터(1335)로 문의하면 된다.\n\n"
+	                "담당 부서: 인공지능정책과 사무관 김철수 (044-202-6000)\n", "k.txt");
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_STR(doc->contact, "담당 부서: 인공지능정책과 사무관 김철수 (044-202-6000)");
+		EXPECT_STR(doc->contact_phone, "044-202-6000");
+		EXPECT_STR(doc->contact_email, NULL);
+		EXPECT_STR(doc->body, "자세한 사항은 콜센터(1335)로 문의하면 된다.");
+	}
+	release_doc_free(doc);
+
+	doc = parse_str("Title\n\nNo contact at all, and no date 2024-99-99.\n", "n.txt");
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_STR(doc->contact, NULL);
+		EXPECT_STR(doc->contact_phone, NULL);
+		EXPECT_STR(doc->contact_email, NULL);
+		EXPECT_STR(doc->date, NULL);
+		EXPECT(!doc->mentions_attachment);
+	}
+	release_doc_free(doc);
+}
+
+TEST(organisation_fallbacks)
+{
+	struct { const char *text, *org; } cases[] = {
+		{ "Title\n\nThe Ministry of Foreign Affairs announced a plan with the Ministry of "
+		  "Science and ICT.\n", "Ministry of Foreign Affairs" },
+		{ "Title\n\nThe Ministry of Science and ICT and the Ministry of Foreign Affairs met.\n",
+		  "Ministry of Science and ICT" },
+		{ "Title\n\nMinistry of Science and ICT Minister Lee said so.\n",
+		  "Ministry of Science and ICT" },
+		{ "제목\n\n해양경찰청과 외교부는 합동 훈련을 했다.\n", "해양경찰청" },
+		{ "제목\n\n외교부는 과학기술정보통신부와 함께 발표했다.\n", "외교부" },
+		{ "Title\n\nThe Korea Institute of Science and Technology (KIST) opened a lab.\n",
+		  "Korea Institute of Science and Technology" },
+		{ "Title\n\nKOGL Type 1: Source Indication. The works of the Korea Internet & "
+		  "Security Agency can be used freely. The Ministry of Science and ICT agreed.\n",
+		  "Korea Internet & Security Agency" },
+		{ "제목\n\n외교부와 함께.\n\n공공누리 제1유형 — 과학기술정보통신부의 저작물\n",
+		  "과학기술정보통신부" },
+		{ "Title\n\nNobody in particular.\n", NULL },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		release_doc *doc = parse_str(cases[i].text, "o.txt");
+		EXPECT(doc != NULL);
+		if (doc)
+			EXPECT_STR(doc->organisation, cases[i].org);
+		release_doc_free(doc);
+	}
+}
+
+TEST(attachment_and_language)
+{
+	struct { const char *text; bool attach; const char *lang; } cases[] = {
+		{ "Title\n\nSee the attached file for the schedule.\n", true, "en" },
+		{ "Title\n\nThe attachment lists the members.\n", true, "en" },
+		{ "Title\n\nNothing else.\n", false, "en" },
+		{ "제목\n\n자세한 내용은 별첨 자료를 참고하시기 바랍니다.\n", true, "ko" },
+		{ "제목\n\n첨부 파일을 확인하세요.\n", true, "ko" },
+		{ "제목\n\n과기정통부는 AI Seoul Summit과 AI Global Forum을 준비했다.\n", false, "ko" },
+		{ "Title\n\nMinister Lee (이종호) met Minister Cho (조태열) in Seoul today.\n",
+		  false, "en" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		release_doc *doc = parse_str(cases[i].text, "a.txt");
+		EXPECT(doc != NULL);
+		if (!doc)
+			continue;
+		if (doc->mentions_attachment != cases[i].attach)
+			fprintf(stderr, "case %zu: mentions_attachment %d\n", i, doc->mentions_attachment);
+		EXPECT(doc->mentions_attachment == cases[i].attach);
+		EXPECT_STR(doc->language, cases[i].lang);
+		release_doc_free(doc);
+	}
+}
+
+TEST(html_crudely)
+{
+	const char *html = "<html><head><title>MSIT</title><style>p{}</style>"
+	                   "<script>var a = '<p>Home</p>';</script></head><body>"
+	                   "<div>Home</div><div>Press Releases</div>"
+	                   "<h1>Quantum &amp; AI Plan</h1><p>- A subtitle</p>"
+	                   "<p>Body &lt;text&gt; on 2024-06-03&#46;</p><!-- <p>x</p> -->"
+	                   "<p>KOGL Type 2</p></body></html>";
+	release_doc *doc = parse_str(html, "page.html");
+	EXPECT(doc != NULL);
+	if (!doc)
+		return;
+	EXPECT_STR(doc->title, "Quantum & AI Plan");
+	EXPECT_INT(doc->subtitles->len, 1);
+	EXPECT_STR(doc->body, "Body <text> on 2024-06-03.");
+	EXPECT_STR(doc->date, "2024-06-03");
+	EXPECT_INT(doc->license_type, 2);
+	EXPECT(strstr(doc->text, "var a") == NULL);
+	EXPECT(strstr(doc->text, "p{}") == NULL);
+	release_doc_free(doc);
+}
+
+/* The real sample release; the project keeps it in its fixtures. */
+TEST(sample_release_fixture)
+{
+	char *path = g_build_filename(unit_fixtures(), "releases", "msit-2024-05-10-ai-digital-diplomacy",
+	                              "msit-2024-05-10-ai-digital-diplomacy.txt", NULL);
+	char *bytes = NULL;
+	gsize len = 0;
+	GError *err = NULL;
+	if (!g_file_get_contents(path, &bytes, &len, &err)) {
+		fprintf(stderr, "sample release missing: %s\n", err->message);
+		g_error_free(err);
+		EXPECT(!"sample release fixture present");
+		g_free(path);
+		return;
+	}
+	release_doc *doc = release_parse(bytes, len, "msit-2024-05-10-ai-digital-diplomacy.txt", &err);
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_STR(doc->encoding, "UTF-8");
+		EXPECT_STR(doc->title, "No Barriers Between Ministries in AI and Digital Diplomacy");
+		EXPECT_INT(doc->subtitles->len, 2);
+		if (doc->subtitles->len == 2)
+			EXPECT_STR(g_ptr_array_index(doc->subtitles, 1),
+			           "MSIT and MOFA held the inauguration ceremony for the "
+			           "\"AI and Digital Diplomacy Policy Council\"");
+		EXPECT(g_str_has_prefix(doc->body, "The Ministry of Science and ICT (Minister Lee"));
+		EXPECT(g_str_has_suffix(doc->body, "leading scientific technology.\""));
+		EXPECT_STR(doc->contact_phone, "+82-44-202-4034");
+		EXPECT_STR(doc->contact_email, NULL);
+		EXPECT_STR(doc->date, NULL);
+		EXPECT_STR(doc->organisation, "Ministry of Science and ICT");
+		EXPECT_INT(doc->license_type, 1);
+		EXPECT_INT(doc->license_types_stated, 1u << 1);
+		EXPECT(doc->mentions_attachment);
+		EXPECT_STR(doc->language, "en");
+		EXPECT(g_str_has_prefix(doc->text, "No Barriers Between Ministries"));
+		EXPECT(g_str_has_suffix(doc->text, "KOGL Type 1\".\n"));
+	} else {
+		fprintf(stderr, "%s\n", err->message);
+		g_error_free(err);
+	}
+	release_doc_free(doc);
+	g_free(bytes);
+	g_free(path);
+}
+
+UNIT_MAIN(date_each_form, date_only_real_dates, date_find_first_in_text, parse_english_release,
+          parse_korean_release, korean_header_lines_are_not_the_title, text_is_normalised,
+          encodings_each, unreadable_inputs_fail_naming_the_file, contact_forms,
+          organisation_fallbacks, attachment_and_language, html_crudely, sample_release_fixture)
