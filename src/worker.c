@@ -1,0 +1,283 @@
+/*
+ * worker.c — one job in a forked child with resource limits and a deadline.
+ *
+ * Protocol on the pipe, child to parent, written once at the end of the job:
+ *   "O\n" followed by the result key file (g_key_file_to_data), or
+ *   "E<code>\n" followed by the job's error message (raw bytes, any length).
+ * A child that dies before writing all of it is judged by its wait status,
+ * never by the partial bytes, so a crash can not pass for a result.
+ */
+#include "worker.h"
+#include "errors.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ASan reserves terabytes of shadow address space: under it RLIMIT_AS would
+ * make every allocation fail, so the limit is skipped there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define WORKER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WORKER_ASAN 1
+#endif
+#endif
+#ifndef WORKER_ASAN
+#define WORKER_ASAN 0
+#endif
+
+/* The parent refuses a result larger than this (a pdf_info is a few KiB; a
+ * runaway child must not make the parent allocate without bound). */
+#define WORKER_MAX_RESULT (64u << 20)
+
+void worker_limits_default(worker_limits *lim)
+{
+	lim->address_space = WORKER_ASAN ? 0 : (uint64_t)2 << 30;
+	lim->cpu_seconds = 120;
+	lim->file_size = (uint64_t)4 << 30;
+	lim->timeout_seconds = 180;
+}
+
+static void set_limit(int resource, uint64_t value)
+{
+	struct rlimit rl;
+	if (value == 0)
+		return;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)value;
+	/* Failing to lower a limit is not worth losing the job over: the
+	 * wall-clock deadline in the parent still holds. */
+	(void)setrlimit(resource, &rl);
+}
+
+static bool write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* The child's whole life: never returns. */
+static void run_child(int fd, const worker_limits *lim, worker_fn fn, void *arg)
+{
+	struct rlimit no_core = { 0, 0 };
+	/* A hostile PDF that crashes poppler must not leave core files behind. */
+	(void)setrlimit(RLIMIT_CORE, &no_core);
+	if (!WORKER_ASAN)
+		set_limit(RLIMIT_AS, lim->address_space);
+	set_limit(RLIMIT_CPU, lim->cpu_seconds);
+	set_limit(RLIMIT_FSIZE, lim->file_size);
+
+	GKeyFile *result = g_key_file_new();
+	GError *err = NULL;
+	GString *out = g_string_new(NULL);
+	if (fn(arg, result, &err)) {
+		gsize len = 0;
+		char *data = g_key_file_to_data(result, &len, NULL);
+		g_string_append(out, "O\n");
+		g_string_append_len(out, data, (gssize)len);
+		g_free(data);
+	} else {
+		int code = err && err->domain == ARC_ERROR ? err->code : ARC_ERROR_INPUT;
+		g_string_append_printf(out, "E%d\n%s", code,
+		                       err && err->message ? err->message : "the job failed");
+	}
+	bool ok = write_all(fd, out->str, out->len);
+	/* _exit: the parent's atexit handlers and stdio buffers are not ours to
+	 * run or flush, and the sanitizers' exit checks belong to the parent. */
+	_exit(ok ? 0 : 1);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void reap(pid_t pid, int *status)
+{
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Wait for the child to exit until deadline_ms (0: forever). Returns true
+ * when it exited in time; on timeout kills it, reaps it and returns false.
+ */
+static bool wait_child(pid_t pid, int *status, int64_t deadline_ms)
+{
+	for (;;) {
+		pid_t r = waitpid(pid, status, deadline_ms ? WNOHANG : 0);
+		if (r == pid)
+			return true;
+		if (r < 0 && errno != EINTR) {
+			*status = 0;
+			return true; /* not our child any more (SIGCHLD ignored) */
+		}
+		if (deadline_ms && now_ms() >= deadline_ms) {
+			kill(pid, SIGKILL);
+			reap(pid, status);
+			return false;
+		}
+		if (deadline_ms) {
+			struct timespec ts = { 0, 5 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+static bool parse_result(const GByteArray *buf, GKeyFile **result, GError **err)
+{
+	const char *p = (const char *)buf->data;
+	const char *nl = buf->len ? memchr(p, '\n', buf->len) : NULL;
+	if (!nl) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker sent no result");
+		return false;
+	}
+	size_t head = (size_t)(nl - p) + 1;
+	if (p[0] == 'E') {
+		int code = atoi(p + 1);
+		if (code < ARC_ERROR_INPUT || code > ARC_ERROR_USAGE)
+			code = ARC_ERROR_INPUT;
+		g_set_error(err, ARC_ERROR, code, "%.*s", (int)(buf->len - head), p + head);
+		return false;
+	}
+	if (p[0] != 'O' || head != 2) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker sent a malformed result");
+		return false;
+	}
+	GKeyFile *kf = g_key_file_new();
+	GError *perr = NULL;
+	if (!g_key_file_load_from_data(kf, p + head, buf->len - head, G_KEY_FILE_NONE, &perr)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker sent a malformed result: %s",
+		            perr->message);
+		g_error_free(perr);
+		g_key_file_free(kf);
+		return false;
+	}
+	*result = kf;
+	return true;
+}
+
+bool worker_run(const worker_limits *lim, worker_fn fn, void *arg,
+                GKeyFile **result, GError **err)
+{
+	bool ok = false, in_time = true, too_much = false;
+	int fds[2] = { -1, -1 };
+	int status = 0;
+	pid_t pid = -1;
+	GByteArray *buf = g_byte_array_new();
+	const int64_t deadline = lim->timeout_seconds
+	                                 ? now_ms() + (int64_t)lim->timeout_seconds * 1000
+	                                 : 0;
+
+	*result = NULL;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: pipe");
+		goto out;
+	}
+	/* Whatever sits in our stdio buffers would otherwise be written twice,
+	 * once by the child should it flush them. */
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: fork");
+		goto out;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		run_child(fds[1], lim, fn, arg);
+	}
+	close(fds[1]);
+	fds[1] = -1;
+
+	/* Read until EOF or the deadline. The pipe must be drained while the
+	 * child writes, or a result larger than the pipe buffer deadlocks. */
+	for (;;) {
+		int wait_ms = -1;
+		if (deadline) {
+			int64_t left = deadline - now_ms();
+			if (left <= 0) {
+				in_time = false;
+				break;
+			}
+			wait_ms = left > 60000 ? 60000 : (int)left;
+		}
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+		int r = poll(&pfd, 1, wait_ms);
+		if (r < 0 && errno != EINTR) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: poll");
+			kill(pid, SIGKILL);
+			reap(pid, &status);
+			goto out;
+		}
+		if (r <= 0)
+			continue;
+		guint8 chunk[65536];
+		ssize_t n = read(fds[0], chunk, sizeof chunk);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: read");
+			kill(pid, SIGKILL);
+			reap(pid, &status);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (buf->len + (size_t)n > WORKER_MAX_RESULT) {
+			too_much = true;
+			break;
+		}
+		g_byte_array_append(buf, chunk, (guint)n);
+	}
+
+	if (!in_time || too_much) {
+		kill(pid, SIGKILL);
+		reap(pid, &status);
+	} else {
+		in_time = wait_child(pid, &status, deadline);
+	}
+
+	if (!in_time)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker timed out after %u s",
+		            lim->timeout_seconds);
+	else if (too_much)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
+		            "worker sent more than %u MiB of result", WORKER_MAX_RESULT >> 20);
+	else if (WIFSIGNALED(status))
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker killed by signal %d (%s)",
+		            WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker exited with status %d",
+		            WEXITSTATUS(status));
+	else
+		ok = parse_result(buf, result, err);
+
+out:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	g_byte_array_free(buf, TRUE);
+	return ok;
+}

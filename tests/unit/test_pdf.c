@@ -1,0 +1,857 @@
+/* Unit tests: PDF extraction, facts, stamping, the %PDF- header test. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <poppler.h>
+#include "unit.h"
+#include "errors.h"
+#include "license.h"
+#include "pdf.h"
+#include "worker.h"
+
+#define MSIT "msit-2024-05-10-ai-digital-diplomacy"
+#define EN "en-2024-06-03-quantum-strategy"
+#define KO "ko-2024-07-15-ai-semiconductor"
+#define MSIT_TITLE "No Barriers Between Ministries in AI and Digital Diplomacy"
+#define KO_TITLE "인공지능 반도체 산업 도약을 위한 민관 협력 강화"
+
+static char *fixture_pdf(const char *release)
+{
+	char *name = g_strconcat(release, ".pdf", NULL);
+	char *p = g_build_filename(unit_fixtures(), "releases", release, name, NULL);
+	g_free(name);
+	return p;
+}
+
+static char *read_all(const char *path, gsize *len)
+{
+	char *data = NULL;
+	if (!g_file_get_contents(path, &data, len, NULL))
+		return NULL;
+	return data;
+}
+
+static void write_file(const char *path, const void *data, gsize len)
+{
+	if (!g_file_set_contents(path, data, (gssize)len, NULL)) {
+		fprintf(stderr, "cannot write %s\n", path);
+		exit(2);
+	}
+}
+
+static int count_char(const char *s, gsize len, char c)
+{
+	int n = 0;
+	for (gsize i = 0; i < len; i++)
+		n += s[i] == c;
+	return n;
+}
+
+/* Remove a scratch directory and what the tests left in it. */
+static void rm_dir(char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *e;
+	while (d && (e = g_dir_read_name(d))) {
+		char *p = g_build_filename(dir, e, NULL);
+		unlink(p);
+		g_free(p);
+	}
+	if (d)
+		g_dir_close(d);
+	rmdir(dir);
+	g_free(dir);
+}
+
+static int dir_entries(const char *dir)
+{
+	int n = 0;
+	GDir *d = g_dir_open(dir, 0, NULL);
+	while (d && g_dir_read_name(d))
+		n++;
+	if (d)
+		g_dir_close(d);
+	return n;
+}
+
+/* ---- a minimal PDF writer, for the cases cairo cannot make ------------------ */
+
+typedef struct {
+	GString *s;
+	GArray *offsets; /* of objects 1..n */
+} mini_pdf;
+
+static mini_pdf mini_new(void)
+{
+	mini_pdf m = { g_string_new("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"),
+	               g_array_new(FALSE, FALSE, sizeof(gsize)) };
+	return m;
+}
+
+static void mini_obj(mini_pdf *m, const char *body)
+{
+	gsize off = m->s->len;
+	g_array_append_val(m->offsets, off);
+	g_string_append_printf(m->s, "%u 0 obj\n%s\nendobj\n", m->offsets->len, body);
+}
+
+static void mini_stream(mini_pdf *m, const char *dict_extra, const void *data, gsize len)
+{
+	gsize off = m->s->len;
+	g_array_append_val(m->offsets, off);
+	g_string_append_printf(m->s, "%u 0 obj\n<< /Length %zu %s >>\nstream\n", m->offsets->len,
+	                       len, dict_extra);
+	g_string_append_len(m->s, data, (gssize)len);
+	g_string_append(m->s, "\nendstream\nendobj\n");
+}
+
+/* Append the xref table and trailer, write to path, free m. */
+static void mini_finish(mini_pdf *m, const char *trailer_extra, const char *path)
+{
+	gsize xref = m->s->len;
+	g_string_append_printf(m->s, "xref\n0 %u\n0000000000 65535 f \n", m->offsets->len + 1);
+	for (guint i = 0; i < m->offsets->len; i++)
+		g_string_append_printf(m->s, "%010zu 00000 n \n", g_array_index(m->offsets, gsize, i));
+	g_string_append_printf(m->s, "trailer\n<< /Size %u /Root 1 0 R %s >>\nstartxref\n%zu\n%%%%EOF\n",
+	                       m->offsets->len + 1, trailer_extra ? trailer_extra : "", xref);
+	write_file(path, m->s->str, m->s->len);
+	g_string_free(m->s, TRUE);
+	g_array_free(m->offsets, TRUE);
+}
+
+#define PAGE_TEXT "BT /F1 18 Tf 72 700 Td (Hello from a tiny PDF) Tj ET"
+
+/* One page with Helvetica text; annots and catalog_extra go into the page
+ * and the catalog. */
+static void mini_simple(const char *path, const char *catalog_extra, const char *annots)
+{
+	mini_pdf m = mini_new();
+	char *cat = g_strdup_printf("<< /Type /Catalog /Pages 2 0 R %s >>",
+	                            catalog_extra ? catalog_extra : "");
+	char *page = g_strdup_printf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+	                             "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R %s >>",
+	                             annots ? annots : "");
+	mini_obj(&m, cat);
+	mini_obj(&m, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+	mini_obj(&m, page);
+	mini_obj(&m, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+	mini_stream(&m, "", PAGE_TEXT, strlen(PAGE_TEXT));
+	mini_finish(&m, NULL, path);
+	g_free(cat);
+	g_free(page);
+}
+
+/* RC4 and the standard security handler, revision 2 (40-bit): enough to
+ * make a PDF that opens with an empty user password. */
+static void rc4(const guint8 *key, gsize klen, guint8 *data, gsize len)
+{
+	guint8 s[256], t;
+	unsigned i, j = 0;
+	for (i = 0; i < 256; i++)
+		s[i] = (guint8)i;
+	for (i = 0; i < 256; i++) {
+		j = (j + s[i] + key[i % klen]) & 255;
+		t = s[i], s[i] = s[j], s[j] = t;
+	}
+	i = j = 0;
+	for (gsize k = 0; k < len; k++) {
+		i = (i + 1) & 255;
+		j = (j + s[i]) & 255;
+		t = s[i], s[i] = s[j], s[j] = t;
+		data[k] ^= s[(s[i] + s[j]) & 255];
+	}
+}
+
+static const guint8 pad[32] = { 0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E,
+	                         0x56, 0xFF, 0xFA, 0x01, 0x08, 0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68,
+	                         0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE, 0x64, 0x53, 0x69, 0x7A };
+
+static void md5(const guint8 *data, gsize len, guint8 out[16])
+{
+	GChecksum *c = g_checksum_new(G_CHECKSUM_MD5);
+	gsize n = 16;
+	g_checksum_update(c, data, (gssize)len);
+	g_checksum_get_digest(c, out, &n);
+	g_checksum_free(c);
+}
+
+static char *hex(const guint8 *b, gsize n)
+{
+	GString *s = g_string_new("<");
+	for (gsize i = 0; i < n; i++)
+		g_string_append_printf(s, "%02X", b[i]);
+	g_string_append_c(s, '>');
+	return g_string_free(s, FALSE);
+}
+
+/*
+ * An RC4-40 encrypted PDF. With good_user the empty user password is the
+ * right one (an owner-password-only PDF, which opens); otherwise the /U
+ * entry matches no empty password and poppler needs one.
+ */
+static void mini_encrypted(const char *path, bool good_user)
+{
+	guint8 O[32], id[16], key[16], U[32];
+	const gint32 P = -4;
+	for (int i = 0; i < 32; i++)
+		O[i] = (guint8)(i * 7 + 1);
+	for (int i = 0; i < 16; i++)
+		id[i] = (guint8)(0xA0 + i);
+	guint8 in[32 + 32 + 4 + 16];
+	memcpy(in, pad, 32);
+	memcpy(in + 32, O, 32);
+	for (int i = 0; i < 4; i++)
+		in[64 + i] = (guint8)(((guint32)P >> (8 * i)) & 0xff);
+	memcpy(in + 68, id, 16);
+	md5(in, sizeof in, key);
+	memcpy(U, pad, 32);
+	rc4(key, 5, U, 32);
+	if (!good_user)
+		U[0] ^= 0x55;
+
+	/* Object 5's key: MD5(key40 | 5 0 0 | 0 0), first 10 bytes. */
+	guint8 okin[10] = { key[0], key[1], key[2], key[3], key[4], 5, 0, 0, 0, 0 }, okey[16];
+	md5(okin, sizeof okin, okey);
+	gsize clen = strlen(PAGE_TEXT);
+	guint8 *content = g_memdup2(PAGE_TEXT, clen);
+	rc4(okey, 10, content, clen);
+
+	mini_pdf m = mini_new();
+	mini_obj(&m, "<< /Type /Catalog /Pages 2 0 R >>");
+	mini_obj(&m, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+	mini_obj(&m, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+	             "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>");
+	mini_obj(&m, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+	mini_stream(&m, "", content, clen);
+	char *o = hex(O, 32), *u = hex(U, 32), *i = hex(id, 16);
+	char *enc = g_strdup_printf("<< /Filter /Standard /V 1 /R 2 /O %s /U %s /P %d >>", o, u, P);
+	mini_obj(&m, enc);
+	char *trailer = g_strdup_printf("/Encrypt 6 0 R /ID [%s %s]", i, i);
+	mini_finish(&m, trailer, path);
+	g_free(o);
+	g_free(u);
+	g_free(i);
+	g_free(enc);
+	g_free(trailer);
+	g_free(content);
+}
+
+/* ---- extraction -------------------------------------------------------------- */
+
+TEST(extract_msit_fixture)
+{
+	char *dir = unit_tmpdir();
+	char *pdf = fixture_pdf(MSIT);
+	char *txt = g_build_filename(dir, "x.pdf.txt", NULL);
+	pdf_info info;
+	GError *err = NULL;
+	EXPECT(pdf_extract(pdf, txt, &info, &err));
+	if (err) {
+		fprintf(stderr, "%s\n", err->message);
+		g_clear_error(&err);
+	}
+	EXPECT_INT(info.pages, 2);
+	EXPECT_STR(info.pdf_version, "1.5");
+	EXPECT(info.producer && g_str_has_prefix(info.producer, "cairo"));
+	EXPECT_STR(info.creator, "archive mkpdf");
+	EXPECT_STR(info.title, MSIT_TITLE);
+	EXPECT_STR(info.author, "Ministry of Science and ICT");
+	EXPECT_STR(info.keywords, "AI; digital diplomacy");
+	EXPECT_STR(info.creation_date, "2024-05-10T09:00:00Z");
+	EXPECT(info.pdfa == NULL);
+	EXPECT(!info.encrypted && !info.javascript && !info.launch_action && !info.embedded_files);
+
+	gsize len = 0;
+	char *text = read_all(txt, &len);
+	EXPECT(text != NULL);
+	if (text) {
+		EXPECT(strstr(text, MSIT_TITLE) != NULL);
+		EXPECT(strstr(text, "KOGL Type 1") != NULL);
+		EXPECT_INT(count_char(text, len, '\f'), 1); /* between the two pages only */
+		EXPECT(len > 0 && text[len - 1] != '\f');
+		EXPECT(g_utf8_validate(text, (gssize)len, NULL));
+		/* The text after the form feed is page 2's: its count matches. */
+		const char *ff = memchr(text, '\f', len);
+		if (ff && info.chars_per_page && info.chars_per_page->len == 2) {
+			guint n = 0;
+			for (const char *p = ff + 1; *p; p = g_utf8_next_char(p))
+				n += !g_unichar_isspace(g_utf8_get_char(p));
+			EXPECT_INT(g_array_index(info.chars_per_page, guint, 1), n);
+		}
+	}
+	EXPECT(info.chars_per_page && info.chars_per_page->len == 2);
+	if (info.chars_per_page && info.chars_per_page->len == 2) {
+		guint a = g_array_index(info.chars_per_page, guint, 0);
+		guint b = g_array_index(info.chars_per_page, guint, 1);
+		EXPECT(a > 1000 && b > 100);
+		EXPECT_INT(info.text_chars, (guint64)a + b);
+	}
+	g_free(text);
+	pdf_info_clear(&info);
+	EXPECT(info.title == NULL && info.chars_per_page == NULL && info.pages == 0);
+	g_free(pdf);
+	g_free(txt);
+	rm_dir(dir);
+}
+
+TEST(extract_korean_fixture)
+{
+	char *dir = unit_tmpdir();
+	char *pdf = fixture_pdf(KO);
+	char *txt = g_build_filename(dir, "ko.pdf.txt", NULL);
+	pdf_info info;
+	GError *err = NULL;
+	EXPECT(pdf_extract(pdf, txt, &info, &err));
+	g_clear_error(&err);
+	EXPECT_INT(info.pages, 1);
+	EXPECT_STR(info.title, KO_TITLE);
+	EXPECT(info.author == NULL && info.keywords == NULL);
+	gsize len = 0;
+	char *text = read_all(txt, &len);
+	EXPECT(text && strstr(text, KO_TITLE));
+	EXPECT(text && strstr(text, "공공누리 제1유형"));
+	EXPECT(text && strstr(text, "2024년 7월 15일"));
+	EXPECT(text && count_char(text, len, '\f') == 0);
+	/* Hangul syllables count one each. */
+	EXPECT(info.text_chars > 300 && info.text_chars < len);
+	g_free(text);
+	pdf_info_clear(&info);
+	g_free(pdf);
+	g_free(txt);
+	rm_dir(dir);
+}
+
+/* Open failures: poppler's reason is kept, nothing is left half-filled. */
+static void expect_open_failure(const char *path, const char *dir, const char *want)
+{
+	char *txt = g_build_filename(dir, "bad.txt", NULL);
+	pdf_info info;
+	GError *err = NULL;
+	EXPECT(!pdf_extract(path, txt, &info, &err));
+	EXPECT(err && err->domain == ARC_ERROR && err->code == ARC_ERROR_INPUT);
+	EXPECT(err && g_str_has_prefix(err->message, path));
+	EXPECT(err && strstr(err->message, want));
+	if (err && !strstr(err->message, want))
+		fprintf(stderr, "message: %s\n", err->message);
+	EXPECT(info.pages == 0 && info.chars_per_page == NULL && info.title == NULL);
+	g_clear_error(&err);
+	unlink(txt);
+	g_free(txt);
+}
+
+TEST(extract_truncated_garbage_empty)
+{
+	char *dir = unit_tmpdir();
+	char *pdf = fixture_pdf(MSIT);
+	gsize len = 0;
+	char *data = read_all(pdf, &len);
+	EXPECT(data != NULL);
+
+	char *half = g_build_filename(dir, "half.pdf", NULL);
+	write_file(half, data, len / 2);
+	expect_open_failure(half, dir, "damaged or truncated: ");
+
+	char *junk = g_build_filename(dir, "junk.pdf", NULL);
+	char bytes[4096];
+	for (size_t i = 0; i < sizeof bytes; i++)
+		bytes[i] = (char)(i * 131 + 7);
+	write_file(junk, bytes, sizeof bytes);
+	expect_open_failure(junk, dir, "damaged or truncated: ");
+
+	/* A header and nothing else. */
+	char *hdr = g_build_filename(dir, "hdr.pdf", NULL);
+	write_file(hdr, "%PDF-1.7\n", 9);
+	expect_open_failure(hdr, dir, "damaged or truncated: ");
+
+	char *empty = g_build_filename(dir, "empty.pdf", NULL);
+	write_file(empty, "", 0);
+	expect_open_failure(empty, dir, "damaged or truncated: ");
+
+	char *missing = g_build_filename(dir, "missing.pdf", NULL);
+	expect_open_failure(missing, dir, "No such file");
+
+	char *link = g_build_filename(dir, "link.pdf", NULL);
+	EXPECT(symlink(pdf, link) == 0);
+	expect_open_failure(link, dir, "Too many levels of symbolic links");
+
+	g_free(data);
+	g_free(half);
+	g_free(junk);
+	g_free(hdr);
+	g_free(empty);
+	g_free(missing);
+	g_free(link);
+	g_free(pdf);
+	rm_dir(dir);
+}
+
+TEST(extract_password)
+{
+	char *dir = unit_tmpdir();
+	char *locked = g_build_filename(dir, "locked.pdf", NULL);
+	mini_encrypted(locked, false);
+	expect_open_failure(locked, dir, "needs a password");
+
+	/* Only an owner password: opens, is extracted, is marked encrypted
+	 * (its permissions are full, so only the /Encrypt scan tells). */
+	char *owner = g_build_filename(dir, "owner.pdf", NULL);
+	char *txt = g_build_filename(dir, "owner.txt", NULL);
+	mini_encrypted(owner, true);
+	pdf_info info;
+	GError *err = NULL;
+	EXPECT(pdf_extract(owner, txt, &info, &err));
+	if (err)
+		fprintf(stderr, "%s\n", err->message);
+	g_clear_error(&err);
+	EXPECT(info.encrypted);
+	EXPECT_INT(info.pages, 1);
+	char *text = read_all(txt, NULL);
+	EXPECT(text && strstr(text, "Hello from a tiny PDF"));
+	g_free(text);
+	pdf_info_clear(&info);
+
+	/* The same PDF unencrypted is not marked. */
+	char *plain = g_build_filename(dir, "plain.pdf", NULL);
+	mini_simple(plain, NULL, NULL);
+	EXPECT(pdf_extract(plain, txt, &info, &err));
+	g_clear_error(&err);
+	EXPECT(!info.encrypted);
+	text = read_all(txt, NULL);
+	EXPECT(text && strstr(text, "Hello from a tiny PDF"));
+	g_free(text);
+	pdf_info_clear(&info);
+
+	g_free(locked);
+	g_free(owner);
+	g_free(plain);
+	g_free(txt);
+	rm_dir(dir);
+}
+
+static pdf_info extract_mini(const char *dir, const char *catalog_extra, const char *annots)
+{
+	char *pdf = g_build_filename(dir, "active.pdf", NULL);
+	char *txt = g_build_filename(dir, "active.txt", NULL);
+	pdf_info info;
+	GError *err = NULL;
+	mini_simple(pdf, catalog_extra, annots);
+	EXPECT(pdf_extract(pdf, txt, &info, &err));
+	if (err)
+		fprintf(stderr, "%s\n", err->message);
+	g_clear_error(&err);
+	g_free(pdf);
+	g_free(txt);
+	return info;
+}
+
+TEST(extract_active_content)
+{
+	char *dir = unit_tmpdir();
+	pdf_info info = extract_mini(dir, NULL, NULL);
+	EXPECT(!info.javascript && !info.launch_action && !info.embedded_files);
+	pdf_info_clear(&info);
+
+	/* A link whose action name is escaped (#53 is 'S'): a byte scan misses
+	 * it, poppler's link walk does not. */
+	info = extract_mini(dir, NULL,
+	                    "/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] "
+	                    "/A << /S /Java#53cript /J#53 (app.alert(1)) >> >>]");
+	EXPECT(info.javascript);
+	EXPECT(!info.launch_action);
+	pdf_info_clear(&info);
+
+	info = extract_mini(dir, NULL,
+	                    "/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] "
+	                    "/A << /S /Launc#68 /F (calc.exe) >> >>]");
+	EXPECT(info.launch_action);
+	EXPECT(!info.javascript);
+	pdf_info_clear(&info);
+
+	/* Document-level JavaScript, which poppler-glib does not expose: the
+	 * byte scan finds it. */
+	info = extract_mini(dir, "/OpenAction << /S /JavaScript /JS (app.alert(2)) >>", NULL);
+	EXPECT(info.javascript);
+	pdf_info_clear(&info);
+
+	info = extract_mini(dir,
+	                    "/Names << /EmbeddedFiles << /Names [(a.txt) << /Type /Filespec "
+	                    "/F (a.txt) /EF << /F 5 0 R >> >>] >> >>",
+	                    NULL);
+	EXPECT(info.embedded_files);
+	pdf_info_clear(&info);
+	rm_dir(dir);
+}
+
+/* ---- stamping ------------------------------------------------------------------ */
+
+static bool file_is_prefix(const char *orig, const char *copy)
+{
+	gsize la = 0, lb = 0;
+	char *a = read_all(orig, &la), *b = read_all(copy, &lb);
+	bool ok = a && b && lb > la && memcmp(a, b, la) == 0;
+	g_free(a);
+	g_free(b);
+	return ok;
+}
+
+static PopplerDocument *reopen(const char *path)
+{
+	char *abs = g_canonicalize_filename(path, NULL);
+	char *uri = g_filename_to_uri(abs, NULL, NULL);
+	PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, NULL);
+	g_free(uri);
+	g_free(abs);
+	return doc;
+}
+
+TEST(stamp_fills_empty_fields)
+{
+	char *dir = unit_tmpdir();
+	char *pdf = fixture_pdf(EN);
+	char *out = g_build_filename(dir, "access.pdf", NULL);
+	pdf_stamp_meta meta = { kogl_get(1), "Korea Unveils National Quantum Strategy for 2035",
+	                        "Ministry of Science and ICT" };
+	GError *err = NULL;
+	EXPECT(pdf_stamp(pdf, out, &meta, &err));
+	if (err)
+		fprintf(stderr, "%s\n", err->message);
+	g_clear_error(&err);
+	EXPECT(file_is_prefix(pdf, out));
+	EXPECT_INT(dir_entries(dir), 1); /* no temporary file left */
+	PopplerDocument *doc = reopen(out);
+	EXPECT(doc != NULL);
+	if (doc) {
+		char *k = poppler_document_get_keywords(doc);
+		char *t = poppler_document_get_title(doc);
+		char *a = poppler_document_get_author(doc);
+		EXPECT_STR(k, "KOGL-Type-1; https://www.kogl.or.kr/info/licenseType1.do");
+		EXPECT_STR(t, "Korea Unveils National Quantum Strategy for 2035");
+		EXPECT_STR(a, "Ministry of Science and ICT");
+		EXPECT_INT(poppler_document_get_n_pages(doc), 1);
+		g_free(k);
+		g_free(t);
+		g_free(a);
+		g_object_unref(doc);
+	}
+	/* The access copy extracts like the original. */
+	char *txt = g_build_filename(dir, "access.txt", NULL);
+	pdf_info info;
+	EXPECT(pdf_extract(out, txt, &info, &err));
+	g_clear_error(&err);
+	EXPECT_STR(info.creation_date, "2024-06-03T10:00:00Z");
+	pdf_info_clear(&info);
+	unlink(txt);
+	g_free(txt);
+	g_free(pdf);
+	g_free(out);
+	rm_dir(dir);
+}
+
+TEST(stamp_keeps_existing_fields)
+{
+	char *dir = unit_tmpdir();
+	char *pdf = fixture_pdf(MSIT);
+	char *out = g_build_filename(dir, "access.pdf", NULL);
+	char *out2 = g_build_filename(dir, "access2.pdf", NULL);
+	pdf_stamp_meta meta = { kogl_get(4), "Another title", "Another organisation" };
+	GError *err = NULL;
+	EXPECT(pdf_stamp(pdf, out, &meta, &err));
+	g_clear_error(&err);
+	EXPECT(file_is_prefix(pdf, out));
+	PopplerDocument *doc = reopen(out);
+	EXPECT(doc != NULL);
+	if (doc) {
+		char *k = poppler_document_get_keywords(doc);
+		char *t = poppler_document_get_title(doc);
+		char *a = poppler_document_get_author(doc);
+		EXPECT_STR(k, "AI; digital diplomacy; KOGL-Type-4; "
+		              "https://www.kogl.or.kr/info/licenseType4.do");
+		EXPECT_STR(t, MSIT_TITLE);
+		EXPECT_STR(a, "Ministry of Science and ICT");
+		g_free(k);
+		g_free(t);
+		g_free(a);
+		g_object_unref(doc);
+	}
+	/* Same input, same access copy: poppler's appended trailer carries no
+	 * time here (cairo writes no /ID, so poppler makes none). */
+	EXPECT(pdf_stamp(pdf, out2, &meta, &err));
+	g_clear_error(&err);
+	gsize l1 = 0, l2 = 0;
+	char *b1 = read_all(out, &l1), *b2 = read_all(out2, &l2);
+	EXPECT(b1 && b2 && l1 == l2 && memcmp(b1, b2, l1) == 0);
+	g_free(b1);
+	g_free(b2);
+
+	/* Stamping a stamped copy again adds no second licence. */
+	char *out3 = g_build_filename(dir, "access3.pdf", NULL);
+	EXPECT(pdf_stamp(out, out3, &meta, &err));
+	g_clear_error(&err);
+	doc = reopen(out3);
+	if (doc) {
+		char *k = poppler_document_get_keywords(doc);
+		EXPECT_STR(k, "AI; digital diplomacy; KOGL-Type-4; "
+		              "https://www.kogl.or.kr/info/licenseType4.do");
+		g_free(k);
+		g_object_unref(doc);
+	}
+	g_free(out3);
+	g_free(pdf);
+	g_free(out);
+	g_free(out2);
+	rm_dir(dir);
+}
+
+TEST(stamp_korean_title_kept)
+{
+	char *dir = unit_tmpdir();
+	char *pdf = fixture_pdf(KO);
+	char *out = g_build_filename(dir, "access.pdf", NULL);
+	pdf_stamp_meta meta = { kogl_get(1), "무시되는 제목", NULL };
+	GError *err = NULL;
+	EXPECT(pdf_stamp(pdf, out, &meta, &err));
+	g_clear_error(&err);
+	EXPECT(file_is_prefix(pdf, out));
+	PopplerDocument *doc = reopen(out);
+	if (doc) {
+		char *t = poppler_document_get_title(doc);
+		char *a = poppler_document_get_author(doc);
+		EXPECT_STR(t, KO_TITLE);
+		EXPECT(a == NULL || *a == '\0'); /* no organisation given */
+		g_free(t);
+		g_free(a);
+		g_object_unref(doc);
+	}
+	g_free(pdf);
+	g_free(out);
+	rm_dir(dir);
+}
+
+/* A PDF whose cross-reference table points nowhere: poppler repairs it to
+ * open it, and its save does not append to the original bytes. */
+TEST(stamp_refuses_repaired_pdf)
+{
+	char *dir = unit_tmpdir();
+	char *src = fixture_pdf(MSIT);
+	gsize len = 0;
+	char *data = read_all(src, &len);
+	char *sx = NULL; /* the last "startxref" (the data holds NULs) */
+	for (char *q = data; q && (q = memmem(q, len - (gsize)(q - data), "startxref\n", 10)); q++)
+		sx = q;
+	EXPECT(sx != NULL);
+	if (sx)
+		memcpy(sx + 10, "99", 2); /* a wrong offset of the same length */
+	char *pdf = g_build_filename(dir, "broken.pdf", NULL);
+	write_file(pdf, data, len);
+	char *out = g_build_filename(dir, "access.pdf", NULL);
+	pdf_stamp_meta meta = { kogl_get(1), MSIT_TITLE, NULL };
+	GError *err = NULL;
+	bool ok = pdf_stamp(pdf, out, &meta, &err);
+	if (ok) {
+		/* Should poppler ever append after a repair, the copy must still
+		 * hold the original as its prefix. */
+		EXPECT(file_is_prefix(pdf, out));
+	} else {
+		EXPECT(err && strstr(err->message, "(the PDF needed repair)"));
+		EXPECT(access(out, F_OK) != 0);
+		EXPECT_INT(dir_entries(dir), 1); /* only broken.pdf */
+	}
+	if (err)
+		fprintf(stderr, "repaired PDF: %s\n", err->message);
+	g_clear_error(&err);
+
+	/* Damaged beyond repair: the open error, no copy. */
+	unlink(out);
+	write_file(pdf, data, len / 2);
+	EXPECT(!pdf_stamp(pdf, out, &meta, &err));
+	EXPECT(err && strstr(err->message, "damaged or truncated"));
+	EXPECT(access(out, F_OK) != 0);
+	g_clear_error(&err);
+
+	g_free(data);
+	g_free(src);
+	g_free(pdf);
+	g_free(out);
+	rm_dir(dir);
+}
+
+/* The way ingest runs it: in a worker, the facts back through a key file. */
+typedef struct {
+	const char *pdf, *txt;
+} extract_job;
+
+static bool run_extract(void *arg, GKeyFile *result, GError **err)
+{
+	const extract_job *job = arg;
+	pdf_info info;
+	if (!pdf_extract(job->pdf, job->txt, &info, err))
+		return false;
+	pdf_info_to_keyfile(&info, result, "pdf");
+	pdf_info_clear(&info);
+	return true;
+}
+
+TEST(extract_in_worker)
+{
+	char *dir = unit_tmpdir();
+	char *pdf = fixture_pdf(KO);
+	char *txt = g_build_filename(dir, "w.txt", NULL);
+	extract_job job = { pdf, txt };
+	worker_limits lim;
+	worker_limits_default(&lim);
+	lim.timeout_seconds = 60;
+	GKeyFile *kf = NULL;
+	GError *err = NULL;
+	EXPECT(worker_run(&lim, run_extract, &job, &kf, &err));
+	if (err)
+		fprintf(stderr, "%s\n", err->message);
+	g_clear_error(&err);
+	pdf_info info = { 0 };
+	EXPECT(kf && pdf_info_from_keyfile(&info, kf, "pdf"));
+	EXPECT_STR(info.title, KO_TITLE);
+	EXPECT_INT(info.pages, 1);
+	EXPECT(info.chars_per_page && info.chars_per_page->len == 1 &&
+	       g_array_index(info.chars_per_page, guint, 0) == info.text_chars);
+	pdf_info_clear(&info);
+	if (kf)
+		g_key_file_free(kf);
+
+	/* A damaged PDF: the reason crosses the process boundary intact. */
+	char *half = g_build_filename(dir, "half.pdf", NULL);
+	gsize len = 0;
+	char *data = read_all(pdf, &len);
+	write_file(half, data, len / 2);
+	job.pdf = half;
+	kf = NULL;
+	EXPECT(!worker_run(&lim, run_extract, &job, &kf, &err));
+	EXPECT(err && g_str_has_prefix(err->message, half) &&
+	       strstr(err->message, ": damaged or truncated: "));
+	g_clear_error(&err);
+	g_free(data);
+	g_free(half);
+	g_free(pdf);
+	g_free(txt);
+	rm_dir(dir);
+}
+
+/* ---- key file and header ------------------------------------------------------- */
+
+TEST(info_keyfile_round_trip)
+{
+	pdf_info a = { 0 }, b = { 0 };
+	a.pages = 3;
+	a.pdf_version = g_strdup("1.7");
+	a.producer = g_strdup("Hancom PDF 1.3.0.542");
+	a.creator = g_strdup("Hwp 2022 12.0.0.1\n[x] = ;#");
+	a.creation_date = g_strdup("2024-05-10T09:00:00Z");
+	a.title = g_strdup("공공누리 제목");
+	a.author = NULL;
+	a.keywords = g_strdup("a; b");
+	a.pdfa = g_strdup("PDF/A-1b");
+	a.encrypted = true;
+	a.text_chars = 5000000000ull;
+	a.chars_per_page = g_array_new(FALSE, FALSE, sizeof(guint));
+	guint v[3] = { 10, 0, 4000 };
+	g_array_append_vals(a.chars_per_page, v, 3);
+	a.javascript = true;
+	a.launch_action = false;
+	a.embedded_files = true;
+
+	GKeyFile *kf = g_key_file_new();
+	pdf_info_to_keyfile(&a, kf, "x.pdf");
+	/* Through text, as between worker and parent. */
+	char *data = g_key_file_to_data(kf, NULL, NULL);
+	GKeyFile *kf2 = g_key_file_new();
+	EXPECT(g_key_file_load_from_data(kf2, data, (gsize)-1, G_KEY_FILE_NONE, NULL));
+	EXPECT(pdf_info_from_keyfile(&b, kf2, "x.pdf"));
+	EXPECT_INT(b.pages, 3);
+	EXPECT_STR(b.pdf_version, "1.7");
+	EXPECT_STR(b.producer, a.producer);
+	EXPECT_STR(b.creator, a.creator);
+	EXPECT_STR(b.creation_date, a.creation_date);
+	EXPECT_STR(b.title, a.title);
+	EXPECT_STR(b.author, NULL);
+	EXPECT_STR(b.keywords, "a; b");
+	EXPECT_STR(b.pdfa, "PDF/A-1b");
+	EXPECT(b.encrypted && b.javascript && !b.launch_action && b.embedded_files);
+	EXPECT(b.text_chars == 5000000000ull);
+	EXPECT(b.chars_per_page && b.chars_per_page->len == 3);
+	if (b.chars_per_page && b.chars_per_page->len == 3) {
+		EXPECT_INT(g_array_index(b.chars_per_page, guint, 0), 10);
+		EXPECT_INT(g_array_index(b.chars_per_page, guint, 1), 0);
+		EXPECT_INT(g_array_index(b.chars_per_page, guint, 2), 4000);
+	}
+	pdf_info e = { 0 };
+	EXPECT(!pdf_info_from_keyfile(&e, kf2, "other.pdf"));
+	pdf_info_clear(&e);
+
+	/* No pages: an empty list survives too. */
+	pdf_info c = { 0 }, d = { 0 };
+	GKeyFile *kf3 = g_key_file_new();
+	pdf_info_to_keyfile(&c, kf3, "e.pdf");
+	EXPECT(pdf_info_from_keyfile(&d, kf3, "e.pdf"));
+	EXPECT(d.pages == 0 && d.chars_per_page && d.chars_per_page->len == 0);
+	EXPECT(d.title == NULL && !d.encrypted);
+
+	pdf_info_clear(&a);
+	pdf_info_clear(&b);
+	pdf_info_clear(&d);
+	g_key_file_free(kf);
+	g_key_file_free(kf2);
+	g_key_file_free(kf3);
+	g_free(data);
+}
+
+TEST(header_detection)
+{
+	char *dir = unit_tmpdir();
+	char *p = g_build_filename(dir, "f.pdf", NULL);
+
+	write_file(p, "junk\n%PDF-1.4\n%...", 18);
+	EXPECT(pdf_has_header(p));
+	write_file(p, "%PDF-1.7\n", 9);
+	EXPECT(pdf_has_header(p));
+	write_file(p, "<html>not a pdf</html>\n", 23);
+	EXPECT(!pdf_has_header(p));
+	write_file(p, "", 0);
+	EXPECT(!pdf_has_header(p));
+	write_file(p, "%PDF", 4);
+	EXPECT(!pdf_has_header(p));
+
+	/* Within the first 1024 bytes only. */
+	char big[2048];
+	memset(big, 'x', sizeof big);
+	memcpy(big + 1019, "%PDF-", 5); /* ends at byte 1024: counts */
+	write_file(p, big, sizeof big);
+	EXPECT(pdf_has_header(p));
+	memset(big, 'x', sizeof big);
+	memcpy(big + 1020, "%PDF-", 5); /* straddles byte 1024: does not */
+	write_file(p, big, sizeof big);
+	EXPECT(!pdf_has_header(p));
+
+	char *pdf = fixture_pdf(MSIT);
+	EXPECT(pdf_has_header(pdf));
+	/* Links, directories and missing files are never read. */
+	char *link = g_build_filename(dir, "link.pdf", NULL);
+	EXPECT(symlink(pdf, link) == 0);
+	EXPECT(!pdf_has_header(link));
+	EXPECT(!pdf_has_header(dir));
+	char *missing = g_build_filename(dir, "missing.pdf", NULL);
+	EXPECT(!pdf_has_header(missing));
+	char *fifo = g_build_filename(dir, "fifo.pdf", NULL);
+	EXPECT(mkfifo(fifo, 0600) == 0);
+	EXPECT(!pdf_has_header(fifo)); /* and does not hang */
+
+	g_free(pdf);
+	g_free(link);
+	g_free(missing);
+	g_free(fifo);
+	g_free(p);
+	rm_dir(dir);
+}
+
+UNIT_MAIN(extract_msit_fixture, extract_korean_fixture, extract_truncated_garbage_empty,
+          extract_password, extract_active_content, stamp_fills_empty_fields,
+          stamp_keeps_existing_fields, stamp_korean_title_kept, stamp_refuses_repaired_pdf,
+          extract_in_worker, info_keyfile_round_trip, header_detection)

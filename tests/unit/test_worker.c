@@ -1,0 +1,312 @@
+/* Unit tests: the forked worker — results, errors, crashes, limits, hangs. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "unit.h"
+#include "errors.h"
+#include "worker.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
+static int count_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* No child of ours is left unreaped. */
+static bool no_zombies(void)
+{
+	return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
+}
+
+static worker_limits quick_limits(void)
+{
+	worker_limits lim;
+	worker_limits_default(&lim);
+	lim.timeout_seconds = 20;
+	return lim;
+}
+
+static bool job_ok(void *arg, GKeyFile *result, GError **err)
+{
+	g_key_file_set_string(result, "pdf", "title", (const char *)arg);
+	g_key_file_set_integer(result, "pdf", "pages", 3);
+	g_key_file_set_string(result, "pdf", "odd", "line1\nline2 = [x] ;#");
+	return true;
+}
+
+static bool job_error(void *arg, GKeyFile *result, GError **err)
+{
+	g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "x.pdf: damaged or truncated: %s",
+	            "multi\nline");
+	return false;
+}
+
+static bool job_store_error(void *arg, GKeyFile *result, GError **err)
+{
+	g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "x.pdf.txt: No space left on device");
+	return false;
+}
+
+static bool job_segv(void *arg, GKeyFile *result, GError **err)
+{
+	/* ASan catches SIGSEGV itself and exits with status 1; the default
+	 * action is what a poppler crash in a release build looks like. */
+	signal(SIGSEGV, SIG_DFL);
+	raise(SIGSEGV);
+	return true;
+}
+
+static bool job_hang(void *arg, GKeyFile *result, GError **err)
+{
+	for (;;)
+		pause();
+	return true;
+}
+
+static bool job_exit3(void *arg, GKeyFile *result, GError **err)
+{
+	_exit(3);
+}
+
+static bool job_big(void *arg, GKeyFile *result, GError **err)
+{
+	/* Far more than a pipe buffer (64 KiB): the parent must read while the
+	 * child writes. */
+	for (int i = 0; i < 20000; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "k%05d", i);
+		g_key_file_set_string(result, "big", key, "0123456789abcdef0123456789abcdef");
+	}
+	return true;
+}
+
+static bool job_big_file(void *arg, GKeyFile *result, GError **err)
+{
+	const char *path = arg;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: cannot open", path);
+		return false;
+	}
+	static char block[65536];
+	for (int i = 0; i < 32; i++) { /* 2 MiB */
+		if (write(fd, block, sizeof block) != (ssize_t)sizeof block) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: write failed: %s", path,
+			            g_strerror(errno));
+			close(fd);
+			return false;
+		}
+	}
+	close(fd);
+	return true;
+}
+
+#if !UNDER_ASAN
+static bool job_alloc(void *arg, GKeyFile *result, GError **err)
+{
+	size_t n = (size_t)512 << 20;
+	char *p = malloc(n);
+	if (!p) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "out of memory");
+		return false;
+	}
+	memset(p, 1, n);
+	g_key_file_set_integer(result, "x", "sum", p[n - 1]);
+	free(p);
+	return true;
+}
+#endif
+
+TEST(worker_returns_keys)
+{
+	worker_limits lim = quick_limits();
+	GKeyFile *kf = NULL;
+	GError *err = NULL;
+	int fds = count_fds();
+	EXPECT(worker_run(&lim, job_ok, "공공누리 title", &kf, &err));
+	EXPECT(err == NULL);
+	if (kf) {
+		char *t = g_key_file_get_string(kf, "pdf", "title", NULL);
+		char *o = g_key_file_get_string(kf, "pdf", "odd", NULL);
+		EXPECT_STR(t, "공공누리 title");
+		EXPECT_STR(o, "line1\nline2 = [x] ;#");
+		EXPECT_INT(g_key_file_get_integer(kf, "pdf", "pages", NULL), 3);
+		g_free(t);
+		g_free(o);
+		g_key_file_free(kf);
+	}
+	EXPECT_INT(count_fds(), fds);
+	EXPECT(no_zombies());
+}
+
+TEST(worker_carries_job_error)
+{
+	worker_limits lim = quick_limits();
+	GKeyFile *kf = NULL;
+	GError *err = NULL;
+	EXPECT(!worker_run(&lim, job_error, NULL, &kf, &err));
+	EXPECT(kf == NULL);
+	EXPECT(err && err->domain == ARC_ERROR && err->code == ARC_ERROR_INPUT);
+	EXPECT_STR(err ? err->message : NULL, "x.pdf: damaged or truncated: multi\nline");
+	g_clear_error(&err);
+	/* The job's code travels too: a full disk stops the run. */
+	EXPECT(!worker_run(&lim, job_store_error, NULL, &kf, &err));
+	EXPECT(err && err->code == ARC_ERROR_STORE);
+	EXPECT_STR(err ? err->message : NULL, "x.pdf.txt: No space left on device");
+	g_clear_error(&err);
+	EXPECT(no_zombies());
+}
+
+TEST(worker_reports_signal)
+{
+	worker_limits lim = quick_limits();
+	GKeyFile *kf = NULL;
+	GError *err = NULL;
+	EXPECT(!worker_run(&lim, job_segv, NULL, &kf, &err));
+	EXPECT(kf == NULL);
+	EXPECT_STR(err ? err->message : NULL, "worker killed by signal 11 (Segmentation fault)");
+	g_clear_error(&err);
+	EXPECT(no_zombies());
+}
+
+TEST(worker_reports_exit_status)
+{
+	worker_limits lim = quick_limits();
+	GKeyFile *kf = NULL;
+	GError *err = NULL;
+	EXPECT(!worker_run(&lim, job_exit3, NULL, &kf, &err));
+	EXPECT_STR(err ? err->message : NULL, "worker exited with status 3");
+	g_clear_error(&err);
+	EXPECT(no_zombies());
+}
+
+TEST(worker_times_out)
+{
+	worker_limits lim = quick_limits();
+	lim.timeout_seconds = 1;
+	GKeyFile *kf = NULL;
+	GError *err = NULL;
+	int fds = count_fds();
+	gint64 t0 = g_get_monotonic_time();
+	EXPECT(!worker_run(&lim, job_hang, NULL, &kf, &err));
+	gint64 took = g_get_monotonic_time() - t0;
+	EXPECT(kf == NULL);
+	EXPECT_STR(err ? err->message : NULL, "worker timed out after 1 s");
+	EXPECT(took >= 900000 && took < 3000000);
+	g_clear_error(&err);
+	EXPECT_INT(count_fds(), fds);
+	EXPECT(no_zombies());
+}
+
+TEST(worker_large_result)
+{
+	worker_limits lim = quick_limits();
+	GKeyFile *kf = NULL;
+	GError *err = NULL;
+	EXPECT(worker_run(&lim, job_big, NULL, &kf, &err));
+	if (err)
+		fprintf(stderr, "%s\n", err->message);
+	g_clear_error(&err);
+	if (kf) {
+		gsize n = 0;
+		char **keys = g_key_file_get_keys(kf, "big", &n, NULL);
+		EXPECT_INT(n, 20000);
+		char *last = g_key_file_get_string(kf, "big", "k19999", NULL);
+		EXPECT_STR(last, "0123456789abcdef0123456789abcdef");
+		g_free(last);
+		g_strfreev(keys);
+		g_key_file_free(kf);
+	}
+	EXPECT(no_zombies());
+}
+
+TEST(worker_file_size_limit)
+{
+	worker_limits lim = quick_limits();
+	lim.file_size = 1 << 20;
+	char *dir = unit_tmpdir();
+	char *path = g_build_filename(dir, "big", NULL);
+	GKeyFile *kf = NULL;
+	GError *err = NULL;
+	EXPECT(!worker_run(&lim, job_big_file, path, &kf, &err));
+	EXPECT(kf == NULL);
+	/* SIGXFSZ kills the child unless it is ignored; then write fails. */
+	EXPECT(err && (strstr(err->message, "signal 25") ||
+	               strstr(err->message, "write failed")));
+	if (err)
+		fprintf(stderr, "file size limit: %s\n", err->message);
+	g_clear_error(&err);
+	/* The limit applies to the child only. */
+	EXPECT(job_big_file(path, NULL, &err));
+	g_clear_error(&err);
+	unlink(path);
+	rmdir(dir);
+	g_free(path);
+	g_free(dir);
+	EXPECT(no_zombies());
+}
+
+#if !UNDER_ASAN
+TEST(worker_address_space_limit)
+{
+	worker_limits lim = quick_limits();
+	lim.address_space = (uint64_t)256 << 20;
+	GKeyFile *kf = NULL;
+	GError *err = NULL;
+	EXPECT(!worker_run(&lim, job_alloc, NULL, &kf, &err));
+	EXPECT(kf == NULL);
+	EXPECT(err && (strstr(err->message, "out of memory") ||
+	               strstr(err->message, "worker killed by signal")));
+	if (err)
+		fprintf(stderr, "address space limit: %s\n", err->message);
+	g_clear_error(&err);
+	/* Without the limit the same job succeeds. */
+	lim.address_space = 0;
+	EXPECT(worker_run(&lim, job_alloc, NULL, &kf, &err));
+	if (kf)
+		g_key_file_free(kf);
+	g_clear_error(&err);
+	EXPECT(no_zombies());
+}
+#endif
+
+TEST(worker_defaults)
+{
+	worker_limits lim;
+	worker_limits_default(&lim);
+	EXPECT_INT(lim.address_space, UNDER_ASAN ? 0 : (uint64_t)2 << 30);
+	EXPECT_INT(lim.cpu_seconds, 120);
+	EXPECT_INT(lim.file_size, (uint64_t)4 << 30);
+	EXPECT_INT(lim.timeout_seconds, 180);
+}
+
+#if UNDER_ASAN
+UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
+          worker_reports_exit_status, worker_times_out, worker_large_result,
+          worker_file_size_limit, worker_defaults)
+#else
+UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
+          worker_reports_exit_status, worker_times_out, worker_large_result,
+          worker_file_size_limit, worker_address_space_limit, worker_defaults)
+#endif
