@@ -14,7 +14,7 @@
 #include <glib.h>
 #include "json.h"
 
-typedef enum { CHECK_ERROR, CHECK_WARNING } check_level;
+typedef enum { CHECK_LEVEL_ERROR, CHECK_LEVEL_WARNING } check_level;
 
 typedef struct {
 	char *id;

@@ -49,7 +49,7 @@ bool check_list_has_error(const check_list *l)
 {
 	for (guint i = 0; i < l->items->len; i++) {
 		const check_result *r = g_ptr_array_index(l->items, i);
-		if (!r->passed && r->level == CHECK_ERROR)
+		if (!r->passed && r->level == CHECK_LEVEL_ERROR)
 			return true;
 	}
 	return false;
@@ -60,7 +60,7 @@ const char *check_list_status(const check_list *l)
 	bool warn = false;
 	for (guint i = 0; i < l->items->len; i++) {
 		const check_result *r = g_ptr_array_index(l->items, i);
-		if (!r->passed && r->level == CHECK_ERROR)
+		if (!r->passed && r->level == CHECK_LEVEL_ERROR)
 			return "fail";
 		if (!r->passed)
 			warn = true;
@@ -85,7 +85,7 @@ void check_list_to_json(const check_list *l, json_writer *w)
 		const check_result *r = g_ptr_array_index(l->items, i);
 		json_begin_object(w);
 		json_kv_string(w, "id", r->id);
-		json_kv_string(w, "level", r->level == CHECK_ERROR ? "error" : "warning");
+		json_kv_string(w, "level", r->level == CHECK_LEVEL_ERROR ? "error" : "warning");
 		json_kv_string(w, "status", r->passed ? "pass" : "fail");
 		json_kv_string(w, "message", r->message);
 		json_kv_string(w, "file", r->file);

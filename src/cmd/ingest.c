@@ -83,9 +83,9 @@ static void print_human(const cli_ctx *c, const release_input *in, const ingest_
 		const check_result *r = g_ptr_array_index(checks->items, i);
 		if (r->passed)
 			continue;
-		if (r->level == CHECK_WARNING && c->verbosity < 0)
+		if (r->level == CHECK_LEVEL_WARNING && c->verbosity < 0)
 			continue;
-		printf("  %-7s %s: %s\n", r->level == CHECK_ERROR ? "error" : "warning", r->id,
+		printf("  %-7s %s: %s\n", r->level == CHECK_LEVEL_ERROR ? "error" : "warning", r->id,
 		       r->message);
 	}
 }

@@ -52,12 +52,12 @@ TEST(checks_status)
 {
 	check_list *l = check_list_new();
 	EXPECT_STR(check_list_status(l), "pass");
-	check_add(l, "release.title", CHECK_ERROR, true, NULL, "title found");
+	check_add(l, "release.title", CHECK_LEVEL_ERROR, true, NULL, "title found");
 	EXPECT_STR(check_list_status(l), "pass");
-	check_add(l, "release.contact", CHECK_WARNING, false, "x.txt", "no e-mail");
+	check_add(l, "release.contact", CHECK_LEVEL_WARNING, false, "x.txt", "no e-mail");
 	EXPECT_STR(check_list_status(l), "warn");
 	EXPECT(!check_list_has_error(l));
-	check_add(l, "pdf.open", CHECK_ERROR, false, "x.pdf", "damaged %d", 1);
+	check_add(l, "pdf.open", CHECK_LEVEL_ERROR, false, "x.pdf", "damaged %d", 1);
 	EXPECT_STR(check_list_status(l), "fail");
 	EXPECT(check_list_has_error(l));
 	EXPECT_STR(check_list_find_failed(l, "pdf.open")->message, "damaged 1");
