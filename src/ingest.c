@@ -289,11 +289,11 @@ static void stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char 
 	GError *e = NULL;
 	if (worker_run(&g->opts.limits, stamp_job, &job, &kf, &e)) {
 		p->access_path = g_steal_pointer(&out);
-		check_add(r->checks, "pdf.stamp", CHECK_WARNING, true, p->rel,
+		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, true, p->rel,
 		          "%s: access copy stamped with %s", p->rel, r->license->id);
 	} else {
 		p->stamp_error = g_strdup(e->message);
-		check_add(r->checks, "pdf.stamp", CHECK_WARNING, false, p->rel,
+		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, false, p->rel,
 		          "%s: no access copy: the licence could not be written into it: %s", p->rel,
 		          e->message);
 		unlink(out);
@@ -324,23 +324,23 @@ static void decide_license(ingester *g, release_record *r)
 	if (g->opts.license_type) {
 		r->license = kogl_get(g->opts.license_type);
 		r->license_source = "option";
-		check_add(r->checks, "license.detected", CHECK_WARNING, true, NULL,
+		check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, true, NULL,
 		          "licence %s given with --license", r->license->id);
 		return;
 	}
 	if (doc_type || pdf_type) {
 		r->license = kogl_get(doc_type ? doc_type : pdf_type);
 		r->license_source = doc_type ? "release" : "pdf";
-		check_add(r->checks, "license.detected", CHECK_WARNING, true, NULL,
+		check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, true, NULL,
 		          "%s states %s", doc_type ? "the release" : pdf_file, r->license->id);
 	} else if (g->default_license) {
 		r->license = kogl_get(g->default_license);
 		r->license_source = "config";
-		check_add(r->checks, "license.detected", CHECK_WARNING, false, NULL,
+		check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, false, NULL,
 		          "no KOGL statement in the release or its PDFs; the store default %s is used",
 		          r->license->id);
 	} else {
-		check_add(r->checks, "license.detected", CHECK_ERROR, false, NULL,
+		check_add(r->checks, "license.detected", CHECK_LEVEL_ERROR, false, NULL,
 		          "no KOGL statement in the release or its PDFs, and no --license or "
 		          "store default (archive.conf [defaults] license) to fall back on");
 	}
@@ -360,15 +360,42 @@ static void decide_license(ingester *g, release_record *r)
 		}
 	}
 	if (other)
-		check_add(r->checks, "license.consistent", CHECK_ERROR, false, other,
+		check_add(r->checks, "license.consistent", CHECK_LEVEL_ERROR, false, other,
 		          "the release states %s but %s states %s", kogl_get(doc_type)->id, other,
 		          kogl_get(other_type)->id);
 	else if (stated & (stated - 1))
-		check_add(r->checks, "license.consistent", CHECK_ERROR, false, NULL,
+		check_add(r->checks, "license.consistent", CHECK_LEVEL_ERROR, false, NULL,
 		          "the release states more than one KOGL type");
 	else
-		check_add(r->checks, "license.consistent", CHECK_ERROR, true, NULL,
+		check_add(r->checks, "license.consistent", CHECK_LEVEL_ERROR, true, NULL,
 		          "every KOGL statement agrees");
+}
+
+/*
+ * A date from the first page of the first PDF that has one. Scraped
+ * releases often lose the year ("May 10") while the published PDF keeps
+ * it; the ingest date would be wrong by years and shift the disposal date
+ * with it. (A departure from SPEC, which names only the ingest date.)
+ */
+static char *date_from_pdfs(release_record *r)
+{
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		char *t = p->text_path ? read_small_file(p->text_path) : NULL;
+		char iso[11];
+		if (t) {
+			char *ff = strchr(t, '\f');
+			if (ff)
+				*ff = '\0';
+		}
+		bool found = t && release_find_date(t, iso);
+		g_free(t);
+		if (found) {
+			r->date_pdf = p->rel;
+			return g_strdup(iso);
+		}
+	}
+	return NULL;
 }
 
 /* The fields of the record from the document and the options. */
@@ -384,6 +411,8 @@ static void decide_fields(ingester *g, release_record *r)
 	} else if (d && d->date) {
 		r->date = g_strdup(d->date);
 		r->date_source = "text";
+	} else if ((r->date = date_from_pdfs(r))) {
+		r->date_source = "pdf";
 	} else {
 		r->date = g_strdup(g->today);
 		r->date_source = "ingest-date";
@@ -417,39 +446,44 @@ static void document_checks(ingester *g, release_record *r, const release_input 
 	if (!d)
 		return;
 	if (d->title)
-		check_add(r->checks, "release.title", CHECK_ERROR, true, doc, "title: %s", d->title);
+		check_add(r->checks, "release.title", CHECK_LEVEL_ERROR, true, doc, "title: %s", d->title);
 	else
-		check_add(r->checks, "release.title", CHECK_ERROR, false, doc,
+		check_add(r->checks, "release.title", CHECK_LEVEL_ERROR, false, doc,
 		          "%s: no title found (expected a headline line after the site navigation)",
 		          doc);
 	if (g->opts.date)
-		check_add(r->checks, "release.date", CHECK_WARNING, true, doc, "date %s given with --date",
+		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, true, doc, "date %s given with --date",
 		          r->date);
 	else if (d->date)
-		check_add(r->checks, "release.date", CHECK_WARNING, true, doc, "date %s found in the text",
+		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, true, doc, "date %s found in the text",
 		          d->date);
+	else if (r->date_pdf)
+		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, false, doc,
+		          "%s: no full date with a year in the text; the date %s on the first page of "
+		          "%s is used",
+		          doc, r->date, r->date_pdf);
 	else
-		check_add(r->checks, "release.date", CHECK_WARNING, false, doc,
+		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, false, doc,
 		          "%s: no full date with a year in the text; the ingest date %s is used", doc,
 		          r->date);
 	if (!d->contact)
-		check_add(r->checks, "release.contact", CHECK_WARNING, false, doc,
+		check_add(r->checks, "release.contact", CHECK_LEVEL_WARNING, false, doc,
 		          "%s: no contact line found", doc);
 	else if (!d->contact_phone || !d->contact_email)
-		check_add(r->checks, "release.contact", CHECK_WARNING, false, doc,
+		check_add(r->checks, "release.contact", CHECK_LEVEL_WARNING, false, doc,
 		          "%s: the contact line has no %s: \"%s\"", doc,
 		          !d->contact_phone && !d->contact_email ? "phone number and no e-mail address"
 		          : !d->contact_phone                    ? "phone number"
 		                                                 : "e-mail address",
 		          d->contact);
 	else
-		check_add(r->checks, "release.contact", CHECK_WARNING, true, doc,
+		check_add(r->checks, "release.contact", CHECK_LEVEL_WARNING, true, doc,
 		          "contact: phone %s, e-mail %s", d->contact_phone, d->contact_email);
 	if (d->mentions_attachment && in->attachments->len == 0)
-		check_add(r->checks, "attachment.present", CHECK_ERROR, false, doc,
+		check_add(r->checks, "attachment.present", CHECK_LEVEL_ERROR, false, doc,
 		          "%s refers to an attached file, but the release has no attachment", doc);
 	else
-		check_add(r->checks, "attachment.present", CHECK_ERROR, true, doc,
+		check_add(r->checks, "attachment.present", CHECK_LEVEL_ERROR, true, doc,
 		          d->mentions_attachment ? "the attachment it refers to is there (%u file%s)"
 		                                 : "refers to no attachment (%u file%s)",
 		          in->attachments->len, in->attachments->len == 1 ? "" : "s");
@@ -461,21 +495,21 @@ static void pdf_checks(release_record *r)
 	for (guint i = 0; i < r->pdfs->len; i++) {
 		pdf_record *p = g_ptr_array_index(r->pdfs, i);
 		if (!p->opened) {
-			check_add(r->checks, "pdf.open", CHECK_ERROR, false, p->rel,
+			check_add(r->checks, "pdf.open", CHECK_LEVEL_ERROR, false, p->rel,
 			          "%s: cannot be opened: %s", p->rel, p->open_error);
 			continue;
 		}
-		check_add(r->checks, "pdf.open", CHECK_ERROR, true, p->rel, "%s: opened, %d page%s",
+		check_add(r->checks, "pdf.open", CHECK_LEVEL_ERROR, true, p->rel, "%s: opened, %d page%s",
 		          p->rel, p->info.pages, p->info.pages == 1 ? "" : "s");
 		uint64_t min = (uint64_t)PDF_TEXT_MIN_PER_PAGE * (uint64_t)MAX(p->info.pages, 1);
 		bool has_text = p->info.text_chars >= min;
-		check_add(r->checks, "pdf.text", CHECK_WARNING, has_text, p->rel,
+		check_add(r->checks, "pdf.text", CHECK_LEVEL_WARNING, has_text, p->rel,
 		          has_text ? "%s: %" G_GUINT64_FORMAT " characters of text"
 		                   : "%s: (almost) no extractable text (%" G_GUINT64_FORMAT
 		                     " characters): image-only, needs OCR",
 		          p->rel, p->info.text_chars);
 		bool active = p->info.javascript || p->info.launch_action || p->info.embedded_files;
-		check_add(r->checks, "pdf.active_content", CHECK_WARNING, !active, p->rel,
+		check_add(r->checks, "pdf.active_content", CHECK_LEVEL_WARNING, !active, p->rel,
 		          active ? "%s: holds%s%s%s" : "%s: no JavaScript, launch actions or embedded files%s%s%s",
 		          p->rel, p->info.javascript ? " JavaScript" : "",
 		          p->info.launch_action ? " launch actions" : "",
@@ -489,7 +523,7 @@ static void pdf_checks(release_record *r)
 		}
 	}
 	if (any_text && r->title[0])
-		check_add(r->checks, "pdf.matches_release", CHECK_WARNING, matched, NULL,
+		check_add(r->checks, "pdf.matches_release", CHECK_LEVEL_WARNING, matched, NULL,
 		          matched ? "the release title is found in the PDF text"
 		                  : "the release title \"%s\" is found in the text of none of its PDFs",
 		          r->title);
@@ -630,17 +664,17 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 	/* input.file: links, FIFOs and devices are refused, never read. */
 	for (guint i = 0; i < in->refused->len; i++) {
 		const input_file *f = g_ptr_array_index(in->refused, i);
-		check_add(r->checks, "input.file", CHECK_ERROR, false, f->rel,
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, f->rel,
 		          "%s: is a %s; links, devices and FIFOs are never followed or read", f->rel,
 		          input_kind_name(f->kind));
 	}
 	if (in->refused->len == 0)
-		check_add(r->checks, "input.file", CHECK_ERROR, true, NULL,
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, true, NULL,
 		          "only regular files (no links, devices or FIFOs)");
 
 	/* The release document. */
 	if (!in->doc) {
-		check_add(r->checks, "release.readable", CHECK_ERROR, false, NULL,
+		check_add(r->checks, "release.readable", CHECK_LEVEL_ERROR, false, NULL,
 		          "%s: no release document (.txt, .html or .htm) at its top level", in->source);
 	} else {
 		char *bytes = NULL;
@@ -649,10 +683,10 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 			doc = release_parse(bytes, len, in->doc->rel, &e);
 		g_free(bytes);
 		if (doc)
-			check_add(r->checks, "release.readable", CHECK_ERROR, true, in->doc->rel,
+			check_add(r->checks, "release.readable", CHECK_LEVEL_ERROR, true, in->doc->rel,
 			          "%s: read as %s", in->doc->rel, doc->encoding);
 		else
-			check_add(r->checks, "release.readable", CHECK_ERROR, false, in->doc->rel, "%s%s%s",
+			check_add(r->checks, "release.readable", CHECK_LEVEL_ERROR, false, in->doc->rel, "%s%s%s",
 			          g_str_has_prefix(e->message, in->doc->rel) ? "" : in->doc->rel,
 			          g_str_has_prefix(e->message, in->doc->rel) ? "" : ": ", e->message);
 		g_clear_error(&e);
@@ -679,15 +713,15 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 		bool by_content = strcmp(f->mime, "application/pdf") == 0 || pdf_has_header(f->src);
 		if (name_is_pdf(a->rel)) {
 			if (f->size == 0)
-				check_add(r->checks, "attachment.type", CHECK_ERROR, false, a->rel,
+				check_add(r->checks, "attachment.type", CHECK_LEVEL_ERROR, false, a->rel,
 				          "%s: is empty, not a PDF", a->rel);
 			else if (!pdf_has_header(f->src))
-				check_add(r->checks, "attachment.type", CHECK_ERROR, false, a->rel,
+				check_add(r->checks, "attachment.type", CHECK_LEVEL_ERROR, false, a->rel,
 				          "%s: named .pdf but is not a PDF: no %%PDF- header in its first "
 				          "1024 bytes (libmagic: %s)",
 				          a->rel, f->mime);
 			else
-				check_add(r->checks, "attachment.type", CHECK_ERROR, true, a->rel,
+				check_add(r->checks, "attachment.type", CHECK_LEVEL_ERROR, true, a->rel,
 				          "%s: a PDF (%s)", a->rel, f->mime);
 		}
 		if (by_content && f->size > 0) {
@@ -774,7 +808,7 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 	if (!write_bundle(g, r, work, &res->path, &e)) {
 		if (input_problem(e)) {
 			/* A file changed or vanished while being archived. */
-			check_add(r->checks, "input.file", CHECK_ERROR, false, NULL, "%s", e->message);
+			check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, NULL, "%s", e->message);
 			g_clear_error(&e);
 			goto quarantine;
 		}
@@ -787,7 +821,7 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 
 input_failed:
 	/* A file of the release could not be read (vanished, no permission). */
-	check_add(r->checks, "input.file", CHECK_ERROR, false, NULL, "%s", e->message);
+	check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, NULL, "%s", e->message);
 	g_clear_error(&e);
 	if (!r->title)
 		decide_fields(g, r);

@@ -248,7 +248,7 @@ char *metadata_reason_json(const release_record *r, const char *source)
 	json_begin_array(w);
 	for (guint i = 0; i < r->checks->items->len; i++) {
 		const check_result *c = g_ptr_array_index(r->checks->items, i);
-		if (!c->passed && c->level == CHECK_ERROR)
+		if (!c->passed && c->level == CHECK_LEVEL_ERROR)
 			json_string(w, c->message);
 	}
 	json_end_array(w);
