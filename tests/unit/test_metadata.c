@@ -1,0 +1,161 @@
+/* Unit tests: metadata rendering (bag-info, release.json, dc.xml, XMP). */
+#include <gio/gio.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include "unit.h"
+#include "metadata.h"
+
+static release_record *sample(void)
+{
+	release_record *r = release_record_new();
+	r->id = g_strdup("2024-05-10_a-b_1a2b3c4d");
+	r->content_sha256 = g_strdup("1a2b3c4d" "00000000000000000000000000000000000000000000000000000000");
+	r->title = g_strdup("A & B <\"quoted\">\nsecond line");
+	r->date = g_strdup("2024-05-10");
+	r->date_source = "text";
+	r->organisation = g_strdup("Ministry of Science and ICT");
+	r->organisation_source = "text";
+	r->license = kogl_get(3);
+	r->license_source = "release";
+	r->retention = g_strdup("10y");
+	strcpy(r->disposal_date, "2034-05-10");
+	strcpy(r->bagging_date, "2026-11-27");
+	r->ingested_at = g_strdup("2026-11-27T10:00:00Z");
+	payload_file *f = release_record_add_payload(r, "data/release/r.txt", "/x/r.txt", "release");
+	f->size = 10;
+	f = release_record_add_payload(r, "data/attachments/한 글%.pdf", "/x/a.pdf", "attachment");
+	f->size = 1234;
+	pdf_record *p = g_new0(pdf_record, 1);
+	p->rel = g_strdup("한 글%.pdf");
+	p->opened = true;
+	p->info.pages = 2;
+	g_ptr_array_add(r->pdfs, p);
+	check_add(r->checks, "release.contact", CHECK_LEVEL_WARNING, false, "r.txt", "no e-mail");
+	return r;
+}
+
+/* The value of an XPath expression over well-formed XML, or NULL. */
+static char *xpath(const char *xml, const char *expr)
+{
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "x.xml", NULL, XML_PARSE_NONET);
+	if (!doc)
+		return NULL;
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathRegisterNs(ctx, BAD_CAST "dc", BAD_CAST "http://purl.org/dc/elements/1.1/");
+	xmlXPathRegisterNs(ctx, BAD_CAST "xmpRights", BAD_CAST "http://ns.adobe.com/xap/1.0/rights/");
+	xmlXPathRegisterNs(ctx, BAD_CAST "rdf", BAD_CAST "http://www.w3.org/1999/02/22-rdf-syntax-ns#");
+	xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+	char *out = NULL;
+	if (o) {
+		xmlChar *s = xmlXPathCastToString(o);
+		out = g_strdup((const char *)s);
+		xmlFree(s);
+		xmlXPathFreeObject(o);
+	}
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return out;
+}
+
+TEST(bag_info_fields)
+{
+	release_record *r = sample();
+	char *s = metadata_bag_info(r);
+	const char *want[] = {
+		"Source-Organization: Ministry of Science and ICT\n",
+		"Bagging-Date: 2026-11-27\n",
+		"Bag-Software-Agent: archive/" ARCHIVE_VERSION "\n",
+		"Payload-Oxum: 1244.2\n",
+		"External-Identifier: 2024-05-10_a-b_1a2b3c4d\n",
+		"External-Description: A & B <\"quoted\"> second line\n",
+		"Release-Date: 2024-05-10\n",
+		"License: KOGL-Type-3\n",
+		"License-Name: Korea Open Government License Type 3: Source Indication + Change Prohibition\n",
+		"License-URL: https://www.kogl.or.kr/info/licenseType3.do\n",
+		"Retention-Period: 10y\n",
+		"Disposal-Date: 2034-05-10\n",
+		"Check-Status: warn\n",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+		if (!strstr(s, want[i])) {
+			fprintf(stderr, "missing: %s", want[i]);
+			EXPECT(0);
+		}
+	g_free(s);
+	release_record_free(r);
+}
+
+TEST(dc_xml_is_well_formed_and_escaped)
+{
+	release_record *r = sample();
+	char *x = metadata_dc_xml(r);
+	char *t = xpath(x, "/metadata/dc:title");
+	EXPECT_STR(t, "A & B <\"quoted\">\nsecond line");
+	char *rights = xpath(x, "/metadata/dc:rights[@xml:lang='ko']");
+	EXPECT(rights && strstr(rights, "제3유형: 출처표시+변경금지"));
+	char *id = xpath(x, "/metadata/dc:identifier");
+	EXPECT_STR(id, "2024-05-10_a-b_1a2b3c4d");
+	g_free(t);
+	g_free(rights);
+	g_free(id);
+	g_free(x);
+	release_record_free(r);
+}
+
+TEST(xmp_is_well_formed)
+{
+	release_record *r = sample();
+	char *x = metadata_xmp(r, g_ptr_array_index(r->pdfs, 0));
+	EXPECT(g_str_has_prefix(x, "<?xpacket begin="));
+	EXPECT(strstr(x, "<?xpacket end=\"r\"?>") != NULL);
+	char *m = xpath(x, "//xmpRights:Marked");
+	EXPECT_STR(m, "True");
+	char *ws = xpath(x, "//xmpRights:WebStatement");
+	EXPECT_STR(ws, "https://www.kogl.or.kr/info/licenseType3.do");
+	char *ko = xpath(x, "//xmpRights:UsageTerms/rdf:Alt/rdf:li[@xml:lang='ko']");
+	EXPECT(ko && strstr(ko, "공공누리"));
+	g_free(m);
+	g_free(ws);
+	g_free(ko);
+	g_free(x);
+	release_record_free(r);
+}
+
+TEST(release_json_holds_checks_and_files)
+{
+	release_record *r = sample();
+	char *j = metadata_release_json(r);
+	EXPECT(strstr(j, "\"id\": \"release.contact\"") != NULL);
+	EXPECT(strstr(j, "\"status\": \"fail\"") != NULL);
+	EXPECT(strstr(j, "\"path\": \"data/attachments/한 글%.pdf\"") != NULL);
+	EXPECT(strstr(j, "\"check_status\": \"warn\"") != NULL);
+	EXPECT(strstr(j, "\"pages\": 2") != NULL);
+	char *q = metadata_reason_json(r, "in/x");
+	EXPECT(strstr(q, "\"status\": \"quarantined\"") != NULL);
+	EXPECT(strstr(q, "\"release\": \"in/x\"") != NULL);
+	/* Well-formed JSON: python3 parses both, when it is there. */
+	char *python = g_find_program_in_path("python3");
+	if (python) {
+		const char *docs[] = { j, q };
+		for (int i = 0; i < 2; i++) {
+			char *argv[] = { "python3", "-c", "import json,sys; json.load(sys.stdin)", NULL };
+			GError *e = NULL;
+			GSubprocess *p = g_subprocess_newv((const char *const *)argv,
+			                                   G_SUBPROCESS_FLAGS_STDIN_PIPE, &e);
+			EXPECT(p != NULL);
+			GBytes *in = g_bytes_new(docs[i], strlen(docs[i]));
+			EXPECT(g_subprocess_communicate(p, in, NULL, NULL, NULL, &e));
+			EXPECT(g_subprocess_get_if_exited(p) && g_subprocess_get_exit_status(p) == 0);
+			g_bytes_unref(in);
+			g_object_unref(p);
+		}
+	}
+	g_free(python);
+	g_free(q);
+	g_free(j);
+	release_record_free(r);
+}
+
+UNIT_MAIN(bag_info_fields, dc_xml_is_well_formed_and_escaped, xmp_is_well_formed,
+          release_json_holds_checks_and_files)

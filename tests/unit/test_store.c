@@ -1,0 +1,199 @@
+/* Unit tests: the store — folders, lock, atomic publish, quarantine, config. */
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "unit.h"
+#include "errors.h"
+#include "hash.h"
+#include "store.h"
+
+static char *path_in(const char *dir, const char *rel) { return g_build_filename(dir, rel, NULL); }
+
+TEST(open_creates_folders_and_reads_config)
+{
+	char *d = unit_tmpdir();
+	char *root = path_in(d, "s");
+	GError *e = NULL;
+	EXPECT(store_open(root, false, &e) == NULL);
+	EXPECT(e && e->code == ARC_ERROR_STORE && strstr(e->message, root));
+	g_clear_error(&e);
+	store *s = store_open(root, true, &e);
+	EXPECT(s != NULL);
+	char *b = path_in(root, "bundles"), *q = path_in(root, "quarantine");
+	EXPECT(g_file_test(b, G_FILE_TEST_IS_DIR) && g_file_test(q, G_FILE_TEST_IS_DIR));
+	EXPECT(store_config(s, "license") == NULL);
+	store_close(s);
+	char *conf = path_in(root, "archive.conf");
+	g_file_set_contents(conf, "[defaults]\nlicense = kogl-2 \nretention=5y\n", -1, NULL);
+	s = store_open(root, true, &e);
+	EXPECT_STR(store_config(s, "license"), "kogl-2");
+	EXPECT_STR(store_config(s, "retention"), "5y");
+	EXPECT(store_config(s, "organisation") == NULL);
+	store_close(s);
+	g_file_set_contents(conf, "this is not a key file\n", -1, NULL);
+	EXPECT(store_open(root, true, &e) == NULL);
+	EXPECT(e && strstr(e->message, "archive.conf"));
+	g_clear_error(&e);
+	g_free(conf);
+	g_free(b);
+	g_free(q);
+	g_free(root);
+	g_free(d);
+}
+
+TEST(lock_is_exclusive_and_cleans_tmp)
+{
+	char *d = unit_tmpdir();
+	GError *e = NULL;
+	store *a = store_open(d, true, &e), *b = store_open(d, true, &e);
+	char *debris = path_in(d, "tmp/run-crashed");
+	g_mkdir_with_parents(debris, 0755);
+	EXPECT(store_lock(a, &e));
+	EXPECT(!g_file_test(debris, G_FILE_TEST_EXISTS));
+	EXPECT(!store_lock(b, &e));
+	EXPECT(e && e->code == ARC_ERROR_LOCKED);
+	g_clear_error(&e);
+	store_close(a);
+	EXPECT(store_lock(b, &e));
+	store_close(b);
+	g_free(debris);
+	g_free(d);
+}
+
+TEST(publish_is_atomic_and_never_replaces)
+{
+	char *d = unit_tmpdir();
+	GError *e = NULL;
+	store *s = store_open(d, true, &e);
+	EXPECT(store_lock(s, &e));
+	const char *id = "2024-05-10_x_1a2b3c4d";
+	char *work = store_make_tmpdir(s, &e);
+	char *tmp = path_in(work, "b.tar.gz");
+	g_file_set_contents(tmp, "bundle bytes", -1, NULL);
+	char hex[65];
+	hash_sha256_hex("bundle bytes", 12, hex);
+	char *final = NULL;
+	EXPECT(!store_has_bundle(s, id));
+	EXPECT(store_publish_bundle(s, tmp, id, hex, &final, &e));
+	EXPECT(final && g_str_has_suffix(final, "bundles/2024/2024-05-10_x_1a2b3c4d.tar.gz"));
+	EXPECT(store_has_bundle(s, id));
+	EXPECT(!g_file_test(tmp, G_FILE_TEST_EXISTS));
+	char *side = g_strconcat(final, ".sha256", NULL), *text = NULL;
+	g_file_get_contents(side, &text, NULL, NULL);
+	char *want = g_strdup_printf("%s  %s.tar.gz\n", hex, id);
+	EXPECT_STR(text, want);
+	/* sha256sum -c agrees with the sidecar. */
+	char *ydir = g_path_get_dirname(final);
+	char *argv[] = { "sha256sum", "-c", "--quiet", side, NULL };
+	int status = -1;
+	EXPECT(g_spawn_sync(ydir, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+	                    NULL) &&
+	       status == 0);
+	g_free(ydir);
+	/* A second bundle with the same id never replaces the first. */
+	g_file_set_contents(tmp, "other bytes", -1, NULL);
+	char *again = NULL;
+	EXPECT(!store_publish_bundle(s, tmp, id, hex, &again, &e));
+	EXPECT(e != NULL);
+	g_clear_error(&e);
+	char *kept = NULL;
+	g_file_get_contents(final, &kept, NULL, NULL);
+	EXPECT_STR(kept, "bundle bytes");
+	store_remove_tree(work);
+	EXPECT(!g_file_test(work, G_FILE_TEST_EXISTS));
+	g_free(kept);
+	g_free(want);
+	g_free(text);
+	g_free(side);
+	g_free(final);
+	g_free(tmp);
+	g_free(work);
+	store_close(s);
+	g_free(d);
+}
+
+TEST(quarantine_copies_release_as_given)
+{
+	char *d = unit_tmpdir();
+	GError *e = NULL;
+	char *sroot = path_in(d, "store"), *rel = path_in(d, "in");
+	store *s = store_open(sroot, true, &e);
+	EXPECT(store_lock(s, &e));
+	char *sub = path_in(rel, "sub");
+	g_mkdir_with_parents(sub, 0755);
+	char *doc = path_in(rel, "r.txt"), *att = path_in(sub, "a.pdf"), *lnk = path_in(rel, "l.pdf"),
+	     *fifo = path_in(rel, "p");
+	g_file_set_contents(doc, "text", -1, NULL);
+	g_file_set_contents(att, "%PDF-", -1, NULL);
+	EXPECT(symlink("/etc/passwd", lnk) == 0);
+	EXPECT(mkfifo(fifo, 0644) == 0);
+	GPtrArray *rs = g_ptr_array_new_with_free_func((GDestroyNotify)release_input_free);
+	EXPECT(input_collect(rel, rs, NULL, &e));
+	const release_input *r = g_ptr_array_index(rs, 0);
+	char *q1 = NULL, *q2 = NULL;
+	EXPECT(store_quarantine(s, r, "{\"x\":1}\n", &q1, &e));
+	EXPECT(store_quarantine(s, r, "{\"x\":2}\n", &q2, &e));
+	EXPECT(q1 && g_str_has_suffix(q1, "quarantine/in"));
+	EXPECT(q2 && g_str_has_suffix(q2, "quarantine/in-2"));
+	char *qa = path_in(q1, "sub/a.pdf"), *ql = path_in(q1, "l.pdf"), *qp = path_in(q1, "p"),
+	     *qr = path_in(q2, "reason.json");
+	char *txt = NULL;
+	EXPECT(g_file_test(qa, G_FILE_TEST_IS_REGULAR));
+	EXPECT(g_file_test(ql, G_FILE_TEST_IS_SYMLINK));
+	EXPECT(!g_file_test(qp, G_FILE_TEST_EXISTS));
+	EXPECT(g_file_get_contents(qr, &txt, NULL, NULL));
+	EXPECT_STR(txt, "{\"x\":2}\n");
+	/* The input is left as it was. */
+	EXPECT(g_file_test(doc, G_FILE_TEST_IS_REGULAR) && g_file_test(att, G_FILE_TEST_IS_REGULAR));
+	g_ptr_array_unref(rs);
+	store_close(s);
+	g_free(txt);
+	g_free(qa);
+	g_free(ql);
+	g_free(qp);
+	g_free(qr);
+	g_free(q1);
+	g_free(q2);
+	g_free(doc);
+	g_free(att);
+	g_free(lnk);
+	g_free(fifo);
+	g_free(sub);
+	g_free(sroot);
+	g_free(rel);
+	g_free(d);
+}
+
+TEST(readonly_store_is_a_store_error)
+{
+	if (geteuid() == 0) {
+		/* root writes anywhere: use a store path under a regular file. */
+		char *d = unit_tmpdir();
+		char *f = path_in(d, "file");
+		g_file_set_contents(f, "", -1, NULL);
+		char *root = path_in(f, "store");
+		GError *e = NULL;
+		EXPECT(store_open(root, true, &e) == NULL);
+		EXPECT(e && e->code == ARC_ERROR_STORE);
+		g_clear_error(&e);
+		g_free(root);
+		g_free(f);
+		g_free(d);
+		return;
+	}
+	char *d = unit_tmpdir();
+	chmod(d, 0555);
+	char *root = path_in(d, "store");
+	GError *e = NULL;
+	EXPECT(store_open(root, true, &e) == NULL);
+	EXPECT(e && e->code == ARC_ERROR_STORE);
+	g_clear_error(&e);
+	chmod(d, 0755);
+	g_free(root);
+	g_free(d);
+}
+
+UNIT_MAIN(open_creates_folders_and_reads_config, lock_is_exclusive_and_cleans_tmp,
+          publish_is_atomic_and_never_replaces, quarantine_copies_release_as_given,
+          readonly_store_is_a_store_error)
