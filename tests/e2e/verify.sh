@@ -1,0 +1,202 @@
+# End-to-end: archive verify on BagIt bags made with standard tools alone
+# (mkdir, printf, sha256sum, tar), so that it does not depend on ingest:
+# a valid bag passes as .tar.gz, .zip and directory; each kind of damage
+# fails with the file named; --json, -q, the store and the usage errors.
+. "$TOP/tests/lib.sh"
+
+id=2024-05-10_e2e-verify_0c0ffee0
+
+# mkbag DIR: a valid BagIt 1.0 bag named like our bundles.
+mkbag() {
+	rm -rf "$1"
+	mkdir -p "$1/data/sub"
+	printf 'hello\n' >"$1/data/a.txt"
+	printf 'world!\n' >"$1/data/sub/b c.txt"
+	printf 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n' >"$1/bagit.txt"
+	printf 'Bagging-Date: 2024-05-10\nPayload-Oxum: 13.2\n' >"$1/bag-info.txt"
+	(cd "$1" && sha256sum data/a.txt "data/sub/b c.txt" >manifest-sha256.txt) || return 1
+	retag "$1"
+}
+
+# retag DIR: recompute the tag manifest (after a deliberate change).
+retag() {
+	(cd "$1" && sha256sum bagit.txt bag-info.txt manifest-sha256.txt >tagmanifest-sha256.txt)
+}
+
+# variant NAME CMD...: a copy of the bag changed by CMD (run inside it),
+# packed as NAME.tar.gz with the top directory still named $id.
+variant() {
+	vname=$1; shift
+	rm -rf "$vname"; mkdir "$vname"
+	cp -R "$id" "$vname/$id"
+	(cd "$vname/$id" && "$@") || return 1
+	(cd "$vname" && tar czf "../$vname.tar.gz" "$id")
+}
+
+mkbag "$id" || { echo "FAIL setup"; exit 1; }
+tar czf "$id.tar.gz" "$id"
+
+valid_bundle() {
+	run_rc 0 "$ARCHIVE" verify "$id.tar.gz" && has out "^OK  $id\$" &&
+		has out "^1 verified: 1 OK, 0 FAIL\$"
+}
+check valid_bundle valid_bundle
+
+valid_directory() {
+	run_rc 0 "$ARCHIVE" verify "$id" && has out "^OK  $id\$"
+}
+check valid_directory valid_directory
+
+valid_zip() {
+	command -v zip >/dev/null || return 0 # no zip tool: nothing to test
+	zip -qr "$id.zip" "$id" && run_rc 0 "$ARCHIVE" verify "$id.zip" && has out "^OK  $id\$"
+}
+check valid_zip valid_zip
+
+valid_plain_tar() {
+	tar cf "$id.tar" "$id" && run_rc 0 "$ARCHIVE" verify "$id.tar" && has out "^OK  $id\$"
+}
+check valid_plain_tar valid_plain_tar
+
+# The sidecar is checked when it exists; sha256sum agrees with verify.
+sidecar() {
+	sha256sum "$id.tar.gz" >"$id.tar.gz.sha256" && sha256sum -c --quiet "$id.tar.gz.sha256" &&
+		run_rc 0 "$ARCHIVE" verify "$id.tar.gz" &&
+		printf '%064d  %s\n' 0 "$id.tar.gz" >"$id.tar.gz.sha256" &&
+		run_rc 1 "$ARCHIVE" verify "$id.tar.gz" &&
+		has out "^FAIL $id: $id.tar.gz.sha256: sha256 of the bundle differs\$"
+	rc=$?
+	rm -f "$id.tar.gz.sha256"
+	return $rc
+}
+check sidecar sidecar
+
+flip_payload() { printf 'hellO\n' >data/a.txt; }
+payload_mismatch() {
+	variant flip flip_payload && run_rc 1 "$ARCHIVE" verify flip.tar.gz &&
+		has out "^FAIL $id: data/a.txt: sha256 mismatch\$" &&
+		has out "^1 verified: 0 OK, 1 FAIL\$"
+}
+check payload_mismatch payload_mismatch
+
+# --fast reads no checksums: the same bag passes.
+fast_skips_checksums() {
+	run_rc 0 "$ARCHIVE" verify --fast flip.tar.gz && has out "^OK  $id\$"
+}
+check fast_skips_checksums fast_skips_checksums
+
+drop_file() { rm "data/sub/b c.txt"; }
+missing_file() {
+	variant missing drop_file && run_rc 1 "$ARCHIVE" verify missing.tar.gz &&
+		has out "^FAIL $id: data/sub/b c.txt: listed in manifest-sha256.txt but missing\$" &&
+		has out "^FAIL $id: bag-info.txt: Payload-Oxum says 13.2, found 6.1\$"
+}
+check missing_file missing_file
+
+add_extra() { printf 'x\n' >data/extra.txt; }
+unlisted_file() {
+	variant extra add_extra && run_rc 1 "$ARCHIVE" verify extra.tar.gz &&
+		has out "^FAIL $id: data/extra.txt: not in manifest-sha256.txt\$"
+}
+check unlisted_file unlisted_file
+
+wrong_oxum() { printf 'Payload-Oxum: 14.2\n' >bag-info.txt && retag .; }
+payload_oxum() {
+	variant oxum wrong_oxum && run_rc 1 "$ARCHIVE" verify oxum.tar.gz &&
+		has out "^FAIL $id: bag-info.txt: Payload-Oxum says 14.2, found 13.2\$"
+}
+check payload_oxum payload_oxum
+
+touch_info() { printf 'Contact-Name: someone\n' >>bag-info.txt; }
+tag_mismatch() {
+	variant tag touch_info && run_rc 1 "$ARCHIVE" verify tag.tar.gz &&
+		has out "^FAIL $id: bag-info.txt: sha256 mismatch\$"
+}
+check tag_mismatch tag_mismatch
+
+no_bagit() { rm bagit.txt; }
+missing_bagit() {
+	variant nobagit no_bagit && run_rc 1 "$ARCHIVE" verify nobagit.tar.gz &&
+		has out "^FAIL $id: bagit.txt: missing\$"
+}
+check missing_bagit missing_bagit
+
+add_link() { ln -s /etc/passwd data/link; }
+symlink_entry() {
+	variant link add_link && run_rc 1 "$ARCHIVE" verify link.tar.gz &&
+		has out "^FAIL $id: data/link: symbolic link\$" &&
+		run_rc 1 "$ARCHIVE" verify "link/$id" && has out "^FAIL $id: data/link: symbolic link\$"
+}
+check symlink_entry symlink_entry
+
+# An entry that climbs out of the bag (GNU tar keeps ".." with -P).
+dotdot_entry() {
+	printf 'evil\n' >evil.txt
+	tar czPf dotdot.tar.gz "$id" "$id/../evil.txt" &&
+		run_rc 1 "$ARCHIVE" verify dotdot.tar.gz && has out "^FAIL $id: $id/\.\./evil.txt: escapes the bag"
+}
+check dotdot_entry dotdot_entry
+
+# Cut in half; the bag is small, so the break may come before the first
+# header and the id is then the file's name.
+truncated() {
+	size=$(wc -c <"$id.tar.gz")
+	head -c $((size / 2)) "$id.tar.gz" >trunc.tar.gz &&
+		run_rc 1 "$ARCHIVE" verify trunc.tar.gz &&
+		has out "^FAIL ($id|trunc): trunc.tar.gz: truncated or corrupt: "
+}
+check truncated truncated
+
+# Every problem of a bag is named, not only the first.
+all_at_once() { flip_payload && drop_file && add_extra && wrong_oxum && touch_info; }
+many_problems() {
+	variant many all_at_once && run_rc 1 "$ARCHIVE" verify many.tar.gz &&
+		has out "data/a.txt: sha256 mismatch" && has out "data/sub/b c.txt: listed in" &&
+		has out "data/extra.txt: not in manifest-sha256.txt" &&
+		has out "bag-info.txt: Payload-Oxum says 14.2" && has out "bag-info.txt: sha256 mismatch"
+}
+check many_problems many_problems
+
+json_output() {
+	run_rc 1 "$ARCHIVE" verify --json "$id.tar.gz" flip.tar.gz &&
+		has out "^\{\"bundle\":\"$id.tar.gz\",\"id\":\"$id\",\"valid\":true,\"problems\":\[\],\"warnings\":\[\]\}\$" &&
+		has out "^\{\"bundle\":\"flip.tar.gz\",\"id\":\"$id\",\"valid\":false,\"problems\":\[\{\"file\":\"data/a.txt\",\"reason\":\"sha256 mismatch\"\}\]" &&
+		has out "^\{\"summary\":true,\"verified\":2,\"ok\":1,\"failed\":1\}\$" &&
+		[ "$(wc -l <out)" -eq 3 ]
+}
+check json_output json_output
+
+quiet() {
+	run_rc 1 "$ARCHIVE" -q verify flip.tar.gz && has out "^FAIL " && ! grep -q verified out
+}
+check quiet quiet
+
+missing_path() {
+	run_rc 1 "$ARCHIVE" verify nope.tar.gz "$id.tar.gz" &&
+		has err "^archive: verify: nope.tar.gz: No such file or directory\$" &&
+		has out "^OK  $id\$" && has out "^2 verified: 1 OK, 1 FAIL\$"
+}
+check missing_path missing_path
+
+usage_errors() {
+	run_rc 2 "$ARCHIVE" verify --bogus "$id.tar.gz" && has err "unknown option '--bogus'" &&
+		run_rc 2 "$ARCHIVE" verify -j 0 "$id.tar.gz" &&
+		run_rc 0 "$ARCHIVE" verify -j 2 "$id.tar.gz" &&
+		run_rc 0 "$ARCHIVE" verify -h && has out "^usage: archive verify"
+}
+check usage_errors usage_errors
+
+# No argument: every bundle of the store.
+whole_store() {
+	mkdir -p store/bundles/2024 && cp "$id.tar.gz" store/bundles/2024/ &&
+		cp flip.tar.gz store/bundles/2024/2024-05-11_flip_00000000.tar.gz &&
+		run_rc 1 "$ARCHIVE" --store store verify &&
+		has out "^OK  $id\$" && has out "^FAIL $id: data/a.txt: sha256 mismatch\$" &&
+		has out "^2 verified: 1 OK, 1 FAIL\$" &&
+		rm store/bundles/2024/2024-05-11_flip_00000000.tar.gz &&
+		ARCHIVE_STORE=store run_rc 0 "$ARCHIVE" verify && has out "^1 verified: 1 OK, 0 FAIL\$" &&
+		mkdir empty-store && run_rc 0 "$ARCHIVE" verify --store empty-store &&
+		has out "^0 verified: 0 OK, 0 FAIL\$" &&
+		run_rc 3 "$ARCHIVE" verify --store no-such-store && has err "no-such-store: cannot read store"
+}
+check whole_store whole_store

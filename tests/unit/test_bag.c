@@ -1,0 +1,682 @@
+/* Unit tests: the BagIt writer and the verifier. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "unit.h"
+#include "bag_verify.h"
+#include "bag_write.h"
+#include "errors.h"
+#include "hash.h"
+
+#define TOP "2024-05-10_test_1a2b3c4d"
+
+/* A 150-byte file name: longer than ustar's 100-byte name field. */
+static char *long_name(void)
+{
+	GString *s = g_string_new("data/");
+	while (s->len < 5 + 146)
+		g_string_append_c(s, 'n');
+	g_string_append(s, ".txt");
+	return g_string_free(s, FALSE);
+}
+
+static bool has_problem_in(const GPtrArray *list, const char *file, const char *reason)
+{
+	for (guint i = 0; i < list->len; i++) {
+		const bag_problem *p = g_ptr_array_index(list, i);
+		if (strcmp(p->file, file) == 0 && (!reason || strstr(p->reason, reason)))
+			return true;
+	}
+	return false;
+}
+
+static bool has_problem(const bag_report *r, const char *file, const char *reason)
+{
+	bool ok = has_problem_in(r->problems, file, reason);
+	if (!ok) {
+		fprintf(stderr, "  no problem '%s: %s' in %s; problems:\n", file,
+		        reason ? reason : "*", r->path);
+		for (guint i = 0; i < r->problems->len; i++) {
+			const bag_problem *p = g_ptr_array_index(r->problems, i);
+			fprintf(stderr, "    %s: %s\n", p->file, p->reason);
+		}
+	}
+	return ok;
+}
+
+static void dump(const bag_report *r)
+{
+	for (guint i = 0; i < r->problems->len; i++) {
+		const bag_problem *p = g_ptr_array_index(r->problems, i);
+		fprintf(stderr, "  problem %s: %s\n", p->file, p->reason);
+	}
+}
+
+/* Run argv in dir; true when it exits 0. stdout is returned in *out. */
+static bool run(const char *dir, const char *const *argv, char **out)
+{
+	int status = -1;
+	GError *err = NULL;
+	if (!g_spawn_sync(dir, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, NULL,
+	                  &status, &err)) {
+		fprintf(stderr, "spawn %s: %s\n", argv[0], err->message);
+		g_error_free(err);
+		return false;
+	}
+	return g_spawn_check_wait_status(status, NULL);
+}
+
+/* ---- bags made by our writer -------------------------------------------- */
+
+typedef struct {
+	const char *path;
+	const char *data;
+} payload;
+
+/* Write a bag of the given payload with bag_writer; the manifest and
+ * Payload-Oxum are computed from `listed` (the truth, unless a test wants
+ * the bag to lie). extra_info is appended to bag-info.txt. */
+static char *writer_bag(const char *dir, const char *file, const payload *pl, size_t n,
+                        const char *extra_info)
+{
+	char *out = g_build_filename(dir, file, NULL);
+	GError *err = NULL;
+	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	EXPECT(fd >= 0);
+	bag_writer *w = bag_writer_new(fd, TOP, 1715299200, &err);
+	EXPECT(w != NULL);
+	GString *man = g_string_new(NULL);
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		char hex[65];
+		hash_sha256_hex(pl[i].data, strlen(pl[i].data), hex);
+		bag_manifest_add(man, hex, pl[i].path);
+		bytes += strlen(pl[i].data);
+	}
+	char *info = g_strdup_printf("Bagging-Date: 2024-05-10\nPayload-Oxum: %" G_GUINT64_FORMAT
+	                             ".%zu\n%s",
+	                             bytes, n, extra_info ? extra_info : "");
+	const char *bagit = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+	EXPECT(bag_writer_add_bytes(w, "bagit.txt", bagit, strlen(bagit), &err));
+	EXPECT(bag_writer_add_bytes(w, "bag-info.txt", info, strlen(info), &err));
+	EXPECT(bag_writer_add_bytes(w, "manifest-sha256.txt", man->str, man->len, &err));
+	for (size_t i = 0; i < n; i++)
+		EXPECT(bag_writer_add_bytes(w, pl[i].path, pl[i].data, strlen(pl[i].data), &err));
+	EXPECT(bag_writer_finish(w, &err));
+	if (err) {
+		fprintf(stderr, "writer_bag: %s\n", err->message);
+		g_clear_error(&err);
+	}
+	bag_writer_free(w);
+	close(fd);
+	g_string_free(man, TRUE);
+	g_free(info);
+	return out;
+}
+
+TEST(encode_decode_path)
+{
+	char *e = bag_encode_path("a%b\nc\rd");
+	EXPECT_STR(e, "a%25b%0Ac%0Dd");
+	char *d = bag_decode_path(e);
+	EXPECT_STR(d, "a%b\nc\rd");
+	g_free(e);
+	g_free(d);
+	d = bag_decode_path("%41 %0a %0d %2");
+	EXPECT_STR(d, "%41 \n \r %2");
+	g_free(d);
+	GString *m = g_string_new(NULL);
+	bag_manifest_add(m, "ab", "data/x%y");
+	EXPECT_STR(m->str, "ab  data/x%25y\n");
+	g_string_free(m, TRUE);
+}
+
+TEST(write_list_and_verify)
+{
+	char *dir = unit_tmpdir();
+	char *lname = long_name();
+	payload pl[] = {
+		{ "data/with space.txt", "hello\n" },
+		{ "data/한글 50%.txt", "안녕\n" },
+		{ lname, "long\n" },
+	};
+	char *bag = writer_bag(dir, "a.tar.gz", pl, 3, NULL);
+
+	char *out = NULL;
+	const char *tar[] = { "tar", "tzf", bag, NULL };
+	EXPECT(run(dir, tar, &out));
+	char *want = g_strdup_printf(TOP "/bagit.txt\n" TOP "/bag-info.txt\n" TOP
+	                             "/manifest-sha256.txt\n" TOP "/data/with space.txt\n" TOP
+	                             "/data/한글 50%%.txt\n" TOP "/%s\n" TOP "/tagmanifest-sha256.txt\n",
+	                             lname);
+	EXPECT_STR(out, want);
+	g_free(out);
+	g_free(want);
+	const char *gz[] = { "gzip", "-t", bag, NULL };
+	EXPECT(run(dir, gz, NULL));
+
+	bag_report *r = bag_verify(bag, NULL);
+	EXPECT(r->valid);
+	dump(r);
+	EXPECT_STR(r->id, TOP);
+	EXPECT(!r->ours);
+	EXPECT_INT(r->payload_files, 3);
+	EXPECT_INT(r->payload_bytes, 6 + 7 + 5);
+	bag_report_free(r);
+
+	/* Equal input, equal bytes: the gzip header holds no name or time. */
+	char *bag2 = writer_bag(dir, "b.tar.gz", pl, 3, NULL);
+	char *x, *y;
+	gsize nx, ny;
+	EXPECT(g_file_get_contents(bag, &x, &nx, NULL) && g_file_get_contents(bag2, &y, &ny, NULL));
+	EXPECT(nx == ny && memcmp(x, y, nx) == 0);
+	EXPECT(nx > 10 && (unsigned char)x[0] == 0x1f && x[3] == 0 && x[4] == 0 && x[5] == 0);
+
+	/* The tag manifest lists every tag file, in order, and is right. */
+	const char *tm[] = { "tar", "xzf", bag, NULL };
+	EXPECT(run(dir, tm, NULL));
+	char *tmf = g_build_filename(dir, TOP, "tagmanifest-sha256.txt", NULL);
+	char *tmt = NULL;
+	EXPECT(g_file_get_contents(tmf, &tmt, NULL, NULL));
+	EXPECT(tmt && strstr(tmt, "  bagit.txt\n") && strstr(tmt, "  bag-info.txt\n") &&
+	       strstr(tmt, "  manifest-sha256.txt\n") && !strstr(tmt, "data/"));
+
+	/* The unpacked directory verifies too. */
+	char *bagdir = g_build_filename(dir, TOP, NULL);
+	r = bag_verify(bagdir, NULL);
+	EXPECT(r->valid);
+	dump(r);
+	EXPECT_STR(r->id, TOP);
+	EXPECT_INT(r->payload_files, 3);
+	bag_report_free(r);
+
+	/* And so does a plain tar of it. */
+	const char *mk[] = { "tar", "cf", "plain.tar", TOP, NULL };
+	EXPECT(run(dir, mk, NULL));
+	char *plain = g_build_filename(dir, "plain.tar", NULL);
+	r = bag_verify(plain, NULL);
+	EXPECT(r->valid);
+	dump(r);
+	bag_report_free(r);
+
+	g_free(plain);
+	g_free(bagdir);
+	g_free(tmt);
+	g_free(tmf);
+	g_free(x);
+	g_free(y);
+	g_free(bag2);
+	g_free(bag);
+	g_free(lname);
+	g_free(dir);
+}
+
+TEST(writer_refuses)
+{
+	char *dir = unit_tmpdir();
+	char *src = g_build_filename(dir, "src.txt", NULL);
+	char *out = g_build_filename(dir, "o.tar.gz", NULL);
+	GError *err = NULL;
+	EXPECT(g_file_set_contents(src, "content\n", -1, NULL));
+	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	bag_writer *w = bag_writer_new(fd, TOP, 0, &err);
+
+	/* Paths that would escape the bag are a caller's bug, not written. */
+	EXPECT(!bag_writer_add_bytes(w, "../x", "a", 1, &err));
+	EXPECT(err && err->code == ARC_ERROR_INPUT);
+	g_clear_error(&err);
+	EXPECT(!bag_writer_add_bytes(w, "/etc/x", "a", 1, &err));
+	g_clear_error(&err);
+
+	/* The right digest passes; a wrong one means the file changed. */
+	char hex[65];
+	uint64_t size;
+	EXPECT(hash_file_sha256(src, hex, &size, NULL));
+	EXPECT(bag_writer_add_file(w, "data/ok.txt", src, hex, size, &err));
+	EXPECT(!bag_writer_add_file(w, "data/x.txt", src,
+	                            "0000000000000000000000000000000000000000000000000000000000000000",
+	                            size, &err));
+	EXPECT(err && strstr(err->message, "src.txt: changed while being archived (sha256 differs)"));
+	g_clear_error(&err);
+	bag_writer_free(w);
+	close(fd);
+
+	/* A symlink is never followed. */
+	char *link = g_build_filename(dir, "link", NULL);
+	EXPECT(symlink(src, link) == 0);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	w = bag_writer_new(fd, TOP, 0, &err);
+	EXPECT(!bag_writer_add_file(w, "data/l", link, NULL, 0, &err));
+	EXPECT(err && strstr(err->message, "link"));
+	g_clear_error(&err);
+	/* A size that differs fails before anything is written. */
+	EXPECT(!bag_writer_add_file(w, "data/s", src, hex, size + 1, &err));
+	EXPECT(err && strstr(err->message, "changed while being archived"));
+	g_clear_error(&err);
+	EXPECT(bag_writer_add_file(w, "data/s", src, NULL, 0, &err));
+	EXPECT(bag_writer_finish(w, &err));
+	bag_writer_free(w);
+	close(fd);
+
+	g_free(link);
+	g_free(src);
+	g_free(out);
+	g_free(dir);
+}
+
+/* A full disk must say so, as a store error (exit 3). */
+TEST(writer_disk_full)
+{
+	GError *err = NULL;
+	int fd = open("/dev/full", O_WRONLY);
+	if (fd < 0) {
+		fprintf(stderr, "no /dev/full: skipped\n");
+		return;
+	}
+	bag_writer *w = bag_writer_new(fd, TOP, 0, &err);
+	/* Incompressible bytes, so that deflate must write before finish. */
+	size_t n = 1 << 20;
+	unsigned char *junk = g_malloc(n);
+	guint32 x = 1;
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		junk[i] = (unsigned char)(x >> 24);
+	}
+	bool ok = bag_writer_add_bytes(w, "data/junk", junk, n, &err) && bag_writer_finish(w, &err);
+	EXPECT(!ok);
+	EXPECT(err && err->code == ARC_ERROR_STORE);
+	EXPECT(err && strstr(err->message, "write: No space left on device"));
+	g_clear_error(&err);
+	/* Refuses to go on after a failure. */
+	EXPECT(!bag_writer_finish(w, &err));
+	g_clear_error(&err);
+	bag_writer_free(w);
+	close(fd);
+	g_free(junk);
+}
+
+/* ---- bags made by hand, to break them ------------------------------------ */
+
+enum {
+	V_FLIP = 1 << 0,    /* a bit of data/a.txt flipped after hashing */
+	V_MISSING = 1 << 1, /* data/b.txt left out */
+	V_EXTRA = 1 << 2,   /* data/extra.txt in no manifest */
+	V_OXUM = 1 << 3,    /* Payload-Oxum lies */
+	V_TAGMAN = 1 << 4,  /* bag-info.txt changed after the tag manifest */
+	V_NOBAGIT = 1 << 5, /* no bagit.txt */
+	V_DOTDOT = 1 << 6,  /* an entry TOP/../evil.txt */
+	V_SYMLINK = 1 << 7, /* a symlink entry */
+	V_DUP = 1 << 8,     /* data/a.txt twice */
+	V_ZIP = 1 << 9,     /* zip instead of tar.gz */
+	V_MD5 = 1 << 10,    /* a second payload manifest (md5) missing data/b.txt */
+};
+
+static void add_entry(struct archive *a, const char *path, const char *data, int type)
+{
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, path);
+	archive_entry_set_mtime(e, 0, 0);
+	if (type == AE_IFLNK) {
+		archive_entry_set_filetype(e, AE_IFLNK);
+		archive_entry_set_perm(e, 0777);
+		archive_entry_set_symlink(e, data);
+		archive_entry_set_size(e, 0);
+		EXPECT(archive_write_header(a, e) == ARCHIVE_OK);
+	} else {
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)strlen(data));
+		EXPECT(archive_write_header(a, e) == ARCHIVE_OK);
+		EXPECT(archive_write_data(a, data, strlen(data)) == (la_ssize_t)strlen(data));
+	}
+	archive_entry_free(e);
+}
+
+static void add_file(struct archive *a, const char *rel, const char *data, GString *tagman)
+{
+	char *p = g_strconcat(TOP "/", rel, NULL);
+	add_entry(a, p, data, AE_IFREG);
+	if (tagman) {
+		char hex[65];
+		hash_sha256_hex(data, strlen(data), hex);
+		bag_manifest_add(tagman, hex, rel);
+	}
+	g_free(p);
+}
+
+/* A bag with data/a.txt and data/b.txt, broken as the flags say, written
+ * with libarchive alone (our writer would refuse most of these). */
+static char *hand_bag(const char *dir, const char *name, unsigned flags)
+{
+	char *out = g_build_filename(dir, name, NULL);
+	struct archive *a = archive_write_new();
+	if (flags & V_ZIP) {
+		archive_write_set_format_zip(a);
+	} else {
+		archive_write_set_format_pax_restricted(a);
+		archive_write_add_filter_gzip(a);
+	}
+	EXPECT(archive_write_open_filename(a, out) == ARCHIVE_OK);
+
+	const char *a_txt = "hello\n", *b_txt = "world!\n";
+	char ha[65], hb[65];
+	hash_sha256_hex(a_txt, strlen(a_txt), ha);
+	hash_sha256_hex(b_txt, strlen(b_txt), hb);
+	GString *man = g_string_new(NULL);
+	bag_manifest_add(man, ha, "data/a.txt");
+	bag_manifest_add(man, hb, "data/b.txt");
+	GString *tagman = g_string_new(NULL);
+	char *info = g_strdup_printf("Payload-Oxum: %s\n", flags & V_OXUM ? "120.2" : "13.2");
+
+	if (!(flags & V_NOBAGIT))
+		add_file(a, "bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+		         tagman);
+	if (flags & V_TAGMAN) {
+		/* Listed with the hash of the old text, written with a new one. */
+		char hex[65];
+		char *changed = g_strconcat(info, "Contact-Name: someone else\n", NULL);
+		add_entry(a, TOP "/bag-info.txt", changed, AE_IFREG);
+		hash_sha256_hex(info, strlen(info), hex);
+		bag_manifest_add(tagman, hex, "bag-info.txt");
+		g_free(changed);
+	} else {
+		add_file(a, "bag-info.txt", info, tagman);
+	}
+	add_file(a, "manifest-sha256.txt", man->str, tagman);
+	if (flags & V_MD5) {
+		char hex[HASH_HEX_MAX];
+		hash_ctx *h = hash_new(HASH_MASK(HASH_MD5));
+		hash_update(h, a_txt, strlen(a_txt));
+		hash_final_hex(h, HASH_MD5, hex);
+		hash_free(h);
+		char *m5 = g_strdup_printf("%s  data/a.txt\n", hex);
+		add_file(a, "manifest-md5.txt", m5, tagman);
+		g_free(m5);
+	}
+	add_file(a, "data/a.txt", flags & V_FLIP ? "helln\n" : a_txt, NULL);
+	if (!(flags & V_MISSING))
+		add_file(a, "data/b.txt", b_txt, NULL);
+	if (flags & V_EXTRA)
+		add_file(a, "data/extra.txt", "extra\n", NULL);
+	if (flags & V_DUP)
+		add_file(a, "data/a.txt", a_txt, NULL);
+	if (flags & V_DOTDOT)
+		add_entry(a, TOP "/../evil.txt", "evil\n", AE_IFREG);
+	if (flags & V_SYMLINK)
+		add_entry(a, TOP "/data/link", "/etc/passwd", AE_IFLNK);
+	add_file(a, "tagmanifest-sha256.txt", tagman->str, NULL);
+	EXPECT(archive_write_close(a) == ARCHIVE_OK);
+	archive_write_free(a);
+	g_free(info);
+	g_string_free(man, TRUE);
+	g_string_free(tagman, TRUE);
+	return out;
+}
+
+static bag_report *verify_variant(const char *dir, unsigned flags)
+{
+	char *name = g_strdup_printf("v%x.%s", flags, flags & V_ZIP ? "zip" : "tar.gz");
+	char *p = hand_bag(dir, name, flags);
+	bag_report *r = bag_verify(p, NULL);
+	g_free(name);
+	g_free(p);
+	return r;
+}
+
+TEST(hand_bag_valid)
+{
+	char *dir = unit_tmpdir();
+	bag_report *r = verify_variant(dir, 0);
+	EXPECT(r->valid);
+	dump(r);
+	EXPECT_STR(r->id, TOP);
+	bag_report_free(r);
+	r = verify_variant(dir, V_ZIP);
+	EXPECT(r->valid);
+	dump(r);
+	bag_report_free(r);
+	g_free(dir);
+}
+
+TEST(corrupt_variants)
+{
+	char *dir = unit_tmpdir();
+	bag_report *r;
+
+	r = verify_variant(dir, V_FLIP);
+	EXPECT(!r->valid && has_problem(r, "data/a.txt", "sha256 mismatch"));
+	EXPECT_INT(r->problems->len, 1);
+	bag_report_free(r);
+
+	r = verify_variant(dir, V_MISSING);
+	EXPECT(has_problem(r, "data/b.txt", "listed in manifest-sha256.txt but missing"));
+	EXPECT(has_problem(r, "bag-info.txt", "Payload-Oxum says 13.2, found 6.1"));
+	bag_report_free(r);
+
+	r = verify_variant(dir, V_EXTRA);
+	EXPECT(has_problem(r, "data/extra.txt", "not in manifest-sha256.txt"));
+	bag_report_free(r);
+
+	r = verify_variant(dir, V_OXUM);
+	EXPECT(has_problem(r, "bag-info.txt", "Payload-Oxum says 120.2, found 13.2"));
+	EXPECT_INT(r->problems->len, 1);
+	bag_report_free(r);
+
+	r = verify_variant(dir, V_TAGMAN);
+	EXPECT(has_problem(r, "bag-info.txt", "sha256 mismatch"));
+	bag_report_free(r);
+
+	r = verify_variant(dir, V_NOBAGIT);
+	EXPECT(has_problem(r, "bagit.txt", "missing"));
+	bag_report_free(r);
+
+	r = verify_variant(dir, V_DOTDOT);
+	EXPECT(has_problem(r, TOP "/../evil.txt", "escapes the bag"));
+	bag_report_free(r);
+
+	r = verify_variant(dir, V_SYMLINK);
+	EXPECT(has_problem(r, "data/link", "symbolic link"));
+	bag_report_free(r);
+
+	r = verify_variant(dir, V_DUP);
+	EXPECT(has_problem(r, "data/a.txt", "appears twice"));
+	bag_report_free(r);
+
+	r = verify_variant(dir, V_MD5);
+	EXPECT(has_problem(r, "data/b.txt", "not in manifest-md5.txt"));
+	EXPECT_INT(r->problems->len, 1);
+	bag_report_free(r);
+
+	r = verify_variant(dir, V_ZIP | V_FLIP | V_EXTRA);
+	EXPECT(has_problem(r, "data/a.txt", "sha256 mismatch"));
+	EXPECT(has_problem(r, "data/extra.txt", "not in manifest-sha256.txt"));
+	bag_report_free(r);
+
+	/* All at once: every one is named, not only the first. */
+	r = verify_variant(dir, V_FLIP | V_MISSING | V_EXTRA | V_OXUM | V_TAGMAN);
+	EXPECT(has_problem(r, "data/a.txt", "sha256 mismatch"));
+	EXPECT(has_problem(r, "data/b.txt", "but missing"));
+	EXPECT(has_problem(r, "data/extra.txt", "not in manifest-sha256.txt"));
+	EXPECT(has_problem(r, "bag-info.txt", "Payload-Oxum says 120.2, found 12.2"));
+	EXPECT(has_problem(r, "bag-info.txt", "sha256 mismatch"));
+	bag_report_free(r);
+	g_free(dir);
+}
+
+TEST(fast_mode)
+{
+	char *dir = unit_tmpdir();
+	bag_verify_opts fast = { .fast = true };
+	char *p = hand_bag(dir, "flip.tar.gz", V_FLIP);
+	bag_report *r = bag_verify(p, &fast);
+	EXPECT(r->valid); /* no checksums in --fast */
+	bag_report_free(r);
+	g_free(p);
+	p = hand_bag(dir, "oxum.tar.gz", V_OXUM | V_MISSING);
+	r = bag_verify(p, &fast);
+	EXPECT(has_problem(r, "bag-info.txt", "Payload-Oxum"));
+	EXPECT(has_problem(r, "data/b.txt", "missing"));
+	bag_report_free(r);
+	g_free(p);
+	g_free(dir);
+}
+
+TEST(truncated_and_garbage)
+{
+	char *dir = unit_tmpdir();
+	/* Enough payload that half the file cuts through the stream. */
+	GString *big = g_string_new(NULL);
+	for (int i = 0; i < 20000; i++)
+		g_string_append_printf(big, "line %d %u\n", i, g_str_hash(big->str + big->len / 2));
+	payload pl[] = { { "data/big.txt", big->str }, { "data/small.txt", "x\n" } };
+	char *bag = writer_bag(dir, "t.tar.gz", pl, 2, NULL);
+	char *data;
+	gsize len;
+	EXPECT(g_file_get_contents(bag, &data, &len, NULL));
+	char *half = g_build_filename(dir, "half.tar.gz", NULL);
+	EXPECT(g_file_set_contents(half, data, (gssize)(len / 2), NULL));
+	bag_report *r = bag_verify(half, NULL);
+	EXPECT(!r->valid);
+	EXPECT(has_problem(r, half, "truncated or corrupt"));
+	EXPECT_STR(r->id, TOP);
+	bag_report_free(r);
+
+	/* A flipped byte inside the deflate stream: corrupt, not a crash. */
+	data[len / 2] ^= 0x10;
+	char *flip = g_build_filename(dir, "flip.tar.gz", NULL);
+	EXPECT(g_file_set_contents(flip, data, (gssize)len, NULL));
+	r = bag_verify(flip, NULL);
+	EXPECT(!r->valid);
+	bag_report_free(r);
+
+	char *junk = g_build_filename(dir, "junk.tar.gz", NULL);
+	EXPECT(g_file_set_contents(junk, "not a bag at all", -1, NULL));
+	r = bag_verify(junk, NULL);
+	EXPECT(!r->valid && has_problem(r, junk, "truncated or corrupt"));
+	bag_report_free(r);
+
+	char *none = g_build_filename(dir, "none.tar.gz", NULL);
+	r = bag_verify(none, NULL);
+	EXPECT(!r->valid && has_problem(r, none, "No such file"));
+	bag_report_free(r);
+
+	g_free(none);
+	g_free(junk);
+	g_free(flip);
+	g_free(half);
+	g_free(data);
+	g_free(bag);
+	g_string_free(big, TRUE);
+	g_free(dir);
+}
+
+TEST(sidecar)
+{
+	char *dir = unit_tmpdir();
+	payload pl[] = { { "data/a.txt", "a\n" } };
+	char *bag = writer_bag(dir, TOP ".tar.gz", pl, 1, NULL);
+	char hex[65];
+	EXPECT(hash_file_sha256(bag, hex, NULL, NULL));
+	char *side = g_strconcat(bag, ".sha256", NULL);
+	char *line = g_strdup_printf("%s  %s.tar.gz\n", hex, TOP);
+	EXPECT(g_file_set_contents(side, line, -1, NULL));
+	bag_report *r = bag_verify(bag, NULL);
+	EXPECT(r->valid);
+	dump(r);
+	bag_report_free(r);
+	/* sha256sum -c agrees. */
+	const char *c[] = { "sha256sum", "-c", "--quiet", side, NULL };
+	EXPECT(run(dir, c, NULL));
+
+	line[0] = line[0] == '0' ? '1' : '0';
+	EXPECT(g_file_set_contents(side, line, -1, NULL));
+	r = bag_verify(bag, NULL);
+	EXPECT(has_problem(r, TOP ".tar.gz.sha256", "sha256 of the bundle differs"));
+	bag_report_free(r);
+	g_free(line);
+	g_free(side);
+	g_free(bag);
+	g_free(dir);
+}
+
+/* Bags of this tool: licence fields and access copies. */
+TEST(our_profile)
+{
+	char *dir = unit_tmpdir();
+	const char *lic = "Bag-Software-Agent: archive/0.1.0\nExternal-Identifier: " TOP "\n"
+	                  "License: KOGL-Type-1\nLicense-Name: Type 1: Source Indication\n"
+	                  "License-URL: https://www.kogl.or.kr/info/licenseType1.do\n";
+	payload good[] = { { "data/attachments/x.pdf", "%PDF-1.4 original\n" },
+		           { "data/access/x.pdf", "%PDF-1.4 original\nupdate\n" } };
+	char *bag = writer_bag(dir, "good.tar.gz", good, 2, lic);
+	bag_report *r = bag_verify(bag, NULL);
+	EXPECT(r->valid && r->ours);
+	dump(r);
+	bag_report_free(r);
+	g_free(bag);
+
+	payload bad[] = { { "data/attachments/x.pdf", "%PDF-1.4 original\n" },
+		          { "data/access/x.pdf", "%PDF-1.4 0riginal\nupdate\n" },
+		          { "data/attachments/y.pdf", "%PDF-1.4 y\n" },
+		          { "data/access/y.pdf", "%PDF-1.4 y\n" } };
+	bag = writer_bag(dir, "bad.tar.gz", bad, 4, lic);
+	r = bag_verify(bag, NULL);
+	EXPECT(has_problem(r, "data/access/x.pdf", "not the original plus an appended update"));
+	EXPECT(has_problem(r, "data/access/y.pdf", "not the original plus an appended update"));
+	EXPECT_INT(r->problems->len, 2);
+	bag_report_free(r);
+	g_free(bag);
+
+	const char *nourl = "Bag-Software-Agent: archive/0.1.0\nExternal-Identifier: other\n"
+	                    "License: KOGL-Type-1\nLicense-Name: Type 1:\n  Source Indication\n";
+	bag = writer_bag(dir, "nourl.tar.gz", good, 2, nourl);
+	r = bag_verify(bag, NULL);
+	EXPECT(has_problem(r, "bag-info.txt", "missing License-URL"));
+	EXPECT(has_problem(r, "bag-info.txt", "External-Identifier"));
+	bag_report_free(r);
+	g_free(bag);
+
+	/* The same bag from another tool is held to plain BagIt only. */
+	bag = writer_bag(dir, "theirs.tar.gz", bad, 4, "Bag-Software-Agent: bagit.py\n");
+	r = bag_verify(bag, NULL);
+	EXPECT(r->valid && !r->ours);
+	bag_report_free(r);
+	g_free(bag);
+	g_free(dir);
+}
+
+/* Directory bags: links and odd tag files. */
+TEST(directory_bag)
+{
+	char *dir = unit_tmpdir();
+	char *bag = hand_bag(dir, "d.tar.gz", 0);
+	const char *x[] = { "tar", "xzf", bag, NULL };
+	EXPECT(run(dir, x, NULL));
+	char *bagdir = g_build_filename(dir, TOP, NULL);
+	bag_report *r = bag_verify(bagdir, NULL);
+	EXPECT(r->valid);
+	dump(r);
+	bag_report_free(r);
+
+	char *link = g_build_filename(bagdir, "data", "link", NULL);
+	EXPECT(symlink("/etc/passwd", link) == 0);
+	char *bom = g_build_filename(bagdir, "bag-info.txt", NULL);
+	/* A UTF-8 BOM in bag-info.txt is allowed; the Oxum still parses. */
+	EXPECT(g_file_set_contents(bom, "\xEF\xBB\xBFPayload-Oxum: 99.2\r\n", -1, NULL));
+	r = bag_verify(bagdir, NULL);
+	EXPECT(has_problem(r, "data/link", "symbolic link"));
+	EXPECT(has_problem(r, "bag-info.txt", "Payload-Oxum says 99.2, found 13.2"));
+	bag_report_free(r);
+
+	g_free(bom);
+	g_free(link);
+	g_free(bagdir);
+	g_free(bag);
+	g_free(dir);
+}
+
+UNIT_MAIN(encode_decode_path, write_list_and_verify, writer_refuses, writer_disk_full,
+          hand_bag_valid, corrupt_variants, fast_mode, truncated_and_garbage, sidecar,
+          our_profile, directory_bag)
