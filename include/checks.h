@@ -41,6 +41,10 @@ const char *check_list_status(const check_list *l);
 /* The first failed check with this id, or NULL. */
 const check_result *check_list_find_failed(const check_list *l, const char *id);
 
+/* Order the results by the position of their id in ids (NULL-terminated;
+ * unknown ids last), keeping the order of results with the same id. */
+void check_list_sort(check_list *l, const char *const *ids);
+
 /* Write the list as a JSON array of {"id","level","status","message","file"}. */
 void check_list_to_json(const check_list *l, json_writer *w);
 

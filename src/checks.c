@@ -78,6 +78,27 @@ const check_result *check_list_find_failed(const check_list *l, const char *id)
 	return NULL;
 }
 
+static int rank(const char *const *ids, const check_result *r)
+{
+	int i = 0;
+	for (; ids[i]; i++)
+		if (strcmp(ids[i], r->id) == 0)
+			break;
+	return i;
+}
+
+static gint by_rank(gconstpointer a, gconstpointer b, gpointer ids)
+{
+	return rank(ids, *(check_result *const *)a) - rank(ids, *(check_result *const *)b);
+}
+
+void check_list_sort(check_list *l, const char *const *ids)
+{
+	/* Stable (GLib guarantees it since 2.32): the results of one id keep
+	 * the order of the files they concern. */
+	g_ptr_array_sort_with_data(l->items, by_rank, (gpointer)ids);
+}
+
 void check_list_to_json(const check_list *l, json_writer *w)
 {
 	json_begin_array(w);

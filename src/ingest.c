@@ -32,6 +32,13 @@
 /* Fewer non-blank characters per page than this: (almost) no text. */
 #define PDF_TEXT_MIN_PER_PAGE 20
 
+/* The order of SPEC's checks table, in which results are reported. */
+static const char *const check_order[] = {
+	"release.readable", "input.file", "release.title", "release.date", "release.contact",
+	"attachment.present", "attachment.type", "pdf.open", "pdf.text", "pdf.matches_release",
+	"license.detected", "license.consistent", "pdf.active_content", "pdf.stamp", NULL,
+};
+
 struct ingester {
 	store *store;
 	ingest_opts opts;
@@ -740,6 +747,8 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 	document_checks(g, r, in);
 	pdf_checks(r);
 	decide_license(g, r);
+
+	check_list_sort(r->checks, check_order);
 
 	/* The id; identical content already in the store is not archived twice. */
 	content_hash(r);
