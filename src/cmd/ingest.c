@@ -24,7 +24,7 @@ static const char usage_text[] =
 	"of release directories, or a release document file with its attachments)\n"
 	"as a BagIt bundle in the store.\n"
 	"\n"
-	"  -j N                 releases processed at once (default: 1)\n"
+	"  -j N                 accepted for scripts; this version ingests one release at a time\n"
 	"  --date YYYY-MM-DD    the release date, whatever the text says\n"
 	"  --license kogl-N     the KOGL type, whatever the text says\n"
 	"  --retention PERIOD   1y 3y 5y 10y 30y permanent, or Ny Nm Nd (default: store's, 10y)\n"

@@ -22,7 +22,7 @@ static void usage(void)
 {
 	printf("usage: archive verify [-j N] [--fast] [--json] [BUNDLE|BAGDIR ...]\n"
 	       "  With no argument, verify every bundle of the store.\n"
-	       "  -j N      verify N bundles at a time\n"
+	       "  -j N      accepted for scripts; this version verifies one bundle at a time\n"
 	       "  --fast    structure, Payload-Oxum and required fields only; no checksums\n"
 	       "  --json    one JSON object per bundle, then a summary object\n");
 }
