@@ -556,10 +556,17 @@ static void content_hash(release_record *r)
 	r->content_sha256 = g_strdup(hex);
 }
 
-/* Hash what we made in the work folder (text, access copies). */
-static bool hash_payload(payload_file *f, GError **err)
+/* Add a file we made in the work folder (text, access copy) to the payload. */
+static bool add_made_file(release_record *r, const char *bag_path, const char *src,
+                          const char *role, const char *mime, GError **err)
 {
-	return hash_file_sha256(f->src, f->sha256, &f->size, err);
+	payload_file *f = release_record_add_payload(r, bag_path, src, role);
+	f->mime = g_strdup(mime);
+	if (!hash_file_sha256(f->src, f->sha256, &f->size, err)) {
+		(*err)->code = ARC_ERROR_STORE; /* our own work folder failed us */
+		return false;
+	}
+	return true;
 }
 
 static bool write_work_file(const char *path, const char *data, GError **err)
@@ -774,40 +781,28 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 	}
 
 	/* The payload we make: normalised text, extracted texts, access copies. */
-	{
-		char *p = g_build_filename(work, "release.txt", NULL);
-		bool wrote = write_work_file(p, doc ? doc->text : "", err);
-		payload_file *f = release_record_add_payload(r, "data/text/release.txt", p, "text");
-		g_free(p);
-		if (!wrote || !hash_payload(f, err))
-			goto out;
-		f->mime = g_strdup("text/plain");
-	}
-	for (guint i = 0; i < r->pdfs->len; i++) {
+	char *text = g_build_filename(work, "release.txt", NULL);
+	bool made = write_work_file(text, doc ? doc->text : "", err) &&
+	            add_made_file(r, "data/text/release.txt", text, "text", "text/plain", err);
+	g_free(text);
+	for (guint i = 0; made && i < r->pdfs->len; i++) {
 		pdf_record *p = g_ptr_array_index(r->pdfs, i);
-		if (!p->opened)
-			continue;
 		char *bp = g_strdup_printf("data/text/attachments/%s.txt", p->rel);
-		payload_file *f = release_record_add_payload(r, bp, p->text_path, "text");
+		made = !p->opened || add_made_file(r, bp, p->text_path, "text", "text/plain", err);
 		g_free(bp);
-		if (!hash_payload(f, err))
-			goto out;
-		f->mime = g_strdup("text/plain");
 	}
-	for (guint i = 0; i < r->pdfs->len; i++) {
+	for (guint i = 0; made && i < r->pdfs->len; i++) {
 		pdf_record *p = g_ptr_array_index(r->pdfs, i);
-		if (!p->opened)
-			continue;
-		stamp_pdf(g, r, p, work, i);
+		if (p->opened)
+			stamp_pdf(g, r, p, work, i);
 		if (!p->access_path)
 			continue;
 		char *bp = g_build_filename("data/access", p->rel, NULL);
-		payload_file *f = release_record_add_payload(r, bp, p->access_path, "access");
+		made = add_made_file(r, bp, p->access_path, "access", "application/pdf", err);
 		g_free(bp);
-		if (!hash_payload(f, err))
-			goto out;
-		f->mime = g_strdup("application/pdf");
 	}
+	if (!made)
+		goto out;
 
 	if (g->opts.dry_run) {
 		res->status = INGEST_DRY_RUN;

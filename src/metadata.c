@@ -191,6 +191,15 @@ static void json_pdf(json_writer *w, const pdf_record *p)
 	json_end_object(w);
 }
 
+static void json_tool(json_writer *w)
+{
+	json_key(w, "tool");
+	json_begin_object(w);
+	json_kv_string(w, "name", "archive");
+	json_kv_string(w, "version", ARCHIVE_VERSION);
+	json_end_object(w);
+}
+
 static void json_files_and_checks(json_writer *w, const release_record *r)
 {
 	json_key(w, "files");
@@ -227,11 +236,7 @@ char *metadata_release_json(const release_record *r)
 	json_kv_string(w, "disposal_date", r->disposal_date);
 	json_kv_string(w, "bagging_date", r->bagging_date);
 	json_kv_string(w, "ingested_at", r->ingested_at);
-	json_key(w, "tool");
-	json_begin_object(w);
-	json_kv_string(w, "name", "archive");
-	json_kv_string(w, "version", ARCHIVE_VERSION);
-	json_end_object(w);
+	json_tool(w);
 	json_files_and_checks(w, r);
 	json_end_object(w);
 	return json_finish(w);
@@ -253,11 +258,7 @@ char *metadata_reason_json(const release_record *r, const char *source)
 	}
 	json_end_array(w);
 	json_fields(w, r);
-	json_key(w, "tool");
-	json_begin_object(w);
-	json_kv_string(w, "name", "archive");
-	json_kv_string(w, "version", ARCHIVE_VERSION);
-	json_end_object(w);
+	json_tool(w);
 	json_files_and_checks(w, r);
 	json_end_object(w);
 	return json_finish(w);

@@ -340,33 +340,20 @@ static const char *const contact_words[] = {
 	"문의", "담당", "전화", "이메일", "연락처",
 };
 
+static char *first_match(const char *pattern, GRegexCompileFlags flags, int group, const char *s);
+
 static char *find_phone(const char *s)
 {
 	/* +82-44-202-4034, 044-202-4034, 02-123-4567, (044) 202-4034 */
-	static const char *pat =
-		"(?<![0-9])(?:\\+82[-. ]?(?:\\(0\\))?[0-9]{1,2}|\\(0[0-9]{1,2}\\)|0[0-9]{1,2})"
-		"[-. ]?[0-9]{3,4}[-. ][0-9]{4}(?![0-9])";
-	GRegex *re = g_regex_new(pat, 0, 0, NULL);
-	GMatchInfo *mi = NULL;
-	char *found = NULL;
-	if (g_regex_match(re, s, 0, &mi))
-		found = g_match_info_fetch(mi, 0);
-	g_match_info_free(mi);
-	g_regex_unref(re);
-	return found;
+	return first_match("(?<![0-9])(?:\\+82[-. ]?(?:\\(0\\))?[0-9]{1,2}|\\(0[0-9]{1,2}\\)|0[0-9]{1,2})"
+	                   "[-. ]?[0-9]{3,4}[-. ][0-9]{4}(?![0-9])",
+	                   0, 0, s);
 }
 
 static char *find_email(const char *s)
 {
-	GRegex *re = g_regex_new("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}",
-	                         0, 0, NULL);
-	GMatchInfo *mi = NULL;
-	char *found = NULL;
-	if (g_regex_match(re, s, 0, &mi))
-		found = g_match_info_fetch(mi, 0);
-	g_match_info_free(mi);
-	g_regex_unref(re);
-	return found;
+	return first_match("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}", 0, 0,
+	                   s);
 }
 
 static bool contains_ci(const char *hay, const char *needle)
