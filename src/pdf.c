@@ -500,14 +500,20 @@ bool pdf_stamp(const char *pdf_path, const char *out_path, const pdf_stamp_meta 
 	if (!doc)
 		goto out;
 
+	/* Keywords carry the licence id, its English and Korean names and its
+	 * URL: the document information has no field for rights, and Keywords
+	 * is the one every PDF reader shows. */
 	const kogl_license *lic = meta->license;
+	char *stamp = g_strdup_printf("%s; Korea Open Government License %s; 공공누리 %s; %s", lic->id,
+	                              lic->name_en, lic->name_ko, lic->url);
 	cur = poppler_document_get_keywords(doc);
 	if (is_blank(cur))
-		keywords = g_strdup_printf("%s; %s", lic->id, lic->url);
-	else if (strstr(cur, lic->id) && strstr(cur, lic->url))
+		keywords = g_strdup(stamp);
+	else if (strstr(cur, stamp))
 		keywords = g_strdup(cur); /* stamped before: no second copy */
 	else
-		keywords = g_strdup_printf("%s; %s; %s", cur, lic->id, lic->url);
+		keywords = g_strdup_printf("%s; %s", cur, stamp);
+	g_free(stamp);
 	poppler_document_set_keywords(doc, keywords);
 	g_free(cur);
 	cur = poppler_document_get_title(doc);

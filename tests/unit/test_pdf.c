@@ -525,7 +525,8 @@ TEST(stamp_fills_empty_fields)
 		char *k = poppler_document_get_keywords(doc);
 		char *t = poppler_document_get_title(doc);
 		char *a = poppler_document_get_author(doc);
-		EXPECT_STR(k, "KOGL-Type-1; https://www.kogl.or.kr/info/licenseType1.do");
+		EXPECT_STR(k, "KOGL-Type-1; Korea Open Government License Type 1: Source Indication; "
+		              "공공누리 제1유형: 출처표시; https://www.kogl.or.kr/info/licenseType1.do");
 		EXPECT_STR(t, "Korea Unveils National Quantum Strategy for 2035");
 		EXPECT_STR(a, "Ministry of Science and ICT");
 		EXPECT_INT(poppler_document_get_n_pages(doc), 1);
@@ -565,7 +566,9 @@ TEST(stamp_keeps_existing_fields)
 		char *k = poppler_document_get_keywords(doc);
 		char *t = poppler_document_get_title(doc);
 		char *a = poppler_document_get_author(doc);
-		EXPECT_STR(k, "AI; digital diplomacy; KOGL-Type-4; "
+		EXPECT_STR(k, "AI; digital diplomacy; KOGL-Type-4; Korea Open Government License Type 4: "
+		              "Source Indication + Commercial Use Prohibition + Change Prohibition; "
+		              "공공누리 제4유형: 출처표시+상업적 이용금지+변경금지; "
 		              "https://www.kogl.or.kr/info/licenseType4.do");
 		EXPECT_STR(t, MSIT_TITLE);
 		EXPECT_STR(a, "Ministry of Science and ICT");
@@ -591,7 +594,9 @@ TEST(stamp_keeps_existing_fields)
 	doc = reopen(out3);
 	if (doc) {
 		char *k = poppler_document_get_keywords(doc);
-		EXPECT_STR(k, "AI; digital diplomacy; KOGL-Type-4; "
+		EXPECT_STR(k, "AI; digital diplomacy; KOGL-Type-4; Korea Open Government License Type 4: "
+		              "Source Indication + Commercial Use Prohibition + Change Prohibition; "
+		              "공공누리 제4유형: 출처표시+상업적 이용금지+변경금지; "
 		              "https://www.kogl.or.kr/info/licenseType4.do");
 		g_free(k);
 		g_object_unref(doc);
