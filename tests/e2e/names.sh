@@ -1,0 +1,65 @@
+# Attachments that are not PDFs are archived byte-exact with libmagic's MIME
+# type; names with spaces, Hangul, '%' and even a newline survive intact, and
+# manifests encode them as RFC 8493 says (% → %25, LF → %0A, nothing else).
+. "$TOP/tests/lib.sh"
+
+SAMPLE=msit-2024-05-10-ai-digital-diplomacy
+R=rel/names
+mkdir -p "$R/sub dir"
+cp "$FIXTURES/releases/$SAMPLE/$SAMPLE.txt" "$R/"
+cp "$FIXTURES/releases/$SAMPLE/$SAMPLE.pdf" "$R/보도 자료 100%.pdf"
+python3 - "$R" <<'PY'
+import struct, sys, zipfile, zlib
+d = sys.argv[1]
+def chunk(t, data):
+    return struct.pack('>I', len(data)) + t + data + struct.pack('>I', zlib.crc32(t + data))
+png = (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 1, 1, 8, 2, 0, 0, 0)) +
+       chunk(b'IDAT', zlib.compress(b'\x00\xff\x00\x00')) + chunk(b'IEND', b''))
+open(d + '/사진 1.png', 'wb').write(png)
+open(d + '/line\nbreak.png', 'wb').write(png)
+z = zipfile.ZipFile(d + '/sub dir/자료 모음.zip', 'w'); z.writestr('a.txt', 'hello'); z.close()
+z = zipfile.ZipFile(d + '/본문.hwpx', 'w')
+z.writestr(zipfile.ZipInfo('mimetype'), 'application/hwp+zip'); z.writestr('Contents/section0.xml', '<x/>'); z.close()
+open(d + '/첨부 %41.hwp', 'wb').write(b'HWP Document File V5.00 \x1a\x01\x02' + bytes(range(256)))
+PY
+S=$PWD/store
+check ingest_odd_names run_rc 0 "$ARCHIVE" --store "$S" ingest --json "$R"
+bundle=$(python3 -c "import json; print(json.loads(open('out').readline())['bundle'])")
+check bundle_verifies run_rc 0 "$ARCHIVE" --store "$S" verify "$bundle"
+
+check names_byte_exact_and_mime python3 - "$bundle" "$R" <<'PY'
+import hashlib, json, os, subprocess, sys, tarfile
+bundle, rel = sys.argv[1], sys.argv[2]
+t = tarfile.open(bundle)
+top = t.getnames()[0].split('/')[0]
+meta = json.load(t.extractfile(top + '/metadata/release.json'))
+files = {f['path']: f for f in meta['files']}
+want = ['보도 자료 100%.pdf', '사진 1.png', 'line\nbreak.png', 'sub dir/자료 모음.zip', '본문.hwpx', '첨부 %41.hwp']
+for name in want:
+    path = 'data/attachments/' + name
+    assert path in files, (path, sorted(files))
+    data = t.extractfile(top + '/' + path).read()
+    orig = open(os.path.join(rel, name), 'rb').read()
+    assert data == orig, name
+    assert files[path]['sha256'] == hashlib.sha256(orig).hexdigest(), name
+    mime = subprocess.run(['file', '-b', '--mime-type', os.path.join(rel, name)],
+                          capture_output=True, text=True).stdout.strip()
+    assert files[path]['mime'] == mime, (name, files[path]['mime'], mime)
+# The PDF with '%' and a space in its name got its text, stamp and XMP.
+for p in ['data/text/attachments/보도 자료 100%.pdf.txt', 'data/access/보도 자료 100%.pdf']:
+    assert p in files, p
+assert top + '/metadata/보도 자료 100%.pdf.xmp' in t.getnames()
+PY
+
+check manifest_encodes_percent_and_newline python3 - "$bundle" <<'PY'
+import sys, tarfile
+t = tarfile.open(sys.argv[1])
+top = t.getnames()[0].split('/')[0]
+m = t.extractfile(top + '/manifest-sha256.txt').read().decode()
+paths = [line[66:] for line in m.split('\n') if line]
+assert 'data/attachments/보도 자료 100%25.pdf' in paths, paths
+assert 'data/attachments/line%0Abreak.png' in paths, paths
+assert 'data/attachments/첨부 %2541.hwp' in paths, paths
+assert 'data/attachments/sub dir/자료 모음.zip' in paths, paths
+assert not any('\r' in p for p in paths)
+PY
