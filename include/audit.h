@@ -1,0 +1,60 @@
+/*
+ * audit.h — the store's audit trail, STORE/audit.log.
+ *
+ * One JSON object per line. Every line carries "prev", the SHA-256 of the
+ * line before it (its bytes without the newline; 64 zeros for the first),
+ * so a changed, removed or inserted line breaks the chain from there on.
+ * Lines are appended with O_APPEND and fsync'd; the caller holds the store
+ * lock, so there is one writer at a time.
+ *
+ * An entry is built field by field and written whole:
+ *   audit_entry *e = audit_entry_new("dispose");
+ *   audit_entry_set(e, "id", id); ...
+ *   audit_append(dir, e, &line, &err);
+ * Every line has "seq" (1, 2, …), "time" (UTC, ISO 8601), "user" and
+ * "event" first, then the entry's fields in the order set, then "prev".
+ */
+#ifndef ARC_AUDIT_H
+#define ARC_AUDIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <glib.h>
+
+typedef struct audit_entry audit_entry;
+
+/* event: "ingest", "quarantine", "verify", "hold", "hold-removed",
+ * "dispose", "repair". */
+audit_entry *audit_entry_new(const char *event);
+void audit_entry_set(audit_entry *e, const char *key, const char *value); /* NULL: null */
+void audit_entry_set_int(audit_entry *e, const char *key, int64_t value);
+void audit_entry_set_bool(audit_entry *e, const char *key, bool value);
+/* A value that is already JSON (an array or object made by json.h). */
+void audit_entry_set_json(audit_entry *e, const char *key, const char *json);
+void audit_entry_free(audit_entry *e);
+
+/* Append e to STORE/audit.log, timed now (or at the time set by
+ * audit_set_clock for tests). *line receives the line written (without its
+ * newline; caller frees) when line is not NULL. Errors: ARC_ERROR_STORE. */
+bool audit_append(const char *store_dir, audit_entry *e, char **line, GError **err);
+
+/*
+ * Check the chain of STORE/audit.log. Returns true when every line is a
+ * JSON object whose "prev" is the SHA-256 of the line before and whose
+ * "seq" counts up from 1. Otherwise false with *bad_line (1-based) and
+ * *reason ("prev does not match the SHA-256 of line 11") set. A store
+ * without an audit log has an empty, intact chain. err only for I/O.
+ */
+bool audit_verify_chain(const char *store_dir, uint64_t *lines, uint64_t *bad_line,
+                        char **reason, GError **err);
+
+/* Call fn for every line of the log, in order (for reindex). Stops and
+ * returns false when fn does. */
+bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg), void *arg,
+                   GError **err);
+
+/* The user recorded in entries: $SUDO_USER, else the login name, else the uid. */
+const char *audit_user(void);
+
+#endif

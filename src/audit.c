@@ -1,0 +1,340 @@
+/*
+ * audit.c — the hash-chained audit log.
+ *
+ * The line format is ours, so it is checked strictly rather than parsed
+ * loosely: a line is {"seq":N,"time":…,…,"prev":"<64 hex>"}. Anything
+ * else breaks the chain.
+ */
+#include "audit.h"
+#include "errors.h"
+#include "hash.h"
+#include "json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+typedef struct {
+	char *key;
+	char *json; /* the value, already JSON */
+} field;
+
+struct audit_entry {
+	char *event;
+	GArray *fields; /* field */
+};
+
+audit_entry *audit_entry_new(const char *event)
+{
+	audit_entry *e = g_new0(audit_entry, 1);
+	e->event = g_strdup(event);
+	e->fields = g_array_new(FALSE, TRUE, sizeof(field));
+	return e;
+}
+
+void audit_entry_free(audit_entry *e)
+{
+	if (!e)
+		return;
+	for (guint i = 0; i < e->fields->len; i++) {
+		field *f = &g_array_index(e->fields, field, i);
+		g_free(f->key);
+		g_free(f->json);
+	}
+	g_array_unref(e->fields);
+	g_free(e->event);
+	g_free(e);
+}
+
+void audit_entry_set_json(audit_entry *e, const char *key, const char *json)
+{
+	field f = { g_strdup(key), g_strdup(json) };
+	g_array_append_val(e->fields, f);
+}
+
+void audit_entry_set(audit_entry *e, const char *key, const char *value)
+{
+	json_writer *w = json_new(false);
+	json_string(w, value);
+	char *s = json_finish(w);
+	audit_entry_set_json(e, key, s);
+	g_free(s);
+}
+
+void audit_entry_set_int(audit_entry *e, const char *key, int64_t value)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%" PRId64, value);
+	audit_entry_set_json(e, key, buf);
+}
+
+void audit_entry_set_bool(audit_entry *e, const char *key, bool value)
+{
+	audit_entry_set_json(e, key, value ? "true" : "false");
+}
+
+const char *audit_user(void)
+{
+	static char user[256];
+	if (user[0])
+		return user;
+	const char *s = g_getenv("SUDO_USER");
+	struct passwd *pw = getpwuid(getuid());
+	if (s && *s)
+		g_strlcpy(user, s, sizeof user);
+	else if (pw && pw->pw_name)
+		g_strlcpy(user, pw->pw_name, sizeof user);
+	else
+		snprintf(user, sizeof user, "uid %u", (unsigned)getuid());
+	return user;
+}
+
+static char *log_path(const char *store_dir)
+{
+	return g_build_filename(store_dir, "audit.log", NULL);
+}
+
+/*
+ * The last line of the file open on fd (without its newline), or "" for an
+ * empty file. The log only grows, so reading back from the end finds it
+ * without reading the whole log.
+ */
+static char *last_line(int fd, GError **err)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, "audit.log");
+		return NULL;
+	}
+	off_t end = st.st_size;
+	if (end == 0)
+		return g_strdup("");
+	size_t want = 4096;
+	for (;;) {
+		off_t from = end > (off_t)want ? end - (off_t)want : 0;
+		size_t n = (size_t)(end - from);
+		char *buf = g_malloc(n + 1);
+		ssize_t got = pread(fd, buf, n, from);
+		if (got != (ssize_t)n) {
+			g_free(buf);
+			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "audit.log: cannot read its last line");
+			return NULL;
+		}
+		buf[n] = '\0';
+		/* The file ends with a newline; the line before it starts after
+		 * the newline before that. */
+		size_t stop = n > 0 && buf[n - 1] == '\n' ? n - 1 : n;
+		char *nl = g_strrstr_len(buf, (gssize)stop, "\n");
+		if (nl || from == 0) {
+			char *start = nl ? nl + 1 : buf;
+			char *line = g_strndup(start, (gsize)(buf + stop - start));
+			g_free(buf);
+			return line;
+		}
+		g_free(buf);
+		want *= 4;
+	}
+}
+
+/* seq of a line of ours, or 0 when it has none. */
+static uint64_t line_seq(const char *line)
+{
+	uint64_t seq = 0;
+	if (sscanf(line, "{\"seq\":%" SCNu64 ",", &seq) != 1)
+		return 0;
+	return seq;
+}
+
+bool audit_append(const char *store_dir, audit_entry *e, char **line_out, GError **err)
+{
+	bool ok = false;
+	char *path = log_path(store_dir);
+	char *prev_line = NULL;
+	GString *line = NULL;
+	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		goto out;
+	}
+	if (!(prev_line = last_line(fd, err)))
+		goto out;
+	char prev[65];
+	if (*prev_line)
+		hash_sha256_hex(prev_line, strlen(prev_line), prev);
+	else
+		strcpy(prev, ZERO_HASH);
+
+	GDateTime *now = g_date_time_new_now_utc();
+	char *when = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref(now);
+	json_writer *w = json_new(false);
+	json_begin_object(w);
+	json_kv_int(w, "seq", (int64_t)line_seq(prev_line) + 1);
+	json_kv_string(w, "time", when);
+	json_kv_string(w, "user", audit_user());
+	json_kv_string(w, "event", e->event);
+	json_end_object(w);
+	char *head = json_finish(w);
+	g_free(when);
+	line = g_string_new(head);
+	g_free(head);
+	g_string_truncate(line, line->len - 1); /* reopen the object */
+	for (guint i = 0; i < e->fields->len; i++) {
+		field *f = &g_array_index(e->fields, field, i);
+		json_writer *k = json_new(false);
+		json_string(k, f->key);
+		char *key = json_finish(k);
+		g_string_append_printf(line, ",%s:%s", key, f->json);
+		g_free(key);
+	}
+	g_string_append_printf(line, ",\"prev\":\"%s\"}\n", prev);
+
+	/* One write of the whole line: O_APPEND keeps it in one piece. */
+	ssize_t n = write(fd, line->str, line->len);
+	if (n != (ssize_t)line->len) {
+		int saved = n < 0 ? errno : ENOSPC;
+		/* Take back a partial line, so the chain stays readable. */
+		struct stat st;
+		if (n > 0 && fstat(fd, &st) == 0)
+			(void)!ftruncate(fd, st.st_size - n);
+		arc_set_errno(err, ARC_ERROR_STORE, saved, path);
+		goto out;
+	}
+	if (fsync(fd) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		goto out;
+	}
+	if (line_out)
+		*line_out = g_strndup(line->str, line->len - 1);
+	ok = true;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (line)
+		g_string_free(line, TRUE);
+	g_free(prev_line);
+	g_free(path);
+	return ok;
+}
+
+bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg), void *arg,
+                   GError **err)
+{
+	char *path = log_path(store_dir);
+	FILE *f = fopen(path, "re");
+	bool ok = true;
+	if (!f) {
+		if (errno != ENOENT) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+			ok = false;
+		}
+		g_free(path);
+		return ok;
+	}
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while (ok && (n = getline(&buf, &cap, f)) > 0) {
+		if (buf[n - 1] == '\n')
+			buf[n - 1] = '\0';
+		ok = fn(buf, arg);
+	}
+	if (ferror(f)) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		ok = false;
+	}
+	free(buf);
+	fclose(f);
+	g_free(path);
+	return ok;
+}
+
+typedef struct {
+	uint64_t n;
+	char prev[65];
+	uint64_t bad;
+	char *reason;
+} chain_state;
+
+static bool is_hex64(const char *s)
+{
+	for (int i = 0; i < 64; i++)
+		if (!g_ascii_isxdigit(s[i]) || g_ascii_isupper(s[i]))
+			return false;
+	return s[64] == '\0';
+}
+
+static bool check_line(const char *line, void *arg)
+{
+	chain_state *c = arg;
+	c->n++;
+	size_t len = strlen(line);
+	const char *tail = ",\"prev\":\"";
+	size_t tl = strlen(tail);
+	char got[65] = "";
+	if (len < tl + 64 + 2 || line[len - 1] != '}' || line[len - 2] != '"' ||
+	    strncmp(line + len - 2 - 64 - tl, tail, tl) != 0) {
+		c->reason = g_strdup_printf("line %" PRIu64 " is not an audit entry", c->n);
+		goto bad;
+	}
+	memcpy(got, line + len - 2 - 64, 64);
+	got[64] = '\0';
+	if (!is_hex64(got)) {
+		c->reason = g_strdup_printf("line %" PRIu64 ": prev is not a SHA-256", c->n);
+		goto bad;
+	}
+	if (line_seq(line) != c->n) {
+		c->reason = g_strdup_printf("line %" PRIu64 ": seq is %" PRIu64 ", expected %" PRIu64
+		                            " (a line was removed or inserted)",
+		                            c->n, line_seq(line), c->n);
+		goto bad;
+	}
+	if (strcmp(got, c->prev) != 0) {
+		/* The line before is the one that differs from what was written:
+		 * its successor recorded another hash for it. */
+		if (c->n == 1)
+			c->reason = g_strdup("line 1: prev is not zero: lines before it were removed");
+		else
+			c->reason = g_strdup_printf("line %" PRIu64 " was changed: line %" PRIu64
+			                            " records a different SHA-256 for it",
+			                            c->n - 1, c->n);
+		c->bad = c->n > 1 ? c->n - 1 : 1;
+		return false;
+	}
+	hash_sha256_hex(line, len, c->prev);
+	return true;
+bad:
+	c->bad = c->n;
+	return false;
+}
+
+bool audit_verify_chain(const char *store_dir, uint64_t *lines, uint64_t *bad_line,
+                        char **reason, GError **err)
+{
+	chain_state c = { .n = 0 };
+	strcpy(c.prev, ZERO_HASH);
+	GError *e = NULL;
+	bool intact = audit_foreach(store_dir, check_line, &c, &e);
+	if (e) {
+		g_propagate_error(err, e);
+		return false;
+	}
+	if (lines)
+		*lines = c.n;
+	if (!intact) {
+		if (bad_line)
+			*bad_line = c.bad;
+		if (reason)
+			*reason = c.reason;
+		else
+			g_free(c.reason);
+	}
+	return intact;
+}
