@@ -8,7 +8,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 VERSION  = 0.1.0
 
-PKGS    = poppler-glib libarchive libmagic zlib glib-2.0 gio-2.0 libxml-2.0 libcrypto
+PKGS    = poppler-glib libarchive libmagic zlib glib-2.0 gio-2.0 libxml-2.0 libcrypto sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
