@@ -53,8 +53,9 @@ char *store_find_content(const store *s, const char *content_sha256);
 
 /*
  * Make the finished bundle at tmp_path (under tmp/) visible as ID: fsync
- * it, write ID.tar.gz.sha256 (sha256 given), fsync that, move both into
- * bundles/YYYY/ without replacing anything there, fsync the directory.
+ * it, write ID.tar.gz.sha256 (sha256 given), fsync that, move the sidecar
+ * and then the bundle into bundles/YYYY/ without replacing anything there,
+ * fsync the directory.
  * *final_path receives the bundle's path (caller frees).
  */
 bool store_publish_bundle(store *s, const char *tmp_path, const char *id,

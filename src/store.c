@@ -255,14 +255,22 @@ bool store_publish_bundle(store *s, const char *tmp_path, const char *id,
 		goto out;
 	if (!mkdir_p(dir, err))
 		goto out;
-	/* link() refuses to replace: a bundle, once there, is never overwritten. */
-	if (link(tmp_path, final) != 0) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", final, g_strerror(errno));
+	/* The sidecar goes first, so that a visible bundle always has one; a
+	 * crash in between leaves an orphan sidecar, which the next run removes.
+	 * We hold the lock: nobody else can take the name between the test and
+	 * the link. */
+	if (g_file_test(final, G_FILE_TEST_EXISTS)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", final, g_strerror(EEXIST));
 		goto out;
 	}
 	if (rename(tmp_sidecar, sidecar) != 0) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, sidecar);
-		unlink(final);
+		goto out;
+	}
+	/* link() refuses to replace: a bundle, once there, is never overwritten. */
+	if (link(tmp_path, final) != 0) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", final, g_strerror(errno));
+		unlink(sidecar);
 		goto out;
 	}
 	unlink(tmp_path);
