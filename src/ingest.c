@@ -259,6 +259,22 @@ static char *read_small_file(const char *path)
 	return s;
 }
 
+/*
+ * The reason in a worker's error, without the path it opens with: pdf.c
+ * names the file by the path it was given (the input path, often long or
+ * absolute), while a check message already names it by its name in the
+ * release, and should not name it twice.
+ */
+static const char *reason_of(const GError *e, const char *path)
+{
+	if (!e)
+		return "the worker's result was unreadable";
+	size_t n = strlen(path);
+	if (strncmp(e->message, path, n) == 0 && strncmp(e->message + n, ": ", 2) == 0)
+		return e->message + n + 2;
+	return e->message;
+}
+
 /* Run the extraction worker for one PDF and record what it found. */
 static void extract_pdf(ingester *g, pdf_record *p, const char *work, guint n)
 {
@@ -275,7 +291,7 @@ static void extract_pdf(ingester *g, pdf_record *p, const char *work, guint n)
 		p->license_type = t ? kogl_detect(t, NULL) : 0;
 		g_free(t);
 	} else {
-		p->open_error = g_strdup(e ? e->message : "the worker's result was unreadable");
+		p->open_error = g_strdup(reason_of(e, p->src));
 		unlink(text);
 	}
 	g_clear_error(&e);
@@ -302,7 +318,7 @@ static void stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char 
 		p->stamp_error = g_strdup(e->message);
 		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, false, p->rel,
 		          "%s: no access copy: the licence could not be written into it: %s", p->rel,
-		          e->message);
+		          reason_of(e, p->src));
 		unlink(out);
 	}
 	g_clear_error(&e);
@@ -515,12 +531,23 @@ static void pdf_checks(release_record *r)
 		                   : "%s: (almost) no extractable text (%" G_GUINT64_FORMAT
 		                     " characters): image-only, needs OCR",
 		          p->rel, p->info.text_chars);
-		bool active = p->info.javascript || p->info.launch_action || p->info.embedded_files;
-		check_add(r->checks, "pdf.active_content", CHECK_LEVEL_WARNING, !active, p->rel,
-		          active ? "%s: holds%s%s%s" : "%s: no JavaScript, launch actions or embedded files%s%s%s",
-		          p->rel, p->info.javascript ? " JavaScript" : "",
-		          p->info.launch_action ? " launch actions" : "",
-		          p->info.embedded_files ? " embedded files" : "");
+		/* Named one by one, comma-separated: a PDF may hold all three. */
+		GString *what = g_string_new(NULL);
+		if (p->info.javascript)
+			g_string_append(what, ", JavaScript");
+		if (p->info.launch_action)
+			g_string_append(what, ", launch actions (that start other programs)");
+		if (p->info.embedded_files)
+			g_string_append(what, ", embedded files");
+		if (what->len)
+			check_add(r->checks, "pdf.active_content", CHECK_LEVEL_WARNING, false, p->rel,
+			          "%s: holds active content: %s; it is archived as it is, but a PDF "
+			          "reader may run or open it",
+			          p->rel, what->str + 2);
+		else
+			check_add(r->checks, "pdf.active_content", CHECK_LEVEL_WARNING, true, p->rel,
+			          "%s: no JavaScript, launch actions or embedded files", p->rel);
+		g_string_free(what, TRUE);
 		if (p->info.text_chars > 0) {
 			any_text = true;
 			char *t = read_small_file(p->text_path);
