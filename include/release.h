@@ -1,8 +1,14 @@
 /*
- * release.h — parsing of a release document (plain text; HTML comes with
- * issue 3): decoding to UTF-8, dropping site navigation, and finding the
- * title, subtitle lines, body, contact, date, organisation, licence
- * statement and references to attachments.
+ * release.h — parsing of a release document (plain text or HTML): decoding
+ * to UTF-8, dropping site navigation, and finding the title, subtitle
+ * lines, body, contact, date, organisation, licence statement and
+ * references to attachments.
+ *
+ * HTML is parsed with libxml2: page chrome (<nav>, <header>, <footer>,
+ * <aside>, <form>, scripts, elements whose id/class name navigation) is
+ * dropped, the headline of the main content (<article>, <main>) is the
+ * title, and the extracted text goes through the same line rules as a .txt
+ * release, so both forms give the same fields.
  *
  * release_parse() returns a release_doc the caller frees with
  * release_doc_free(). Every string in it is UTF-8 (NFC), owned by the doc.
@@ -33,6 +39,13 @@ typedef struct {
 	bool mentions_attachment; /* the text refers to an attached PDF or file
 	                             ("attached PDF", "첨부", "붙임", "별첨") */
 	char *language;      /* "ko" when Hangul dominates the body, else "en" */
+	char *date_source;   /* where date came from: "text" (a visible date),
+	                        "html-meta" (<meta name="date"> and the like);
+	                        NULL when date is NULL */
+	GPtrArray *attachment_links; /* char*: HTML links to attachments (a
+	                        .pdf/.hwp/.hwpx/.docx/.zip target, or 첨부/붙임/
+	                        download): the link text, else the target's
+	                        file name; empty (never NULL) for text */
 } release_doc;
 
 /*
@@ -40,7 +53,10 @@ typedef struct {
  * messages and to tell .txt from .html). On failure (empty, binary, or not
  * decodable in any supported encoding) returns NULL and sets err with
  * ARC_ERROR_INPUT and a message such as "x.txt: not text (binary data)";
- * that is check release.readable.
+ * that is check release.readable. An HTML page with no text outside its
+ * navigation fails as "x.html: empty ...". HTML bytes that are not UTF-8
+ * are decoded by the charset the page declares (<meta charset>, http-equiv
+ * Content-Type) before EUC-KR is guessed; encoding then names that charset.
  */
 release_doc *release_parse(const char *bytes, size_t len, const char *name, GError **err);
 void release_doc_free(release_doc *doc);

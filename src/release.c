@@ -11,8 +11,12 @@
  */
 #include "release.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
 
 #include "errors.h"
 #include "license.h"
@@ -86,8 +90,64 @@ static bool only_whitespace(const char *s)
 	return true;
 }
 
-/* The bytes as UTF-8; *encoding receives the static name of what they were. */
-static char *decode(const char *bytes, size_t len, const char *name,
+/*
+ * The charset an HTML page declares: <meta charset="euc-kr"> or <meta
+ * http-equiv="Content-Type" content="text/html; charset=euc-kr">. Browsers
+ * look only at the first bytes; 64 KiB is generous and keeps the scan
+ * short. Lower-cased; NULL when none.
+ */
+static char *declared_charset(const char *bytes, size_t len)
+{
+	GRegex *re = g_regex_new("<meta\\b[^>]*?charset\\s*=\\s*[\"']?\\s*([A-Za-z0-9_.:-]+)",
+	                         G_REGEX_CASELESS | G_REGEX_RAW, 0, NULL);
+	GMatchInfo *mi = NULL;
+	char *cs = NULL;
+	if (g_regex_match_full(re, bytes, (gssize)MIN(len, 65536), 0, 0, &mi, NULL)) {
+		char *raw = g_match_info_fetch(mi, 1);
+		cs = g_ascii_strdown(raw, -1);
+		g_free(raw);
+	}
+	g_match_info_free(mi);
+	g_regex_unref(re);
+	return cs;
+}
+
+/* The bytes in the charset the page declares, as UTF-8, or NULL (none
+ * declared, unknown to iconv, or the bytes are not in it). The names of
+ * Korean charsets all mean CP949, their superset. */
+static char *decode_declared(const char *bytes, size_t len, const char **encoding)
+{
+	static const char *const korean[] = {
+		"euc-kr", "euckr", "cp949", "windows-949", "x-windows-949", "ks_c_5601-1987",
+		"ks_c_5601", "ksc5601", "ksc_5601", "uhc", "korean",
+	};
+	char *cs = declared_charset(bytes, len), *utf8 = NULL;
+	gsize written = 0;
+	if (!cs || strcmp(cs, "utf-8") == 0 || strcmp(cs, "utf8") == 0)
+		goto out;
+	for (size_t i = 0; i < G_N_ELEMENTS(korean); i++) {
+		if (strcmp(cs, korean[i]) == 0) {
+			utf8 = g_convert(bytes, len, "UTF-8", "CP949", NULL, &written, NULL);
+			*encoding = "EUC-KR";
+			goto out;
+		}
+	}
+	utf8 = g_convert(bytes, len, "UTF-8", cs, NULL, &written, NULL);
+	if (utf8) {
+		char *up = g_ascii_strup(cs, -1);
+		*encoding = g_intern_string(up); /* lives as long as the process */
+		g_free(up);
+	}
+out:
+	if (utf8 && strlen(utf8) != written)
+		g_clear_pointer(&utf8, g_free);
+	g_free(cs);
+	return utf8;
+}
+
+/* The bytes as UTF-8; *encoding receives the static name of what they were.
+ * For HTML a declared charset is honoured when the bytes are not UTF-8. */
+static char *decode(const char *bytes, size_t len, const char *name, bool html,
                     const char **encoding, GError **err)
 {
 	const unsigned char *b = (const unsigned char *)bytes;
@@ -121,6 +181,8 @@ static char *decode(const char *bytes, size_t len, const char *name,
 		*encoding = "UTF-8";
 		written = len;
 		utf8 = g_strndup(bytes, len);
+	} else if (html && (utf8 = decode_declared(bytes, len, encoding))) {
+		written = strlen(utf8);
 	} else if ((utf8 = try_cp949(bytes, len))) {
 		*encoding = "EUC-KR";
 		written = strlen(utf8);
@@ -148,90 +210,10 @@ out:
 	return NULL;
 }
 
-/* ---- HTML, crudely: tags dropped, block ends made line ends ---- */
-
 static bool has_suffix_ci(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 	return n >= m && g_ascii_strcasecmp(s + n - m, suffix) == 0;
-}
-
-static void append_entity(GString *out, const char **pp)
-{
-	static const struct { const char *name; const char *text; } named[] = {
-		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
-		{ "&apos;", "'" }, { "&#39;", "'" }, { "&nbsp;", " " }, { "&middot;", "·" },
-	};
-	const char *p = *pp;
-	for (size_t i = 0; i < G_N_ELEMENTS(named); i++) {
-		size_t n = strlen(named[i].name);
-		if (g_ascii_strncasecmp(p, named[i].name, n) == 0) {
-			g_string_append(out, named[i].text);
-			*pp = p + n;
-			return;
-		}
-	}
-	if (p[1] == '#') {
-		char *end;
-		bool hex = p[2] == 'x' || p[2] == 'X';
-		unsigned long c = strtoul(p + (hex ? 3 : 2), &end, hex ? 16 : 10);
-		if (*end == ';' && end > p + 2 && c > 0 && g_unichar_validate((gunichar)c)) {
-			g_string_append_unichar(out, (gunichar)c);
-			*pp = end + 1;
-			return;
-		}
-	}
-	g_string_append_c(out, '&');
-	*pp = p + 1;
-}
-
-/* HTML proper (libxml2) comes with issue 3; until then this keeps the
- * words of a page and its line structure, which is all parsing needs. */
-static char *html_to_text(const char *html)
-{
-	static const char *const blocks[] = {
-		"br", "p", "/p", "div", "/div", "li", "/li", "tr", "/tr", "h1", "/h1", "h2",
-		"/h2", "h3", "/h3", "h4", "/h4", "td", "/td", "th", "/th",
-	};
-	GString *out = g_string_new(NULL);
-	const char *p = html;
-	while (*p) {
-		if (*p == '&') {
-			append_entity(out, &p);
-			continue;
-		}
-		if (*p != '<') {
-			g_string_append_c(out, *p++);
-			continue;
-		}
-		if (g_str_has_prefix(p, "<!--")) {
-			const char *e = strstr(p, "-->");
-			p = e ? e + 3 : p + strlen(p);
-			continue;
-		}
-		const char *name = p + 1;
-		size_t n = strcspn(name, " \t\r\n/>");
-		if (name[0] == '/')
-			n = 1 + strcspn(name + 1, " \t\r\n>");
-		/* The head holds the page's <title>, the site's name, not the
-		 * release's. */
-		if ((n == 6 && g_ascii_strncasecmp(name, "script", 6) == 0) ||
-		    (n == 5 && g_ascii_strncasecmp(name, "style", 5) == 0) ||
-		    (n == 4 && g_ascii_strncasecmp(name, "head", 4) == 0)) {
-			/* Without its end tag (legal for head) only the tag goes. */
-			char *close = g_strdup_printf("</%.*s", (int)n, name);
-			const char *e = strcasestr(p, close);
-			g_free(close);
-			if (e)
-				p = e;
-		}
-		for (size_t i = 0; i < G_N_ELEMENTS(blocks); i++)
-			if (strlen(blocks[i]) == n && g_ascii_strncasecmp(name, blocks[i], n) == 0)
-				g_string_append_c(out, '\n');
-		const char *e = strchr(p, '>');
-		p = e ? e + 1 : p + strlen(p);
-	}
-	return g_string_free(out, FALSE);
 }
 
 /* ---- lines ---- */
@@ -299,6 +281,9 @@ static const char *const nav_words[] = {
 	"본문바로가기", "주메뉴바로가기", "메뉴바로가기", "본문으로바로가기", "홈",
 	"알림·소식", "알림ㆍ소식", "알림소식", "알림마당", "보도자료", "검색", "메뉴",
 	"전체메뉴", "로그인", "사이트맵", "브리핑룸", "뉴스", "소식", "한국어",
+	/* the buttons of a board page around an article */
+	"list", "print", "share", "prev", "next", "top", "목록", "인쇄", "공유", "공유하기",
+	"이전글", "다음글", "맨위로",
 };
 
 static const char *const bullets[] = { "•", "·", "◦", "▪", "‣", "▶", "►", "*" };
@@ -313,20 +298,27 @@ static bool is_nav_word(const char *part)
 	return nav;
 }
 
-/* Site chrome: a bulleted menu entry, a navigation word, or a breadcrumb
- * trail of navigation words ("홈 > 알림·소식 > 보도자료"). */
-static bool is_navigation(const char *line)
+/* A navigation word or a breadcrumb trail of them ("홈 > 알림·소식 > 보도자료"). */
+static bool is_nav_trail(const char *line)
 {
 	const char *s = skip_space(line);
-	for (size_t i = 0; i < G_N_ELEMENTS(bullets); i++)
-		if (g_str_has_prefix(s, bullets[i]))
-			return true;
 	char **parts = g_regex_split_simple("\\s*(?:>|›|»|\\|)\\s*", s, 0, 0);
 	bool nav = true;
 	for (char **p = parts; *p && nav; p++)
 		nav = **p == '\0' || is_nav_word(*p);
 	g_strfreev(parts);
 	return nav;
+}
+
+/* Site chrome before the title: a bulleted menu entry or a navigation trail.
+ * (After the title a bullet opens list items of the body.) */
+static bool is_navigation(const char *line)
+{
+	const char *s = skip_space(line);
+	for (size_t i = 0; i < G_N_ELEMENTS(bullets); i++)
+		if (g_str_has_prefix(s, bullets[i]))
+			return true;
+	return is_nav_trail(s);
 }
 
 static const char *const contact_openers[] = {
@@ -411,6 +403,8 @@ static bool is_contact_line(const char *line)
 	return found;
 }
 
+static bool is_letterhead(const char *line);
+
 static const char *const header_keys[] = {
 	"보도일시", "보도 일시", "보도시점", "보도 시점", "보도일", "배포일시", "배포 일시",
 	"배포일", "배포", "엠바고", "등록일", "작성일", "조회수", "작성자", "date",
@@ -430,7 +424,7 @@ static bool is_header_line(const char *line)
 			return true;
 	}
 	char iso[11];
-	return g_utf8_strlen(line, -1) <= 30 && release_find_date(line, iso);
+	return (g_utf8_strlen(line, -1) <= 30 && release_find_date(line, iso)) || is_letterhead(line);
 }
 
 /* ---- dates ---- */
@@ -633,6 +627,30 @@ static char *find_organisation(const char *text, const char *statement)
 	return org;
 }
 
+/*
+ * A letterhead: the issuer and the kind of document on one line
+ * ("과학기술정보통신부 보도자료", "Ministry of Science and ICT Press Release").
+ * It heads the release and is kept, but it is not the title.
+ */
+static bool is_letterhead(const char *line)
+{
+	char *issuer = first_match("^\\s*(.+?)\\s*(?:보도자료|보도참고자료|보도설명자료|"
+	                           "press\\s+releases?)\\s*$",
+	                           G_REGEX_CASELESS, 1, line);
+	bool yes = false;
+	if (!issuer)
+		return false;
+	for (size_t i = 0; i < G_N_ELEMENTS(korean_orgs) && !yes; i++)
+		yes = strcmp(issuer, korean_orgs[i].written) == 0;
+	if (!yes) {
+		char *m = first_match(ministry_pattern, 0, 0, issuer);
+		yes = m && strcmp(m, issuer) == 0;
+		g_free(m);
+	}
+	g_free(issuer);
+	return yes;
+}
+
 /* ---- the release ---- */
 
 static const char *const subtitle_markers[] = { "-", "–", "—", "○", "□", "ㅇ" };
@@ -710,26 +728,39 @@ static char **split_lines(const char *utf8)
  * The kept lines (borrowed from lines): navigation before the title
  * dropped, leading and trailing blank lines dropped, runs of blank lines
  * cut to two. *title_at: index of the title in the result, or -1.
+ *
+ * headline >= 0 (HTML whose headline is known): lines[headline] is the
+ * title; before it only header and contact lines stay (what else stands
+ * there is page chrome: a board's name, share buttons). html: lines that
+ * are nothing but navigation words go wherever they stand.
  */
-static GPtrArray *keep_lines(char **lines, int *title_at)
+static GPtrArray *keep_lines(char **lines, int headline, bool html, int *title_at)
 {
 	GPtrArray *kept = g_ptr_array_new();
 	int blanks = 0;
 	*title_at = -1;
-	for (char **l = lines; *l; l++) {
-		if (**l == '\0') {
+	for (int i = 0; lines[i]; i++) {
+		char *l = lines[i];
+		if (*l == '\0') {
 			if (kept->len > 0 && ++blanks <= 2)
-				g_ptr_array_add(kept, *l);
+				g_ptr_array_add(kept, l);
+			continue;
+		}
+		if (*title_at < 0 && headline >= 0) {
+			if (i == headline)
+				*title_at = (int)kept->len;
+			else if (is_navigation(l) || !(is_header_line(l) || is_contact_line(l)))
+				continue;
+		} else if (*title_at < 0) {
+			if (is_navigation(l))
+				continue;
+			if (!is_header_line(l) && !is_contact_line(l))
+				*title_at = (int)kept->len;
+		} else if (html && is_nav_trail(l)) {
 			continue;
 		}
 		blanks = 0;
-		if (*title_at < 0) {
-			if (is_navigation(*l))
-				continue;
-			if (!is_header_line(*l) && !is_contact_line(*l))
-				*title_at = (int)kept->len;
-		}
-		g_ptr_array_add(kept, *l);
+		g_ptr_array_add(kept, l);
 	}
 	while (kept->len > 0 && *(char *)kept->pdata[kept->len - 1] == '\0')
 		g_ptr_array_remove_index(kept, kept->len - 1);
@@ -815,48 +846,710 @@ static void parse_structure(release_doc *doc, GPtrArray *kept, int title_at)
 	doc->body = join_lines(kept, body_from, body_to);
 }
 
+/* ---- HTML (libxml2) ----
+ *
+ * The page is parsed into a tree, and the tree written out as lines the
+ * way a browser shows it: block elements as paragraphs, <br> and list
+ * items as lines, page chrome left out. Those lines then go through the
+ * rules of a text release, so that a page and its text give the same
+ * fields. Every walk of the tree is a loop, not a recursion: a page of
+ * 10,000 nested <div>s must cost no stack.
+ */
+
+/* Never text a reader sees. */
+static const char *const html_unseen[] = {
+	"script", "style", "noscript", "template", "head", "title", "meta", "link",
+	"iframe", "object", "embed", "svg", "math", "canvas", "button", "select",
+	"option", "input", "textarea", "datalist", "audio", "video", "map",
+};
+
+/* Page chrome by element; <header> and <footer> only outside the content,
+ * since inside an <article> they hold its heading or its byline. */
+static const char *const html_chrome[] = { "nav", "aside", "form", "menu" };
+
+/* Words of an id or class that mark navigation ("gnb", "skip-nav",
+ * "top_menu", "breadcrumb"); "header" and "footer" count only as the first
+ * word ("header", "footer-wrap"), as "entry-header" holds a title. */
+static const char *const html_nav_classes[] = {
+	"nav", "navi", "navbar", "navigation", "gnb", "lnb", "snb", "tnb", "menu",
+	"menubar", "submenu", "breadcrumb", "breadcrumbs", "location", "skip", "skipnav",
+	"sidebar", "sitemap", "quickmenu", "blind", "sr", "hidden", "banner",
+};
+
+static const char *const html_roles[] = {
+	"navigation", "banner", "contentinfo", "search", "menu", "menubar", "complementary",
+};
+
+/* Where a page keeps its date. */
+static const char *const html_date_metas[] = {
+	"date", "article:published_time", "dc.date", "dcterms.date", "dc.date.issued",
+	"dcterms.issued", "dcterms.created", "pubdate",
+};
+
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (g_ascii_strcasecmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+#define IN_LIST(s, list) in_list((s), (list), G_N_ELEMENTS(list))
+
+static bool is_element(const xmlNode *n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && g_ascii_strcasecmp((const char *)n->name, name) == 0;
+}
+
+/* An attribute's value (caller frees), or NULL. */
+static char *attr(const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *s = v ? g_strdup((const char *)v) : NULL;
+	xmlFree(v);
+	return s;
+}
+
+static bool is_main(const xmlNode *n)
+{
+	if (n->type != XML_ELEMENT_NODE)
+		return false;
+	if (is_element(n, "article") || is_element(n, "main"))
+		return true;
+	char *role = attr(n, "role");
+	bool m = role && g_ascii_strcasecmp(role, "main") == 0;
+	g_free(role);
+	return m;
+}
+
+static bool inside_main(const xmlNode *n)
+{
+	for (n = n->parent; n; n = n->parent)
+		if (is_main(n))
+			return true;
+	return false;
+}
+
+/* 0: the id or class names no chrome; 1: navigation; 2: header or footer. */
+static int class_marks_chrome(const char *value)
+{
+	int mark = 0;
+	if (!value)
+		return 0;
+	char *lower = g_ascii_strdown(value, -1);
+	char **tokens = g_strsplit_set(lower, " \t\r\n\f", -1);
+	for (char **t = tokens; *t && mark != 1; t++) {
+		char **words = g_strsplit_set(*t, "-_", -1);
+		for (char **w = words; *w && mark != 1; w++) {
+			if (IN_LIST(*w, html_nav_classes))
+				mark = 1;
+			else if (w == words && (g_str_has_prefix(*w, "header") || g_str_has_prefix(*w, "footer") ||
+			                        g_str_has_prefix(*w, "gnb") || g_str_has_prefix(*w, "lnb")))
+				mark = g_str_has_prefix(*w, "header") || g_str_has_prefix(*w, "footer") ? 2 : 1;
+			else if (w == words && words[1] && (strcmp(*w, "site") == 0 || strcmp(*w, "global") == 0 ||
+			                                    strcmp(*w, "common") == 0) &&
+			         (strcmp(words[1], "header") == 0 || strcmp(words[1], "footer") == 0))
+				mark = 2;
+		}
+		g_strfreev(words);
+	}
+	g_strfreev(tokens);
+	g_free(lower);
+	return mark;
+}
+
+typedef struct {
+	GHashTable *holds_main; /* elements holding an <article> or <main>: never chrome */
+	bool drop_chrome;       /* leave page chrome out */
+	/* output */
+	GString *out;
+	int pending;            /* break before the next character: 1 line, 2 paragraph */
+	bool space;             /* white space since the last character */
+	const char *sep;        /* separator before the next character on this line */
+	int pre;                /* depth of <pre> */
+	char prefix[16];        /* opens the next text of a list item */
+	const xmlNode *last_li; /* numbering of <ol> items */
+	int last_number;
+	const xmlNode *headline;
+	bool in_headline;
+	bool mark;              /* the next character opens the headline */
+	gssize headline_at;     /* its byte offset in out, or -1 */
+	GPtrArray *links;       /* when not NULL: attachment links */
+} html_walk;
+
+static bool is_chrome(html_walk *w, const xmlNode *n)
+{
+	const char *name = (const char *)n->name;
+	bool chrome = IN_LIST(name, html_chrome);
+	if (!chrome && (is_element(n, "header") || is_element(n, "footer")))
+		chrome = !inside_main(n);
+	if (!chrome) {
+		char *role = attr(n, "role"), *hidden = attr(n, "hidden");
+		char *aria = attr(n, "aria-hidden"), *style = attr(n, "style");
+		chrome = (role && IN_LIST(role, html_roles)) || hidden ||
+		         (aria && g_ascii_strcasecmp(aria, "true") == 0) ||
+		         (style && g_regex_match_simple("display\\s*:\\s*none|visibility\\s*:\\s*hidden",
+		                                        style, G_REGEX_CASELESS, 0));
+		g_free(role);
+		g_free(hidden);
+		g_free(aria);
+		g_free(style);
+	}
+	if (!chrome) {
+		char *id = attr(n, "id"), *cls = attr(n, "class");
+		int m = MAX(class_marks_chrome(id), class_marks_chrome(cls));
+		chrome = m == 1 || (m == 2 && !inside_main(n));
+		g_free(id);
+		g_free(cls);
+	}
+	/* A wrapper (<form id="aspnetForm">, <div class="wrap-sidebar">) may
+	 * hold the whole page: chrome never holds the content. */
+	return chrome && !(w->holds_main && g_hash_table_contains(w->holds_main, n));
+}
+
+/* Would the walk enter n at all? */
+static bool html_enters(html_walk *w, const xmlNode *n)
+{
+	if (n->type != XML_ELEMENT_NODE)
+		return false;
+	if (IN_LIST((const char *)n->name, html_unseen))
+		return false;
+	return !(w->drop_chrome && is_chrome(w, n));
+}
+
+static void html_leave(html_walk *w, const xmlNode *n);
+
+/*
+ * The next node of a walk under root in document order, or NULL: into
+ * the children when descend, else on to the next sibling or up. With
+ * leave_to, html_leave() is told of every element left: of n only when
+ * it was entered, of its ancestors always (they were).
+ */
+static xmlNode *next_node(xmlNode *n, const xmlNode *root, bool descend, bool entered,
+                          html_walk *leave_to)
+{
+	if (descend && n->children)
+		return n->children;
+	for (;;) {
+		if (leave_to && entered && n->type == XML_ELEMENT_NODE)
+			html_leave(leave_to, n);
+		entered = true;
+		if (n == root)
+			return NULL;
+		if (n->next)
+			return n->next;
+		n = n->parent;
+		if (!n)
+			return NULL;
+	}
+}
+
+/* Text content of n (tags dropped), white space collapsed; caller frees. */
+static char *collapsed_text(const xmlNode *n)
+{
+	xmlChar *c = xmlNodeGetContent(n);
+	GString *s = g_string_new(NULL);
+	bool space = false;
+	for (const char *p = c ? (const char *)c : ""; *p; p = g_utf8_next_char(p)) {
+		gunichar u = g_utf8_get_char(p);
+		if (g_unichar_isspace(u) || is_control(u)) {
+			space = true;
+			continue;
+		}
+		if (space && s->len)
+			g_string_append_c(s, ' ');
+		space = false;
+		g_string_append_unichar(s, u);
+	}
+	xmlFree(c);
+	return g_string_free(s, FALSE);
+}
+
+/* ---- writing the tree as lines ---- */
+
+static const char *const html_paragraphs[] = {
+	"address", "article", "blockquote", "body", "center", "details", "dialog", "div",
+	"dl", "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5",
+	"h6", "header", "hgroup", "hr", "main", "ol", "p", "pre", "section", "summary",
+	"table", "ul", "caption",
+};
+static const char *const html_lines[] = { "br", "li", "dt", "dd", "tr", "thead", "tbody", "tfoot" };
+
+static void html_break(html_walk *w, int level)
+{
+	if (w->in_headline) {
+		w->space = true;
+		return;
+	}
+	w->pending = MAX(w->pending, level);
+	w->sep = NULL;
+}
+
+static bool opens_with_marker(const char *s)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(subtitle_markers); i++)
+		if (g_str_has_prefix(s, subtitle_markers[i]))
+			return true;
+	for (size_t i = 0; i < G_N_ELEMENTS(bullets); i++)
+		if (g_str_has_prefix(s, bullets[i]))
+			return true;
+	return g_ascii_isdigit(*s);
+}
+
+static void html_char(html_walk *w, const char *at, gunichar c)
+{
+	GString *o = w->out;
+	if (o->len == 0) {
+		w->pending = 0;
+	} else if (w->pending) {
+		int have = 0;
+		while (have < 2 && (gsize)have < o->len && o->str[o->len - 1 - have] == '\n')
+			have++;
+		for (int i = have; i < w->pending; i++)
+			g_string_append_c(o, '\n');
+	} else if (o->str[o->len - 1] != '\n') {
+		if (w->sep)
+			g_string_append(o, w->sep);
+		else if (w->space)
+			g_string_append_c(o, ' ');
+	}
+	w->pending = 0;
+	w->space = false;
+	w->sep = NULL;
+	if (w->prefix[0]) {
+		if (!opens_with_marker(at))
+			g_string_append(o, w->prefix);
+		w->prefix[0] = '\0';
+	}
+	if (w->mark) {
+		w->headline_at = (gssize)o->len;
+		w->mark = false;
+	}
+	g_string_append_unichar(o, c);
+}
+
+static void html_text(html_walk *w, const char *text)
+{
+	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (c == 0xFEFF || (is_control(c) && c != '\t'))
+			continue; /* \n and \r are not is_control() */
+		if (w->pre && (c == '\n' || c == '\r')) {
+			if (c == '\r' && p[1] == '\n')
+				p++;
+			if (w->out->len)
+				g_string_append_c(w->out, '\n');
+			continue;
+		}
+		if (w->pre ? c == '\f' || c == '\v' : g_unichar_isspace(c)) {
+			w->space = true;
+			continue;
+		}
+		html_char(w, p, c);
+	}
+}
+
+static bool names_attachment(const char *s)
+{
+	static const char *const ext[] = { ".pdf", ".hwp", ".hwpx", ".docx", ".zip" };
+	char *lower = g_utf8_strdown(s, -1);
+	bool yes = strstr(lower, "첨부") || strstr(lower, "붙임") || strstr(lower, "download");
+	for (size_t i = 0; i < G_N_ELEMENTS(ext) && !yes; i++)
+		yes = g_str_has_suffix(lower, ext[i]);
+	g_free(lower);
+	return yes;
+}
+
+/* The file name an href points to: its last path segment, %-escapes
+ * decoded when they decode to UTF-8. */
+static char *href_basename(const char *href)
+{
+	size_t n = strcspn(href, "?#");
+	char *path = g_strndup(href, n);
+	const char *slash = strrchr(path, '/');
+	char *base = g_strdup(slash ? slash + 1 : path);
+	char *un = g_uri_unescape_string(base, NULL);
+	g_free(path);
+	if (un && *un && g_utf8_validate(un, -1, NULL)) {
+		g_free(base);
+		return un;
+	}
+	g_free(un);
+	return base;
+}
+
+static void html_link(html_walk *w, const xmlNode *a)
+{
+	char *href = attr(a, "href");
+	if (!href)
+		return;
+	char *text = collapsed_text(a), *base = href_basename(href);
+	if (names_attachment(text) || names_attachment(base) || names_attachment(href)) {
+		static const char *const ext[] = { ".pdf", ".hwp", ".hwpx", ".docx", ".zip" };
+		bool text_is_file = false, base_is_file = false;
+		for (size_t i = 0; i < G_N_ELEMENTS(ext); i++) {
+			text_is_file |= has_suffix_ci(text, ext[i]);
+			base_is_file |= has_suffix_ci(base, ext[i]);
+		}
+		const char *name = text_is_file || (!base_is_file && *text) ? text : base;
+		bool seen = !*name;
+		for (guint i = 0; i < w->links->len && !seen; i++)
+			seen = strcmp(g_ptr_array_index(w->links, i), name) == 0;
+		if (!seen)
+			g_ptr_array_add(w->links, g_strdup(name));
+	}
+	g_free(href);
+	g_free(text);
+	g_free(base);
+}
+
+static void html_enter(html_walk *w, const xmlNode *n)
+{
+	const char *name = (const char *)n->name;
+	if (n == w->headline) {
+		html_break(w, 2);
+		w->in_headline = true;
+		w->mark = true;
+	}
+	if (IN_LIST(name, html_paragraphs))
+		html_break(w, 2);
+	else if (IN_LIST(name, html_lines))
+		html_break(w, 1);
+	else if (is_element(n, "td") || is_element(n, "th"))
+		w->sep = "\t";
+	if (is_element(n, "pre"))
+		w->pre++;
+	if (is_element(n, "li") && !w->in_headline) {
+		if (is_element(n->parent, "ol")) {
+			const xmlNode *prev = n->prev;
+			while (prev && prev->type != XML_ELEMENT_NODE)
+				prev = prev->prev;
+			w->last_number = prev && prev == w->last_li ? w->last_number + 1 : 1;
+			w->last_li = n;
+			g_snprintf(w->prefix, sizeof w->prefix, "%d. ", w->last_number);
+		} else {
+			g_strlcpy(w->prefix, "- ", sizeof w->prefix);
+		}
+	}
+	if (w->links && is_element(n, "a"))
+		html_link(w, n);
+}
+
+static void html_leave(html_walk *w, const xmlNode *n)
+{
+	const char *name = (const char *)n->name;
+	if (IN_LIST(name, html_unseen))
+		return;
+	if (is_element(n, "pre") && w->pre > 0)
+		w->pre--;
+	if (n == w->headline)
+		w->in_headline = false;
+	if (IN_LIST(name, html_paragraphs) || n == w->headline)
+		html_break(w, 2);
+	else if (IN_LIST(name, html_lines) && !is_element(n, "br"))
+		html_break(w, 1);
+	w->prefix[0] = '\0';
+}
+
+/* Write the tree under root (root's own tags included) into w->out. */
+static void html_write(html_walk *w, xmlNode *root)
+{
+	xmlNode *n = root;
+	while (n) {
+		bool descend = false;
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				html_text(w, (const char *)n->content);
+		} else if (n->type == XML_ELEMENT_NODE && (n == root || html_enters(w, n))) {
+			html_enter(w, n);
+			descend = true;
+		}
+		n = next_node(n, root, descend, descend, w);
+	}
+}
+
+/* First element under root, in document order and outside chrome, for
+ * which want() holds; NULL when none. */
+static xmlNode *html_find(html_walk *w, xmlNode *root, bool (*want)(html_walk *, xmlNode *, void *),
+                          void *data)
+{
+	xmlNode *n = root;
+	while (n) {
+		bool enter = n == root || html_enters(w, n);
+		if (enter && n->type == XML_ELEMENT_NODE && want(w, n, data))
+			return n;
+		n = next_node(n, root, enter, enter, NULL);
+	}
+	return NULL;
+}
+
+static bool want_name(html_walk *w, xmlNode *n, void *name)
+{
+	return is_element(n, name);
+}
+
+static bool want_main(html_walk *w, xmlNode *n, void *unused)
+{
+	return is_main(n) && !is_element(n, "article");
+}
+
+/* A heading that can be the title: text that is not navigation ("Press
+ * Releases" heads the board, not the release) nor the site's name (the
+ * logo). */
+static bool usable_headline(const char *text, const char *site)
+{
+	return *text && !is_nav_trail(text) && !(site && g_ascii_strcasecmp(text, site) == 0);
+}
+
+typedef struct {
+	const char *const *names;
+	size_t n;
+	const char *site;
+} headline_want;
+
+static bool want_headline(html_walk *w, xmlNode *n, void *data)
+{
+	headline_want *h = data;
+	if (!in_list((const char *)n->name, h->names, h->n))
+		return false;
+	char *t = collapsed_text(n);
+	bool ok = usable_headline(t, h->site);
+	g_free(t);
+	return ok;
+}
+
+static xmlNode *find_headline(html_walk *w, xmlNode *in, const char *site)
+{
+	static const char *const h1[] = { "h1" }, *const h23[] = { "h2", "h3" };
+	headline_want a = { h1, 1, site }, b = { h23, 2, site };
+	xmlNode *h = html_find(w, in, want_headline, &a);
+	return h ? h : html_find(w, in, want_headline, &b);
+}
+
+static bool want_article_with_headline(html_walk *w, xmlNode *n, void *site)
+{
+	return is_element(n, "article") && find_headline(w, n, site);
+}
+
+/* <title> split at its separators: "Press Releases | Ministry of Science
+ * and ICT", "보도자료 < 알림·소식 < 과학기술정보통신부". parts[0] is the
+ * page, the last part the site. */
+static char **title_parts(xmlDoc *xd)
+{
+	xmlNode *root = xmlDocGetRootElement(xd);
+	xmlNode *t = NULL;
+	/* <title> is unseen text: look for it in the whole tree. */
+	for (xmlNode *n = root; n && !t; n = next_node(n, root, true, true, NULL))
+		if (is_element(n, "title"))
+			t = n;
+	if (!t)
+		return NULL;
+	char *text = collapsed_text(t);
+	char **parts = g_regex_split_simple("\\s+(?:\\||-|–|—|<|>|::|:|·)\\s+", text, 0, 0);
+	g_free(text);
+	return parts;
+}
+
+/* The date in <meta name="date" content="2024-05-10"> and the like. */
+static char *meta_date(xmlDoc *xd)
+{
+	xmlNode *root = xmlDocGetRootElement(xd);
+	char *found = NULL;
+	for (xmlNode *n = root; n && !found; n = next_node(n, root, true, true, NULL)) {
+		if (!is_element(n, "meta"))
+			continue;
+		char *key = attr(n, "name");
+		if (!key)
+			key = attr(n, "property");
+		char *content = attr(n, "content");
+		char iso[11];
+		if (key && content && IN_LIST(key, html_date_metas) && release_find_date(content, iso))
+			found = g_strdup(iso);
+		g_free(key);
+		g_free(content);
+	}
+	return found;
+}
+
+typedef struct {
+	char *text;          /* the main text, as lines */
+	int headline_line;   /* its line holding the headline, or -1 */
+	char *page_text;     /* every text of the page a reader sees, chrome too */
+	char *meta_date;     /* YYYY-MM-DD from a <meta>, or NULL */
+} html_page;
+
+static void html_page_clear(html_page *p)
+{
+	g_free(p->text);
+	g_free(p->page_text);
+	g_free(p->meta_date);
+}
+
+static gpointer init_libxml2(gpointer unused)
+{
+	xmlInitParser(); /* once, before threads race into it */
+	return NULL;
+}
+
+static bool html_extract(const char *utf8, const char *name, html_page *page, GPtrArray *links,
+                         GError **err)
+{
+	static GOnce once = G_ONCE_INIT;
+	bool ok = false;
+	char **parts = NULL;
+	GString *title_line = NULL;
+	html_walk w = { .holds_main = g_hash_table_new(NULL, NULL), .drop_chrome = true,
+	                .headline_at = -1 };
+	memset(page, 0, sizeof *page);
+	page->headline_line = -1;
+	g_once(&once, init_libxml2, NULL);
+
+	size_t len = strlen(utf8);
+	/* The text is UTF-8 now, whatever the page declares. */
+	xmlDoc *xd = htmlReadMemory(utf8, (int)MIN(len, (size_t)INT_MAX), name, "UTF-8",
+	                            HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+	                            HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC);
+	xmlNode *root = xd ? xmlDocGetRootElement(xd) : NULL;
+	if (!root) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: empty (no HTML document)", name);
+		goto out;
+	}
+
+	/* Chrome never holds the content: mark what holds it. */
+	for (xmlNode *n = root; n; n = next_node(n, root, true, true, NULL))
+		if (is_main(n))
+			for (xmlNode *a = n; a && !g_hash_table_contains(w.holds_main, a); a = a->parent)
+				g_hash_table_add(w.holds_main, a);
+
+	parts = title_parts(xd);
+	const char *site = parts && parts[0] && parts[1] ? parts[g_strv_length(parts) - 1] : NULL;
+
+	/* The content: the <article> with a headline, else <main>, else the
+	 * first <article>, else the body. */
+	xmlNode *body = html_find(&w, root, want_name, "body");
+	xmlNode *container = html_find(&w, root, want_article_with_headline, (void *)site);
+	if (!container)
+		container = html_find(&w, root, want_main, NULL);
+	if (!container)
+		container = html_find(&w, root, want_name, "article");
+	if (!container)
+		container = body ? body : root;
+	w.headline = find_headline(&w, container, site);
+
+	/* A page with nothing to read outside its chrome is empty. */
+	w.out = g_string_new(NULL);
+	w.links = links;
+	html_write(&w, body ? body : root);
+	w.links = NULL;
+	if (only_whitespace(w.out->str)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: empty (no text outside the page's navigation)",
+		            name);
+		goto out;
+	}
+	g_string_truncate(w.out, 0);
+
+	w.in_headline = w.mark = false;
+	w.pending = 0;
+	w.space = false;
+	w.headline_at = -1;
+	html_write(&w, container);
+	if (w.headline && w.headline_at >= 0) {
+		int line = 0;
+		for (gssize i = 0; i < w.headline_at; i++)
+			line += w.out->str[i] == '\n';
+		page->headline_line = line;
+	} else if (!w.headline && parts && parts[0] && usable_headline(parts[0], NULL)) {
+		/* No heading in the content: the page's <title>, site name cut. */
+		title_line = g_string_new(parts[0]);
+		g_string_append(title_line, "\n\n");
+		g_string_prepend(w.out, title_line->str);
+		page->headline_line = 0;
+	}
+	page->text = g_string_free(w.out, FALSE);
+	w.out = NULL;
+
+	/* The licence statement often stands in the site's footer. */
+	html_walk all = { .holds_main = w.holds_main, .drop_chrome = false, .out = g_string_new(NULL) };
+	html_write(&all, body ? body : root);
+	page->page_text = g_string_free(all.out, FALSE);
+	page->meta_date = meta_date(xd);
+	ok = true;
+out:
+	if (title_line)
+		g_string_free(title_line, TRUE);
+	if (w.out)
+		g_string_free(w.out, TRUE);
+	g_strfreev(parts);
+	g_hash_table_destroy(w.holds_main);
+	xmlFreeDoc(xd);
+	if (!ok)
+		html_page_clear(page);
+	return ok;
+}
+
 release_doc *release_parse(const char *bytes, size_t len, const char *name, GError **err)
 {
 	const char *encoding = NULL;
 	release_doc *doc = NULL;
 	char **lines = NULL;
 	GPtrArray *kept = NULL;
+	html_page page = { .headline_line = -1 };
 	if (!name)
 		name = "(release)";
-	char *utf8 = decode(bytes, len, name, &encoding, err);
+	bool html = has_suffix_ci(name, ".html") || has_suffix_ci(name, ".htm");
+	char *utf8 = decode(bytes, len, name, html, &encoding, err);
 	if (!utf8)
 		goto out;
-	if (has_suffix_ci(name, ".html") || has_suffix_ci(name, ".htm")) {
-		char *plain = html_to_text(utf8);
-		g_free(utf8);
-		utf8 = plain;
-	}
 
 	doc = g_new0(release_doc, 1);
 	doc->encoding = g_strdup(encoding);
 	doc->subtitles = g_ptr_array_new_with_free_func(g_free);
+	doc->attachment_links = g_ptr_array_new_with_free_func(g_free);
+	if (html) {
+		if (!html_extract(utf8, name, &page, doc->attachment_links, err)) {
+			g_clear_pointer(&doc, release_doc_free);
+			goto out;
+		}
+		g_free(utf8);
+		utf8 = g_strdup(page.text);
+	}
 
 	lines = split_lines(utf8);
 	int title_at;
-	kept = keep_lines(lines, &title_at);
+	kept = keep_lines(lines, page.headline_line, html, &title_at);
 	GString *text = g_string_new(NULL);
 	for (guint i = 0; i < kept->len; i++) {
 		g_string_append(text, kept->pdata[i]);
 		g_string_append_c(text, '\n');
 	}
+
+	parse_structure(doc, kept, title_at);
+
+	doc->license_type = kogl_detect(text->str, &doc->license_statement);
+	if (!doc->license_type && page.page_text) {
+		/* A page states its licence in the site's footer as often as
+		 * in the article: the statement joins the text, where a .txt
+		 * release has it too. */
+		char *nfc = g_utf8_normalize(page.page_text, -1, G_NORMALIZE_NFC);
+		doc->license_type = kogl_detect(nfc, &doc->license_statement);
+		g_free(nfc);
+		if (doc->license_type)
+			g_string_append_printf(text, "%s%s\n", text->len ? "\n" : "", doc->license_statement);
+	}
 	if (text->len == 0)
 		g_string_append_c(text, '\n');
 	doc->text = g_string_free(text, FALSE);
 
-	parse_structure(doc, kept, title_at);
-
 	char iso[11];
-	if (release_find_date(doc->text, iso))
+	if (page.meta_date) {
+		doc->date = g_strdup(page.meta_date);
+		doc->date_source = g_strdup("html-meta");
+	} else if (release_find_date(doc->text, iso)) {
 		doc->date = g_strdup(iso);
-	doc->license_type = kogl_detect(doc->text, &doc->license_statement);
+		doc->date_source = g_strdup("text");
+	}
 	doc->license_types_stated = kogl_detect_all(doc->text);
 	doc->organisation = find_organisation(doc->text, doc->license_statement);
-	doc->mentions_attachment = mentions_attachment(doc->text);
+	doc->mentions_attachment = mentions_attachment(doc->text) || doc->attachment_links->len > 0;
 	doc->language = g_strdup(language_of(doc->body && *doc->body ? doc->body : doc->text));
 
 out:
@@ -864,6 +1557,7 @@ out:
 		g_ptr_array_free(kept, TRUE);
 	g_strfreev(lines);
 	g_free(utf8);
+	html_page_clear(&page);
 	return doc;
 }
 
@@ -884,5 +1578,8 @@ void release_doc_free(release_doc *doc)
 	g_free(doc->organisation);
 	g_free(doc->license_statement);
 	g_free(doc->language);
+	g_free(doc->date_source);
+	if (doc->attachment_links)
+		g_ptr_array_free(doc->attachment_links, TRUE);
 	g_free(doc);
 }

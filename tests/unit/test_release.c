@@ -444,7 +444,7 @@ TEST(attachment_and_language)
 	}
 }
 
-TEST(html_crudely)
+TEST(html_entities_and_structure)
 {
 	const char *html = "<html><head><title>MSIT</title><style>p{}</style>"
 	                   "<script>var a = '<p>Home</p>';</script></head><body>"
@@ -464,6 +464,488 @@ TEST(html_crudely)
 	EXPECT(strstr(doc->text, "var a") == NULL);
 	EXPECT(strstr(doc->text, "p{}") == NULL);
 	release_doc_free(doc);
+}
+
+/* ---- HTML ---- */
+
+/* A press release page as ministry sites serve it: chrome all around. */
+static const char html_page[] =
+	"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+	"<meta name=\"date\" content=\"2024-06-03T09:00:00+09:00\">"
+	"<title>Press Releases | Ministry of Science and ICT</title>"
+	"<style>body { font: 12px sans-serif }</style>"
+	"<script>var menu = '<h1>Script Title</h1>';</script></head><body>"
+	"<a href=\"#content\" class=\"skip\">Skip to content</a>"
+	"<header><h1 class=\"logo\">Ministry of Science and ICT</h1>"
+	"<form><label>Search Area</label><input name=q><button>Search</button></form></header>"
+	"<nav><ul><li>Home</li><li>News &amp; Notice</li><li>Press Releases</li></ul></nav>"
+	"<div id=\"gnb\"><a href=\"/menu\">Main menu item</a></div>"
+	"<div class=\"lnb-wrap\">Local menu entry</div>"
+	"<div class=\"breadcrumb\">Home &gt; News &amp; Notice &gt; Press Releases</div>"
+	"<div role=\"navigation\">Role nav entry</div>"
+	"<aside>Related: another release</aside>"
+	"<noscript>Enable JavaScript</noscript>"
+	"<main><h2>Press Releases</h2>"
+	"<article class=\"board-view\">"
+	"<header class=\"entry-header\"><h1>Quantum &amp; AI Plan</h1></header>"
+	"<h3>- Investment doubled by 2030</h3>"
+	"<p>- Three new research centres</p>"
+	"<div class=\"content\"><p>The Ministry of Science and ICT announced the plan "
+	"on <b>June&nbsp;3</b>.<br>Line two of the first paragraph.</p>"
+	"<p>Second paragraph.</p>"
+	"<table><tr><td>Cell A</td><td>Cell B</td></tr></table>"
+	"<p>Contact: Quantum Division, 044-202-4512, quantum@msit.go.kr</p></div>"
+	"<div class=\"file\"><a href=\"/files/plan.pdf\">plan.pdf</a> "
+	"<a href=\"/download.do?id=7\">Download</a> "
+	"<a href=\"/fileDown.do?no=8\">보도자료.hwp</a> "
+	"<a href=\"/view.do?no=9\">붙임 1. 개요</a> "
+	"<a href=\"/files/%EB%B6%99%EC%9E%84.zip\"><img src=z.png></a> "
+	"<a href=\"/files/plan.pdf\">plan.pdf</a> "
+	"<a href=\"/other.html\">Other page</a></div>"
+	"<footer class=\"byline\">Posted by the Quantum Division</footer>"
+	"</article>"
+	"<div class=\"btn-area\"><a href=\"/list\">List</a></div></main>"
+	"<footer><p>KOGL Type 1: Source Indication. The works of the Ministry of Science and ICT "
+	"can be used freely.</p><p>Copyright Ministry of Science and ICT. Call 02-999-9999.</p>"
+	"<a href=\"/download/app.zip\">Download our app</a></footer>"
+	"</body></html>";
+
+TEST(html_page_fields)
+{
+	release_doc *doc = parse_str(html_page, "page.html");
+	EXPECT(doc != NULL);
+	if (!doc)
+		return;
+	EXPECT_STR(doc->encoding, "UTF-8");
+	EXPECT_STR(doc->title, "Quantum & AI Plan");
+	EXPECT_INT(doc->subtitles->len, 2);
+	if (doc->subtitles->len == 2) {
+		EXPECT_STR(g_ptr_array_index(doc->subtitles, 0), "Investment doubled by 2030");
+		EXPECT_STR(g_ptr_array_index(doc->subtitles, 1), "Three new research centres");
+	}
+	EXPECT_STR(doc->body, "The Ministry of Science and ICT announced the plan on June 3.\n"
+	                      "Line two of the first paragraph.\n\nSecond paragraph.\n\nCell A\tCell B");
+	EXPECT_STR(doc->contact, "Contact: Quantum Division, 044-202-4512, quantum@msit.go.kr");
+	EXPECT_STR(doc->contact_phone, "044-202-4512");
+	EXPECT_STR(doc->contact_email, "quantum@msit.go.kr");
+	/* The meta date, not a visible one. */
+	EXPECT_STR(doc->date, "2024-06-03");
+	EXPECT_STR(doc->date_source, "html-meta");
+	/* The footer's statement: the licence, and the issuer it names. */
+	EXPECT_INT(doc->license_type, 1);
+	EXPECT_INT(doc->license_types_stated, 1u << 1);
+	EXPECT(g_str_has_prefix(doc->license_statement, "KOGL Type 1: Source Indication."));
+	EXPECT_STR(doc->organisation, "Ministry of Science and ICT");
+	EXPECT_STR(doc->language, "en");
+	/* The text: the article, from its title, with the statement last. */
+	EXPECT(g_str_has_prefix(doc->text, "Quantum & AI Plan\n\n- Investment doubled by 2030\n"));
+	EXPECT(g_str_has_suffix(doc->text, "\n\nKOGL Type 1: Source Indication. The works of the "
+	                                   "Ministry of Science and ICT can be used freely.\n"));
+	EXPECT(strstr(doc->text, "Posted by the Quantum Division") != NULL);
+	static const char *const gone[] = {
+		"Search Area", "News & Notice", "Press Releases", "Skip to content", "Main menu",
+		"Local menu", "Role nav", "Related:", "JavaScript", "Script Title", "font:",
+		"Copyright", "02-999-9999", "Download our app", "\nList\n", "Home",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(gone); i++) {
+		if (strstr(doc->text, gone[i]))
+			fprintf(stderr, "\"%s\" left in the text\n", gone[i]);
+		EXPECT(strstr(doc->text, gone[i]) == NULL);
+	}
+	release_doc_free(doc);
+}
+
+TEST(html_attachment_links)
+{
+	release_doc *doc = parse_str(html_page, "page.html");
+	EXPECT(doc != NULL);
+	if (!doc)
+		return;
+	const char *want[] = { "plan.pdf", "Download", "보도자료.hwp", "붙임 1. 개요", "붙임.zip" };
+	EXPECT_INT(doc->attachment_links->len, G_N_ELEMENTS(want));
+	for (guint i = 0; i < doc->attachment_links->len && i < G_N_ELEMENTS(want); i++)
+		EXPECT_STR(g_ptr_array_index(doc->attachment_links, i), want[i]);
+	EXPECT(doc->mentions_attachment);
+	release_doc_free(doc);
+
+	/* A link alone says there is an attachment; the text need not. */
+	doc = parse_str("<h1>T</h1><p>Body.</p><p><a href=\"/f/Report.HWPX?x=1\">get it</a></p>", "l.html");
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_INT(doc->attachment_links->len, 1);
+		if (doc->attachment_links->len == 1)
+			EXPECT_STR(g_ptr_array_index(doc->attachment_links, 0), "Report.HWPX");
+		EXPECT(doc->mentions_attachment);
+	}
+	release_doc_free(doc);
+	doc = parse_str("<h1>T</h1><p>Body with <a href=\"/x.html\">a link</a>.</p>", "n.html");
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_INT(doc->attachment_links->len, 0);
+		EXPECT(!doc->mentions_attachment);
+	}
+	release_doc_free(doc);
+	/* Text releases have no links, but an array. */
+	doc = parse_str("Title\n\nBody.\n", "t.txt");
+	EXPECT(doc != NULL);
+	if (doc)
+		EXPECT(doc->attachment_links != NULL && doc->attachment_links->len == 0);
+	release_doc_free(doc);
+}
+
+TEST(html_headline_choice)
+{
+	struct { const char *html, *title; } cases[] = {
+		/* The <article>'s <h1>, not the logo's nor the board's. */
+		{ "<body><div class=logo><h1>MSIT</h1></div><h1>Press Releases</h1>"
+		  "<article><h1>Real Title</h1><p>Body.</p></article></body>", "Real Title" },
+		/* No <h1>: the first <h2>/<h3> of the content. */
+		{ "<body><main><h2>보도자료</h2><div class=view><h3>양자 전략 발표</h3>"
+		  "<p>본문입니다.</p></div></main></body>", "양자 전략 발표" },
+		/* The article with a headline wins over a teaser article. */
+		{ "<body><article><p>Teaser without heading</p></article>"
+		  "<article><h2>Second Article Title</h2><p>Body.</p></article></body>",
+		  "Second Article Title" },
+		/* A heading that is the site's name is its logo. */
+		{ "<html><head><title>Quantum Plan | Ministry of Science and ICT</title></head>"
+		  "<body><h1>Ministry of Science and ICT</h1><h2>Quantum Plan Announced</h2>"
+		  "<p>Body.</p></body></html>", "Quantum Plan Announced" },
+		/* No heading at all: <title> without the site's name. */
+		{ "<html><head><title>Quantum Plan - 과학기술정보통신부</title></head>"
+		  "<body><p>Body of the page.</p></body></html>", "Quantum Plan" },
+		/* <title> that names only the board: the first line, as for text. */
+		{ "<html><head><title>Press Releases | MSIT</title></head>"
+		  "<body><p>Home</p><p>First Line Title</p><p>Body.</p></body></html>", "First Line Title" },
+		/* <br> in a headline is a space; its inline tags are text. */
+		{ "<article><h1>Two<br>Lines <em>and</em>\n  more</h1><p>x</p></article>",
+		  "Two Lines and more" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		release_doc *doc = parse_str(cases[i].html, "h.html");
+		EXPECT(doc != NULL);
+		if (doc)
+			EXPECT_STR(doc->title, cases[i].title);
+		if (doc && (!doc->title || strcmp(doc->title, cases[i].title) != 0))
+			fprintf(stderr, "case %zu: text <<%s>>\n", i, doc->text);
+		release_doc_free(doc);
+	}
+}
+
+TEST(html_subtitles_as_list_items)
+{
+	release_doc *doc = parse_str("<article><h1>Title</h1><ul><li>First point</li><li>- Second point</li>"
+	                             "</ul><p>Body starts.</p><ol><li>one</li><li>two</li></ol></article>",
+	                             "s.html");
+	EXPECT(doc != NULL);
+	if (!doc)
+		return;
+	EXPECT_INT(doc->subtitles->len, 2);
+	if (doc->subtitles->len == 2) {
+		EXPECT_STR(g_ptr_array_index(doc->subtitles, 0), "First point");
+		EXPECT_STR(g_ptr_array_index(doc->subtitles, 1), "Second point");
+	}
+	EXPECT_STR(doc->body, "Body starts.\n\n1. one\n2. two");
+	release_doc_free(doc);
+}
+
+TEST(html_dates)
+{
+	struct { const char *html, *date, *source; } cases[] = {
+		{ "<head><meta property=\"article:published_time\" content=\"2024-05-09T10:00:00Z\">"
+		  "</head><h1>T</h1><p>Held on 1 June 2024.</p>", "2024-05-09", "html-meta" },
+		{ "<head><meta name=\"DC.date\" content=\"2023. 12. 1.\"></head><h1>T</h1><p>x</p>",
+		  "2023-12-01", "html-meta" },
+		{ "<head><meta name=\"dcterms.date\" content=\"2024-02-29\"></head><h1>T</h1><p>x</p>",
+		  "2024-02-29", "html-meta" },
+		/* An impossible meta date is no date: the visible one. */
+		{ "<head><meta name=\"date\" content=\"2024-02-30\"></head>"
+		  "<h1>T</h1><p>등록일 2024년 5월 10일</p>", "2024-05-10", "text" },
+		{ "<h1>T</h1><p>Published <time datetime=\"2024-05-10\">May 10, 2024</time></p>",
+		  "2024-05-10", "text" },
+		/* Other metas are not dates; a date in the footer is not the release's. */
+		{ "<head><meta name=\"description\" content=\"2024-01-01\"></head><h1>T</h1>"
+		  "<p>No date.</p><footer>Updated 2024-03-03</footer>", NULL, NULL },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		release_doc *doc = parse_str(cases[i].html, "d.html");
+		EXPECT(doc != NULL);
+		if (!doc)
+			continue;
+		EXPECT_STR(doc->date, cases[i].date);
+		EXPECT_STR(doc->date_source, cases[i].source);
+		release_doc_free(doc);
+	}
+	release_doc *doc = parse_str("Title\n\nOn 2024-05-10.\n", "d.txt");
+	EXPECT(doc != NULL);
+	if (doc)
+		EXPECT_STR(doc->date_source, "text");
+	release_doc_free(doc);
+}
+
+TEST(html_euc_kr_page)
+{
+	const char *page =
+		"<html><head><meta charset=\"euc-kr\"><title>보도자료 &lt; 과학기술정보통신부</title></head>"
+		"<body><nav>홈 알림·소식</nav><div class=\"location\">홈 &gt; 알림·소식 &gt; 보도자료</div>"
+		"<div id=\"contents\"><h3>AI·디지털 외교에 부처 간 벽은 없다</h3>"
+		"<p>- 과기정통부·외교부 정책협의회 출범</p>"
+		"<p>과학기술정보통신부는 2024년 5월 10일 협의회를 출범하였다고 밝혔다.</p>"
+		"<p>문의: 대변인실 (전화 044-202-4034, 이메일 press@msit.go.kr)</p>"
+		"<p>공공누리 제1유형: 출처표시</p></div></body></html>";
+	gsize n = 0;
+	char *euc = g_convert(page, -1, "CP949", "UTF-8", NULL, &n, NULL);
+	EXPECT(euc != NULL);
+	if (!euc)
+		return;
+	GError *err = NULL;
+	release_doc *doc = release_parse(euc, n, "k.html", &err);
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_STR(doc->encoding, "EUC-KR");
+		EXPECT_STR(doc->title, "AI·디지털 외교에 부처 간 벽은 없다");
+		EXPECT_INT(doc->subtitles->len, 1);
+		EXPECT_STR(doc->date, "2024-05-10");
+		EXPECT_STR(doc->date_source, "text");
+		EXPECT_STR(doc->contact_email, "press@msit.go.kr");
+		EXPECT_STR(doc->organisation, "과학기술정보통신부");
+		EXPECT_INT(doc->license_type, 1);
+		EXPECT_STR(doc->language, "ko");
+		EXPECT(g_str_has_prefix(doc->text, "AI·디지털 외교에"));
+		EXPECT(strstr(doc->text, "알림·소식") == NULL);
+	} else {
+		fprintf(stderr, "%s\n", err->message);
+		g_clear_error(&err);
+	}
+	release_doc_free(doc);
+	g_free(euc);
+
+	/* The http-equiv form; few Hangul, so only the declaration tells. */
+	const char *latin = "<html><head><meta http-equiv=\"Content-Type\" "
+	                    "content=\"text/html; charset=ks_c_5601-1987\"></head>"
+	                    "<body><h1>Plan \xc7\xd1</h1><p>Body \xa1\xae text \xa1\xaf "
+	                    "\xa1\xae \xa1\xaf \xa1\xae \xa1\xaf.</p></body></html>";
+	doc = release_parse(latin, strlen(latin), "q.html", &err);
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_STR(doc->encoding, "EUC-KR");
+		EXPECT_STR(doc->title, "Plan 한");
+	}
+	g_clear_error(&err);
+	release_doc_free(doc);
+
+	/* Another declared charset is honoured too; a .txt has none to declare. */
+	const char *l1 = "<meta charset=\"iso-8859-1\"><h1>Caf\xe9</h1><p>Cr\xe8me.</p>";
+	doc = release_parse(l1, strlen(l1), "l1.html", &err);
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_STR(doc->encoding, "ISO-8859-1");
+		EXPECT_STR(doc->title, "Café");
+	}
+	g_clear_error(&err);
+	release_doc_free(doc);
+	expect_failure(l1, strlen(l1), "l1.txt", "undecodable");
+
+	/* A page in UTF-8 that says EUC-KR is UTF-8: the bytes decide. */
+	doc = parse_str("<meta charset=\"euc-kr\"><h1>한국어 제목</h1><p>본문.</p>", "u.html");
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_STR(doc->encoding, "UTF-8");
+		EXPECT_STR(doc->title, "한국어 제목");
+	}
+	release_doc_free(doc);
+
+	/* UTF-16 with BOM. */
+	gsize n16 = 0;
+	char *u16 = g_convert("\xef\xbb\xbf<h1>UTF-16 Title</h1><p>Body.</p>", -1, "UTF-16LE", "UTF-8",
+	                      NULL, &n16, NULL);
+	EXPECT(u16 != NULL);
+	if (u16) {
+		u16[0] = '\xff';
+		u16[1] = '\xfe';
+		doc = release_parse(u16, n16, "w.html", &err);
+		EXPECT(doc != NULL);
+		if (doc) {
+			EXPECT_STR(doc->encoding, "UTF-16LE with BOM");
+			EXPECT_STR(doc->title, "UTF-16 Title");
+		}
+		g_clear_error(&err);
+		release_doc_free(doc);
+	}
+	g_free(u16);
+}
+
+TEST(html_without_text_is_empty)
+{
+	static const char *const pages[] = {
+		"<html><head><title>Press Releases | MSIT</title></head><body></body></html>",
+		"<html><body><nav>Home News</nav><header>Search Area</header><script>x()</script>"
+		"<footer>Copyright</footer></body></html>",
+		"<!-- nothing -->",
+		"<html></html>",
+		"<p>&nbsp;&#32;</p>",
+		"<html><body><div id=\"gnb\">Home</div><style>p{}</style></body></html>",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(pages); i++)
+		expect_failure(pages[i], strlen(pages[i]), "e.html", "empty");
+	expect_failure("", 0, "e.html", "empty");
+	expect_failure("\n \n", 3, "e.htm", "empty");
+}
+
+TEST(html_malformed_never_crashes)
+{
+	static const char *const pages[] = {
+		"<html><body><h1>Unclosed <b>bold <i>italic<p>Para one<p>Para two<div><span>",
+		"<h1>Title</h1><p>Body <a href=\"x.pdf\">link<p><table><tr><td>cell<td>",
+		"</p></div></body></html><h1>Ends first</h1>",
+		"<<<>>><!-- unterminated comment <h1>x</h1>",
+		"<h1 class=\"a\" class=\"b\" =\"\" <p>attr soup</p>",
+		"<![CDATA[ cdata ]]><?php echo 1; ?><h1>T</h1>",
+		"<script>never closed <h1>T</h1>",
+		"<h1>Title</h1><p>\x01\x02 control bytes \x7f in the body \x1b[0m</p>",
+		"<a href><a href=\"\"><a href=\"?\"><a href=\"/\">/</a><h1>T</h1>",
+		"<svg><h1>in svg</h1></svg><math><p>m</p></math><h1>Real</h1>",
+		"&#0;&#xD800;&#x110000;&#99999999999;&bogus;<h1>Entities &amp</h1>",
+		"<h1>Title</h1><pre>pre\r\n  kept\r\rlines</pre>",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(pages); i++) {
+		GError *err = NULL;
+		release_doc *doc = release_parse(pages[i], strlen(pages[i]), "m.html", &err);
+		/* Either parsed, with valid UTF-8 text, or refused with a reason. */
+		EXPECT((doc != NULL) != (err != NULL));
+		if (doc) {
+			EXPECT(g_utf8_validate(doc->text, -1, NULL));
+			EXPECT(g_str_has_suffix(doc->text, "\n"));
+			for (const char *p = doc->text; *p; p++)
+				EXPECT(*p == '\n' || *p == '\t' || (unsigned char)*p >= 0x20);
+		}
+		g_clear_error(&err);
+		release_doc_free(doc);
+	}
+
+	/* NUL bytes in a page: binary, as for text. */
+	static const char nul[] = "<html><body><h1>T</h1>\0\0\0<p>x</p></body></html>";
+	expect_failure(nul, sizeof nul - 1, "b.html", "not text (binary data)");
+	/* Random bytes named .html. */
+	char junk[4096];
+	guint32 x = 12345;
+	for (size_t i = 0; i < sizeof junk; i++) {
+		x = x * 1103515245u + 12345u;
+		junk[i] = (char)(x >> 24);
+	}
+	GError *err = NULL;
+	release_doc *doc = release_parse(junk, sizeof junk, "r.html", &err);
+	EXPECT(doc == NULL && err != NULL);
+	g_clear_error(&err);
+	release_doc_free(doc);
+
+	/* 10,000 nested <div>s (and as many unclosed <b>s): no recursion, no
+	 * quadratic walk. libxml2 stops building the tree at depth 256 (its
+	 * guard against such pages), so what stands deeper is not in the
+	 * text; what stands before is. */
+	GString *deep = g_string_new("<html><body><article><h1>Deep Title</h1>");
+	for (int i = 0; i < 10000; i++)
+		g_string_append(deep, "<div><b>");
+	g_string_append(deep, "<p>Deep body.</p>");
+	for (int i = 0; i < 10000; i++)
+		g_string_append(deep, "</div>");
+	g_string_append(deep, "</article></body></html>");
+	gint64 t0 = g_get_monotonic_time();
+	doc = release_parse(deep->str, deep->len, "deep.html", &err);
+	gint64 ms = (g_get_monotonic_time() - t0) / 1000;
+	EXPECT(doc != NULL);
+	if (doc) {
+		EXPECT_STR(doc->title, "Deep Title");
+		EXPECT(g_str_has_prefix(doc->text, "Deep Title\n"));
+	}
+	if (ms > 5000)
+		fprintf(stderr, "10,000 nested divs took %lld ms\n", (long long)ms);
+	EXPECT(ms <= 5000);
+	g_clear_error(&err);
+	release_doc_free(doc);
+	g_string_free(deep, TRUE);
+
+	/* 100 levels, as generated layouts nest: all of it is read. */
+	deep = g_string_new("<article><h1>Nested Title</h1>");
+	for (int i = 0; i < 100; i++)
+		g_string_append(deep, "<div><span>");
+	g_string_append(deep, "Nested body.");
+	for (int i = 0; i < 100; i++)
+		g_string_append(deep, "</span></div>");
+	g_string_append(deep, "<p>After.</p></article>");
+	doc = release_parse(deep->str, deep->len, "nested.html", &err);
+	EXPECT(doc != NULL);
+	if (doc)
+		EXPECT_STR(doc->body, "Nested body.\n\nAfter.");
+	g_clear_error(&err);
+	release_doc_free(doc);
+	g_string_free(deep, TRUE);
+}
+
+/* The sample release in four forms (fixtures/forms): the same fields. */
+TEST(forms_fixture_same_fields)
+{
+	static const char *const files[] = {
+		"text/msit-2024-05-10-ai-digital-diplomacy.txt",
+		"html/msit-2024-05-10-ai-digital-diplomacy.html",
+		"euc-kr/msit-2024-05-10-ai-digital-diplomacy-euc-kr.txt",
+		"utf-16/msit-2024-05-10-ai-digital-diplomacy-utf-16.txt",
+	};
+	static const char *const encodings[] = { "UTF-8", "UTF-8", "EUC-KR", "UTF-16LE with BOM" };
+	release_doc *docs[G_N_ELEMENTS(files)] = { NULL };
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		char *path = g_build_filename(unit_fixtures(), "forms", files[i], NULL);
+		char *bytes = NULL;
+		gsize len = 0;
+		GError *err = NULL;
+		if (g_file_get_contents(path, &bytes, &len, &err))
+			docs[i] = release_parse(bytes, len, files[i], &err);
+		if (err)
+			fprintf(stderr, "%s: %s\n", path, err->message);
+		g_clear_error(&err);
+		EXPECT(docs[i] != NULL);
+		if (docs[i])
+			EXPECT_STR(docs[i]->encoding, encodings[i]);
+		g_free(bytes);
+		g_free(path);
+	}
+	release_doc *t = docs[0];
+	for (size_t i = 1; t && i < G_N_ELEMENTS(files); i++) {
+		release_doc *d = docs[i];
+		if (!d)
+			continue;
+		EXPECT_STR(d->title, t->title);
+		EXPECT_INT(d->subtitles->len, t->subtitles->len);
+		for (guint j = 0; j < d->subtitles->len && j < t->subtitles->len; j++)
+			EXPECT_STR(g_ptr_array_index(d->subtitles, j), g_ptr_array_index(t->subtitles, j));
+		EXPECT_STR(d->body, t->body);
+		EXPECT_STR(d->contact, t->contact);
+		EXPECT_STR(d->contact_phone, t->contact_phone);
+		EXPECT_STR(d->contact_email, t->contact_email);
+		EXPECT_STR(d->organisation, t->organisation);
+		EXPECT_INT(d->license_type, t->license_type);
+		EXPECT_INT(d->license_types_stated, t->license_types_stated);
+		EXPECT_STR(d->license_statement, t->license_statement);
+		EXPECT(d->mentions_attachment == t->mentions_attachment);
+		EXPECT_STR(d->language, t->language);
+	}
+	if (t)
+		EXPECT_STR(t->title, "No Barriers Between Ministries in AI and Digital Diplomacy");
+	if (docs[1]) {
+		EXPECT_STR(docs[1]->date, "2024-05-10");
+		EXPECT_STR(docs[1]->date_source, "html-meta");
+		EXPECT_INT(docs[1]->attachment_links->len, 1);
+		if (docs[1]->attachment_links->len == 1)
+			EXPECT_STR(g_ptr_array_index(docs[1]->attachment_links, 0),
+			           "msit-2024-05-10-ai-digital-diplomacy.pdf");
+		EXPECT(strstr(docs[1]->text, "Search Area") == NULL);
+		EXPECT(strstr(docs[1]->text, "News & Notice") == NULL);
+		EXPECT(strstr(docs[1]->text, "Copyright") == NULL);
+	}
+	/* The Korean letterhead heads the EUC-KR form's text but is not its title. */
+	if (docs[2])
+		EXPECT(g_str_has_prefix(docs[2]->text, "과학기술정보통신부 보도자료\n"));
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
+		release_doc_free(docs[i]);
 }
 
 /* The real sample release; the project keeps it in its fixtures. */
@@ -515,4 +997,7 @@ TEST(sample_release_fixture)
 UNIT_MAIN(date_each_form, date_only_real_dates, date_find_first_in_text, parse_english_release,
           parse_korean_release, korean_header_lines_are_not_the_title, text_is_normalised,
           encodings_each, unreadable_inputs_fail_naming_the_file, contact_forms,
-          organisation_fallbacks, attachment_and_language, html_crudely, sample_release_fixture)
+          organisation_fallbacks, attachment_and_language, html_entities_and_structure, html_page_fields,
+          html_attachment_links, html_headline_choice, html_subtitles_as_list_items, html_dates,
+          html_euc_kr_page, html_without_text_is_empty, html_malformed_never_crashes,
+          forms_fixture_same_fields, sample_release_fixture)
