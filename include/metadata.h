@@ -46,7 +46,7 @@ typedef struct {
 	release_doc *doc;      /* owned; NULL when no document could be read */
 	char *title;
 	char *date;            /* YYYY-MM-DD */
-	const char *date_source; /* "option", "text", "pdf", "ingest-date" */
+	const char *date_source; /* "option", "text", "html-meta", "pdf", "ingest-date" */
 	const char *date_pdf;  /* with "pdf": the PDF it came from (a pdf_record's rel) */
 	char *organisation;
 	const char *organisation_source; /* "option", "config", "text", "none" */

@@ -433,7 +433,9 @@ static void decide_fields(ingester *g, release_record *r)
 		r->date_source = "option";
 	} else if (d && d->date) {
 		r->date = g_strdup(d->date);
-		r->date_source = "text";
+		r->date_source = d->date_source && strcmp(d->date_source, "html-meta") == 0
+		                         ? "html-meta"
+		                         : "text";
 	} else if ((r->date = date_from_pdfs(r))) {
 		r->date_source = "pdf";
 	} else {
@@ -478,8 +480,9 @@ static void document_checks(ingester *g, release_record *r, const release_input 
 		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, true, doc, "date %s given with --date",
 		          r->date);
 	else if (d->date)
-		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, true, doc, "date %s found in the text",
-		          d->date);
+		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, true, doc, "date %s found %s",
+		          d->date, strcmp(r->date_source, "html-meta") == 0 ? "in the page's <meta> date"
+		                                                         : "in the text");
 	else if (r->date_pdf)
 		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, false, doc,
 		          "%s: no full date with a year in the text; the date %s on the first page of "
