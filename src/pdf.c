@@ -181,10 +181,10 @@ static PopplerDocument *open_doc(const char *path, GError **err)
 	doc = poppler_document_new_from_file(uri, NULL, &perr);
 	if (!doc) {
 		if (g_error_matches(perr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
-			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: needs a password", path);
+			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: is password-protected: it does not open without the user password", path);
 		else
-			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: damaged or truncated: %s",
-			            path, perr ? perr->message : "poppler cannot open it");
+			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: damaged or truncated (poppler: %s)",
+			            path, perr ? perr->message : "cannot open it");
 	}
 out:
 	if (perr)
@@ -460,16 +460,16 @@ static bool is_prefix(const char *orig, const char *copy, const char **why, GErr
 			goto out;
 		}
 		if (nb < na || memcmp(ba, bb, na) != 0) {
-			*why = "poppler rewrote the file instead of appending an update "
-			       "(the PDF needed repair)";
+			*why = "the PDF is damaged (its cross-reference table had to be rebuilt to "
+			       "open it), so poppler rewrote it instead of appending the licence";
 			goto out;
 		}
 		if (na < CHUNK)
 			break;
 	}
 	if (fgetc(b) == EOF) {
-		*why = "poppler saved the file unchanged instead of appending an update "
-		       "(the PDF needed repair)";
+		*why = "the PDF is damaged (its cross-reference table had to be rebuilt to "
+		       "open it), so the licence could not be appended to it";
 		goto out;
 	}
 	ok = true;
