@@ -54,6 +54,9 @@ bool audit_verify_chain(const char *store_dir, uint64_t *lines, uint64_t *bad_li
 bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg), void *arg,
                    GError **err);
 
+/* The "seq" of an audit line, or 0 when it has none. */
+uint64_t audit_line_seq(const char *line);
+
 /* The user recorded in entries: $SUDO_USER, else the login name, else the uid. */
 const char *audit_user(void);
 

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <glib.h>
+#include "json.h"
 
 typedef struct catalog catalog;
 
@@ -58,6 +59,8 @@ typedef struct {
 } catalog_bundle;
 
 void catalog_bundle_free(catalog_bundle *b);
+/* The bundle as one JSON object (for --json output). */
+void catalog_bundle_to_json(const catalog_bundle *b, json_writer *w);
 
 /* Every bundle, by id (catalog_bundle*, the array frees them). */
 GPtrArray *catalog_list(catalog *c, GError **err);
@@ -70,6 +73,19 @@ GPtrArray *catalog_due(catalog *c, const char *date, GError **err);
 char *catalog_find_content(catalog *c, const char *content_sha256);
 /* A bundle's release.json as recorded, or NULL. Caller frees. */
 char *catalog_release_json(catalog *c, const char *id);
+typedef struct {
+	char *id, *level, *status, *message, *file;
+} catalog_check;
+
+typedef struct {
+	char *path, *role, *mime, *sha256;
+	int64_t size;
+} catalog_file;
+
+/* A bundle's check results and payload files, in recorded order. */
+GPtrArray *catalog_checks(catalog *c, const char *id, GError **err);
+GPtrArray *catalog_files(catalog *c, const char *id, GError **err);
+
 /* The audit lines that concern a bundle, oldest first (char*). */
 GPtrArray *catalog_events(catalog *c, const char *id, GError **err);
 

@@ -10,12 +10,34 @@
 
 #include <stdbool.h>
 #include <glib.h>
+#include "catalog.h"
+#include "store.h"
+
+/* What a command needs of the store (the column of main.c's table). */
+typedef enum {
+	STORE_NONE,  /* works without a store (or decides for itself) */
+	STORE_READ,  /* reads the store and its catalog; takes no lock */
+	STORE_WRITE, /* creates the store if needed, locks it, repairs after a crash */
+} store_mode;
 
 typedef struct {
 	const char *cmd;   /* "ingest" */
 	char *store;       /* --store, else $ARCHIVE_STORE, else ./archive-store */
 	int verbosity;     /* -1: --quiet, 0: normal, 1: --verbose */
+	store_mode mode;   /* from the table of commands */
 } cli_ctx;
+
+/* The store as a command uses it. */
+typedef struct {
+	store *store;
+	catalog *catalog;
+} cli_store;
+
+/* Open the store in mode (STORE_READ or STORE_WRITE): returns EXIT_OK, or
+ * the exit code after printing why not (3, or 75 when locked). In write
+ * mode, the repairs made after an earlier crash are reported on stderr. */
+int cli_open_store(const cli_ctx *c, store_mode mode, cli_store *out);
+void cli_close_store(cli_store *s);
 
 /* "archive: <cmd>: <message>\n" on stderr (errors and warnings alike). */
 void cli_error(const cli_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -26,6 +48,9 @@ int cli_usage_error(const cli_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Map a library GError to its exit code (ARC_ERROR_STORE → 3, LOCKED → 75, …). */
 int cli_exit_code(const GError *err);
 
+/* A date option's value: exactly YYYY-MM-DD and a real day. */
+bool cli_parse_iso_date(const char *s, char iso[11]);
+
 /* Parse a positive integer option value (-j N); false when it is not one. */
 bool cli_parse_jobs(const char *s, int *n);
 
@@ -33,5 +58,11 @@ bool cli_parse_jobs(const char *s, int *n);
  * options are parsed with getopt_long, so they may follow the operands. */
 int cmd_ingest(int argc, char **argv, const cli_ctx *c);
 int cmd_verify(int argc, char **argv, const cli_ctx *c);
+int cmd_retention(int argc, char **argv, const cli_ctx *c);
+int cmd_hold(int argc, char **argv, const cli_ctx *c);
+int cmd_list(int argc, char **argv, const cli_ctx *c);
+int cmd_show(int argc, char **argv, const cli_ctx *c);
+int cmd_extract(int argc, char **argv, const cli_ctx *c);
+int cmd_reindex(int argc, char **argv, const cli_ctx *c);
 
 #endif

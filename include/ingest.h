@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <time.h>
+#include "catalog.h"
 #include "input.h"
 #include "metadata.h"
 #include "store.h"
@@ -45,8 +46,9 @@ typedef struct {
 typedef struct ingester ingester;
 
 /* Check opts (date, period, configured defaults) and set up. Bad values
- * are ARC_ERROR_USAGE. The store must be locked unless opts->dry_run. */
-ingester *ingester_new(store *s, const ingest_opts *opts, GError **err);
+ * are ARC_ERROR_USAGE. The store must be locked; every bundle and
+ * quarantine is recorded in its audit log and catalog c. */
+ingester *ingester_new(store *s, catalog *c, const ingest_opts *opts, GError **err);
 void ingester_free(ingester *g);
 
 /* Ingest one release. Returns false only when the run cannot go on

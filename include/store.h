@@ -45,11 +45,9 @@ void store_remove_tree(const char *path);
 char *store_bundle_path(const store *s, const char *id);
 bool store_has_bundle(const store *s, const char *id);
 
-/* The id of the bundle holding a release with this content (bag-info's
- * Release-Content-SHA256), or NULL. Ids end in the content hash's first
- * 8 hex digits, so only bundles named so are opened, and only their
- * bag-info.txt is read. Caller frees. */
-char *store_find_content(const store *s, const char *content_sha256);
+/* Every bundle file under STORE/bundles/, as store-relative paths
+ * ("bundles/2024/ID.tar.gz"), sorted (char*). */
+GPtrArray *store_bundle_files(const char *store_dir);
 
 /*
  * Make the finished bundle at tmp_path (under tmp/) visible as ID: fsync

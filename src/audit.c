@@ -143,8 +143,7 @@ static char *last_line(int fd, GError **err)
 	}
 }
 
-/* seq of a line of ours, or 0 when it has none. */
-static uint64_t line_seq(const char *line)
+uint64_t audit_line_seq(const char *line)
 {
 	uint64_t seq = 0;
 	if (sscanf(line, "{\"seq\":%" SCNu64 ",", &seq) != 1)
@@ -176,7 +175,7 @@ bool audit_append(const char *store_dir, audit_entry *e, char **line_out, GError
 	g_date_time_unref(now);
 	json_writer *w = json_new(false);
 	json_begin_object(w);
-	json_kv_int(w, "seq", (int64_t)line_seq(prev_line) + 1);
+	json_kv_int(w, "seq", (int64_t)audit_line_seq(prev_line) + 1);
 	json_kv_string(w, "time", when);
 	json_kv_string(w, "user", audit_user());
 	json_kv_string(w, "event", e->event);
@@ -290,10 +289,10 @@ static bool check_line(const char *line, void *arg)
 		c->reason = g_strdup_printf("line %" PRIu64 ": prev is not a SHA-256", c->n);
 		goto bad;
 	}
-	if (line_seq(line) != c->n) {
+	if (audit_line_seq(line) != c->n) {
 		c->reason = g_strdup_printf("line %" PRIu64 ": seq is %" PRIu64 ", expected %" PRIu64
 		                            " (a line was removed or inserted)",
-		                            c->n, line_seq(line), c->n);
+		                            c->n, audit_line_seq(line), c->n);
 		goto bad;
 	}
 	if (strcmp(got, c->prev) != 0) {

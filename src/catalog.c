@@ -8,6 +8,7 @@
 #include "catalog.h"
 #include "audit.h"
 #include "errors.h"
+#include "store.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -259,6 +260,29 @@ void catalog_bundle_free(catalog_bundle *b)
 	g_free(b);
 }
 
+void catalog_bundle_to_json(const catalog_bundle *b, json_writer *w)
+{
+	json_begin_object(w);
+	json_kv_string(w, "id", b->id);
+	json_kv_string(w, "title", b->title);
+	json_kv_string(w, "release_date", b->release_date);
+	json_kv_string(w, "organisation", b->organisation);
+	json_kv_string(w, "license", b->license);
+	json_kv_string(w, "retention", b->retention);
+	json_kv_string(w, "disposal_date", b->disposal_date);
+	json_kv_string(w, "check_status", b->check_status);
+	json_kv_string(w, "bundle", b->path);
+	json_kv_string(w, "bundle_sha256", b->bundle_sha256);
+	json_kv_int(w, "size", b->size);
+	json_kv_string(w, "ingested_at", b->ingested_at);
+	json_kv_bool(w, "held", b->hold_reason != NULL);
+	json_kv_string(w, "hold_reason", b->hold_reason);
+	json_kv_string(w, "last_verified", b->last_verified);
+	if (b->last_verified)
+		json_kv_bool(w, "last_valid", b->last_valid);
+	json_end_object(w);
+}
+
 #define BUNDLE_COLUMNS                                                                          \
 	"SELECT b.id, b.path, b.title, b.release_date, b.organisation, b.license, b.retention,"  \
 	" b.disposal_date, b.check_status, b.bundle_sha256, b.content_sha256, b.ingested_at,"     \
@@ -374,6 +398,93 @@ GPtrArray *catalog_events(catalog *c, const char *id, GError **err)
 	return out;
 }
 
+/* Rows of sql (one text parameter) as string arrays of ncol columns. */
+static GPtrArray *rows(catalog *c, const char *sql, const char *param, int ncol, GError **err)
+{
+	sqlite3_stmt *st = NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_error(c, err, "read");
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	if (param)
+		sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char **r = g_new0(char *, ncol + 1);
+		for (int i = 0; i < ncol; i++) {
+			char *v = col(st, i);
+			r[i] = v ? v : g_strdup("");
+		}
+		g_ptr_array_add(out, r);
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+static void check_free(gpointer p)
+{
+	catalog_check *k = p;
+	g_free(k->id);
+	g_free(k->level);
+	g_free(k->status);
+	g_free(k->message);
+	g_free(k->file);
+	g_free(k);
+}
+
+GPtrArray *catalog_checks(catalog *c, const char *id, GError **err)
+{
+	GPtrArray *r = rows(c, "SELECT check_id, level, status, message, file FROM checks"
+	                       " WHERE bundle_id = ?1 ORDER BY rowid", id, 5, err);
+	if (!r)
+		return NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func(check_free);
+	for (guint i = 0; i < r->len; i++) {
+		char **v = g_ptr_array_index(r, i);
+		catalog_check *k = g_new0(catalog_check, 1);
+		k->id = g_strdup(v[0]);
+		k->level = g_strdup(v[1]);
+		k->status = g_strdup(v[2]);
+		k->message = g_strdup(v[3]);
+		k->file = g_strdup(v[4]);
+		g_ptr_array_add(out, k);
+	}
+	g_ptr_array_unref(r);
+	return out;
+}
+
+static void file_free(gpointer p)
+{
+	catalog_file *f = p;
+	g_free(f->path);
+	g_free(f->role);
+	g_free(f->mime);
+	g_free(f->sha256);
+	g_free(f);
+}
+
+GPtrArray *catalog_files(catalog *c, const char *id, GError **err)
+{
+	GPtrArray *r = rows(c, "SELECT path, role, mime, sha256, size FROM files"
+	                       " WHERE bundle_id = ?1 ORDER BY rowid", id, 5, err);
+	if (!r)
+		return NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func(file_free);
+	for (guint i = 0; i < r->len; i++) {
+		char **v = g_ptr_array_index(r, i);
+		catalog_file *f = g_new0(catalog_file, 1);
+		f->path = g_strdup(v[0]);
+		f->role = g_strdup(v[1]);
+		f->mime = g_strdup(v[2]);
+		f->sha256 = g_strdup(v[3]);
+		f->size = g_ascii_strtoll(v[4], NULL, 10);
+		g_ptr_array_add(out, f);
+	}
+	g_ptr_array_unref(r);
+	return out;
+}
+
 void catalog_hold_free(catalog_hold *h)
 {
 	if (!h)
@@ -447,11 +558,6 @@ out:
 	return found;
 }
 
-static gint strcmp_ptr(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The hash a bundle's .sha256 sidecar records, or NULL. */
 static char *sidecar_sha256(const char *bundle_path)
 {
@@ -472,31 +578,6 @@ static bool replay_line(const char *line, void *arg)
 {
 	replay_ctx *r = arg;
 	return catalog_apply_event(r->c, line, r->err);
-}
-
-/* Every bundle file of the store, as store-relative paths, sorted. */
-static GPtrArray *bundle_files(const char *store_dir)
-{
-	GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
-	char *bundles = g_build_filename(store_dir, "bundles", NULL);
-	GDir *years = g_dir_open(bundles, 0, NULL);
-	const char *y;
-	while (years && (y = g_dir_read_name(years))) {
-		char *yd = g_build_filename(bundles, y, NULL);
-		GDir *d = g_dir_open(yd, 0, NULL);
-		const char *n;
-		while (d && (n = g_dir_read_name(d)))
-			if (g_str_has_suffix(n, ".tar.gz"))
-				g_ptr_array_add(paths, g_build_filename("bundles", y, n, NULL));
-		if (d)
-			g_dir_close(d);
-		g_free(yd);
-	}
-	if (years)
-		g_dir_close(years);
-	g_free(bundles);
-	g_ptr_array_sort(paths, (GCompareFunc)strcmp_ptr);
-	return paths;
 }
 
 bool catalog_add_bundle_file(catalog *c, const char *store_dir, const char *rel, GError **err)
@@ -543,7 +624,7 @@ bool catalog_rebuild(const char *store_dir, GError **err)
 	             " DELETE FROM disposals;",
 	          err))
 		goto out;
-	paths = bundle_files(store_dir);
+	paths = store_bundle_files(store_dir);
 	ok = true;
 	for (guint i = 0; ok && i < paths->len; i++)
 		ok = catalog_add_bundle_file(c, store_dir, g_ptr_array_index(paths, i), err);

@@ -11,7 +11,10 @@
  * with a wrong checksum.
  */
 #include "ingest.h"
+#include "audit.h"
 #include "bag_write.h"
+#include "catalog.h"
+#include "json.h"
 #include "bundle_id.h"
 #include "errors.h"
 #include "filetype.h"
@@ -41,6 +44,7 @@ static const char *const check_order[] = {
 
 struct ingester {
 	store *store;
+	catalog *catalog;
 	ingest_opts opts;
 	filetype *ft;
 	retention_period period;
@@ -60,10 +64,11 @@ const char *ingest_status_name(ingest_status s)
 	return "dry-run";
 }
 
-ingester *ingester_new(store *s, const ingest_opts *opts, GError **err)
+ingester *ingester_new(store *s, catalog *c, const ingest_opts *opts, GError **err)
 {
 	ingester *g = g_new0(ingester, 1);
 	g->store = s;
+	g->catalog = c;
 	g->opts = *opts;
 	char iso[11];
 	if (opts->date && !release_parse_date(opts->date, iso)) {
@@ -609,6 +614,67 @@ static bool write_work_file(const char *path, const char *data, GError **err)
 	return true;
 }
 
+/* Append an audit line and mirror it in the catalog. */
+static bool record(ingester *g, audit_entry *e, GError **err)
+{
+	char *line = NULL;
+	bool ok = audit_append(store_dir(g->store), e, &line, err) &&
+	          catalog_apply_event(g->catalog, line, err);
+	g_free(line);
+	audit_entry_free(e);
+	return ok;
+}
+
+/* The published bundle's audit line, then its catalog row. The audit log
+ * is the record and goes first; the catalog, a cache, follows (a crash in
+ * between is repaired by recovery.h). */
+static bool record_ingest(ingester *g, const release_record *r, const char *release_json,
+                          const char *bundle_sha256, int64_t size, GError **err)
+{
+	char year[5];
+	g_strlcpy(year, r->id, sizeof year);
+	char *name = g_strconcat(r->id, ".tar.gz", NULL);
+	char *rel = g_build_filename("bundles", year, name, NULL);
+	audit_entry *e = audit_entry_new("ingest");
+	audit_entry_set(e, "id", r->id);
+	audit_entry_set(e, "path", rel);
+	audit_entry_set(e, "bundle_sha256", bundle_sha256);
+	audit_entry_set(e, "content_sha256", r->content_sha256);
+	audit_entry_set(e, "title", r->title);
+	audit_entry_set(e, "check_status", check_list_status(r->checks));
+	bool ok = record(g, e, err) &&
+	          catalog_add_bundle(g->catalog, rel, release_json, bundle_sha256, size, err);
+	g_free(rel);
+	g_free(name);
+	return ok;
+}
+
+static bool record_quarantine(ingester *g, const release_record *r, const release_input *in,
+                              const char *qdir, GError **err)
+{
+	json_writer *w = json_new(false);
+	json_begin_array(w);
+	for (guint i = 0; i < r->checks->items->len; i++) {
+		const check_result *c = g_ptr_array_index(r->checks->items, i);
+		if (!c->passed && c->level == CHECK_LEVEL_ERROR)
+			json_string(w, c->message);
+	}
+	json_end_array(w);
+	char *reasons = json_finish(w);
+	char *base = g_path_get_basename(qdir);
+	char *rel = g_build_filename("quarantine", base, NULL);
+	audit_entry *e = audit_entry_new("quarantine");
+	audit_entry_set(e, "release", in->source);
+	audit_entry_set(e, "path", rel);
+	audit_entry_set(e, "content_sha256", r->content_sha256);
+	audit_entry_set_json(e, "reasons", reasons);
+	bool ok = record(g, e, err);
+	g_free(rel);
+	g_free(base);
+	g_free(reasons);
+	return ok;
+}
+
 /* Write the bag into tmp/ and publish it. */
 static bool write_bundle(ingester *g, release_record *r, const char *work, char **final,
                          GError **err)
@@ -672,7 +738,13 @@ static bool write_bundle(ingester *g, release_record *r, const char *work, char 
 		(*err)->code = ARC_ERROR_STORE;
 		goto out;
 	}
-	ok = store_publish_bundle(g->store, tmp, r->id, hex, final, err);
+	struct stat st;
+	if (stat(tmp, &st) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, tmp);
+		goto out;
+	}
+	ok = store_publish_bundle(g->store, tmp, r->id, hex, final, err) &&
+	     record_ingest(g, r, release_json, hex, (int64_t)st.st_size, err);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -791,7 +863,7 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 	content_hash(r);
 	r->id = bundle_id_make(r->date, r->title, r->content_sha256);
 	res->id = g_strdup(r->id);
-	char *existing = store_find_content(g->store, r->content_sha256);
+	char *existing = catalog_find_content(g->catalog, r->content_sha256);
 	if (existing) {
 		g_free(res->id);
 		res->id = existing;
@@ -866,7 +938,8 @@ input_failed:
 	}
 quarantine: {
 	char *reason = metadata_reason_json(r, in->source);
-	ok = store_quarantine(g->store, in, reason, &res->path, err);
+	ok = store_quarantine(g->store, in, reason, &res->path, err) &&
+	     record_quarantine(g, r, in, res->path, err);
 	g_free(reason);
 	res->status = INGEST_QUARANTINED;
 }

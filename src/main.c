@@ -8,11 +8,14 @@
  */
 #include "cli.h"
 #include "errors.h"
+#include "recovery.h"
 
 #include <archive.h>
 #include <errno.h>
 #include <magic.h>
 #include <poppler.h>
+#include <signal.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +23,24 @@
 #include <zlib.h>
 #include <openssl/crypto.h>
 
+/* The store column: what main's cli_open_store() gives the command once it
+ * has parsed its options. STORE_NONE: the command decides (verify needs
+ * the store only without arguments; retention and hold write only for
+ * --apply, add and remove). */
 static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv, const cli_ctx *c);
+	store_mode mode;
 	const char *summary;
 } commands[] = {
-	{ "ingest", cmd_ingest, "archive press releases into BagIt bundles" },
-	{ "verify", cmd_verify, "prove bundles and bags intact" },
+	{ "ingest", cmd_ingest, STORE_WRITE, "archive press releases into BagIt bundles" },
+	{ "verify", cmd_verify, STORE_NONE, "prove bundles, bags or the whole store intact" },
+	{ "retention", cmd_retention, STORE_NONE, "list, or dispose of, the bundles due" },
+	{ "hold", cmd_hold, STORE_NONE, "keep bundles from disposal: add, remove, list" },
+	{ "list", cmd_list, STORE_READ, "list the bundles of the store" },
+	{ "show", cmd_show, STORE_READ, "one bundle: fields, checks, files, events" },
+	{ "extract", cmd_extract, STORE_READ, "unpack a bundle into a folder" },
+	{ "reindex", cmd_reindex, STORE_WRITE, "rebuild the catalog from bundles and audit log" },
 };
 
 static void vmessage(const cli_ctx *c, const char *fmt, va_list ap)
@@ -77,6 +91,66 @@ int cli_exit_code(const GError *err)
 	return EXIT_CANNOT_PROCEED;
 }
 
+int cli_open_store(const cli_ctx *c, store_mode mode, cli_store *out)
+{
+	GError *err = NULL;
+	memset(out, 0, sizeof *out);
+	bool write = mode == STORE_WRITE;
+	if (!(out->store = store_open(c->store, write, &err)))
+		goto fail;
+	if (write) {
+		recovery_report r;
+		if (!store_lock(out->store, &err) || !(out->catalog = catalog_open(c->store, &err)) ||
+		    !recovery_run(c->store, out->catalog, &r, &err))
+			goto fail;
+		if (r.recorded || r.disposals_finished || r.orphans_removed)
+			cli_error(c, "%s: repaired after an interrupted run: %u bundle%s recorded, %u "
+			             "disposal%s finished, %u stray sidecar%s removed",
+			          c->store, r.recorded, r.recorded == 1 ? "" : "s", r.disposals_finished,
+			          r.disposals_finished == 1 ? "" : "s", r.orphans_removed,
+			          r.orphans_removed == 1 ? "" : "s");
+		return EXIT_OK;
+	}
+	/* Reading: a catalog that is not there would answer "nothing". */
+	char *cat = g_build_filename(c->store, "catalog.sqlite", NULL);
+	bool have = g_file_test(cat, G_FILE_TEST_IS_REGULAR);
+	g_free(cat);
+	if (!have) {
+		g_set_error(&err, ARC_ERROR, ARC_ERROR_STORE,
+		            "%s: no catalog: run 'archive reindex' (or any ingest) to make it", c->store);
+		goto fail;
+	}
+	if ((out->catalog = catalog_open(c->store, &err)))
+		return EXIT_OK;
+fail:
+	cli_error(c, "%s", err->message);
+	int rc = err->code == ARC_ERROR_LOCKED ? EXIT_LOCKED : EXIT_CANNOT_PROCEED;
+	g_error_free(err);
+	cli_close_store(out);
+	return rc;
+}
+
+void cli_close_store(cli_store *s)
+{
+	catalog_close(s->catalog);
+	store_close(s->store);
+	memset(s, 0, sizeof *s);
+}
+
+bool cli_parse_iso_date(const char *s, char iso[11])
+{
+	for (int i = 0; i < 10; i++)
+		if (!(i == 4 || i == 7 ? s[i] == '-' : g_ascii_isdigit(s[i])))
+			return false;
+	if (s[10] != '\0')
+		return false;
+	int y = atoi(s), m = atoi(s + 5), day = atoi(s + 8);
+	if (!g_date_valid_dmy((GDateDay)day, (GDateMonth)m, (GDateYear)y))
+		return false;
+	memcpy(iso, s, 11);
+	return true;
+}
+
 bool cli_parse_jobs(const char *s, int *n)
 {
 	char *end;
@@ -100,16 +174,16 @@ static void usage(FILE *f)
 static void version(void)
 {
 	printf("archive %s\n", ARCHIVE_VERSION);
-	printf("poppler %s, %s, libmagic %d, zlib %s, %s, GLib %u.%u.%u\n",
+	printf("poppler %s, %s, libmagic %d, zlib %s, SQLite %s, %s, GLib %u.%u.%u\n",
 	       poppler_get_version(), archive_version_string(), magic_version(), zlibVersion(),
-	       OpenSSL_version(OPENSSL_VERSION), glib_major_version, glib_minor_version,
-	       glib_micro_version);
+	       sqlite3_libversion(), OpenSSL_version(OPENSSL_VERSION), glib_major_version,
+	       glib_minor_version, glib_micro_version);
 }
 
 int main(int argc, char **argv)
 {
 	cli_ctx c = { .cmd = "archive" };
-	const char *store = NULL;
+	const char *store_dir = NULL;
 	const struct command *cmd = NULL;
 	int rc;
 
@@ -130,9 +204,9 @@ int main(int argc, char **argv)
 				rc = cli_usage_error(&c, "--store needs a directory");
 				goto out;
 			}
-			store = argv[++i];
+			store_dir = argv[++i];
 		} else if (g_str_has_prefix(a, "--store=")) {
-			store = a + strlen("--store=");
+			store_dir = a + strlen("--store=");
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			c.verbosity = -1;
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
@@ -167,10 +241,14 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (!store || !*store)
-		store = g_getenv("ARCHIVE_STORE");
-	c.store = g_strdup(store && *store ? store : "archive-store");
+	if (!store_dir || !*store_dir)
+		store_dir = g_getenv("ARCHIVE_STORE");
+	c.store = g_strdup(store_dir && *store_dir ? store_dir : "archive-store");
 	c.cmd = cmd->name;
+	c.mode = cmd->mode;
+	/* A full disk or `ulimit -f` must fail a write with EFBIG, which we
+	 * report and clean up after, not kill the process half-way. */
+	signal(SIGXFSZ, SIG_IGN);
 	rc = cmd->fn(nrest, rest, &c);
 out:
 	g_free(c.store);

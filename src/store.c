@@ -10,8 +10,6 @@
 #include "store.h"
 #include "errors.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -471,66 +469,31 @@ out:
 	return ok;
 }
 
-/* bag-info.txt's Release-Content-SHA256 of a bundle, read from the start
- * of its stream (bag-info is the second entry). Caller frees; NULL if none. */
-static char *bundle_content_sha256(const char *path)
+static gint strcmp_ptr(gconstpointer a, gconstpointer b)
 {
-	char *found = NULL;
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	archive_read_support_filter_gzip(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK)
-		goto out;
-	for (int n = 0; n < 4 && archive_read_next_header(a, &e) == ARCHIVE_OK; n++) {
-		const char *name = archive_entry_pathname(e);
-		const char *slash = name ? strchr(name, '/') : NULL;
-		if (!slash || strcmp(slash + 1, "bag-info.txt") != 0)
-			continue;
-		char buf[1 << 14];
-		la_ssize_t len = archive_read_data(a, buf, sizeof buf - 1);
-		if (len <= 0)
-			break;
-		buf[len] = '\0';
-		const char *label = "\nRelease-Content-SHA256: ";
-		const char *p = strstr(buf, label);
-		if (p && strlen(p + strlen(label)) >= 64)
-			found = g_strndup(p + strlen(label), 64);
-		break;
-	}
-out:
-	archive_read_free(a);
-	return found;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-char *store_find_content(const store *s, const char *content_sha256)
+GPtrArray *store_bundle_files(const char *store_dir)
 {
-	char *found = NULL;
-	char *bundles = g_build_filename(s->dir, "bundles", NULL);
-	char *suffix = g_strdup_printf("_%.8s.tar.gz", content_sha256);
+	GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+	char *bundles = g_build_filename(store_dir, "bundles", NULL);
 	GDir *years = g_dir_open(bundles, 0, NULL);
 	const char *y;
-	while (!found && years && (y = g_dir_read_name(years))) {
-		char *ydir = g_build_filename(bundles, y, NULL);
-		GDir *d = g_dir_open(ydir, 0, NULL);
+	while (years && (y = g_dir_read_name(years))) {
+		char *yd = g_build_filename(bundles, y, NULL);
+		GDir *d = g_dir_open(yd, 0, NULL);
 		const char *n;
-		while (!found && d && (n = g_dir_read_name(d))) {
-			if (!g_str_has_suffix(n, suffix))
-				continue;
-			char *p = g_build_filename(ydir, n, NULL);
-			char *h = bundle_content_sha256(p);
-			if (h && strcmp(h, content_sha256) == 0)
-				found = g_strndup(n, strlen(n) - strlen(".tar.gz"));
-			g_free(h);
-			g_free(p);
-		}
+		while (d && (n = g_dir_read_name(d)))
+			if (g_str_has_suffix(n, ".tar.gz"))
+				g_ptr_array_add(paths, g_build_filename("bundles", y, n, NULL));
 		if (d)
 			g_dir_close(d);
-		g_free(ydir);
+		g_free(yd);
 	}
 	if (years)
 		g_dir_close(years);
 	g_free(bundles);
-	g_free(suffix);
-	return found;
+	g_ptr_array_sort(paths, strcmp_ptr);
+	return paths;
 }

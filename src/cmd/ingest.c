@@ -107,7 +107,7 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 	ingest_opts o = { .now = time(NULL) };
 	bool json = false;
 	int jobs = 1, opt, rc = EXIT_OK;
-	store *s = NULL;
+	cli_store st = { 0 };
 	ingester *g = NULL;
 	GError *err = NULL;
 	GPtrArray *releases = g_ptr_array_new_with_free_func((GDestroyNotify)release_input_free);
@@ -149,8 +149,9 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 	}
 	(void)jobs; /* releases run one at a time; -j parallelism is issue #8 */
 
-	if (!(s = store_open(c->store, true, &err)) || !store_lock(s, &err) ||
-	    !(g = ingester_new(s, &o, &err))) {
+	if ((rc = cli_open_store(c, STORE_WRITE, &st)) != EXIT_OK)
+		goto out;
+	if (!(g = ingester_new(st.store, st.catalog, &o, &err))) {
 		cli_error(c, "%s", err->message);
 		rc = cli_exit_code(err);
 		if (rc == EXIT_ITEM_FAILED)
@@ -229,7 +230,7 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 out:
 	g_clear_error(&err);
 	ingester_free(g);
-	store_close(s);
+	cli_close_store(&st);
 	g_ptr_array_unref(releases);
 	g_ptr_array_unref(stray);
 	return rc;

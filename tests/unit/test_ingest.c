@@ -8,6 +8,7 @@
 typedef struct {
 	char *dir;
 	store *s;
+	catalog *c;
 	ingester *g;
 } fixture;
 
@@ -17,10 +18,12 @@ static void setup(fixture *f, const ingest_opts *extra)
 	f->dir = unit_tmpdir();
 	f->s = store_open(f->dir, true, &e);
 	EXPECT(f->s && store_lock(f->s, &e));
+	f->c = catalog_open(f->dir, &e);
+	EXPECT(f->c != NULL);
 	ingest_opts o = extra ? *extra : (ingest_opts){ 0 };
 	o.now = 1795737600; /* 2026-11-27 */
 	worker_limits_default(&o.limits);
-	f->g = ingester_new(f->s, &o, &e);
+	f->g = ingester_new(f->s, f->c, &o, &e);
 	EXPECT(f->g != NULL);
 	if (e)
 		fprintf(stderr, "%s\n", e->message);
@@ -30,6 +33,7 @@ static void setup(fixture *f, const ingest_opts *extra)
 static void teardown(fixture *f)
 {
 	ingester_free(f->g);
+	catalog_close(f->c);
 	store_close(f->s);
 	g_free(f->dir);
 }
@@ -179,7 +183,7 @@ TEST(no_licence_anywhere_is_an_error_unless_configured)
 	store_lock(f.s, &e);
 	ingest_opts o = { .now = 1795737600 };
 	worker_limits_default(&o.limits);
-	f.g = ingester_new(f.s, &o, &e);
+	f.g = ingester_new(f.s, f.c, &o, &e);
 	EXPECT(ingest_path(&f, rel, &res));
 	EXPECT_INT(res.status, INGEST_ARCHIVED);
 	EXPECT(res.record->license == kogl_get(2));
@@ -198,11 +202,11 @@ TEST(bad_options_are_usage_errors)
 	char *d = unit_tmpdir();
 	store *s = store_open(d, true, &e);
 	ingest_opts o = { .date = "2024-13-01" };
-	EXPECT(ingester_new(s, &o, &e) == NULL);
+	EXPECT(ingester_new(s, NULL, &o, &e) == NULL);
 	EXPECT(e && e->code == ARC_ERROR_USAGE && strstr(e->message, "2024-13-01"));
 	g_clear_error(&e);
 	o = (ingest_opts){ .retention = "forever" };
-	EXPECT(ingester_new(s, &o, &e) == NULL);
+	EXPECT(ingester_new(s, NULL, &o, &e) == NULL);
 	EXPECT(e && e->code == ARC_ERROR_USAGE && strstr(e->message, "forever"));
 	g_clear_error(&e);
 	store_close(s);

@@ -1,0 +1,33 @@
+/*
+ * recovery.h — after a crash, bring the catalog and the bundle folder in
+ * line with the audit log, the record of what happened.
+ *
+ * Runs at the start of every mutating command, holding the store lock
+ * (store_lock has already removed the debris in tmp/):
+ *  - audit lines not yet in the catalog are mirrored into it;
+ *  - a disposal recorded in the audit log whose bundle is still on disk is
+ *    finished (the record is written before the files are deleted);
+ *  - a bundle on disk without an ingest line in the audit log gets one,
+ *    marked "recovered" (the crash fell between publishing it and
+ *    recording it), and every bundle on disk gets its catalog row;
+ *  - a sidecar without its bundle (the sidecar is published first) is
+ *    removed.
+ */
+#ifndef ARC_RECOVERY_H
+#define ARC_RECOVERY_H
+
+#include <stdbool.h>
+#include <glib.h>
+#include "catalog.h"
+
+typedef struct {
+	unsigned replayed;          /* audit lines mirrored into the catalog */
+	unsigned recorded;          /* bundles given an ingest line */
+	unsigned indexed;           /* bundles given a catalog row */
+	unsigned disposals_finished;/* bundles deleted after their disposal record */
+	unsigned orphans_removed;   /* sidecars without a bundle */
+} recovery_report;
+
+bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GError **err);
+
+#endif

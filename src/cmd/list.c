@@ -1,0 +1,70 @@
+/*
+ * cmd/list.c — `archive list`: the bundles of the store, one a line.
+ */
+#include "cli.h"
+#include "errors.h"
+#include "json.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+static const char usage_text[] =
+	"usage: archive list [--json]\n"
+	"\n"
+	"List the bundles of the store: id, release date, licence, disposal date,\n"
+	"check status, and HOLD for bundles on hold.\n"
+	"\n"
+	"  --json   one JSON object per bundle, then a summary object\n";
+
+int cmd_list(int argc, char **argv, const cli_ctx *c)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false;
+	int opt, rc;
+	cli_store st = { 0 };
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'J': json = true; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_open_store(c, STORE_READ, &st)) != EXIT_OK)
+		return rc;
+	GError *err = NULL;
+	GPtrArray *all = catalog_list(st.catalog, &err);
+	if (!all) {
+		cli_error(c, "%s", err->message);
+		g_error_free(err);
+		cli_close_store(&st);
+		return EXIT_CANNOT_PROCEED;
+	}
+	for (guint i = 0; i < all->len; i++) {
+		const catalog_bundle *b = g_ptr_array_index(all, i);
+		if (json) {
+			json_writer *w = json_new(false);
+			catalog_bundle_to_json(b, w);
+			char *s = json_finish(w);
+			printf("%s\n", s);
+			g_free(s);
+		} else {
+			printf("%s  %s  %-11s  %-10s  %-4s%s\n", b->id, b->release_date, b->license,
+			       b->disposal_date, b->check_status, b->hold_reason ? "  HOLD" : "");
+		}
+	}
+	if (json)
+		printf("{\"summary\":true,\"bundles\":%u}\n", all->len);
+	else if (c->verbosity >= 0)
+		printf("%u bundle%s\n", all->len, all->len == 1 ? "" : "s");
+	g_ptr_array_unref(all);
+	cli_close_store(&st);
+	return EXIT_OK;
+}

@@ -1,0 +1,63 @@
+/*
+ * cmd/reindex.c — `archive reindex`: rebuild catalog.sqlite from the
+ * bundles and the audit log alone.
+ */
+#include "catalog.h"
+#include "cli.h"
+#include "errors.h"
+#include "recovery.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+static const char usage_text[] =
+	"usage: archive reindex\n"
+	"\n"
+	"Rebuild the catalog (catalog.sqlite) from the bundles and the audit log\n"
+	"alone; a damaged catalog is set aside as catalog.sqlite.damaged-TIME.\n";
+
+int cmd_reindex(int argc, char **argv, const cli_ctx *c)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int opt, rc;
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		}
+		return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+	/* Lock first: no writer may run while the catalog is rebuilt. Then
+	 * the usual repairs, which a damaged catalog could not have run. */
+	GError *err = NULL;
+	store *s = store_open(c->store, false, &err);
+	catalog *cat = NULL;
+	GPtrArray *all = NULL;
+	recovery_report r;
+	rc = EXIT_CANNOT_PROCEED;
+	if (s && !store_lock(s, &err))
+		rc = err->code == ARC_ERROR_LOCKED ? EXIT_LOCKED : EXIT_CANNOT_PROCEED;
+	else if (s && catalog_rebuild(c->store, &err) && (cat = catalog_open(c->store, &err)) &&
+	         recovery_run(c->store, cat, &r, &err) && (all = catalog_list(cat, &err)))
+		rc = EXIT_OK;
+	if (rc != EXIT_OK)
+		cli_error(c, "%s", err->message);
+	else if (c->verbosity >= 0)
+		printf("catalog rebuilt: %u bundle%s, %" G_GINT64_FORMAT " audit line%s\n", all->len,
+		       all->len == 1 ? "" : "s", catalog_last_seq(cat),
+		       catalog_last_seq(cat) == 1 ? "" : "s");
+	if (all)
+		g_ptr_array_unref(all);
+	g_clear_error(&err);
+	catalog_close(cat);
+	store_close(s);
+	return rc;
+}

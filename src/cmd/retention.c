@@ -1,0 +1,136 @@
+/*
+ * cmd/retention.c — `archive retention [--now DATE] [--apply] [--json]`.
+ *
+ * Without --apply, lists what is due (nothing changes). With --apply,
+ * disposes of it, except bundles on hold (and never permanent ones).
+ * Silent when nothing is due, so that cron mails only when it acted.
+ */
+#include "cli.h"
+#include "disposal.h"
+#include "errors.h"
+#include "json.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <time.h>
+
+static const char usage_text[] =
+	"usage: archive retention [--now YYYY-MM-DD] [--apply] [--json]\n"
+	"\n"
+	"List the bundles whose disposal date has come (a dry run), or with\n"
+	"--apply dispose of them: each disposal is recorded in the audit log\n"
+	"(id, title, bundle SHA-256, period, dates, user) before the bundle and\n"
+	"its sidecar are deleted. Bundles on hold are kept; permanent ones are\n"
+	"never due. Prints nothing when nothing is due.\n"
+	"\n"
+	"  --now DATE   the day to judge by (default: today, UTC)\n"
+	"  --apply      dispose of what is due\n"
+	"  --json       one JSON object per bundle due, then a summary object\n"
+	"\n"
+	"Exit: 0 nothing due or all disposed of, 1 some due bundle is on hold,\n"
+	"2 usage, 3 the store cannot be read or written, 75 locked.\n";
+
+static const char *status_name(disposal_status s)
+{
+	switch (s) {
+	case DISPOSAL_DONE: return "disposed";
+	case DISPOSAL_HELD: return "held";
+	case DISPOSAL_DUE: break;
+	}
+	return "due";
+}
+
+int cmd_retention(int argc, char **argv, const cli_ctx *c)
+{
+	static const struct option longopts[] = {
+		{ "now", required_argument, NULL, 'n' },
+		{ "apply", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool apply = false, json = false;
+	char day[11];
+	int opt, rc;
+	GDateTime *now = g_date_time_new_now_utc();
+	char *today = g_date_time_format(now, "%Y-%m-%d");
+	g_strlcpy(day, today, sizeof day);
+	g_free(today);
+	g_date_time_unref(now);
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			if (!cli_parse_iso_date(optarg, day))
+				return cli_usage_error(c, "--now %s: not a date (YYYY-MM-DD)", optarg);
+			break;
+		case 'a': apply = true; break;
+		case 'J': json = true; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case ':': return cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+
+	cli_store st;
+	if ((rc = cli_open_store(c, apply ? STORE_WRITE : STORE_READ, &st)) != EXIT_OK)
+		return rc;
+	GError *err = NULL;
+	GPtrArray *items = disposal_run(c->store, st.catalog, day, apply, &err);
+	unsigned n_done = 0, n_held = 0, n_due = 0;
+	for (guint i = 0; items && i < items->len; i++) {
+		const disposal_item *d = g_ptr_array_index(items, i);
+		const catalog_bundle *b = d->bundle;
+		n_done += d->status == DISPOSAL_DONE;
+		n_held += d->status == DISPOSAL_HELD;
+		n_due += d->status == DISPOSAL_DUE;
+		if (json) {
+			json_writer *w = json_new(false);
+			json_begin_object(w);
+			json_kv_string(w, "id", b->id);
+			json_kv_string(w, "status", status_name(d->status));
+			json_kv_string(w, "title", b->title);
+			json_kv_string(w, "retention", b->retention);
+			json_kv_string(w, "release_date", b->release_date);
+			json_kv_string(w, "disposal_date", b->disposal_date);
+			json_kv_string(w, "bundle_sha256", b->bundle_sha256);
+			json_kv_string(w, "hold_reason", b->hold_reason);
+			json_end_object(w);
+			char *s = json_finish(w);
+			printf("%s\n", s);
+			g_free(s);
+		} else if (d->status == DISPOSAL_HELD) {
+			printf("held      %s  (due %s; on hold: %s)\n", b->id, b->disposal_date,
+			       b->hold_reason);
+		} else {
+			printf("%-9s %s  (due %s, %s from %s)\n", status_name(d->status), b->id,
+			       b->disposal_date, b->retention, b->release_date);
+		}
+	}
+	if (err) {
+		cli_error(c, "%s", err->message);
+		rc = EXIT_CANNOT_PROCEED;
+	} else if (n_held) {
+		rc = EXIT_ITEM_FAILED;
+	}
+	unsigned total = items ? items->len : 0;
+	if (json) {
+		printf("{\"summary\":true,\"now\":\"%s\",\"apply\":%s,\"due\":%u,\"disposed\":%u,"
+		       "\"held\":%u}\n",
+		       day, apply ? "true" : "false", total, n_done, n_held);
+	} else if (total && c->verbosity >= 0) {
+		if (apply)
+			printf("%u due on %s: %u disposed of, %u held\n", total, day, n_done, n_held);
+		else
+			printf("%u due on %s (%u held); nothing changed: --apply disposes of them\n",
+			       total, day, n_held);
+	}
+	if (items)
+		g_ptr_array_unref(items);
+	g_clear_error(&err);
+	cli_close_store(&st);
+	return rc;
+}

@@ -1,0 +1,133 @@
+/*
+ * recovery.c — repairs after a crash. Every step is idempotent: running it
+ * on a consistent store changes nothing, and a crash inside it is repaired
+ * by the next run the same way.
+ */
+#include "recovery.h"
+#include "audit.h"
+#include "errors.h"
+#include "store.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+	catalog *c;
+	int64_t after;
+	unsigned n;
+	GError **err;
+} replay_ctx;
+
+static bool replay(const char *line, void *arg)
+{
+	replay_ctx *r = arg;
+	if ((int64_t)audit_line_seq(line) <= r->after)
+		return true;
+	r->n++;
+	return catalog_apply_event(r->c, line, r->err);
+}
+
+/* Did the audit log record an event of this kind for this bundle? */
+static bool has_event(catalog *c, const char *id, const char *event)
+{
+	GPtrArray *ev = catalog_events(c, id, NULL);
+	char *needle = g_strdup_printf(",\"event\":\"%s\",", event);
+	bool found = false;
+	for (guint i = 0; ev && i < ev->len && !found; i++)
+		found = strstr(g_ptr_array_index(ev, i), needle) != NULL;
+	g_free(needle);
+	if (ev)
+		g_ptr_array_unref(ev);
+	return found;
+}
+
+static bool remove_file(const char *path, GError **err)
+{
+	if (unlink(path) != 0 && errno != ENOENT) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		return false;
+	}
+	return true;
+}
+
+/* Record an ingest that happened but was not recorded, and mirror it. */
+static bool record_recovered(const char *store_dir, catalog *c, const char *id, const char *rel,
+                             GError **err)
+{
+	audit_entry *e = audit_entry_new("ingest");
+	audit_entry_set(e, "id", id);
+	audit_entry_set(e, "path", rel);
+	audit_entry_set_bool(e, "recovered", true);
+	char *line = NULL;
+	bool ok = audit_append(store_dir, e, &line, err) && catalog_apply_event(c, line, err);
+	g_free(line);
+	audit_entry_free(e);
+	return ok;
+}
+
+bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GError **err)
+{
+	recovery_report r = { 0 };
+	replay_ctx ctx = { c, catalog_last_seq(c), 0, err };
+	bool ok = audit_foreach(store_dir, replay, &ctx, err);
+	r.replayed = ctx.n;
+	GPtrArray *files = ok ? store_bundle_files(store_dir) : NULL;
+	for (guint i = 0; ok && i < files->len; i++) {
+		const char *rel = g_ptr_array_index(files, i);
+		char *base = g_path_get_basename(rel);
+		char *id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
+		char *abs = g_build_filename(store_dir, rel, NULL);
+		char *side = g_strconcat(abs, ".sha256", NULL);
+		catalog_bundle *b = catalog_get(c, id, NULL);
+		if (has_event(c, id, "dispose")) {
+			ok = remove_file(abs, err) && remove_file(side, err);
+			r.disposals_finished++;
+		} else if (!b) {
+			if (!has_event(c, id, "ingest")) {
+				ok = record_recovered(store_dir, c, id, rel, err);
+				r.recorded++;
+			}
+			ok = ok && catalog_add_bundle_file(c, store_dir, rel, err);
+			r.indexed++;
+		}
+		catalog_bundle_free(b);
+		g_free(side);
+		g_free(abs);
+		g_free(id);
+		g_free(base);
+	}
+	if (files)
+		g_ptr_array_unref(files);
+
+	/* Sidecars whose bundle is not there. */
+	char *bundles = g_build_filename(store_dir, "bundles", NULL);
+	GDir *years = ok ? g_dir_open(bundles, 0, NULL) : NULL;
+	const char *y;
+	while (ok && years && (y = g_dir_read_name(years))) {
+		char *yd = g_build_filename(bundles, y, NULL);
+		GDir *d = g_dir_open(yd, 0, NULL);
+		const char *n;
+		while (ok && d && (n = g_dir_read_name(d))) {
+			if (!g_str_has_suffix(n, ".tar.gz.sha256"))
+				continue;
+			char *side = g_build_filename(yd, n, NULL);
+			char *bundle = g_strndup(side, strlen(side) - strlen(".sha256"));
+			if (!g_file_test(bundle, G_FILE_TEST_EXISTS)) {
+				ok = remove_file(side, err);
+				r.orphans_removed++;
+			}
+			g_free(bundle);
+			g_free(side);
+		}
+		if (d)
+			g_dir_close(d);
+		g_free(yd);
+	}
+	if (years)
+		g_dir_close(years);
+	g_free(bundles);
+	if (rep)
+		*rep = r;
+	return ok;
+}
