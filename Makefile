@@ -53,11 +53,15 @@ $(B)/mkpdf: scripts/mkpdf.c
 
 units: $(UNIT_BIN)
 
+# SAN_B: where the sanitizer build goes (several worktrees or people can
+# build side by side with their own).
+SAN_B ?= build/san
+
 san:
-	$(MAKE) B=build/san CFLAGS="$(SANFLAGS)" LDFLAGS="-fsanitize=address,undefined" build/san/archive units
+	$(MAKE) B=$(SAN_B) CFLAGS="$(SANFLAGS)" LDFLAGS="-fsanitize=address,undefined" $(SAN_B)/archive units
 
 check: san
-	ARCHIVE_BUILD=build/san sh tests/run
+	ARCHIVE_BUILD=$(SAN_B) sh tests/run
 
 fixtures: $(B)/mkpdf
 	sh scripts/make-fixtures $(B)/mkpdf

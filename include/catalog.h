@@ -102,10 +102,11 @@ GPtrArray *catalog_holds(catalog *c, GError **err);
 
 /*
  * Rebuild STORE/catalog.sqlite from the bundles (their release.json and
- * .sha256 sidecars) and the audit log alone, into a new file renamed over
- * the old one. The caller holds the store lock.
+ * .sha256 sidecars) and the audit log alone, in one transaction. A bundle
+ * that cannot be read is left out and named in skipped (char*, "path:
+ * reason"). The caller holds the store lock.
  */
-bool catalog_rebuild(const char *store_dir, GError **err);
+bool catalog_rebuild(const char *store_dir, GPtrArray *skipped, GError **err);
 
 /* Add the bundle at STORE/rel (its release.json, sidecar hash and size). */
 bool catalog_add_bundle_file(catalog *c, const char *store_dir, const char *rel, GError **err);

@@ -12,6 +12,8 @@
  *    recording it), and every bundle on disk gets its catalog row;
  *  - a sidecar without its bundle (the sidecar is published first) is
  *    removed.
+ * A bundle too damaged to read is left as it is and listed: one bad bundle
+ * must not stop the store from working.
  */
 #ifndef ARC_RECOVERY_H
 #define ARC_RECOVERY_H
@@ -26,7 +28,11 @@ typedef struct {
 	unsigned indexed;           /* bundles given a catalog row */
 	unsigned disposals_finished;/* bundles deleted after their disposal record */
 	unsigned orphans_removed;   /* sidecars without a bundle */
+	GPtrArray *unreadable;      /* char*: "path: reason" of bundles that could
+	                               not be indexed (damaged); verify names them */
 } recovery_report;
+
+void recovery_report_clear(recovery_report *r);
 
 bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GError **err);
 

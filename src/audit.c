@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "hash.h"
 #include "json.h"
+#include "testhook.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -206,10 +207,12 @@ bool audit_append(const char *store_dir, audit_entry *e, char **line_out, GError
 		arc_set_errno(err, ARC_ERROR_STORE, saved, path);
 		goto out;
 	}
+	testhook_crash_point("audit.written");
 	if (fsync(fd) != 0) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
 		goto out;
 	}
+	testhook_crash_point("audit.fsynced");
 	if (line_out)
 		*line_out = g_strndup(line->str, line->len - 1);
 	ok = true;

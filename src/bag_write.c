@@ -13,6 +13,7 @@
 #include "bag_write.h"
 #include "errors.h"
 #include "hash.h"
+#include "testhook.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -269,6 +270,7 @@ static bool add_bytes(bag_writer *w, const char *path, const void *data, size_t 
 		fail(w, err, path);
 		return false;
 	}
+	testhook_crash_point("bag.entry");
 	return true;
 }
 
@@ -358,6 +360,7 @@ bool bag_writer_add_file(bag_writer *w, const char *path, const char *src,
 		fail(w, err, path);
 		goto out;
 	}
+	testhook_crash_point("bag.entry");
 	if (is_tag_file(path))
 		bag_manifest_add(w->tagmanifest, hex, path);
 	ok = true;

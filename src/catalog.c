@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "errors.h"
 #include "store.h"
+#include "testhook.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -167,7 +168,10 @@ bool catalog_add_bundle(catalog *c, const char *bundle_path, const char *release
 		    " json_extract(value,'$.message'), json_extract(value,'$.file')"
 		    " FROM json_each(?1,'$.checks')",
 		    1, a);
-	return finish_savepoint(c, "add_bundle", ok, err);
+	ok = finish_savepoint(c, "add_bundle", ok, err);
+	if (ok)
+		testhook_crash_point("catalog.add_bundle");
+	return ok;
 }
 
 bool catalog_apply_event(catalog *c, const char *line, GError **err)
@@ -218,7 +222,10 @@ bool catalog_apply_event(catalog *c, const char *line, GError **err)
 		         "DELETE FROM bundles WHERE json_extract(?1,'$.event') = 'dispose'"
 		         " AND id = json_extract(?1,'$.id')",
 		         1, a);
-	return finish_savepoint(c, "apply_event", ok, err);
+	ok = finish_savepoint(c, "apply_event", ok, err);
+	if (ok)
+		testhook_crash_point("catalog.apply_event");
+	return ok;
 }
 
 int64_t catalog_last_seq(catalog *c)
@@ -596,7 +603,7 @@ bool catalog_add_bundle_file(catalog *c, const char *store_dir, const char *rel,
 	return ok;
 }
 
-bool catalog_rebuild(const char *store_dir, GError **err)
+bool catalog_rebuild(const char *store_dir, GPtrArray *skipped, GError **err)
 {
 	bool ok = false;
 	GPtrArray *paths = NULL;
@@ -626,8 +633,12 @@ bool catalog_rebuild(const char *store_dir, GError **err)
 		goto out;
 	paths = store_bundle_files(store_dir);
 	ok = true;
-	for (guint i = 0; ok && i < paths->len; i++)
-		ok = catalog_add_bundle_file(c, store_dir, g_ptr_array_index(paths, i), err);
+	for (guint i = 0; i < paths->len; i++) {
+		GError *e = NULL;
+		if (!catalog_add_bundle_file(c, store_dir, g_ptr_array_index(paths, i), &e) && skipped)
+			g_ptr_array_add(skipped, g_strdup(e ? e->message : "unreadable"));
+		g_clear_error(&e);
+	}
 	replay_ctx r = { c, err };
 	ok = ok && audit_foreach(store_dir, replay_line, &r, err);
 	ok = ok && exec(c, "COMMIT", err);

@@ -4,6 +4,7 @@
 #include "disposal.h"
 #include "audit.h"
 #include "errors.h"
+#include "testhook.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,8 +48,13 @@ static bool dispose(const char *store_dir, catalog *c, const catalog_bundle *b, 
 	 * never a deletion nobody recorded. */
 	if (!audit_append(store_dir, e, &line, err))
 		goto out;
-	if (!unlink_synced(abs, err) || !unlink_synced(side, err))
+	testhook_crash_point("dispose.recorded");
+	if (!unlink_synced(abs, err))
 		goto out;
+	testhook_crash_point("dispose.bundle_unlinked");
+	if (!unlink_synced(side, err))
+		goto out;
+	testhook_crash_point("dispose.sidecar_unlinked");
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) != 0) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, dir);
@@ -57,7 +63,10 @@ static bool dispose(const char *store_dir, catalog *c, const catalog_bundle *b, 
 		goto out;
 	}
 	close(fd);
+	testhook_crash_point("dispose.dir_fsynced");
 	ok = catalog_apply_event(c, line, err);
+	if (ok)
+		testhook_crash_point("dispose.catalog");
 out:
 	audit_entry_free(e);
 	g_free(line);

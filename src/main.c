@@ -103,12 +103,16 @@ int cli_open_store(const cli_ctx *c, store_mode mode, cli_store *out)
 		if (!store_lock(out->store, &err) || !(out->catalog = catalog_open(c->store, &err)) ||
 		    !recovery_run(c->store, out->catalog, &r, &err))
 			goto fail;
+		for (guint i = 0; i < r.unreadable->len; i++)
+			cli_error(c, "%s: cannot be indexed; 'archive verify' tells what is wrong",
+			          (char *)g_ptr_array_index(r.unreadable, i));
 		if (r.recorded || r.disposals_finished || r.orphans_removed)
 			cli_error(c, "%s: repaired after an interrupted run: %u bundle%s recorded, %u "
 			             "disposal%s finished, %u stray sidecar%s removed",
 			          c->store, r.recorded, r.recorded == 1 ? "" : "s", r.disposals_finished,
 			          r.disposals_finished == 1 ? "" : "s", r.orphans_removed,
 			          r.orphans_removed == 1 ? "" : "s");
+		recovery_report_clear(&r);
 		return EXIT_OK;
 	}
 	/* Reading: a catalog that is not there would answer "nothing". */

@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "errors.h"
 #include "store.h"
+#include "testhook.h"
 
 #include <errno.h>
 #include <string.h>
@@ -25,7 +26,10 @@ static bool replay(const char *line, void *arg)
 	if ((int64_t)audit_line_seq(line) <= r->after)
 		return true;
 	r->n++;
-	return catalog_apply_event(r->c, line, r->err);
+	if (!catalog_apply_event(r->c, line, r->err))
+		return false;
+	testhook_crash_point("recovery.replayed");
+	return true;
 }
 
 /* Did the audit log record an event of this kind for this bundle? */
@@ -66,9 +70,16 @@ static bool record_recovered(const char *store_dir, catalog *c, const char *id, 
 	return ok;
 }
 
+void recovery_report_clear(recovery_report *r)
+{
+	if (r->unreadable)
+		g_ptr_array_unref(r->unreadable);
+	memset(r, 0, sizeof *r);
+}
+
 bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GError **err)
 {
-	recovery_report r = { 0 };
+	recovery_report r = { .unreadable = g_ptr_array_new_with_free_func(g_free) };
 	replay_ctx ctx = { c, catalog_last_seq(c), 0, err };
 	bool ok = audit_foreach(store_dir, replay, &ctx, err);
 	r.replayed = ctx.n;
@@ -83,13 +94,23 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 		if (has_event(c, id, "dispose")) {
 			ok = remove_file(abs, err) && remove_file(side, err);
 			r.disposals_finished++;
+			if (ok)
+				testhook_crash_point("recovery.disposal_finished");
 		} else if (!b) {
 			if (!has_event(c, id, "ingest")) {
 				ok = record_recovered(store_dir, c, id, rel, err);
 				r.recorded++;
+				if (ok)
+					testhook_crash_point("recovery.recorded");
 			}
-			ok = ok && catalog_add_bundle_file(c, store_dir, rel, err);
-			r.indexed++;
+			GError *e = NULL;
+			if (ok && catalog_add_bundle_file(c, store_dir, rel, &e)) {
+				r.indexed++;
+				testhook_crash_point("recovery.indexed");
+			}
+			else if (e)
+				g_ptr_array_add(r.unreadable, g_strdup(e->message));
+			g_clear_error(&e);
 		}
 		catalog_bundle_free(b);
 		g_free(side);
@@ -116,6 +137,8 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 			if (!g_file_test(bundle, G_FILE_TEST_EXISTS)) {
 				ok = remove_file(side, err);
 				r.orphans_removed++;
+				if (ok)
+					testhook_crash_point("recovery.orphan_removed");
 			}
 			g_free(bundle);
 			g_free(side);
@@ -129,5 +152,7 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 	g_free(bundles);
 	if (rep)
 		*rep = r;
+	else
+		recovery_report_clear(&r);
 	return ok;
 }

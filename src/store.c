@@ -9,6 +9,7 @@
  */
 #include "store.h"
 #include "errors.h"
+#include "testhook.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -249,8 +250,12 @@ bool store_publish_bundle(store *s, const char *tmp_path, const char *id,
 	char *tmp_sidecar = g_strconcat(tmp_path, ".sha256", NULL);
 	char *line = g_strdup_printf("%s  %s.tar.gz\n", bundle_sha256, id);
 
-	if (!fsync_path(tmp_path, err) || !write_synced(tmp_sidecar, line, strlen(line), err))
+	if (!fsync_path(tmp_path, err))
 		goto out;
+	testhook_crash_point("store.tmp_fsynced");
+	if (!write_synced(tmp_sidecar, line, strlen(line), err))
+		goto out;
+	testhook_crash_point("store.tmp_sidecar_written");
 	if (!mkdir_p(dir, err))
 		goto out;
 	/* The sidecar goes first, so that a visible bundle always has one; a
@@ -265,15 +270,19 @@ bool store_publish_bundle(store *s, const char *tmp_path, const char *id,
 		arc_set_errno(err, ARC_ERROR_STORE, errno, sidecar);
 		goto out;
 	}
+	testhook_crash_point("store.sidecar_renamed");
 	/* link() refuses to replace: a bundle, once there, is never overwritten. */
 	if (link(tmp_path, final) != 0) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", final, g_strerror(errno));
 		unlink(sidecar);
 		goto out;
 	}
+	testhook_crash_point("store.bundle_linked");
 	unlink(tmp_path);
+	testhook_crash_point("store.tmp_unlinked");
 	if (!fsync_path(dir, err))
 		goto out;
+	testhook_crash_point("store.dir_fsynced");
 	*final_path = g_steal_pointer(&final);
 	ok = true;
 out:
@@ -427,6 +436,7 @@ bool store_quarantine(store *s, const release_input *r, const char *reason_json,
 	g_free(reason);
 	if (!ok)
 		goto out;
+	testhook_crash_point("store.quarantine_copied");
 	ok = false;
 	qroot = g_build_filename(s->dir, "quarantine", NULL);
 	if (!mkdir_p(qroot, err))
@@ -453,6 +463,7 @@ bool store_quarantine(store *s, const release_input *r, const char *reason_json,
 			rmdir(target);
 			goto out;
 		}
+		testhook_crash_point("store.quarantine_renamed");
 		ok = fsync_path(qroot, err);
 		break;
 	}

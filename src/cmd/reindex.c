@@ -41,14 +41,19 @@ int cmd_reindex(int argc, char **argv, const cli_ctx *c)
 	store *s = store_open(c->store, false, &err);
 	catalog *cat = NULL;
 	GPtrArray *all = NULL;
-	recovery_report r;
+	recovery_report r = { 0 };
+	GPtrArray *skipped = g_ptr_array_new_with_free_func(g_free);
 	rc = EXIT_CANNOT_PROCEED;
 	if (s && !store_lock(s, &err))
 		rc = err->code == ARC_ERROR_LOCKED ? EXIT_LOCKED : EXIT_CANNOT_PROCEED;
-	else if (s && catalog_rebuild(c->store, &err) && (cat = catalog_open(c->store, &err)) &&
-	         recovery_run(c->store, cat, &r, &err) && (all = catalog_list(cat, &err)))
-		rc = EXIT_OK;
-	if (rc != EXIT_OK)
+	else if (s && catalog_rebuild(c->store, skipped, &err) &&
+	         (cat = catalog_open(c->store, &err)) && recovery_run(c->store, cat, &r, &err) &&
+	         (all = catalog_list(cat, &err)))
+		rc = skipped->len ? EXIT_ITEM_FAILED : EXIT_OK;
+	for (guint i = 0; i < skipped->len; i++)
+		cli_error(c, "%s: left out of the catalog", (char *)g_ptr_array_index(skipped, i));
+
+	if (rc == EXIT_CANNOT_PROCEED || rc == EXIT_LOCKED)
 		cli_error(c, "%s", err->message);
 	else if (c->verbosity >= 0)
 		printf("catalog rebuilt: %u bundle%s, %" G_GINT64_FORMAT " audit line%s\n", all->len,
@@ -56,6 +61,8 @@ int cmd_reindex(int argc, char **argv, const cli_ctx *c)
 		       catalog_last_seq(cat) == 1 ? "" : "s");
 	if (all)
 		g_ptr_array_unref(all);
+	g_ptr_array_unref(skipped);
+	recovery_report_clear(&r);
 	g_clear_error(&err);
 	catalog_close(cat);
 	store_close(s);

@@ -10,6 +10,7 @@
 #include "bag_verify.h"
 #include "cli.h"
 #include "errors.h"
+#include "fixity.h"
 #include "json.h"
 
 #include <errno.h>
@@ -21,7 +22,9 @@
 static void usage(void)
 {
 	printf("usage: archive verify [-j N] [--fast] [--json] [BUNDLE|BAGDIR ...]\n"
-	       "  With no argument, verify every bundle of the store.\n"
+	       "  With no argument, verify the whole store: every bundle and its sidecar,\n"
+	       "  the catalog and the audit log's hash chain; each verification is\n"
+	       "  recorded in the audit log.\n"
 	       "  -j N      accepted for scripts; this version verifies one bundle at a time\n"
 	       "  --fast    structure, Payload-Oxum and required fields only; no checksums\n"
 	       "  --json    one JSON object per bundle, then a summary object\n");
@@ -70,78 +73,69 @@ static void print_report(const bag_report *r, bool json, const cli_ctx *c)
 		}
 }
 
-static int by_name(gconstpointer a, gconstpointer b)
+/* Store mode: fixity_run() calls this after each bundle. */
+typedef struct {
+	bool json;
+	const cli_ctx *c;
+} progress_ctx;
+
+static void on_bundle(const char *path, const bag_report *r, void *arg)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	progress_ctx *p = arg;
+	(void)path;
+	print_report(r, p->json, p->c);
+	fflush(stdout);
 }
 
-/* Sorted entries of dir (names only); NULL and err on failure. */
-static GPtrArray *sorted_names(const char *dir, GError **err)
+/* `archive verify` with no argument: the whole store, recorded. */
+static int verify_store(const cli_ctx *c, const bag_verify_opts *opts, bool json)
 {
-	GDir *d = g_dir_open(dir, 0, err);
-	if (!d)
-		return NULL;
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	const char *n;
-	while ((n = g_dir_read_name(d)))
-		g_ptr_array_add(names, g_strdup(n));
-	g_dir_close(d);
-	g_ptr_array_sort(names, by_name);
-	return names;
-}
-
-/* Every bundles/YYYY/ID.tar.gz of the store, sorted; false when the store
- * cannot be read. A store without bundles/ simply holds none. */
-static bool store_bundles(const cli_ctx *c, GPtrArray *out)
-{
-	struct stat st;
-	bool ok = false;
+	/* Verifying must not create a store where there is none. */
+	if (!g_file_test(c->store, G_FILE_TEST_IS_DIR)) {
+		cli_error(c, "%s: cannot read store: %s", c->store, g_strerror(ENOENT));
+		return EXIT_CANNOT_PROCEED;
+	}
+	cli_store st;
+	int rc = cli_open_store(c, STORE_WRITE, &st);
+	if (rc != EXIT_OK)
+		return rc;
+	progress_ctx p = { json, c };
+	fixity_result res;
 	GError *err = NULL;
-	GPtrArray *years = NULL;
-	char *bundles = g_build_filename(c->store, "bundles", NULL);
-
-	if (stat(c->store, &st) != 0) {
-		cli_error(c, "%s: cannot read store: %s", c->store, g_strerror(errno));
-		goto out;
+	if (!fixity_run(c->store, st.catalog, opts, on_bundle, &p, &res, &err)) {
+		cli_error(c, "%s", err->message);
+		g_error_free(err);
+		fixity_result_clear(&res);
+		cli_close_store(&st);
+		return EXIT_CANNOT_PROCEED;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		cli_error(c, "%s: cannot read store: not a directory", c->store);
-		goto out;
+	for (guint i = 0; i < res.problems->len; i++) {
+		const bag_problem *pr = g_ptr_array_index(res.problems, i);
+		if (!json)
+			printf("FAIL %s: %s\n", pr->file, pr->reason);
 	}
-	if (stat(bundles, &st) != 0 && errno == ENOENT) {
-		ok = true;
-		goto out;
+	if (json) {
+		json_writer *w = json_new(false);
+		json_begin_object(w);
+		json_kv_bool(w, "summary", true);
+		json_kv_int(w, "verified", res.verified);
+		json_kv_int(w, "ok", res.verified - res.failed);
+		json_kv_int(w, "failed", res.failed);
+		json_kv_int(w, "audit_lines", (int64_t)res.audit_lines);
+		print_problems_json(w, "store_problems", res.problems);
+		json_end_object(w);
+		char *s = json_finish(w);
+		printf("%s\n", s);
+		g_free(s);
+	} else if (c->verbosity >= 0) {
+		printf("%u verified: %u OK, %u FAIL; audit log: %" G_GUINT64_FORMAT " lines, %s\n",
+		       res.verified, res.verified - res.failed, res.failed, res.audit_lines,
+		       res.problems->len ? "PROBLEMS ABOVE" : "chain intact");
 	}
-	years = sorted_names(bundles, &err);
-	if (!years) {
-		cli_error(c, "%s: cannot read store: %s", bundles, err->message);
-		goto out;
-	}
-	for (guint i = 0; i < years->len; i++) {
-		char *ydir = g_build_filename(bundles, g_ptr_array_index(years, i), NULL);
-		if (g_file_test(ydir, G_FILE_TEST_IS_DIR) && !g_file_test(ydir, G_FILE_TEST_IS_SYMLINK)) {
-			GPtrArray *files = sorted_names(ydir, &err);
-			if (!files) {
-				cli_error(c, "%s: cannot read store: %s", ydir, err->message);
-				g_free(ydir);
-				goto out;
-			}
-			for (guint k = 0; k < files->len; k++) {
-				const char *f = g_ptr_array_index(files, k);
-				if (g_str_has_suffix(f, ".tar.gz"))
-					g_ptr_array_add(out, g_build_filename(ydir, f, NULL));
-			}
-			g_ptr_array_unref(files);
-		}
-		g_free(ydir);
-	}
-	ok = true;
-out:
-	if (years)
-		g_ptr_array_unref(years);
-	g_clear_error(&err);
-	g_free(bundles);
-	return ok;
+	rc = res.failed || res.problems->len ? EXIT_ITEM_FAILED : EXIT_OK;
+	fixity_result_clear(&res);
+	cli_close_store(&st);
+	return rc;
 }
 
 int cmd_verify(int argc, char **argv, const cli_ctx *c)
@@ -190,13 +184,12 @@ int cmd_verify(int argc, char **argv, const cli_ctx *c)
 	 * written for the parallel version already work. */
 	(void)jobs;
 
-	if (optind < argc) {
-		for (int i = optind; i < argc; i++)
-			g_ptr_array_add(paths, g_strdup(argv[i]));
-	} else if (!store_bundles(c, paths)) {
-		rc = EXIT_CANNOT_PROCEED;
+	if (optind == argc) {
+		rc = verify_store(c, &opts, json);
 		goto out;
 	}
+	for (int i = optind; i < argc; i++)
+		g_ptr_array_add(paths, g_strdup(argv[i]));
 
 	for (guint i = 0; i < paths->len; i++) {
 		const char *p = g_ptr_array_index(paths, i);

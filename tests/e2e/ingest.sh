@@ -16,7 +16,7 @@ n=$(ls "$S"/bundles/*/*.tar.gz 2>/dev/null | wc -l)
 check three_bundles_in_store [ "$n" -eq 3 ]
 check input_left_intact diff -r "$FIXTURES/releases" rel
 check verify_store_all_ok run_rc 0 A verify
-check verify_store_says_ok has out '^3 verified: 3 OK, 0 FAIL$'
+check verify_store_says_ok has out '^3 verified: 3 OK, 0 FAIL; audit log: [0-9]+ lines, chain intact$'
 
 sample=$(ls "$S"/bundles/*/*no-barriers*.tar.gz)
 id=$(basename "$sample" .tar.gz)

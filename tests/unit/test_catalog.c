@@ -202,7 +202,7 @@ TEST(rebuild_gives_the_same_answers)
 	char *wal = g_strconcat(p, "-wal", NULL), *shm = g_strconcat(p, "-shm", NULL);
 	unlink(wal);
 	unlink(shm);
-	EXPECT(catalog_rebuild(d, &e));
+	EXPECT(catalog_rebuild(d, NULL, &e));
 	c = catalog_open(d, &e);
 	char *after = answers(c);
 	EXPECT_STR(after, before);
@@ -213,7 +213,7 @@ TEST(rebuild_gives_the_same_answers)
 	                    NULL);
 	unlink(wal);
 	unlink(shm);
-	EXPECT(catalog_rebuild(d, &e));
+	EXPECT(catalog_rebuild(d, NULL, &e));
 	c = catalog_open(d, &e);
 	char *again = answers(c);
 	EXPECT_STR(again, before);

@@ -1,0 +1,62 @@
+/*
+ * testhook.c — crash points for tests/e2e/crash.sh (see testhook.h).
+ */
+#include "testhook.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* 0: not yet read; 1: off; 2: on. The process is single-threaded where
+ * points are passed (workers are forked children), so plain statics do. */
+static int state;
+static unsigned long crash_at;  /* 0: never */
+static unsigned long passed;
+static const char *log_path;    /* NULL: no log */
+
+static void read_env(void)
+{
+	const char *at = getenv("ARCHIVE_TEST_CRASH_AT");
+	const char *lp = getenv("ARCHIVE_TEST_CRASH_LOG");
+	if (at && *at) {
+		char *end;
+		errno = 0;
+		unsigned long n = strtoul(at, &end, 10);
+		if (!errno && !*end)
+			crash_at = n;
+	}
+	log_path = lp && *lp ? lp : NULL;
+	state = crash_at || log_path ? 2 : 1;
+}
+
+void testhook_crash_point(const char *name)
+{
+	if (state == 1)
+		return;
+	if (state == 0) {
+		read_env();
+		if (state == 1)
+			return;
+	}
+	passed++;
+	if (log_path) {
+		/* One write(2) per line with O_APPEND: whole lines even when the
+		 * process is killed right after. */
+		int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			size_t n = strlen(name);
+			char line[256];
+			if (n > sizeof line - 1)
+				n = sizeof line - 1;
+			memcpy(line, name, n);
+			line[n] = '\n';
+			(void)!write(fd, line, n + 1);
+			close(fd);
+		}
+	}
+	if (crash_at && passed == crash_at)
+		raise(SIGKILL);
+}
