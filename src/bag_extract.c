@@ -38,9 +38,11 @@ bool bag_extract(const char *bundle, const char *top, const char *dest, GError *
 	bool made_root = false;
 	archive_read_support_filter_gzip(in);
 	archive_read_support_format_tar(in);
+	/* Entry names are checked below and then made absolute under dest, so
+	 * the writer's own absolute-path refusal cannot be used; its refusal
+	 * to write through a symlink on the way still guards dest itself. */
 	archive_write_disk_set_options(out, ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 	                                        ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-	                                        ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
 	                                        ARCHIVE_EXTRACT_NO_OVERWRITE);
 	if (g_mkdir_with_parents(dest, 0755) != 0) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, dest);

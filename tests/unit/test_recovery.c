@@ -1,0 +1,247 @@
+/* Unit tests: recovery after a crash, disposal, whole-store fixity. */
+#include <unistd.h>
+#include "store_fixture.h"
+#include "audit.h"
+#include "disposal.h"
+#include "fixity.h"
+
+static char *read_all(const char *path)
+{
+	char *s = NULL;
+	g_file_get_contents(path, &s, NULL, NULL);
+	return s ? s : g_strdup("");
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+TEST(recovery_on_a_sound_store_changes_nothing)
+{
+	store_fixture f;
+	store_fixture_open(&f, NULL);
+	char *log = g_build_filename(f.dir, "audit.log", NULL);
+	char *before = read_all(log);
+	recovery_report r;
+	GError *e = NULL;
+	EXPECT(recovery_run(f.dir, f.c, &r, &e));
+	EXPECT_INT(r.replayed + r.recorded + r.indexed + r.disposals_finished + r.orphans_removed, 0);
+	char *after = read_all(log);
+	EXPECT_STR(after, before);
+	recovery_report_clear(&r);
+	g_free(before);
+	g_free(after);
+	g_free(log);
+	store_fixture_close(&f);
+}
+
+TEST(recovery_repairs_each_kind_of_interruption)
+{
+	store_fixture f;
+	store_fixture_open(&f, NULL);
+	GError *e = NULL;
+	/* 1. The catalog lost everything (it is a cache): replayed and re-indexed. */
+	catalog_close(f.c);
+	char *cat = g_build_filename(f.dir, "catalog.sqlite", NULL);
+	char *wal = g_strconcat(cat, "-wal", NULL), *shm = g_strconcat(cat, "-shm", NULL);
+	unlink(cat);
+	unlink(wal);
+	unlink(shm);
+	f.c = catalog_open(f.dir, &e);
+	recovery_report r;
+	EXPECT(recovery_run(f.dir, f.c, &r, &e));
+	EXPECT(r.replayed >= 3);
+	EXPECT_INT(r.indexed, 3);
+	EXPECT_INT(r.recorded, 0); /* their ingest lines were there */
+	recovery_report_clear(&r);
+	GPtrArray *all = catalog_list(f.c, &e);
+	EXPECT_INT(all->len, 3);
+	g_ptr_array_unref(all);
+
+	/* 2. A disposal recorded but not carried out: finished. */
+	catalog_bundle *b = catalog_get(f.c, g_ptr_array_index(f.ids, 0), &e);
+	audit_entry *a = audit_entry_new("dispose");
+	audit_entry_set(a, "id", b->id);
+	EXPECT(audit_append(f.dir, a, NULL, &e));
+	audit_entry_free(a);
+	char *path = store_fixture_bundle(&f, 0);
+	EXPECT(g_file_test(path, G_FILE_TEST_EXISTS));
+	EXPECT(recovery_run(f.dir, f.c, &r, &e));
+	EXPECT_INT(r.disposals_finished, 1);
+	recovery_report_clear(&r);
+	EXPECT(!g_file_test(path, G_FILE_TEST_EXISTS));
+	char *side = g_strconcat(path, ".sha256", NULL);
+	EXPECT(!g_file_test(side, G_FILE_TEST_EXISTS));
+	EXPECT(catalog_get(f.c, b->id, NULL) == NULL);
+	catalog_bundle_free(b);
+
+	/* 3. A bundle published but never recorded: recorded as recovered. */
+	char *p1 = store_fixture_bundle(&f, 1);
+	char *copy = g_strdup_printf("%s/bundles/2024/2024-01-01_copy_deadbeef.tar.gz", f.dir);
+	char *cmd = g_strdup_printf("cp '%s' '%s' && cp '%s.sha256' '%s.sha256'", p1, copy, p1, copy);
+	EXPECT(system(cmd) == 0);
+	EXPECT(recovery_run(f.dir, f.c, &r, &e));
+	EXPECT_INT(r.recorded, 1);
+	/* It holds another bag than its name says: it cannot be indexed under
+	 * that name, but it is recorded and named, not silently dropped. */
+	recovery_report_clear(&r);
+	char *log = g_build_filename(f.dir, "audit.log", NULL);
+	char *text = read_all(log);
+	EXPECT(strstr(text, "\"id\":\"2024-01-01_copy_deadbeef\"") &&
+	       strstr(text, "\"recovered\":true"));
+	/* Run again: nothing more to record. */
+	EXPECT(recovery_run(f.dir, f.c, &r, &e));
+	EXPECT_INT(r.recorded, 0);
+	recovery_report_clear(&r);
+
+	/* 4. A sidecar whose bundle never appeared: removed. */
+	char *orphan = g_strdup_printf("%s/bundles/2024/2024-02-02_x_00000000.tar.gz.sha256", f.dir);
+	g_file_set_contents(orphan, "00  x\n", -1, NULL);
+	EXPECT(recovery_run(f.dir, f.c, &r, &e));
+	EXPECT_INT(r.orphans_removed, 1);
+	recovery_report_clear(&r);
+	EXPECT(!g_file_test(orphan, G_FILE_TEST_EXISTS));
+	uint64_t lines = 0;
+	EXPECT(audit_verify_chain(f.dir, &lines, NULL, NULL, &e));
+	g_free(orphan);
+	g_free(text);
+	g_free(log);
+	g_free(cmd);
+	g_free(copy);
+	g_free(p1);
+	g_free(side);
+	g_free(path);
+	g_free(cat);
+	g_free(wal);
+	g_free(shm);
+	store_fixture_close(&f);
+}
+
+TEST(disposal_records_first_and_keeps_held)
+{
+	store_fixture f;
+	store_fixture_open(&f, "1y");
+	GError *e = NULL;
+	/* Nothing is due the day after ingest. */
+	GPtrArray *items = disposal_run(f.dir, f.c, "2024-01-01", true, &e);
+	EXPECT(items && items->len == 0);
+	g_ptr_array_unref(items);
+	/* Hold one; a dry run lists all three and changes nothing. */
+	audit_entry *a = audit_entry_new("hold");
+	audit_entry_set(a, "id", g_ptr_array_index(f.ids, 1));
+	audit_entry_set(a, "reason", "court order");
+	char *line = NULL;
+	EXPECT(audit_append(f.dir, a, &line, &e) && catalog_apply_event(f.c, line, &e));
+	audit_entry_free(a);
+	g_free(line);
+	items = disposal_run(f.dir, f.c, "2030-01-01", false, &e);
+	EXPECT_INT(items->len, 3);
+	for (guint i = 0; i < items->len; i++) {
+		disposal_item *d = g_ptr_array_index(items, i);
+		EXPECT(d->status == (strcmp(d->bundle->id, g_ptr_array_index(f.ids, 1)) == 0
+		                             ? DISPOSAL_HELD
+		                             : DISPOSAL_DUE));
+	}
+	g_ptr_array_unref(items);
+	for (guint i = 0; i < 3; i++) {
+		char *p = store_fixture_bundle(&f, i);
+		EXPECT(g_file_test(p, G_FILE_TEST_EXISTS));
+		g_free(p);
+	}
+	/* Apply: two disposed of, each with one record; the held one stays. */
+	items = disposal_run(f.dir, f.c, "2030-01-01", true, &e);
+	EXPECT(e == NULL);
+	unsigned done = 0;
+	for (guint i = 0; i < items->len; i++)
+		done += ((disposal_item *)g_ptr_array_index(items, i))->status == DISPOSAL_DONE;
+	EXPECT_INT(done, 2);
+	g_ptr_array_unref(items);
+	char *log = g_build_filename(f.dir, "audit.log", NULL);
+	char *text = read_all(log);
+	EXPECT_INT(count(text, "\"event\":\"dispose\""), 2);
+	EXPECT(strstr(text, "\"disposed_on\":\"2030-01-01\"") != NULL);
+	EXPECT(strstr(text, "\"bundle_sha256\":\"") != NULL);
+	char *kept = store_fixture_bundle(&f, 1);
+	EXPECT(g_file_test(kept, G_FILE_TEST_EXISTS));
+	/* Idempotent: again, only the held one is due, nothing is disposed. */
+	items = disposal_run(f.dir, f.c, "2030-01-01", true, &e);
+	EXPECT_INT(items->len, 1);
+	g_ptr_array_unref(items);
+	g_free(kept);
+	g_free(text);
+	g_free(log);
+	store_fixture_close(&f);
+}
+
+static void count_progress(const char *path, const bag_report *r, void *arg)
+{
+	(void)path;
+	(void)r;
+	(*(int *)arg)++;
+}
+
+TEST(fixity_names_tampering)
+{
+	store_fixture f;
+	store_fixture_open(&f, NULL);
+	GError *e = NULL;
+	bag_verify_opts o = { 0 };
+	fixity_result res;
+	int seen = 0;
+	EXPECT(fixity_run(f.dir, f.c, &o, count_progress, &seen, &res, &e));
+	EXPECT_INT(seen, 3);
+	EXPECT_INT(res.verified, 3);
+	EXPECT_INT(res.failed, 0);
+	EXPECT_INT(res.problems->len, 0);
+	fixity_result_clear(&res);
+	/* Every verification was recorded. */
+	catalog_bundle *b = catalog_get(f.c, g_ptr_array_index(f.ids, 0), &e);
+	EXPECT(b->last_verified && b->last_valid);
+	catalog_bundle_free(b);
+
+	/* A tampered sidecar, a changed audit line. */
+	char *p = store_fixture_bundle(&f, 2);
+	char *side = g_strconcat(p, ".sha256", NULL);
+	char *name = g_path_get_basename(p);
+	char *bogus = g_strdup_printf("%064d  %s\n", 0, name);
+	g_file_set_contents(side, bogus, -1, NULL);
+	char *log = g_build_filename(f.dir, "audit.log", NULL);
+	char *text = read_all(log);
+	char *changed = g_strdup(text);
+	char *hit = strstr(changed, "\"event\":\"ingest\"");
+	memcpy(hit, "\"event\":\"INGEST\"", 16);
+	g_file_set_contents(log, changed, -1, NULL);
+	EXPECT(fixity_run(f.dir, f.c, &o, NULL, NULL, &res, &e));
+	EXPECT_INT(res.failed, 1);
+	bool chain = false;
+	for (guint i = 0; i < res.problems->len; i++) {
+		const bag_problem *pr = g_ptr_array_index(res.problems, i);
+		chain |= strcmp(pr->file, "audit.log") == 0 && strstr(pr->reason, "line 1 was changed");
+	}
+	EXPECT(chain);
+	fixity_result_clear(&res);
+	/* A bundle the catalog lists but that is gone: lost. */
+	unlink(p);
+	EXPECT(fixity_run(f.dir, f.c, &o, NULL, NULL, &res, &e));
+	bool lost = false;
+	for (guint i = 0; i < res.problems->len; i++)
+		lost |= strstr(((bag_problem *)g_ptr_array_index(res.problems, i))->reason,
+		               "not in the store") != NULL;
+	EXPECT(lost);
+	fixity_result_clear(&res);
+	g_free(changed);
+	g_free(text);
+	g_free(log);
+	g_free(bogus);
+	g_free(name);
+	g_free(side);
+	g_free(p);
+	store_fixture_close(&f);
+}
+
+UNIT_MAIN(recovery_on_a_sound_store_changes_nothing, recovery_repairs_each_kind_of_interruption,
+          disposal_records_first_and_keeps_held, fixity_names_tampering)
