@@ -34,15 +34,16 @@ bool bag_extract(const char *bundle, const char *top, const char *dest, GError *
 	bool ok = false;
 	struct archive *in = archive_read_new(), *out = archive_write_disk_new();
 	struct archive_entry *e;
+	char *name = NULL;
 	char *root = g_build_filename(dest, top, NULL);
 	bool made_root = false;
 	archive_read_support_filter_gzip(in);
 	archive_read_support_format_tar(in);
-	/* Entry names are checked below and then made absolute under dest, so
-	 * the writer's own absolute-path refusal cannot be used; its refusal
-	 * to write through a symlink on the way still guards dest itself. */
-	archive_write_disk_set_options(out, ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-	                                        ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+	/* Entry names are checked below (safe_path) and then joined to dest,
+	 * which may itself be absolute or hold "..": the writer's own path
+	 * refusals would judge dest too, so only its refusal to write through
+	 * a symlink is kept. */
+	archive_write_disk_set_options(out, ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 	                                        ARCHIVE_EXTRACT_NO_OVERWRITE);
 	if (g_mkdir_with_parents(dest, 0755) != 0) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, dest);
@@ -59,7 +60,9 @@ bool bag_extract(const char *bundle, const char *top, const char *dest, GError *
 	made_root = true;
 	int r;
 	while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e);
+		/* A copy: set_pathname below reuses the entry's buffer. */
+		g_free(name);
+		name = g_strdup(archive_entry_pathname(e));
 		mode_t type = archive_entry_filetype(e);
 		if (!name || !safe_path(name, top)) {
 			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
@@ -107,6 +110,7 @@ bool bag_extract(const char *bundle, const char *top, const char *dest, GError *
 	}
 	ok = true;
 out:
+	g_free(name);
 	archive_read_free(in);
 	archive_write_free(out);
 	if (!ok && made_root)

@@ -60,7 +60,7 @@ static void print_report(const bag_report *r, bool json, const cli_ctx *c)
 		g_free(s);
 		return;
 	}
-	if (r->valid)
+	if (r->valid && c->verbosity >= 0)
 		printf("OK  %s\n", r->id);
 	for (guint i = 0; i < r->problems->len; i++) {
 		const bag_problem *p = g_ptr_array_index(r->problems, i);
