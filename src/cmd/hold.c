@@ -81,6 +81,13 @@ static int change_hold(const cli_ctx *c, const char *id, const char *reason, boo
 		rc = EXIT_ITEM_FAILED;
 		goto out;
 	}
+	/* One hold per bundle: a second one would replace the first one's
+	 * reason, and one `hold remove` would then lift both. */
+	if (reason && b->hold_reason) {
+		cli_error(c, "%s: already on hold (%s); not changed", id, b->hold_reason);
+		rc = EXIT_ITEM_FAILED;
+		goto out;
+	}
 	audit_entry *e = audit_entry_new(reason ? "hold" : "hold-removed");
 	audit_entry_set(e, "id", id);
 	if (reason)

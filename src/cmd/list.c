@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char usage_text[] =
 	"usage: archive list [--json]\n"
@@ -47,6 +48,12 @@ int cmd_list(int argc, char **argv, const cli_ctx *c)
 		cli_close_store(&st);
 		return EXIT_CANNOT_PROCEED;
 	}
+	/* Ids differ in length (the slug): pad them so the columns line up. */
+	int idw = 0;
+	for (guint i = 0; i < all->len; i++) {
+		int n = (int)strlen(((const catalog_bundle *)g_ptr_array_index(all, i))->id);
+		idw = n > idw ? n : idw;
+	}
 	for (guint i = 0; i < all->len; i++) {
 		const catalog_bundle *b = g_ptr_array_index(all, i);
 		if (json) {
@@ -56,7 +63,7 @@ int cmd_list(int argc, char **argv, const cli_ctx *c)
 			printf("%s\n", s);
 			g_free(s);
 		} else {
-			printf("%s  %s  %-11s  %-10s  %-4s%s\n", b->id, b->release_date, b->license,
+			printf("%-*s  %s  %-11s  %-10s  %-4s%s\n", idw, b->id, b->release_date, b->license,
 			       b->disposal_date, b->check_status, b->hold_reason ? "  HOLD" : "");
 		}
 	}

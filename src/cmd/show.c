@@ -34,6 +34,34 @@ static char *line_field(const char *line, const char *key)
 	return v;
 }
 
+/* Say why there is no bundle ID: disposed of (the audit log remembers), or
+ * never there. */
+static void no_such_bundle(const cli_ctx *c, catalog *cat, const char *id)
+{
+	GPtrArray *events = catalog_events(cat, id, NULL);
+	char *on = NULL, *user = NULL;
+	for (guint i = 0; events && i < events->len; i++) {
+		const char *line = g_ptr_array_index(events, i);
+		char *ev = line_field(line, "event");
+		if (ev && strcmp(ev, "dispose") == 0) {
+			g_free(on);
+			g_free(user);
+			on = line_field(line, "disposed_on");
+			user = line_field(line, "user");
+		}
+		g_free(ev);
+	}
+	if (on)
+		cli_error(c, "%s: disposed of on %s by %s; no longer in %s", id, on,
+		          user ? user : "?", c->store);
+	else
+		cli_error(c, "%s: no such bundle in %s", id, c->store);
+	g_free(on);
+	g_free(user);
+	if (events)
+		g_ptr_array_unref(events);
+}
+
 static void print_human(const catalog_bundle *b, GPtrArray *events, catalog *cat)
 {
 	printf("id             %s\n", b->id);
@@ -109,7 +137,7 @@ int cmd_show(int argc, char **argv, const cli_ctx *c)
 		if (err)
 			cli_error(c, "%s", err->message);
 		else
-			cli_error(c, "%s: no such bundle in %s", id, c->store);
+			no_such_bundle(c, st.catalog, id);
 		rc = err ? EXIT_CANNOT_PROCEED : EXIT_ITEM_FAILED;
 		g_clear_error(&err);
 		cli_close_store(&st);
