@@ -34,6 +34,9 @@ void check_list_free(check_list *l);
 void check_add(check_list *l, const char *id, check_level level, bool passed,
                const char *file, const char *fmt, ...) G_GNUC_PRINTF(6, 7);
 
+/* Remove the passed results of id (a later failure supersedes them). */
+void check_list_drop_passed(check_list *l, const char *id);
+
 /* A failed check of level error (the release goes to quarantine). */
 bool check_list_has_error(const check_list *l);
 /* "pass" (nothing failed), "warn" (only warnings failed), "fail". */

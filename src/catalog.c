@@ -50,10 +50,28 @@ static const char schema[] =
 	" bundle_sha256 TEXT, retention TEXT, release_date TEXT, disposal_date TEXT,"
 	" disposed_at TEXT, user TEXT, seq INTEGER);";
 
+/*
+ * SQLite's message, with the reason of the system call behind it when
+ * there is one: a full disk under `ulimit -f` is SQLITE_IOERR, "disk I/O
+ * error", and only errno says "File too large"; a read-only store says
+ * "unable to open database file" where errno says "Permission denied".
+ * (sqlite3_system_errno is meaningful only after such an error.)
+ */
+static char *db_message(catalog *c, const char *msg)
+{
+	int code = sqlite3_errcode(c->db) & 0xff;
+	int e = sqlite3_system_errno(c->db);
+	if (e && (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN ||
+	          code == SQLITE_READONLY))
+		return g_strdup_printf("%s (%s)", msg, g_strerror(e));
+	return g_strdup(msg);
+}
+
 static bool db_error(catalog *c, GError **err, const char *what)
 {
-	g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s: %s", c->path, what,
-	            sqlite3_errmsg(c->db));
+	char *m = db_message(c, sqlite3_errmsg(c->db));
+	g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s: %s", c->path, what, m);
+	g_free(m);
 	return false;
 }
 
@@ -61,8 +79,9 @@ static bool exec(catalog *c, const char *sql, GError **err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", c->path,
-		            msg ? msg : sqlite3_errmsg(c->db));
+		char *m = db_message(c, msg ? msg : sqlite3_errmsg(c->db));
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", c->path, m);
+		g_free(m);
 		sqlite3_free(msg);
 		return false;
 	}
@@ -81,7 +100,18 @@ static catalog *open_path(const char *path, GError **err)
 	}
 	/* Readers (list, show) wait out a writer's commit instead of failing. */
 	sqlite3_busy_timeout(c->db, 10000);
-	if (!exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err) ||
+	/* Keep catalog.sqlite-wal and -shm when the last connection closes: a
+	 * user who may read the store but not write it (an auditor; a store
+	 * owned by the records office) can then read the catalog, since
+	 * SQLite reads a WAL database without write access only when those
+	 * files exist (it cannot create them in a read-only folder). */
+	int persist = 1;
+	sqlite3_file_control(c->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	/* The WAL stays on disk (above); after each checkpoint it is cut back
+	 * to at most 1 MiB rather than keeping its largest size for ever. */
+	if (!exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	             " PRAGMA journal_size_limit=1048576;",
+	          err) ||
 	    !exec(c, schema, err)) {
 		catalog_close(c);
 		return NULL;

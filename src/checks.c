@@ -45,6 +45,15 @@ void check_add(check_list *l, const char *id, check_level level, bool passed,
 	g_ptr_array_add(l->items, r);
 }
 
+void check_list_drop_passed(check_list *l, const char *id)
+{
+	for (guint i = l->items->len; i-- > 0;) {
+		const check_result *r = g_ptr_array_index(l->items, i);
+		if (r->passed && strcmp(r->id, id) == 0)
+			g_ptr_array_remove_index(l->items, i);
+	}
+}
+
 bool check_list_has_error(const check_list *l)
 {
 	for (guint i = 0; i < l->items->len; i++) {

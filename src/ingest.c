@@ -280,9 +280,20 @@ static const char *reason_of(const GError *e, const char *path)
 	return e->message;
 }
 
-/* Run the extraction worker for one PDF and record what it found. */
-static void extract_pdf(ingester *g, pdf_record *p, const char *work, guint n)
+/* The worker failed because our own disk did (full, read-only), not
+ * because of the PDF: that stops the run instead of judging the PDF. */
+static bool store_failed(GError **e, GError **err)
 {
+	if (!*e || (*e)->domain != ARC_ERROR || (*e)->code != ARC_ERROR_STORE)
+		return false;
+	g_propagate_error(err, g_steal_pointer(e));
+	return true;
+}
+
+/* Run the extraction worker for one PDF and record what it found. */
+static bool extract_pdf(ingester *g, pdf_record *p, const char *work, guint n, GError **err)
+{
+	bool ok = true;
 	char *name = g_strdup_printf("text-%u.txt", n);
 	char *text = g_build_filename(work, name, NULL);
 	pdf_job job = { .pdf = p->src, .text_out = text };
@@ -295,6 +306,9 @@ static void extract_pdf(ingester *g, pdf_record *p, const char *work, guint n)
 		char *t = read_small_file(p->text_path);
 		p->license_type = t ? kogl_detect(t, NULL) : 0;
 		g_free(t);
+	} else if (store_failed(&e, err)) {
+		ok = false;
+		unlink(text);
 	} else {
 		p->open_error = g_strdup(reason_of(e, p->src));
 		unlink(text);
@@ -304,10 +318,13 @@ static void extract_pdf(ingester *g, pdf_record *p, const char *work, guint n)
 		g_key_file_free(kf);
 	g_free(text);
 	g_free(name);
+	return ok;
 }
 
-static void stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char *work, guint n)
+static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char *work, guint n,
+                      GError **err)
 {
+	bool ok = true;
 	char *name = g_strdup_printf("access-%u.pdf", n);
 	char *out = g_build_filename(work, name, NULL);
 	pdf_job job = { .pdf = p->src,
@@ -319,6 +336,9 @@ static void stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char 
 		p->access_path = g_steal_pointer(&out);
 		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, true, p->rel,
 		          "%s: access copy stamped with %s", p->rel, r->license->id);
+	} else if (store_failed(&e, err)) {
+		ok = false;
+		unlink(out);
 	} else {
 		p->stamp_error = g_strdup(e->message);
 		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, false, p->rel,
@@ -331,6 +351,7 @@ static void stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char 
 		g_key_file_free(kf);
 	g_free(out);
 	g_free(name);
+	return ok;
 }
 
 /* The licence: --license, else the release's statement, else a PDF's,
@@ -687,6 +708,7 @@ static bool write_bundle(ingester *g, release_record *r, const char *work, char 
 	GString *manifest = g_string_new(NULL);
 	char *tmp = g_build_filename(work, "bundle.tar.gz", NULL);
 	int fd = -1;
+	bool publishing = false;
 	for (guint i = 0; i < r->payload->len; i++) {
 		payload_file *f = g_ptr_array_index(r->payload, i);
 		bag_manifest_add(manifest, f->sha256, f->bag_path);
@@ -743,9 +765,15 @@ static bool write_bundle(ingester *g, release_record *r, const char *work, char 
 		arc_set_errno(err, ARC_ERROR_STORE, errno, tmp);
 		goto out;
 	}
+	publishing = true;
 	ok = store_publish_bundle(g->store, tmp, r->id, hex, final, err) &&
 	     record_ingest(g, r, release_json, hex, (int64_t)st.st_size, err);
 out:
+	/* The bag writer says "write: No space left on device"; name the
+	 * file, so that it is clear which disk is full (the store's). */
+	if (!ok && !publishing && err && *err && (*err)->domain == ARC_ERROR &&
+	    (*err)->code == ARC_ERROR_STORE && !strstr((*err)->message, tmp))
+		g_prefix_error(err, "%s: ", tmp);
 	if (fd >= 0)
 		close(fd);
 	bag_writer_free(w);
@@ -770,6 +798,7 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 	release_doc *doc = NULL;
 	char *work = NULL;
 	GError *e = NULL;
+	const input_file *unreadable = NULL; /* the file being read when reading failed */
 	release_record *r = release_record_new();
 	memset(res, 0, sizeof *res);
 	res->record = r;
@@ -784,9 +813,6 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 		          "%s: is a %s; links, devices and FIFOs are never followed or read", f->rel,
 		          input_kind_name(f->kind));
 	}
-	if (in->refused->len == 0)
-		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, true, NULL,
-		          "only regular files (no links, devices or FIFOs)");
 
 	/* The release document. */
 	if (!in->doc) {
@@ -814,6 +840,7 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 		char *bp = g_build_filename("data/release", in->doc->rel, NULL);
 		payload_file *f = release_record_add_payload(r, bp, in->doc->path, "release");
 		g_free(bp);
+		unreadable = in->doc;
 		if (!hash_file_sha256(f->src, f->sha256, &f->size, &e) ||
 		    !(f->mime = filetype_mime(g->ft, f->src, &e)))
 			goto input_failed;
@@ -823,6 +850,7 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 		char *bp = g_build_filename("data/attachments", a->rel, NULL);
 		payload_file *f = release_record_add_payload(r, bp, a->path, "attachment");
 		g_free(bp);
+		unreadable = a;
 		if (!hash_file_sha256(f->src, f->sha256, &f->size, &e) ||
 		    !(f->mime = filetype_mime(g->ft, f->src, &e)))
 			goto input_failed;
@@ -848,9 +876,15 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 		}
 	}
 
+	/* Every file was read: input.file passes unless something was refused. */
+	if (in->refused->len == 0)
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, true, NULL,
+		          "only regular files, every one readable (no links, devices or FIFOs)");
+
 	/* Extract each PDF's text in a worker (second read, by poppler). */
 	for (guint i = 0; i < r->pdfs->len; i++)
-		extract_pdf(g, g_ptr_array_index(r->pdfs, i), work, i);
+		if (!extract_pdf(g, g_ptr_array_index(r->pdfs, i), work, i, err))
+			goto out;
 
 	decide_fields(g, r);
 	document_checks(g, r, in);
@@ -896,7 +930,7 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 	for (guint i = 0; made && i < r->pdfs->len; i++) {
 		pdf_record *p = g_ptr_array_index(r->pdfs, i);
 		if (p->opened)
-			stamp_pdf(g, r, p, work, i);
+			made = stamp_pdf(g, r, p, work, i, err);
 		if (!p->access_path)
 			continue;
 		char *bp = g_build_filename("data/access", p->rel, NULL);
@@ -914,6 +948,7 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 	if (!write_bundle(g, r, work, &res->path, &e)) {
 		if (input_problem(e)) {
 			/* A file changed or vanished while being archived. */
+			check_list_drop_passed(r->checks, "input.file");
 			check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, NULL, "%s", e->message);
 			g_clear_error(&e);
 			goto quarantine;
@@ -927,7 +962,8 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 
 input_failed:
 	/* A file of the release could not be read (vanished, no permission). */
-	check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, NULL, "%s", e->message);
+	check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, unreadable->rel,
+	          "%s: cannot be read: %s", unreadable->rel, reason_of(e, unreadable->path));
 	g_clear_error(&e);
 	if (!r->title)
 		decide_fields(g, r);

@@ -6,6 +6,7 @@
 #include "recovery.h"
 #include "audit.h"
 #include "errors.h"
+#include "hash.h"
 #include "store.h"
 #include "testhook.h"
 
@@ -32,18 +33,44 @@ static bool replay(const char *line, void *arg)
 	return true;
 }
 
-/* Did the audit log record an event of this kind for this bundle? */
-static bool has_event(catalog *c, const char *id, const char *event)
+/*
+ * The last "ingest" or "dispose" line of the audit log for this bundle
+ * (caller frees), or NULL. The last one, not any: a bundle disposed of and
+ * later archived again (same content, so the same id) has both, and
+ * only the later says what the file on disk is.
+ */
+static char *last_ingest_or_dispose(catalog *c, const char *id)
 {
 	GPtrArray *ev = catalog_events(c, id, NULL);
-	char *needle = g_strdup_printf(",\"event\":\"%s\",", event);
-	bool found = false;
-	for (guint i = 0; ev && i < ev->len && !found; i++)
-		found = strstr(g_ptr_array_index(ev, i), needle) != NULL;
-	g_free(needle);
+	char *last = NULL;
+	for (guint i = 0; ev && i < ev->len; i++) {
+		const char *l = g_ptr_array_index(ev, i);
+		if (strstr(l, ",\"event\":\"ingest\",") || strstr(l, ",\"event\":\"dispose\",")) {
+			g_free(last);
+			last = g_strdup(l);
+		}
+	}
 	if (ev)
 		g_ptr_array_unref(ev);
-	return found;
+	return last;
+}
+
+static bool is_dispose(const char *line)
+{
+	return line && strstr(line, ",\"event\":\"dispose\",") != NULL;
+}
+
+/* Is the file at path the bundle the dispose line recorded (its SHA-256)?
+ * Only then is deleting it finishing that disposal; another file of the
+ * same name is a later ingest that the crash kept from being recorded. */
+static bool is_disposed_bundle(const char *path, const char *dispose_line)
+{
+	const char *key = "\"bundle_sha256\":\"";
+	const char *p = strstr(dispose_line, key);
+	char hex[65];
+	if (!p || !hash_file_sha256(path, hex, NULL, NULL))
+		return true; /* no hash to compare, or unreadable: the record rules */
+	return strncmp(p + strlen(key), hex, 64) == 0;
 }
 
 static bool remove_file(const char *path, GError **err)
@@ -91,13 +118,14 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 		char *abs = g_build_filename(store_dir, rel, NULL);
 		char *side = g_strconcat(abs, ".sha256", NULL);
 		catalog_bundle *b = catalog_get(c, id, NULL);
-		if (has_event(c, id, "dispose")) {
+		char *last = last_ingest_or_dispose(c, id);
+		if (is_dispose(last) && is_disposed_bundle(abs, last)) {
 			ok = remove_file(abs, err) && remove_file(side, err);
 			r.disposals_finished++;
 			if (ok)
 				testhook_crash_point("recovery.disposal_finished");
 		} else if (!b) {
-			if (!has_event(c, id, "ingest")) {
+			if (!last || is_dispose(last)) {
 				ok = record_recovered(store_dir, c, id, rel, err);
 				r.recorded++;
 				if (ok)
@@ -113,6 +141,7 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 			g_clear_error(&e);
 		}
 		catalog_bundle_free(b);
+		g_free(last);
 		g_free(side);
 		g_free(abs);
 		g_free(id);

@@ -365,7 +365,18 @@ static bool copy_entry(const char *src, const char *dst_root, const char *rel, G
 		}
 		g_free(target);
 	} else if (ok && S_ISREG(st.st_mode)) {
-		ok = copy_file(src, dst, err);
+		GError *e = NULL;
+		ok = copy_file(src, dst, &e);
+		/* Unreadable (no permission) or gone: it cannot be kept, and the
+		 * release's input.file check already names it. Only a store that
+		 * cannot be written stops the quarantine. */
+		if (!ok && e->domain == ARC_ERROR && e->code == ARC_ERROR_INPUT) {
+			unlink(dst);
+			g_clear_error(&e);
+			ok = true;
+		}
+		if (e)
+			g_propagate_error(err, e);
 	}
 	g_free(parent);
 	g_free(dst);

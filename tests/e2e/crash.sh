@@ -1,0 +1,316 @@
+# End-to-end: crash safety, demonstrated (SPEC, "Store": "A crash at any
+# point leaves no partial bundle visible and a catalog that reindex or the
+# next run repairs"; "Retention": a disposal is never without its record).
+#
+# src/testhook.c kills the process with SIGKILL at its Nth crash point
+# (ARCHIVE_TEST_CRASH_AT=N; ARCHIVE_TEST_CRASH_LOG lists the points of a
+# clean run). For every point of a clean `ingest` of the fixtures, and of a
+# clean `retention --apply`, the run is killed there, and then:
+#   - no partial bundle is visible: every bundles/*/*.tar.gz verifies on
+#     its own and with `sha256sum -c` of its sidecar;
+#   - the next run, without the hook, repairs and finishes: every release
+#     archived (or every due bundle disposed of), tmp/ empty, `verify`
+#     passes, `list --json` and the whole catalog equal what `reindex`
+#     makes from bundles and audit log alone, the audit chain is intact
+#     with exactly one ingest (dispose) line per bundle, input untouched.
+# When that repairing run itself passes crash points (the repairs of
+# recovery.c), it is killed at each of those too, and a third run must
+# still finish the job.
+. "$TOP/tests/lib.sh"
+
+cp -R "$FIXTURES/releases" rel
+NREL=3
+
+# -- helpers -----------------------------------------------------------------
+
+# Checks over the audit log and the bundles on disk (python3: JSON, SHA-256).
+cat >audit_check.py <<'EOF'
+import glob, hashlib, json, os, sqlite3, sys
+
+def lines(store):
+    p = os.path.join(store, "audit.log")
+    if not os.path.exists(p):
+        return []
+    with open(p, "rb") as f:
+        data = f.read()
+    assert data == b"" or data.endswith(b"\n"), "audit.log ends in a partial line"
+    return data.split(b"\n")[:-1]
+
+def chain(store):
+    prev = "0" * 64
+    out = []
+    for i, raw in enumerate(lines(store), 1):
+        e = json.loads(raw)
+        assert e["seq"] == i, "line %d: seq %s" % (i, e["seq"])
+        assert e["prev"] == prev, "line %d: prev does not match" % i
+        prev = hashlib.sha256(raw).hexdigest()
+        out.append(e)
+    return out
+
+def on_disk(store):
+    return {os.path.basename(p)[:-len(".tar.gz")]
+            for p in glob.glob(os.path.join(store, "bundles", "*", "*.tar.gz"))}
+
+def events(ev, kind):
+    n = {}
+    for e in ev:
+        if e["event"] == kind:
+            n[e["id"]] = n.get(e["id"], 0) + 1
+    return n
+
+def dump(db):
+    # Every table of the catalog, rows sorted: what reindex must reproduce.
+    c = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    out = []
+    for (t,) in c.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
+        rows = sorted(repr(r) for r in c.execute('SELECT * FROM "%s"' % t))
+        out.append((t, rows))
+    return out
+
+cmd, store = sys.argv[1], sys.argv[2]
+if cmd == "ingested":          # ingested N: N bundles, one ingest line each
+    ev = chain(store)
+    disk = on_disk(store)
+    ing = events(ev, "ingest")
+    assert len(disk) == int(sys.argv[3]), "%d bundles on disk" % len(disk)
+    assert set(ing) == disk, "ingest lines for %s, bundles %s" % (sorted(ing), sorted(disk))
+    bad = {k: v for k, v in ing.items() if v != 1}
+    assert not bad, "more than one ingest line: %s" % bad
+elif cmd == "no_loss":         # no_loss IDS_FILE: each there, or gone with its record
+    ev = chain(store)
+    disk = on_disk(store)
+    disp = events(ev, "dispose")
+    for i in open(sys.argv[3]).read().split():
+        assert i in disk or disp.get(i) == 1, "%s: gone without a dispose record" % i
+    for i in disp:
+        assert disp[i] == 1, "%s: %d dispose lines" % (i, disp[i])
+elif cmd == "disposed":        # disposed DUE_FILE KEEP_FILE
+    ev = chain(store)
+    disk = on_disk(store)
+    disp = events(ev, "dispose")
+    for i in open(sys.argv[3]).read().split():
+        assert i not in disk, "%s: due, still there" % i
+        assert disp.get(i) == 1, "%s: %d dispose lines" % (i, disp.get(i, 0))
+    for i in open(sys.argv[4]).read().split():
+        assert i in disk, "%s: not due, but gone" % i
+        assert i not in disp, "%s: not due, but a dispose line" % i
+    assert set(disp) <= set(open(sys.argv[3]).read().split())
+elif cmd == "reindex":         # reindex ARCHIVE: list and catalog as reindex makes them
+    import subprocess
+    def run(*args):
+        r = subprocess.run([sys.argv[3], "--store", store] + list(args), capture_output=True)
+        assert r.returncode == 0, "%s: exit %d: %s" % (args, r.returncode, r.stderr.decode())
+        return r.stdout
+    db = os.path.join(store, "catalog.sqlite")
+    list_before, rows_before = run("list", "--json"), dump(db)
+    run("reindex")
+    list_after, rows_after = run("list", "--json"), dump(db)
+    assert list_before == list_after, "list differs after reindex:\n%s\n%s" % (
+        list_before.decode(), list_after.decode())
+    for (t, a), (_, b) in zip(rows_before, rows_after):
+        assert a == b, "table %s differs after reindex:\n%s\n%s" % (t, a, b)
+    assert [t for t, _ in rows_before] == [t for t, _ in rows_after]
+EOF
+
+A() { "$ARCHIVE" --store "$S" "$@"; }
+say() { echo "$*" >&2; }
+
+# no_partial_bundle: every visible bundle verifies and matches its sidecar.
+no_partial_bundle() {
+	set -- "$S"/bundles/*/*.tar.gz
+	[ -e "$1" ] || return 0
+	# verify FILE also checks FILE.sha256; sha256sum -c is the standard tool's word.
+	"$ARCHIVE" verify "$@" >vout 2>&1 || { say "verify of the visible bundles fails:"; cat vout >&2; return 1; }
+	for b in "$@"; do
+		(cd "$(dirname "$b")" && sha256sum -c --quiet "$(basename "$b").sha256") >&2 ||
+			{ say "$b: its sidecar is missing or does not match"; return 1; }
+	done
+}
+
+tmp_empty() {
+	[ -z "$(ls -A "$S/tmp" 2>/dev/null)" ] || { say "tmp/ holds:"; ls -lAR "$S/tmp" >&2; return 1; }
+}
+
+# list --json and the whole catalog equal what reindex makes of the store.
+list_equals_reindex() { python3 audit_check.py reindex "$S" "$ARCHIVE"; }
+
+killed() { # killed RC: the run died by SIGKILL (sh reports 128+9)
+	[ "$1" -eq 137 ] || { say "exit status $1, want 137 (SIGKILL at the crash point)"; cat cerr >&2; return 1; }
+}
+
+# first_of_kind KIND: true the first time KIND is asked about (per phase:
+# seen_kinds is emptied), always with ARCHIVE_TEST_CRASH_FULL=1.
+seen_kinds=" "
+first_of_kind() {
+	[ "${ARCHIVE_TEST_CRASH_FULL:-0}" = 1 ] && return 0
+	case $seen_kinds in *" $1 "*) return 1 ;; esac
+	seen_kinds="$seen_kinds$1 "
+}
+
+# last_recovery_point LOG: the number of the last point of recovery.c in LOG.
+last_recovery_point() { grep -n '^recovery\.' "$1" 2>/dev/null | tail -n 1 | cut -d: -f1; }
+
+# -- ingest ------------------------------------------------------------------
+
+S=$PWD/store
+rm -f points
+ARCHIVE_TEST_CRASH_LOG=$PWD/points A ingest rel >out 2>err
+check crash_ingest_clean_run_exit_0 [ $? -eq 0 ]
+P=$(wc -l <points)
+check crash_ingest_has_points [ "$P" -gt 0 ]
+for k in bag.entry store.tmp_fsynced store.tmp_sidecar_written store.sidecar_renamed \
+	store.bundle_linked store.tmp_unlinked store.dir_fsynced audit.written audit.fsynced \
+	catalog.apply_event catalog.add_bundle; do
+	check "crash_ingest_passes_$k" grep -qx "$k" points
+done
+cp points ingest.points
+echo "ingest: $P crash points" >&2
+
+# ingest_finishes NAME LOG: the run after a crash (or after a crash of that
+# run) finishes the job; LOG receives the crash points it passed.
+ingest_finishes() {
+	rm -f "$2"
+	check "${1}_rerun_exit_0" run_rc 0 env ARCHIVE_TEST_CRASH_LOG="$2" "$ARCHIVE" --store "$S" ingest rel
+	check "${1}_all_archived" has out "^$NREL releases: [0-9]+ archived, [0-9]+ already archived, 0 quarantined\$"
+	check "${1}_tmp_empty" tmp_empty
+	check "${1}_verify_store" run_rc 0 A verify
+	check "${1}_list_equals_reindex" list_equals_reindex
+	check "${1}_one_ingest_line_per_bundle" python3 audit_check.py ingested "$S" $NREL
+	check "${1}_input_unchanged" diff -r "$FIXTURES/releases" rel
+}
+
+n=1
+while [ "$n" -le "$P" ]; do
+	name=crash_ingest_at_$n
+	say "== $name: $(sed -n "${n}p" ingest.points)"
+	rm -rf "$S"
+	ARCHIVE_TEST_CRASH_AT=$n A ingest rel >/dev/null 2>cerr
+	check "${name}_killed" killed $?
+	check "${name}_no_partial_bundle" no_partial_bundle
+	rm -rf crashed && cp -a "$S" crashed
+	ingest_finishes "$name" "$PWD/rpoints"
+	# The repairs that run passed (recovery.c): crash it at each of them,
+	# for the first crash point of each kind (the others repeat it for the
+	# next release), or for all with ARCHIVE_TEST_CRASH_FULL=1.
+	R=$(last_recovery_point rpoints)
+	first_of_kind "$(sed -n "${n}p" ingest.points)" || R=0
+	m=1
+	while [ "$m" -le "${R:-0}" ]; do
+		rname=${name}_repair_at_$m
+		say "== $rname: $(sed -n "${m}p" rpoints)"
+		rm -rf "$S" && cp -a crashed "$S"
+		ARCHIVE_TEST_CRASH_AT=$m A ingest rel >/dev/null 2>cerr
+		check "${rname}_killed" killed $?
+		check "${rname}_no_partial_bundle" no_partial_bundle
+		ingest_finishes "$rname" "$PWD/rrpoints"
+		m=$((m + 1))
+	done
+	n=$((n + 1))
+done
+
+# -- retention --apply ---------------------------------------------------------
+
+# With a one-year period, on 2025-06-10 two of the three releases are due
+# (2024-05-10, 2024-06-03) and one is not (2024-07-15): the run must dispose
+# of exactly those two and keep the third.
+NOW=2025-06-10
+rm -rf pre && S=$PWD/pre
+check crash_retention_setup_ingest run_rc 0 A ingest --retention 1y rel
+A retention --now $NOW --json | python3 -c '
+import json, sys
+due = [j["id"] for j in map(json.loads, sys.stdin) if not j.get("summary")]
+open("due", "w").write("\n".join(due) + "\n")'
+ls "$S"/bundles/*/*.tar.gz | sed 's|.*/||; s|\.tar\.gz$||' | sort >all
+sort due | comm -23 all - >keep
+check crash_retention_setup_two_due_one_kept [ "$(wc -l <due)-$(wc -l <keep)" = 2-1 ]
+
+S=$PWD/store
+seen_kinds=" "
+rm -rf "$S" && cp -a pre "$S"
+rm -f points
+ARCHIVE_TEST_CRASH_LOG=$PWD/points A retention --apply --now $NOW >out 2>err
+check crash_retention_clean_run_exit_0 [ $? -eq 0 ]
+P=$(wc -l <points)
+for k in dispose.recorded dispose.bundle_unlinked dispose.sidecar_unlinked dispose.dir_fsynced \
+	dispose.catalog audit.written audit.fsynced catalog.apply_event; do
+	check "crash_retention_passes_$k" grep -qx "$k" points
+done
+cp points retention.points
+echo "retention --apply: $P crash points" >&2
+
+retention_finishes() { # NAME LOG, as ingest_finishes
+	rm -f "$2"
+	check "${1}_rerun_exit_0" run_rc 0 env ARCHIVE_TEST_CRASH_LOG="$2" "$ARCHIVE" --store "$S" retention --apply --now $NOW
+	check "${1}_due_disposed_once_others_kept" python3 audit_check.py disposed "$S" due keep
+	check "${1}_no_partial_bundle_after" no_partial_bundle
+	check "${1}_tmp_empty" tmp_empty
+	check "${1}_verify_store" run_rc 0 A verify
+	check "${1}_list_equals_reindex" list_equals_reindex
+	check "${1}_nothing_due_after" run_rc 0 A retention --now $NOW
+	check "${1}_nothing_due_says_nothing" [ ! -s out ]
+}
+
+n=1
+while [ "$n" -le "$P" ]; do
+	name=crash_retention_at_$n
+	say "== $name: $(sed -n "${n}p" retention.points)"
+	rm -rf "$S" && cp -a pre "$S"
+	ARCHIVE_TEST_CRASH_AT=$n A retention --apply --now $NOW >/dev/null 2>cerr
+	check "${name}_killed" killed $?
+	check "${name}_no_partial_bundle" no_partial_bundle
+	check "${name}_no_bundle_gone_without_record" python3 audit_check.py no_loss "$S" all
+	rm -rf crashed && cp -a "$S" crashed
+	retention_finishes "$name" "$PWD/rpoints"
+	R=$(last_recovery_point rpoints)
+	first_of_kind "$(sed -n "${n}p" retention.points)" || R=0
+	m=1
+	while [ "$m" -le "${R:-0}" ]; do
+		rname=${name}_repair_at_$m
+		say "== $rname: $(sed -n "${m}p" rpoints)"
+		rm -rf "$S" && cp -a crashed "$S"
+		ARCHIVE_TEST_CRASH_AT=$m A retention --apply --now $NOW >/dev/null 2>cerr
+		check "${rname}_killed" killed $?
+		check "${rname}_no_partial_bundle" no_partial_bundle
+		check "${rname}_no_bundle_gone_without_record" python3 audit_check.py no_loss "$S" all
+		retention_finishes "$rname" "$PWD/rrpoints"
+		m=$((m + 1))
+	done
+	n=$((n + 1))
+done
+
+# -- archived again after disposal -------------------------------------------
+# The same content archived again after its disposal has the same id; the
+# old dispose line must not make the next run's repairs delete the new
+# bundle (it did: recovery finished "the disposal" of every bundle with
+# any dispose line, unrecorded).
+S=$PWD/again
+rm -rf "$S" && cp -a pre "$S"
+check again_dispose run_rc 0 A retention --apply --now $NOW
+check again_reingest run_rc 0 A ingest rel
+check again_reingest_archives_two has out "^$NREL releases: 2 archived, 1 already archived, 0 quarantined\$"
+check again_next_run_exit_0 run_rc 0 A ingest rel
+check again_next_run_repairs_nothing [ ! -s err ]
+check again_next_run_all_there has out "^$NREL releases: 0 archived, $NREL already archived, 0 quarantined\$"
+check again_three_bundles [ "$(ls "$S"/bundles/*/*.tar.gz | wc -l)" -eq 3 ]
+check again_verify_store run_rc 0 A verify
+check again_list_equals_reindex list_equals_reindex
+# Killed while archiving again, just after the link: the next run keeps or
+# remakes every bundle, and the log ends with an ingest for each.
+P=$(grep -n '^store.bundle_linked$' ingest.points | head -n 1 | cut -d: -f1)
+rm -rf "$S" && cp -a pre "$S"
+A retention --apply --now $NOW >/dev/null
+ARCHIVE_TEST_CRASH_AT=$P A ingest rel >/dev/null 2>cerr
+check again_crash_killed killed $?
+check again_crash_rerun_exit_0 run_rc 0 A ingest rel
+check again_crash_three_bundles [ "$(ls "$S"/bundles/*/*.tar.gz | wc -l)" -eq 3 ]
+check again_crash_verify_store run_rc 0 A verify
+check again_crash_last_event_is_ingest python3 -c "
+import json
+last = {}
+for l in open('$S/audit.log'):
+    e = json.loads(l)
+    if e['event'] in ('ingest', 'dispose'):
+        last[e['id']] = e['event']
+assert len(last) == 3 and set(last.values()) == {'ingest'}, last
+"
+check again_crash_list_equals_reindex list_equals_reindex

@@ -1,0 +1,158 @@
+# End-to-end: when the machine says no. A full disk (`ulimit -f`: main()
+# ignores SIGXFSZ, so writes fail with EFBIG), a store the user may not
+# write, a store locked by another run, an input file nobody may read.
+# Each gives a clear message, the exit code of SPEC ("Exit codes"), and
+# leaves nothing half-written.
+#
+# CI runs as root, which ignores permissions: the unprivileged runs use
+# setpriv(1) (util-linux) as nobody (65534), with a copy of the binary in
+# the scratch folder so that its path is reachable whoever owns $TOP.
+. "$TOP/tests/lib.sh"
+
+A() { "$ARCHIVE" --store "$S" "$@"; }
+say() { echo "$*" >&2; }
+
+# A listing of every file of the store with size, mode and mtime, and the
+# SHA-256 of audit.log and of each bundle: equal before and after means
+# the store was not changed.
+snapshot() {
+	(cd "$S" && find . -printf '%p %s %m %T@\n' | sort &&
+		find . -name '*.tar.gz' -o -name audit.log | sort | xargs -r sha256sum)
+}
+unchanged() { snapshot >snap.after; diff snap.before snap.after >&2; }
+no_bundle_visible() { [ -z "$(find "$S/bundles" -type f 2>/dev/null)" ] || { find "$S/bundles" >&2; return 1; }; }
+tmp_empty() { [ -z "$(ls -A "$S/tmp" 2>/dev/null)" ] || { ls -lAR "$S/tmp" >&2; return 1; }; }
+
+# -- disk full: ulimit -f ----------------------------------------------------
+# 64 blocks (sh counts 512 bytes: 32 KiB) leaves room for the catalog's
+# WAL index (-shm, 32 KiB) but not for a bundle holding a 200 KB annex.
+mkdir big
+cp -R "$FIXTURES/releases/msit-2024-05-10-ai-digital-diplomacy" big/
+head -c 200000 /dev/urandom >big/msit-2024-05-10-ai-digital-diplomacy/annex.bin
+cp -R big big.orig
+
+S=$PWD/full
+mkdir "$S"
+check full_setup_reindex_makes_catalog run_rc 0 A reindex
+check full_ingest_exit_3 run_rc 3 sh -c "ulimit -f 64; exec \"\$0\" --store '$S' ingest big" "$ARCHIVE"
+check full_names_file_and_reason has err "^archive: ingest: .*/full/tmp/[^ ]*/bundle\.tar\.gz: write: (File too large|No space left on device)\$"
+check full_no_bundle_visible no_bundle_visible
+check full_tmp_cleaned_up tmp_empty
+check full_no_audit_line [ ! -s "$S/audit.log" ]
+check full_input_untouched diff -r big.orig big
+check full_next_run_exit_0 run_rc 0 A ingest big
+check full_next_run_archives has out '^1 release: 1 archived, 0 already archived, 0 quarantined$'
+check full_next_run_tmp_empty tmp_empty
+check full_next_run_verify_store run_rc 0 A verify
+check full_next_run_one_bundle [ "$(find "$S/bundles" -name '*.tar.gz' | wc -l)" -eq 1 ]
+
+# A new store under the same limit: the catalog cannot even be made.
+S=$PWD/full2
+cp -R "$FIXTURES/releases" rel
+check full_new_store_exit_3 run_rc 3 sh -c "ulimit -f 64; exec \"\$0\" --store '$S' ingest rel" "$ARCHIVE"
+check full_new_store_names_catalog has err "^archive: ingest: .*/full2/catalog\.sqlite: "
+check full_new_store_no_bundle_visible no_bundle_visible
+check full_new_store_next_run_exit_0 run_rc 0 A ingest rel
+check full_new_store_next_run_archives has out '^3 releases: 3 archived, 0 already archived, 0 quarantined$'
+check full_new_store_next_run_verify run_rc 0 A verify
+check full_new_store_input_untouched diff -r "$FIXTURES/releases" rel
+
+# -- as nobody -----------------------------------------------------------------
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+check setpriv_installed sh -c 'command -v setpriv >/dev/null'
+chmod 755 "$PWD"
+cp "$ARCHIVE" ./archive-bin && chmod 755 ./archive-bin
+if [ -n "${LSAN_OPTIONS:-}" ]; then
+	cp "$TOP/tests/lsan.supp" ./lsan.supp && chmod 644 ./lsan.supp
+	LSAN_OPTIONS="suppressions=$PWD/lsan.supp:print_suppressions=0"
+fi
+N() { $NOBODY "$PWD/archive-bin" --store "$S" "$@"; }
+check nobody_can_run_archive run_rc 0 N --version
+
+# -- a store nobody may write ----------------------------------------------------
+S=$PWD/ro
+check ro_setup_ingest_as_root run_rc 0 A ingest rel
+ID=$(A list --json | python3 -c 'import json,sys; print([j for j in map(json.loads, sys.stdin) if "id" in j][0]["id"])')
+BUNDLE=$(ls "$S"/bundles/*/"$ID".tar.gz)
+check ro_store_mode_755 [ "$(stat -c %a "$S")" = 755 ]
+snapshot >snap.before
+check ro_ingest_exit_3 run_rc 3 N ingest rel
+check ro_ingest_names_store_permission_denied has err "^archive: ingest: $S/[a-z]+: Permission denied\$"
+check ro_retention_apply_exit_3 run_rc 3 N retention --apply --now 2100-01-01
+check ro_retention_apply_permission_denied has err "$S/.*Permission denied"
+check ro_hold_add_exit_3 run_rc 3 N hold add "$ID" --reason litigation
+check ro_hold_add_permission_denied has err "$S/.*Permission denied"
+check ro_reindex_exit_3 run_rc 3 N reindex
+check ro_reindex_permission_denied has err "$S/.*Permission denied"
+check ro_store_unchanged unchanged
+# Reading needs no write access.
+check ro_list_works run_rc 0 N list
+check ro_list_lists_three has out '^3 bundles$'
+check ro_show_works run_rc 0 N show "$ID"
+check ro_retention_dry_run_works run_rc 0 N retention --now 2100-01-01
+check ro_retention_dry_run_lists_three has out '^3 due on 2100-01-01'
+check ro_hold_list_works run_rc 0 N hold list
+mkdir nbx && chown 65534:65534 nbx
+check ro_extract_works run_rc 0 N extract "$ID" "$PWD/nbx/x"
+check ro_verify_bundle_file_works run_rc 0 N verify "$BUNDLE"
+check ro_store_unchanged_by_readers unchanged
+
+# -- locked by another run ------------------------------------------------------
+# The test holds STORE/lock as a concurrent run would (flock(1) on the
+# same file); every mutating command must give up at once with 75.
+S=$PWD/locked
+cp -a ro "$S"
+exec 9>>"$S/lock"
+check lock_taken_by_test flock -n 9
+snapshot >snap.before
+for name in ingest retention_apply hold_add hold_remove reindex; do
+	case $name in
+	ingest) cmd="ingest rel" ;;
+	retention_apply) cmd="retention --apply --now 2100-01-01" ;;
+	hold_add) cmd="hold add $ID --reason audit" ;;
+	hold_remove) cmd="hold remove $ID" ;;
+	reindex) cmd="reindex" ;;
+	esac
+	# timeout: a run that waited for the lock instead would fail with 124.
+	# shellcheck disable=SC2086
+	check "locked_${name}_exit_75" run_rc 75 timeout 20 "$ARCHIVE" --store "$S" $cmd
+	check "locked_${name}_says_locked" has err "^archive: [a-z]+: $S: the store is locked by another run\$"
+done
+check locked_store_unchanged unchanged
+check locked_list_works run_rc 0 A list
+check locked_show_works run_rc 0 A show "$ID"
+check locked_retention_dry_run_works run_rc 0 A retention --now 2100-01-01
+check locked_hold_list_works run_rc 0 A hold list
+check locked_extract_works run_rc 0 A extract "$ID" "$PWD/lx"
+check locked_verify_bundle_file_works run_rc 0 A verify "$BUNDLE"
+exec 9>&-
+check unlocked_hold_add_works run_rc 0 A hold add "$ID" --reason audit
+check unlocked_ingest_works run_rc 0 A ingest rel
+
+# -- an input file nobody may read ------------------------------------------------
+# A release whose attachment (mode 000) the user running ingest cannot
+# read: that release is quarantined with input.file, the others archived.
+mkdir nb && chown 65534:65534 nb
+cp -R "$FIXTURES/releases" nb/rel
+r=nb/rel/zz-unreadable
+mkdir "$r"
+cp "$FIXTURES/releases/en-2024-06-03-quantum-strategy/en-2024-06-03-quantum-strategy.txt" "$r/zz-unreadable.txt"
+cp "$FIXTURES/releases/en-2024-06-03-quantum-strategy/en-2024-06-03-quantum-strategy.pdf" "$r/zz-unreadable.pdf"
+echo "annex" >"$r/annex.hwp"
+chmod 000 "$r/annex.hwp"
+S=$PWD/nb/store
+check unreadable_ingest_exit_1 run_rc 1 N ingest nb/rel
+check unreadable_others_archived has out '^4 releases: 3 archived, 0 already archived, 1 quarantined$'
+check unreadable_quarantined has out '^quarantined +nb/rel/zz-unreadable$'
+check unreadable_reason_input_file python3 -c "
+import json
+j = json.load(open('$S/quarantine/zz-unreadable/reason.json'))
+bad = [c for c in j['checks'] if c['id'] == 'input.file' and c['status'] == 'fail']
+assert bad and bad[0]['message'] == 'annex.hwp: cannot be read: Permission denied' and bad[0]['file'] == 'annex.hwp', j['checks']
+"
+check unreadable_copy_keeps_the_rest test -f "$S/quarantine/zz-unreadable/zz-unreadable.pdf" -a \
+	-f "$S/quarantine/zz-unreadable/zz-unreadable.txt"
+check unreadable_audit_records_quarantine grep -q '"event":"quarantine","release":"nb/rel/zz-unreadable"' "$S/audit.log"
+check unreadable_input_untouched [ "$(stat -c '%a %U' "$r/annex.hwp")" = "0 root" ]
+check unreadable_tmp_empty tmp_empty
+check unreadable_verify_store run_rc 0 A verify
