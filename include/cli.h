@@ -48,6 +48,14 @@ int cli_usage_error(const cli_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Map a library GError to its exit code (ARC_ERROR_STORE → 3, LOCKED → 75, …). */
 int cli_exit_code(const GError *err);
 
+/*
+ * Options of a command that has no others than -h/--help and, when json
+ * is not NULL, --json. Returns -1 to go on (operands start at optind), or
+ * the exit code: EXIT_OK after printing usage for -h, EXIT_USAGE after an
+ * error message.
+ */
+int cli_simple_options(const cli_ctx *c, int argc, char **argv, const char *usage, bool *json);
+
 /* A date option's value: exactly YYYY-MM-DD and a real day. */
 bool cli_parse_iso_date(const char *s, char iso[11]);
 

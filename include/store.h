@@ -48,6 +48,8 @@ bool store_has_bundle(const store *s, const char *id);
 /* Every bundle file under STORE/bundles/, as store-relative paths
  * ("bundles/2024/ID.tar.gz"), sorted (char*). */
 GPtrArray *store_bundle_files(const char *store_dir);
+/* The same for any file name ending in suffix (".tar.gz.sha256"). */
+GPtrArray *store_year_files(const char *store_dir, const char *suffix);
 
 /*
  * Make the finished bundle at tmp_path (under tmp/) visible as ID: fsync

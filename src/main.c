@@ -12,6 +12,7 @@
 
 #include <archive.h>
 #include <errno.h>
+#include <getopt.h>
 #include <magic.h>
 #include <poppler.h>
 #include <signal.h>
@@ -139,6 +140,26 @@ void cli_close_store(cli_store *s)
 	catalog_close(s->catalog);
 	store_close(s->store);
 	memset(s, 0, sizeof *s);
+}
+
+int cli_simple_options(const cli_ctx *c, int argc, char **argv, const char *usage, bool *json)
+{
+	static const struct option with_json[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int opt;
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", json ? with_json : with_json + 1, NULL)) != -1) {
+		switch (opt) {
+		case 'J': *json = true; break;
+		case 'h': fputs(usage, stdout); return EXIT_OK;
+		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	return -1;
 }
 
 bool cli_parse_iso_date(const char *s, char iso[11])

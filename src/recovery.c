@@ -151,34 +151,21 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 		g_ptr_array_unref(files);
 
 	/* Sidecars whose bundle is not there. */
-	char *bundles = g_build_filename(store_dir, "bundles", NULL);
-	GDir *years = ok ? g_dir_open(bundles, 0, NULL) : NULL;
-	const char *y;
-	while (ok && years && (y = g_dir_read_name(years))) {
-		char *yd = g_build_filename(bundles, y, NULL);
-		GDir *d = g_dir_open(yd, 0, NULL);
-		const char *n;
-		while (ok && d && (n = g_dir_read_name(d))) {
-			if (!g_str_has_suffix(n, ".tar.gz.sha256"))
-				continue;
-			char *side = g_build_filename(yd, n, NULL);
-			char *bundle = g_strndup(side, strlen(side) - strlen(".sha256"));
-			if (!g_file_test(bundle, G_FILE_TEST_EXISTS)) {
-				ok = remove_file(side, err);
-				r.orphans_removed++;
-				if (ok)
-					testhook_crash_point("recovery.orphan_removed");
-			}
-			g_free(bundle);
-			g_free(side);
+	GPtrArray *sides = ok ? store_year_files(store_dir, ".tar.gz.sha256") : NULL;
+	for (guint i = 0; ok && sides && i < sides->len; i++) {
+		char *side = g_build_filename(store_dir, g_ptr_array_index(sides, i), NULL);
+		char *bundle = g_strndup(side, strlen(side) - strlen(".sha256"));
+		if (!g_file_test(bundle, G_FILE_TEST_EXISTS)) {
+			ok = remove_file(side, err);
+			r.orphans_removed++;
+			if (ok)
+				testhook_crash_point("recovery.orphan_removed");
 		}
-		if (d)
-			g_dir_close(d);
-		g_free(yd);
+		g_free(bundle);
+		g_free(side);
 	}
-	if (years)
-		g_dir_close(years);
-	g_free(bundles);
+	if (sides)
+		g_ptr_array_unref(sides);
 	if (rep)
 		*rep = r;
 	else

@@ -498,6 +498,11 @@ static gint strcmp_ptr(gconstpointer a, gconstpointer b)
 
 GPtrArray *store_bundle_files(const char *store_dir)
 {
+	return store_year_files(store_dir, ".tar.gz");
+}
+
+GPtrArray *store_year_files(const char *store_dir, const char *suffix)
+{
 	GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
 	char *bundles = g_build_filename(store_dir, "bundles", NULL);
 	GDir *years = g_dir_open(bundles, 0, NULL);
@@ -507,7 +512,7 @@ GPtrArray *store_bundle_files(const char *store_dir)
 		GDir *d = g_dir_open(yd, 0, NULL);
 		const char *n;
 		while (d && (n = g_dir_read_name(d)))
-			if (g_str_has_suffix(n, ".tar.gz"))
+			if (g_str_has_suffix(n, suffix))
 				g_ptr_array_add(paths, g_build_filename("bundles", y, n, NULL));
 		if (d)
 			g_dir_close(d);

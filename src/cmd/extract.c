@@ -19,20 +19,9 @@ static const char usage_text[] =
 
 int cmd_extract(int argc, char **argv, const cli_ctx *c)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int opt, rc;
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(usage_text, stdout);
-			return EXIT_OK;
-		}
-		return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
-	}
+	int rc = cli_simple_options(c, argc, argv, usage_text, NULL);
+	if (rc >= 0)
+		return rc;
 	if (argc - optind != 2)
 		return cli_usage_error(c, "expected ID and DEST");
 	const char *id = argv[optind], *dest = argv[optind + 1];

@@ -19,25 +19,13 @@ static const char usage_text[] =
 
 int cmd_list(int argc, char **argv, const cli_ctx *c)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	bool json = false;
-	int opt, rc;
-	cli_store st = { 0 };
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'J': json = true; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	int rc = cli_simple_options(c, argc, argv, usage_text, &json);
+	if (rc >= 0)
+		return rc;
 	if (optind < argc)
 		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+	cli_store st;
 	if ((rc = cli_open_store(c, STORE_READ, &st)) != EXIT_OK)
 		return rc;
 	GError *err = NULL;

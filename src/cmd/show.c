@@ -109,26 +109,14 @@ static void print_human(const catalog_bundle *b, GPtrArray *events, catalog *cat
 
 int cmd_show(int argc, char **argv, const cli_ctx *c)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	bool json = false;
-	int opt, rc;
-	cli_store st = { 0 };
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'J': json = true; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	int rc = cli_simple_options(c, argc, argv, usage_text, &json);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc - 1)
 		return cli_usage_error(c, optind >= argc ? "no ID given" : "one ID at a time");
 	const char *id = argv[optind];
+	cli_store st;
 	if ((rc = cli_open_store(c, STORE_READ, &st)) != EXIT_OK)
 		return rc;
 	GError *err = NULL;
