@@ -66,6 +66,10 @@ check: san
 fixtures: $(B)/mkpdf
 	sh scripts/make-fixtures $(B)/mkpdf
 
+# Benchmarks against the shell pipeline (scripts/bench); not part of check.
+bench: $(B)/archive $(B)/mkpdf
+	ARCHIVE=$(B)/archive MKPDF=$(B)/mkpdf sh scripts/bench $(BENCH_SIZES)
+
 install: $(B)/archive
 	mkdir -p $(DESTDIR)$(BINDIR)
 	cp $(B)/archive $(DESTDIR)$(BINDIR)/archive.tmp
@@ -78,4 +82,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all units san check fixtures install uninstall clean
+.PHONY: all units san check fixtures bench install uninstall clean

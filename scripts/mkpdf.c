@@ -39,6 +39,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@ static void usage(void)
 	fprintf(stderr, "usage: mkpdf [-p PAGES] [-t TITLE] [-a AUTHOR] [-k KEYWORDS] "
 	                "[--outline-text]\n"
 	                "             [--javascript | --embedded-file | --broken-xref] "
-	                "IN.txt OUT.pdf [DATE]\n");
+	                "[--photo KB] IN.txt OUT.pdf [DATE]\n");
 	exit(2);
 }
 
@@ -395,15 +396,52 @@ static void break_xref(const char *path)
 	free(pdf);
 }
 
+/*
+ * --photo KB: a noise "photograph" of about KB kilobytes on the first page.
+ * Published releases carry photos, which make their PDFs several MB and
+ * nearly incompressible; benchmarks need that. The noise comes from a
+ * xorshift generator seeded by the text, so the same input gives the same
+ * bytes.
+ */
+static void draw_photo(cairo_t *cr, int kb, const char *seed_text)
+{
+	uint32_t x = 2463534242u;
+	for (const char *p = seed_text; *p; p++)
+		x = (x ^ (uint8_t)*p) * 16777619u;
+	if (!x)
+		x = 1;
+	int w = 1024, h = kb * 1024 / (3 * w) + 1;
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	unsigned char *data = cairo_image_surface_get_data(img);
+	int stride = cairo_image_surface_get_stride(img);
+	cairo_surface_flush(img);
+	for (int r = 0; r < h; r++)
+		for (int c = 0; c < w; c++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			memcpy(data + r * stride + 4 * c, &x, 4);
+		}
+	cairo_surface_mark_dirty(img);
+	cairo_save(cr);
+	cairo_translate(cr, MARGIN, PAGE_H - MARGIN - 200);
+	cairo_scale(cr, (PAGE_W - 2 * MARGIN) / w, 200.0 / h);
+	cairo_set_source_surface(cr, img, 0, 0);
+	cairo_paint(cr);
+	cairo_restore(cr);
+	cairo_surface_destroy(img);
+}
+
 int main(int argc, char **argv)
 {
 	const char *title = NULL, *author = NULL, *keywords = NULL;
-	int pages = 0, c, outline = 0, javascript = 0, embedded = 0, broken_xref = 0;
+	int pages = 0, c, outline = 0, javascript = 0, embedded = 0, broken_xref = 0, photo_kb = 0;
 	static const struct option longopts[] = {
 		{ "outline-text", no_argument, NULL, 'O' },
 		{ "javascript", no_argument, NULL, 'J' },
 		{ "embedded-file", no_argument, NULL, 'E' },
 		{ "broken-xref", no_argument, NULL, 'X' },
+		{ "photo", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((c = getopt_long(argc, argv, "p:t:a:k:", longopts, NULL)) != -1) {
@@ -412,6 +450,11 @@ int main(int argc, char **argv)
 		case 'J': javascript = 1; break;
 		case 'E': embedded = 1; break;
 		case 'X': broken_xref = 1; break;
+		case 'P':
+			photo_kb = atoi(optarg);
+			if (photo_kb < 1)
+				usage();
+			break;
 		case 'p':
 			pages = atoi(optarg);
 			if (pages < 1)
@@ -462,6 +505,8 @@ int main(int argc, char **argv)
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "archive mkpdf");
 
 	cairo_t *cr = cairo_create(surf);
+	if (photo_kb)
+		draw_photo(cr, photo_kb, heading);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	layout l = { .cr = cr, .y = MARGIN, .page = 1, .max_pages = pages, .outline = outline };
 
