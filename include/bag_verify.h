@@ -38,6 +38,19 @@ typedef struct {
 bag_report *bag_verify(const char *path, const bag_verify_opts *opts);
 void bag_report_free(bag_report *r);
 
+/* Called with each report in the order of the paths given; the report is
+ * freed after the call (the callback may change it). Returning false stops
+ * the run. */
+typedef bool (*bag_verify_each_fn)(guint index, bag_report *r, void *arg);
+
+/* Verify paths[0..n-1]. jobs > 1: that many bags at once, each in a
+ * forked child that sends its report back over a pipe; the callback still
+ * runs here, in order, so that output and records are the same as with
+ * jobs = 1 (which verifies in this process). A child that dies is a report
+ * with that problem. Returns false when a callback stopped the run. */
+bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *opts, int jobs,
+                     bag_verify_each_fn fn, void *arg);
+
 /* RFC 8493 §2.1.3 decoding of a manifest path: "%25", "%0D", "%0A" (any
  * case) are decoded, every other "%" is kept as it is. Caller frees. */
 char *bag_decode_path(const char *path);

@@ -26,9 +26,12 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <locale.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -509,17 +512,21 @@ static ssize_t gz_pull(vctx *v)
 		v->zs.avail_out = CHUNK;
 		int rc = inflate(&v->zs, Z_NO_FLUSH);
 		size_t got = CHUNK - v->zs.avail_out;
-		if (rc == Z_STREAM_END) {
+		/* An error may come with the last bytes before it (a bad CRC
+		 * with the end of the member): those are delivered first, the
+		 * error at the next call. */
+		if (rc == Z_STREAM_END)
 			v->z_member_done = true;
-		} else if (rc == Z_DATA_ERROR && v->zs.msg && strcmp(v->zs.msg, "incorrect data check") == 0) {
-			return gz_fail(v, "corrupt gzip stream: CRC-32 mismatch");
-		} else if (rc == Z_DATA_ERROR && v->zs.msg && strcmp(v->zs.msg, "incorrect length check") == 0) {
-			return gz_fail(v, "corrupt gzip stream: length in the trailer differs");
-		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			return gz_fail(v, "corrupt gzip stream: %s", v->zs.msg ? v->zs.msg : "inflate failed");
-		}
+		else if (rc == Z_DATA_ERROR && v->zs.msg && strcmp(v->zs.msg, "incorrect data check") == 0)
+			gz_fail(v, "corrupt gzip stream: CRC-32 mismatch");
+		else if (rc == Z_DATA_ERROR && v->zs.msg && strcmp(v->zs.msg, "incorrect length check") == 0)
+			gz_fail(v, "corrupt gzip stream: length in the trailer differs");
+		else if (rc != Z_OK && rc != Z_BUF_ERROR)
+			gz_fail(v, "corrupt gzip stream: %s", v->zs.msg ? v->zs.msg : "inflate failed");
 		if (got > 0)
 			return (ssize_t)got;
+		if (v->z_error)
+			return -1;
 		if (v->z_eof && v->zs.avail_in == 0 && !v->z_member_done)
 			return gz_fail(v, "truncated gzip stream: it ends before its trailer");
 	}
@@ -1473,4 +1480,235 @@ char *bag_decode_path(const char *path)
 		g_string_append_c(s, *p);
 	}
 	return g_string_free(s, FALSE);
+}
+
+/* ---- several bags at once ----------------------------------------------- */
+
+/* A report crosses the pipe from a child as a serialised GVariant. */
+#define REPORT_TYPE "(ssbbtta(ss)a(ss))"
+
+static GVariant *problems_variant(const GPtrArray *list)
+{
+	GVariantBuilder b;
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(ss)"));
+	for (guint i = 0; i < list->len; i++) {
+		const bag_problem *p = g_ptr_array_index(list, i);
+		g_variant_builder_add(&b, "(ss)", p->file ? p->file : "", p->reason ? p->reason : "");
+	}
+	return g_variant_builder_end(&b);
+}
+
+static GBytes *report_pack(const bag_report *r)
+{
+	GVariant *v = g_variant_ref_sink(g_variant_new(
+		"(ssbbtt@a(ss)@a(ss))", r->path, r->id ? r->id : "", r->valid, r->ours,
+		(guint64)r->payload_bytes, (guint64)r->payload_files, problems_variant(r->problems),
+		problems_variant(r->warnings)));
+	GBytes *b = g_variant_get_data_as_bytes(v);
+	g_variant_unref(v);
+	return b;
+}
+
+static bag_report *report_new(const char *path)
+{
+	bag_report *r = g_new0(bag_report, 1);
+	r->path = g_strdup(path);
+	r->problems = g_ptr_array_new_with_free_func(problem_free);
+	r->warnings = g_ptr_array_new_with_free_func(problem_free);
+	return r;
+}
+
+static void problems_unpack(GVariant *a, GPtrArray *list)
+{
+	GVariantIter it;
+	const char *file, *reason;
+	g_variant_iter_init(&it, a);
+	while (g_variant_iter_next(&it, "(&s&s)", &file, &reason))
+		add_problem(list, file, "%s", reason);
+}
+
+/* NULL when the bytes are not a whole report (the child died mid-write). */
+static bag_report *report_unpack(const char *path, GBytes *bytes)
+{
+	GVariant *v = g_variant_ref_sink(
+		g_variant_new_from_bytes(G_VARIANT_TYPE(REPORT_TYPE), bytes, FALSE));
+	if (g_bytes_get_size(bytes) == 0 || !g_variant_is_normal_form(v)) {
+		g_variant_unref(v);
+		return NULL;
+	}
+	const char *p, *id;
+	gboolean valid, ours;
+	guint64 bytes_n, files_n;
+	GVariant *probs, *warns;
+	g_variant_get(v, "(&s&sbbtt@a(ss)@a(ss))", &p, &id, &valid, &ours, &bytes_n, &files_n,
+	              &probs, &warns);
+	bag_report *r = report_new(path);
+	r->id = g_strdup(id);
+	r->valid = valid;
+	r->ours = ours;
+	r->payload_bytes = bytes_n;
+	r->payload_files = files_n;
+	problems_unpack(probs, r->problems);
+	problems_unpack(warns, r->warnings);
+	g_variant_unref(probs);
+	g_variant_unref(warns);
+	g_variant_unref(v);
+	return r;
+}
+
+typedef struct {
+	pid_t pid;        /* 0: not started or reaped */
+	int fd;           /* read end, -1 when closed */
+	GByteArray *out;  /* what the child wrote */
+	bool done;        /* EOF read and child reaped */
+	int status;
+} job;
+
+static void job_start(job *j, const char *path, const bag_verify_opts *opts)
+{
+	int p[2];
+	j->out = g_byte_array_new();
+	j->fd = -1;
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		j->done = true;
+		j->status = -errno;
+		return;
+	}
+	fflush(NULL); /* nothing buffered is written twice */
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		j->done = true;
+		j->status = -errno;
+		return;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		bag_report *r = bag_verify(path, opts);
+		GBytes *b = report_pack(r);
+		gsize len;
+		const unsigned char *d = g_bytes_get_data(b, &len);
+		while (len > 0) {
+			ssize_t n = write(p[1], d, len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				_exit(1);
+			d += n;
+			len -= (size_t)n;
+		}
+		/* _exit: no atexit handlers, no stdio flushed twice; the
+		 * parent owns everything else. */
+		_exit(0);
+	}
+	close(p[1]);
+	j->pid = pid;
+	j->fd = p[0];
+}
+
+/* Read what a child has written; on EOF reap it. */
+static void job_read(job *j)
+{
+	unsigned char buf[65536];
+	ssize_t n = read(j->fd, buf, sizeof buf);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n > 0) {
+		g_byte_array_append(j->out, buf, (guint)n);
+		return;
+	}
+	close(j->fd);
+	j->fd = -1;
+	while (waitpid(j->pid, &j->status, 0) < 0 && errno == EINTR)
+		;
+	j->pid = 0;
+	j->done = true;
+}
+
+static bag_report *job_report(job *j, const char *path)
+{
+	bag_report *r = NULL;
+	if (j->status == 0) {
+		GBytes *b = g_byte_array_free_to_bytes(j->out);
+		j->out = NULL;
+		r = report_unpack(path, b);
+		g_bytes_unref(b);
+	}
+	if (!r) {
+		r = report_new(path);
+		r->id = default_id(path);
+		if (j->status < 0)
+			add_problem(r->problems, path, "cannot start a verifying process: %s",
+			            g_strerror(-j->status));
+		else if (WIFSIGNALED(j->status))
+			add_problem(r->problems, path, "the verifying process died of signal %d",
+			            WTERMSIG(j->status));
+		else
+			add_problem(r->problems, path, "the verifying process failed (status %d)",
+			            WIFEXITED(j->status) ? WEXITSTATUS(j->status) : j->status);
+		r->valid = false;
+	}
+	if (j->out)
+		g_byte_array_unref(j->out);
+	j->out = NULL;
+	return r;
+}
+
+bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *opts, int jobs,
+                     bag_verify_each_fn fn, void *arg)
+{
+	bool go_on = true;
+	if (jobs <= 1) {
+		for (guint i = 0; go_on && i < n; i++) {
+			bag_report *r = bag_verify(paths[i], opts);
+			go_on = fn(i, r, arg);
+			bag_report_free(r);
+		}
+		return go_on;
+	}
+	/* A window of `jobs` children over the list; reports are handed on
+	 * in the list's order, so the output is the same as with one. */
+	job *js = g_new0(job, n ? n : 1);
+	guint next = 0, started = 0;
+	struct pollfd *pfd = g_new0(struct pollfd, (gsize)jobs);
+	guint *which = g_new0(guint, (gsize)jobs);
+	while (go_on && next < n) {
+		for (; started < n && started < next + (guint)jobs; started++)
+			job_start(&js[started], paths[started], opts);
+		if (js[next].done) {
+			bag_report *r = job_report(&js[next], paths[next]);
+			go_on = fn(next, r, arg);
+			bag_report_free(r);
+			next++;
+			continue;
+		}
+		nfds_t np = 0;
+		for (guint i = next; i < started && np < (nfds_t)jobs; i++)
+			if (js[i].fd >= 0) {
+				pfd[np] = (struct pollfd){ .fd = js[i].fd, .events = POLLIN };
+				which[np++] = i;
+			}
+		if (poll(pfd, np, -1) < 0 && errno != EINTR)
+			break;
+		for (nfds_t k = 0; k < np; k++)
+			if (pfd[k].revents)
+				job_read(&js[which[k]]);
+	}
+	/* Stopped early: end the children still running, by their pids. */
+	for (guint i = next; i < started; i++) {
+		if (js[i].pid > 0) {
+			kill(js[i].pid, SIGKILL);
+			while (waitpid(js[i].pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		}
+		if (js[i].fd >= 0)
+			close(js[i].fd);
+		if (js[i].out)
+			g_byte_array_unref(js[i].out);
+	}
+	g_free(which);
+	g_free(pfd);
+	g_free(js);
+	return go_on;
 }
