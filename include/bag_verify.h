@@ -6,6 +6,12 @@
  * The report names every problem found, each with the file (bag-relative
  * path, or the bag itself) and the reason, not only the first. The caller
  * frees the report with bag_report_free().
+ *
+ * Bounded: memory grows with the number of files, never with their size;
+ * gzip is decoded here with zlib (CRC-32 and length checked); a header
+ * claiming more than the file can hold, or a stream that unpacks far
+ * beyond Payload-Oxum (or, without it, beyond 1000:1), stops the reading
+ * with a problem. Nothing is written anywhere.
  */
 #ifndef ARC_BAG_VERIFY_H
 #define ARC_BAG_VERIFY_H

@@ -274,7 +274,10 @@ static bool over_budget(vctx *v, const char *file, uint64_t more, bool claim)
 	uint64_t total = v->unpacked + more;
 	if (total < v->unpacked)
 		total = UINT64_MAX;
-	if (!claim && total <= v->raw_in)
+	/* The compressed bytes consumed so far: for gzip, what zlib has
+	 * taken (not what it holds unread); else what libarchive read. */
+	uint64_t in = v->gz ? v->raw_in - v->zs.avail_in : v->raw_in;
+	if (!claim && total <= in)
 		return false; /* no more out than in: not compressed at all */
 	if (v->oxum_known) {
 		uint64_t cap = v->oxum_bytes > (UINT64_MAX - BOMB_SLACK) / 2
@@ -287,12 +290,12 @@ static bool over_budget(vctx *v, const char *file, uint64_t more, bool claim)
 		        "Payload-Oxum; not read further",
 		        v->oxum_bytes, cap);
 	} else {
-		if (claim || total <= BOMB_SLACK || total / BOMB_RATIO <= v->raw_in)
+		if (claim || total <= BOMB_SLACK || total / BOMB_RATIO <= in)
 			return false;
 		PROBLEM(v, file,
 		        "decompresses beyond %llu times its size (%" PRIu64 " bytes from %" PRIu64
 		        "): a decompression bomb; not read further",
-		        BOMB_RATIO, total, v->raw_in);
+		        BOMB_RATIO, total, in);
 	}
 	v->stop = true;
 	return true;
