@@ -6,6 +6,12 @@
  * The report names every problem found, each with the file (bag-relative
  * path, or the bag itself) and the reason, not only the first. The caller
  * frees the report with bag_report_free().
+ *
+ * Bounded: memory grows with the number of files, never with their size;
+ * gzip is decoded here with zlib (CRC-32 and length checked); a header
+ * claiming more than the file can hold, or a stream that unpacks far
+ * beyond Payload-Oxum (or, without it, beyond 1000:1), stops the reading
+ * with a problem. Nothing is written anywhere.
  */
 #ifndef ARC_BAG_VERIFY_H
 #define ARC_BAG_VERIFY_H
@@ -37,6 +43,19 @@ typedef struct {
 /* Never returns NULL: a bag that cannot be read is a report with a problem. */
 bag_report *bag_verify(const char *path, const bag_verify_opts *opts);
 void bag_report_free(bag_report *r);
+
+/* Called with each report in the order of the paths given; the report is
+ * freed after the call (the callback may change it). Returning false stops
+ * the run. */
+typedef bool (*bag_verify_each_fn)(guint index, bag_report *r, void *arg);
+
+/* Verify paths[0..n-1]. jobs > 1: that many bags at once, each in a
+ * forked child that sends its report back over a pipe; the callback still
+ * runs here, in order, so that output and records are the same as with
+ * jobs = 1 (which verifies in this process). A child that dies is a report
+ * with that problem. Returns false when a callback stopped the run. */
+bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *opts, int jobs,
+                     bag_verify_each_fn fn, void *arg);
 
 /* RFC 8493 §2.1.3 decoding of a manifest path: "%25", "%0D", "%0A" (any
  * case) are decoded, every other "%" is kept as it is. Caller frees. */

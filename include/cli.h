@@ -31,6 +31,8 @@ typedef struct {
 typedef struct {
 	store *store;
 	catalog *catalog;
+	GPtrArray *rows_restored; /* write mode: char* ids whose lost catalog row
+	                             recovery restored (verify names them) */
 } cli_store;
 
 /* Open the store in mode (STORE_READ or STORE_WRITE): returns EXIT_OK, or

@@ -4,6 +4,11 @@
  * and the audit log's hash chain. Each bundle's verification is recorded
  * in the audit log ("verify" event) and so in the catalog; the caller
  * holds the store lock.
+ *
+ * For nightly runs on a large store, a run may verify only some bundles:
+ * those not verified for some days, least recently verified first (never
+ * verified before all), at most so many. The catalog's and the audit
+ * log's checks always cover the whole store: they are cheap.
  */
 #ifndef ARC_FIXITY_H
 #define ARC_FIXITY_H
@@ -15,19 +20,31 @@
 #include "catalog.h"
 
 typedef struct {
+	bag_verify_opts verify;
+	int jobs;         /* bundles verified at once (forked children); <= 1: one */
+	int stale_days;   /* < 0: every bundle; else those not verified within so many days */
+	unsigned limit;   /* 0: no limit; else verify at most so many */
+	const GPtrArray *rows_restored; /* char* ids whose catalog row had been
+	                                   lost (recovery_report), or NULL */
+} fixity_opts;
+
+typedef struct {
 	GPtrArray *problems;     /* bag_problem*: the store's own (catalog, audit log, sidecars) */
 	uint64_t audit_lines;    /* lines of an intact audit log */
 	unsigned verified;       /* bundles verified */
 	unsigned failed;         /* of which invalid */
+	unsigned not_due;        /* bundles left out by stale_days or limit */
 } fixity_result;
 
 /* Called after each bundle, in order, with its report (owned by fixity). */
 typedef void (*fixity_progress)(const char *path, const bag_report *r, void *arg);
 
-/* Verify every bundle of the store, then the catalog and the audit chain.
+/* Verify the bundles of the store that opts selects (in path order when it
+ * selects all, else least recently verified first), then the catalog and
+ * the audit chain.
  * Returns false only when the store cannot be read or the records cannot
  * be written (ARC_ERROR_STORE); invalid bundles are in the result. */
-bool fixity_run(const char *store_dir, catalog *c, const bag_verify_opts *opts,
+bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
                 fixity_progress progress, void *arg, fixity_result *res, GError **err);
 void fixity_result_clear(fixity_result *res);
 

@@ -30,6 +30,9 @@ typedef struct {
 	unsigned orphans_removed;   /* sidecars without a bundle */
 	GPtrArray *unreadable;      /* char*: "path: reason" of bundles that could
 	                               not be indexed (damaged); verify names them */
+	GPtrArray *rows_restored;   /* char*: ids of bundles whose ingest the audit
+	                               log records but the catalog had lost (no
+	                               crash explains that); indexed again */
 } recovery_report;
 
 void recovery_report_clear(recovery_report *r);

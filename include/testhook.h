@@ -30,6 +30,15 @@
 #ifndef ARC_TESTHOOK_H
 #define ARC_TESTHOOK_H
 
+#include <glib.h>
+
 void testhook_crash_point(const char *name);
+
+/* The current time, UTC (caller unrefs). For tests only,
+ * ARCHIVE_TEST_NOW=YYYY-MM-DDTHH:MM:SSZ stands in for the clock: the
+ * audit log's times, and so the catalog's verification times and what
+ * `verify --stale DAYS` calls stale, can then be set. An unparsable value
+ * is ignored. Never set it on a real store: the audit log would lie. */
+GDateTime *testhook_now_utc(void);
 
 #endif

@@ -171,7 +171,7 @@ bool audit_append(const char *store_dir, audit_entry *e, char **line_out, GError
 	else
 		strcpy(prev, ZERO_HASH);
 
-	GDateTime *now = g_date_time_new_now_utc();
+	GDateTime *now = testhook_now_utc();
 	char *when = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
 	g_date_time_unref(now);
 	json_writer *w = json_new(false);

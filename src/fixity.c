@@ -6,6 +6,7 @@
 #include "errors.h"
 #include "json.h"
 #include "store.h"
+#include "testhook.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -76,58 +77,159 @@ static char *read_sidecar(const char *bundle)
 	return hex;
 }
 
-bool fixity_run(const char *store_dir, catalog *c, const bag_verify_opts *opts,
+/* A bundle on disk, with when it was last verified (NULL: never). */
+typedef struct {
+	char *rel;
+	char *id;
+	char *last;
+} candidate;
+
+static void candidate_free(gpointer p)
+{
+	candidate *k = p;
+	g_free(k->rel);
+	g_free(k->id);
+	g_free(k->last);
+	g_free(k);
+}
+
+/* Least recently verified first, never verified before all; then by path. */
+static int by_last_verified(gconstpointer a, gconstpointer b)
+{
+	const candidate *x = *(candidate *const *)a, *y = *(candidate *const *)b;
+	if (!x->last != !y->last)
+		return x->last ? 1 : -1;
+	int d = x->last ? strcmp(x->last, y->last) : 0;
+	return d ? d : strcmp(x->rel, y->rel);
+}
+
+typedef struct {
+	const char *store_dir;
+	catalog *c;
+	GPtrArray *selected;       /* candidate* */
+	fixity_progress progress;
+	void *arg;
+	fixity_result *res;
+	GError **err;
+	bool ok;
+} run_ctx;
+
+/* One bundle's report, in order: what only the store knows (sidecar,
+ * name, catalog), then the record. */
+static bool on_report(guint i, bag_report *r, void *arg)
+{
+	run_ctx *x = arg;
+	const candidate *k = g_ptr_array_index(x->selected, i);
+	char *abs = g_build_filename(x->store_dir, k->rel, NULL);
+	char *side = g_strconcat(abs, ".sha256", NULL);
+	char *base = g_path_get_basename(k->rel);
+	/* In the store a bundle must have its sidecar; bag_verify only
+	 * checks one that is there. */
+	if (!g_file_test(side, G_FILE_TEST_EXISTS)) {
+		char *name = g_path_get_basename(side);
+		add_problem(r->problems, name, "missing: the bundle's sha256sum sidecar");
+		r->valid = false;
+		g_free(name);
+	}
+	if (r->id && strcmp(r->id, k->id) != 0) {
+		add_problem(r->problems, base, "the file is named %s but holds bag %s", k->id, r->id);
+		r->valid = false;
+	}
+	catalog_bundle *b = catalog_get(x->c, k->id, NULL);
+	char *sidecar = read_sidecar(abs);
+	if (!b) {
+		add_problem(r->problems, "catalog.sqlite", "the catalog does not list this bundle");
+		r->valid = false;
+	} else if (sidecar && b->bundle_sha256 && strcmp(sidecar, b->bundle_sha256) != 0) {
+		add_problem(r->problems, "catalog.sqlite",
+		            "the catalog records sha256 %s, the sidecar %s", b->bundle_sha256, sidecar);
+		r->valid = false;
+	}
+	x->res->verified++;
+	x->res->failed += !r->valid;
+	x->ok = record(x->store_dir, x->c, r, x->err);
+	if (x->progress)
+		x->progress(k->rel, r, x->arg);
+	catalog_bundle_free(b);
+	g_free(sidecar);
+	g_free(base);
+	g_free(side);
+	g_free(abs);
+	return x->ok;
+}
+
+bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
                 fixity_progress progress, void *arg, fixity_result *res, GError **err)
 {
 	memset(res, 0, sizeof *res);
 	res->problems = g_ptr_array_new_with_free_func(problem_free);
 	GPtrArray *files = store_bundle_files(store_dir);
 	GHashTable *on_disk = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	bool ok = true;
-	for (guint i = 0; ok && i < files->len; i++) {
+	GPtrArray *selected = g_ptr_array_new_with_free_func(candidate_free);
+	bool pick = opts->stale_days >= 0 || opts->limit > 0;
+	char *cutoff = NULL;
+	if (opts->stale_days >= 0) {
+		GDateTime *now = testhook_now_utc();
+		GDateTime *then = g_date_time_add_days(now, -opts->stale_days);
+		cutoff = g_date_time_format(then, "%Y-%m-%dT%H:%M:%SZ");
+		g_date_time_unref(then);
+		g_date_time_unref(now);
+	}
+	for (guint i = 0; i < files->len; i++) {
 		const char *rel = g_ptr_array_index(files, i);
-		char *abs = g_build_filename(store_dir, rel, NULL);
-		char *side = g_strconcat(abs, ".sha256", NULL);
-		bag_report *r = bag_verify(abs, opts);
-		/* In the store a bundle must have its sidecar; bag_verify only
-		 * checks one that is there. */
-		if (!g_file_test(side, G_FILE_TEST_EXISTS)) {
-			char *name = g_path_get_basename(side);
-			add_problem(r->problems, name, "missing: the bundle's sha256sum sidecar");
-			r->valid = false;
-			g_free(name);
-		}
 		char *base = g_path_get_basename(rel);
-		char *id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
-		if (r->id && strcmp(r->id, id) != 0) {
-			add_problem(r->problems, base, "the file is named %s but holds bag %s", id, r->id);
-			r->valid = false;
-		}
-		catalog_bundle *b = catalog_get(c, id, NULL);
-		char *sidecar = read_sidecar(abs);
-		if (!b) {
-			add_problem(r->problems, "catalog.sqlite", "the catalog does not list this bundle");
-			r->valid = false;
-		} else if (sidecar && b->bundle_sha256 && strcmp(sidecar, b->bundle_sha256) != 0) {
-			add_problem(r->problems, "catalog.sqlite",
-			            "the catalog records sha256 %s, the sidecar %s", b->bundle_sha256,
-			            sidecar);
-			r->valid = false;
-		}
-		res->verified++;
-		res->failed += !r->valid;
-		g_hash_table_add(on_disk, id);
-		ok = record(store_dir, c, r, err);
-		if (progress)
-			progress(rel, r, arg);
-		bag_report_free(r);
-		catalog_bundle_free(b);
-		g_free(sidecar);
+		candidate *k = g_new0(candidate, 1);
+		k->rel = g_strdup(rel);
+		k->id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
 		g_free(base);
-		g_free(side);
-		g_free(abs);
+		g_hash_table_add(on_disk, g_strdup(k->id));
+		if (pick) {
+			catalog_bundle *b = catalog_get(c, k->id, NULL);
+			if (b) {
+				k->last = b->last_verified;
+				b->last_verified = NULL;
+			}
+			catalog_bundle_free(b);
+		}
+		/* Verified at or after the cutoff: not due yet. Times are
+		 * all "YYYY-MM-DDTHH:MM:SSZ", so strings compare as times. */
+		if (cutoff && k->last && strcmp(k->last, cutoff) >= 0) {
+			candidate_free(k);
+			res->not_due++;
+			continue;
+		}
+		g_ptr_array_add(selected, k);
 	}
 	g_ptr_array_unref(files);
+	g_free(cutoff);
+	if (pick)
+		g_ptr_array_sort(selected, by_last_verified);
+	if (opts->limit > 0 && selected->len > opts->limit) {
+		res->not_due += selected->len - opts->limit;
+		g_ptr_array_set_size(selected, opts->limit);
+	}
+
+	run_ctx x = { store_dir, c, selected, progress, arg, res, err, true };
+	const char **paths = g_new0(const char *, selected->len + 1);
+	GPtrArray *abs = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < selected->len; i++) {
+		const candidate *k = g_ptr_array_index(selected, i);
+		g_ptr_array_add(abs, g_build_filename(store_dir, k->rel, NULL));
+		paths[i] = g_ptr_array_index(abs, i);
+	}
+	bag_verify_each(paths, selected->len, &opts->verify, opts->jobs, on_report, &x);
+	bool ok = x.ok;
+	g_free(paths);
+	g_ptr_array_unref(abs);
+	g_ptr_array_unref(selected);
+
+	/* Rows the catalog had lost before this run's recovery put them back:
+	 * the catalog did not agree with the store. */
+	for (guint i = 0; opts->rows_restored && i < opts->rows_restored->len; i++)
+		add_problem(res->problems, "catalog.sqlite",
+		            "no row for bundle %s, whose ingest the audit log records; restored "
+		            "from the bundle",
+		            (const char *)g_ptr_array_index(opts->rows_restored, i));
 
 	/* Bundles the catalog lists that are not on disk: lost. */
 	GPtrArray *all = ok ? catalog_list(c, err) : NULL;

@@ -113,6 +113,8 @@ int cli_open_store(const cli_ctx *c, store_mode mode, cli_store *out)
 			          c->store, r.recorded, r.recorded == 1 ? "" : "s", r.disposals_finished,
 			          r.disposals_finished == 1 ? "" : "s", r.orphans_removed,
 			          r.orphans_removed == 1 ? "" : "s");
+		out->rows_restored = r.rows_restored;
+		r.rows_restored = NULL;
 		recovery_report_clear(&r);
 		return EXIT_OK;
 	}
@@ -139,6 +141,8 @@ void cli_close_store(cli_store *s)
 {
 	catalog_close(s->catalog);
 	store_close(s->store);
+	if (s->rows_restored)
+		g_ptr_array_unref(s->rows_restored);
 	memset(s, 0, sizeof *s);
 }
 

@@ -101,12 +101,15 @@ void recovery_report_clear(recovery_report *r)
 {
 	if (r->unreadable)
 		g_ptr_array_unref(r->unreadable);
+	if (r->rows_restored)
+		g_ptr_array_unref(r->rows_restored);
 	memset(r, 0, sizeof *r);
 }
 
 bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GError **err)
 {
-	recovery_report r = { .unreadable = g_ptr_array_new_with_free_func(g_free) };
+	recovery_report r = { .unreadable = g_ptr_array_new_with_free_func(g_free),
+	                      .rows_restored = g_ptr_array_new_with_free_func(g_free) };
 	replay_ctx ctx = { c, catalog_last_seq(c), 0, err };
 	bool ok = audit_foreach(store_dir, replay, &ctx, err);
 	r.replayed = ctx.n;
@@ -125,6 +128,10 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 			if (ok)
 				testhook_crash_point("recovery.disposal_finished");
 		} else if (!b) {
+			/* The audit log (mirrored above) has its ingest, the catalog
+			 * no row: the row was lost, not left out by a crash. */
+			if (last && !is_dispose(last))
+				g_ptr_array_add(r.rows_restored, g_strdup(id));
 			if (!last || is_dispose(last)) {
 				ok = record_recovered(store_dir, c, id, rel, err);
 				r.recorded++;

@@ -60,3 +60,15 @@ void testhook_crash_point(const char *name)
 	if (crash_at && passed == crash_at)
 		raise(SIGKILL);
 }
+
+GDateTime *testhook_now_utc(void)
+{
+	const char *t = getenv("ARCHIVE_TEST_NOW");
+	GDateTime *now = NULL;
+	if (t && *t) {
+		GTimeZone *utc = g_time_zone_new_utc();
+		now = g_date_time_new_from_iso8601(t, utc);
+		g_time_zone_unref(utc);
+	}
+	return now ? now : g_date_time_new_now_utc();
+}

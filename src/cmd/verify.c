@@ -1,11 +1,13 @@
 /*
- * verify.c — `archive verify [-j N] [--fast] [--json] [BUNDLE|BAGDIR ...]`
+ * verify.c — `archive verify [-j N] [--fast] [--json] [--stale DAYS] [--limit N]
+ *                            [BUNDLE|BAGDIR ...]`
  *
  * Verifies each bundle or bag directory given, or with none every
- * bundles/YYYY/ID.tar.gz of the store, and prints one verdict per bag: a
- * line per problem, so that an auditor sees everything wrong at once.
- * Exit 0 when all are valid, 1 when any is not, 3 when the store cannot be
- * read.
+ * bundles/YYYY/ID.tar.gz of the store (or, with --stale/--limit, those
+ * least recently verified), and prints one verdict per bag: a line per
+ * problem, so that an auditor sees everything wrong at once. -j N verifies
+ * N bags at once; the output is the same as with -j 1. Exit 0 when all
+ * are valid, 1 when any is not, 3 when the store cannot be read.
  */
 #include "bag_verify.h"
 #include "cli.h"
@@ -21,13 +23,19 @@
 
 static void usage(void)
 {
-	printf("usage: archive verify [-j N] [--fast] [--json] [BUNDLE|BAGDIR ...]\n"
+	printf("usage: archive verify [-j N] [--fast] [--json] [--stale DAYS] [--limit N]\n"
+	       "                      [BUNDLE|BAGDIR ...]\n"
+	       "  Verify .tar.gz, .tar and .zip bags and bag directories of any BagIt tool\n"
+	       "  (0.93 to 1.0), in one streaming pass each, never writing to disk.\n"
 	       "  With no argument, verify the whole store: every bundle and its sidecar,\n"
 	       "  the catalog and the audit log's hash chain; each verification is\n"
-	       "  recorded in the audit log.\n"
-	       "  -j N      accepted for scripts; this version verifies one bundle at a time\n"
-	       "  --fast    structure, Payload-Oxum and required fields only; no checksums\n"
-	       "  --json    one JSON object per bundle, then a summary object\n");
+	       "  recorded in the audit log and the catalog.\n"
+	       "  -j N          verify N bags at once (same output as -j 1)\n"
+	       "  --fast        structure, Payload-Oxum and required fields only; no checksums\n"
+	       "  --json        one JSON object per bundle, then a summary object\n"
+	       "  --stale DAYS  store only: only bundles not verified for DAYS days,\n"
+	       "                least recently verified first (never verified: first of all)\n"
+	       "  --limit N     store only: verify at most N bundles (least recently verified)\n");
 }
 
 static void print_problems_json(json_writer *w, const char *key, const GPtrArray *list)
@@ -88,7 +96,7 @@ static void on_bundle(const char *path, const bag_report *r, void *arg)
 }
 
 /* `archive verify` with no argument: the whole store, recorded. */
-static int verify_store(const cli_ctx *c, const bag_verify_opts *opts, bool json)
+static int verify_store(const cli_ctx *c, const fixity_opts *opts, bool json)
 {
 	/* Verifying must not create a store where there is none. */
 	if (!g_file_test(c->store, G_FILE_TEST_IS_DIR)) {
@@ -100,9 +108,11 @@ static int verify_store(const cli_ctx *c, const bag_verify_opts *opts, bool json
 	if (rc != EXIT_OK)
 		return rc;
 	progress_ctx p = { json, c };
+	fixity_opts fo = *opts;
+	fo.rows_restored = st.rows_restored;
 	fixity_result res;
 	GError *err = NULL;
-	if (!fixity_run(c->store, st.catalog, opts, on_bundle, &p, &res, &err)) {
+	if (!fixity_run(c->store, st.catalog, &fo, on_bundle, &p, &res, &err)) {
 		cli_error(c, "%s", err->message);
 		g_error_free(err);
 		fixity_result_clear(&res);
@@ -121,6 +131,7 @@ static int verify_store(const cli_ctx *c, const bag_verify_opts *opts, bool json
 		json_kv_int(w, "verified", res.verified);
 		json_kv_int(w, "ok", res.verified - res.failed);
 		json_kv_int(w, "failed", res.failed);
+		json_kv_int(w, "not_due", res.not_due);
 		json_kv_int(w, "audit_lines", (int64_t)res.audit_lines);
 		print_problems_json(w, "store_problems", res.problems);
 		json_end_object(w);
@@ -128,9 +139,11 @@ static int verify_store(const cli_ctx *c, const bag_verify_opts *opts, bool json
 		printf("%s\n", s);
 		g_free(s);
 	} else if (c->verbosity >= 0) {
-		printf("%u verified: %u OK, %u FAIL; audit log: %" G_GUINT64_FORMAT " lines, %s\n",
-		       res.verified, res.verified - res.failed, res.failed, res.audit_lines,
+		char *rest = res.not_due ? g_strdup_printf(" (%u not due)", res.not_due) : g_strdup("");
+		printf("%u verified: %u OK, %u FAIL%s; audit log: %" G_GUINT64_FORMAT " lines, %s\n",
+		       res.verified, res.verified - res.failed, res.failed, rest, res.audit_lines,
 		       res.problems->len ? "PROBLEMS ABOVE" : "chain intact");
+		g_free(rest);
 	}
 	rc = res.failed || res.problems->len ? EXIT_ITEM_FAILED : EXIT_OK;
 	fixity_result_clear(&res);
@@ -138,33 +151,111 @@ static int verify_store(const cli_ctx *c, const bag_verify_opts *opts, bool json
 	return rc;
 }
 
+/* A path that is not there: said on stderr, and as a line of --json. */
+static void print_missing(const char *p, int e, bool json, const cli_ctx *c)
+{
+	cli_error(c, "%s: %s", p, g_strerror(e));
+	if (!json)
+		return;
+	json_writer *w = json_new(false);
+	json_begin_object(w);
+	json_kv_string(w, "bundle", p);
+	json_kv_string(w, "id", NULL);
+	json_kv_bool(w, "valid", false);
+	json_key(w, "problems");
+	json_begin_array(w);
+	json_begin_object(w);
+	json_kv_string(w, "file", p);
+	json_kv_string(w, "reason", g_strerror(e));
+	json_end_object(w);
+	json_end_array(w);
+	json_key(w, "warnings");
+	json_begin_array(w);
+	json_end_array(w);
+	json_end_object(w);
+	char *s = json_finish(w);
+	printf("%s\n", s);
+	g_free(s);
+}
+
+/* The bags given: each in the order given, the ones that are missing
+ * included, whichever process verified it. */
+typedef struct {
+	char **args;        /* as given */
+	int *err;           /* per argument: errno of stat, 0 when it is there */
+	guint *index;       /* the verified ones' positions in args */
+	guint n_args, shown;
+	bool json;
+	const cli_ctx *c;
+	int nok, nfail;
+} files_ctx;
+
+static void show_missing_before(files_ctx *x, guint upto)
+{
+	for (; x->shown < upto; x->shown++)
+		if (x->err[x->shown]) {
+			print_missing(x->args[x->shown], x->err[x->shown], x->json, x->c);
+			x->nfail++;
+		}
+}
+
+static bool on_file(guint i, bag_report *r, void *arg)
+{
+	files_ctx *x = arg;
+	show_missing_before(x, x->index[i]);
+	print_report(r, x->json, x->c);
+	if (r->valid)
+		x->nok++;
+	else
+		x->nfail++;
+	x->shown = x->index[i] + 1;
+	fflush(stdout);
+	return true;
+}
+
 int cmd_verify(int argc, char **argv, const cli_ctx *c)
 {
-	enum { OPT_FAST = 256, OPT_JSON };
+	enum { OPT_FAST = 256, OPT_JSON, OPT_STALE, OPT_LIMIT };
 	static const struct option longopts[] = {
 		{ "fast", no_argument, NULL, OPT_FAST },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "stale", required_argument, NULL, OPT_STALE },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bag_verify_opts opts = { 0 };
+	fixity_opts fo = { .jobs = 1, .stale_days = -1 };
 	bool json = false;
-	int jobs = 1, opt, rc = EXIT_OK;
-	int nok = 0, nfail = 0;
-	GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+	int opt, rc = EXIT_OK, n;
+	guint64 v;
 
 	opterr = 0; /* our messages, in our form */
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
-			if (!cli_parse_jobs(optarg, &jobs)) {
+			if (!cli_parse_jobs(optarg, &n)) {
 				rc = cli_usage_error(c, "-j: '%s' is not a positive number", optarg);
 				goto out;
 			}
+			fo.jobs = n;
 			break;
-		case OPT_FAST: opts.fast = true; break;
+		case OPT_FAST: fo.verify.fast = true; break;
 		case OPT_JSON: json = true; break;
+		case OPT_STALE:
+			if (!g_ascii_string_to_unsigned(optarg, 10, 0, 100000, &v, NULL)) {
+				rc = cli_usage_error(c, "--stale: '%s' is not a number of days", optarg);
+				goto out;
+			}
+			fo.stale_days = (int)v;
+			break;
+		case OPT_LIMIT:
+			if (!g_ascii_string_to_unsigned(optarg, 10, 1, G_MAXUINT, &v, NULL)) {
+				rc = cli_usage_error(c, "--limit: '%s' is not a positive number", optarg);
+				goto out;
+			}
+			fo.limit = (unsigned)v;
+			break;
 		case 'h':
 			usage();
 			goto out;
@@ -180,73 +271,54 @@ int cmd_verify(int argc, char **argv, const cli_ctx *c)
 			goto out;
 		}
 	}
-	/* Verification is sequential for now; -j is accepted so that scripts
-	 * written for the parallel version already work. */
-	(void)jobs;
 
 	if (optind == argc) {
-		rc = verify_store(c, &opts, json);
+		rc = verify_store(c, &fo, json);
 		goto out;
 	}
-	for (int i = optind; i < argc; i++)
-		g_ptr_array_add(paths, g_strdup(argv[i]));
+	/* --stale and --limit choose among the store's bundles; with bags
+	 * named on the command line they would silently drop some. */
+	if (fo.stale_days >= 0 || fo.limit > 0) {
+		rc = cli_usage_error(c, "--stale and --limit apply to the whole store, not to "
+		                        "BUNDLE or BAGDIR arguments");
+		goto out;
+	}
 
-	for (guint i = 0; i < paths->len; i++) {
-		const char *p = g_ptr_array_index(paths, i);
+	files_ctx x = { .args = argv + optind, .n_args = (guint)(argc - optind), .json = json, .c = c };
+	x.err = g_new0(int, x.n_args);
+	x.index = g_new0(guint, x.n_args);
+	const char **paths = g_new0(const char *, x.n_args + 1);
+	guint np = 0;
+	for (guint i = 0; i < x.n_args; i++) {
 		struct stat st;
-		if (stat(p, &st) != 0) {
-			int e = errno;
-			cli_error(c, "%s: %s", p, g_strerror(e));
-			nfail++;
-			if (json) {
-				json_writer *w = json_new(false);
-				json_begin_object(w);
-				json_kv_string(w, "bundle", p);
-				json_kv_string(w, "id", NULL);
-				json_kv_bool(w, "valid", false);
-				json_key(w, "problems");
-				json_begin_array(w);
-				json_begin_object(w);
-				json_kv_string(w, "file", p);
-				json_kv_string(w, "reason", g_strerror(e));
-				json_end_object(w);
-				json_end_array(w);
-				json_key(w, "warnings");
-				json_begin_array(w);
-				json_end_array(w);
-				json_end_object(w);
-				char *s = json_finish(w);
-				printf("%s\n", s);
-				g_free(s);
-			}
+		if (stat(x.args[i], &st) != 0) {
+			x.err[i] = errno;
 			continue;
 		}
-		bag_report *r = bag_verify(p, &opts);
-		print_report(r, json, c);
-		if (r->valid)
-			nok++;
-		else
-			nfail++;
-		bag_report_free(r);
-		fflush(stdout);
+		x.index[np] = i;
+		paths[np++] = x.args[i];
 	}
+	bag_verify_each(paths, np, &fo.verify, fo.jobs, on_file, &x);
+	show_missing_before(&x, x.n_args);
+	g_free(paths);
+	g_free(x.err);
+	g_free(x.index);
 
 	if (json) {
 		json_writer *w = json_new(false);
 		json_begin_object(w);
 		json_kv_bool(w, "summary", true);
-		json_kv_int(w, "verified", nok + nfail);
-		json_kv_int(w, "ok", nok);
-		json_kv_int(w, "failed", nfail);
+		json_kv_int(w, "verified", x.nok + x.nfail);
+		json_kv_int(w, "ok", x.nok);
+		json_kv_int(w, "failed", x.nfail);
 		json_end_object(w);
 		char *s = json_finish(w);
 		printf("%s\n", s);
 		g_free(s);
 	} else if (c->verbosity >= 0) {
-		printf("%d verified: %d OK, %d FAIL\n", nok + nfail, nok, nfail);
+		printf("%d verified: %d OK, %d FAIL\n", x.nok + x.nfail, x.nok, x.nfail);
 	}
-	rc = nfail ? EXIT_ITEM_FAILED : EXIT_OK;
+	rc = x.nfail ? EXIT_ITEM_FAILED : EXIT_OK;
 out:
-	g_ptr_array_unref(paths);
 	return rc;
 }

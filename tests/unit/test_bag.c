@@ -677,6 +677,90 @@ TEST(directory_bag)
 	g_free(dir);
 }
 
+/* Reports collected by bag_verify_each, as one text per bag. */
+static bool collect(guint i, bag_report *r, void *arg)
+{
+	GPtrArray *out = arg;
+	GString *s = g_string_new(NULL);
+	g_string_append_printf(s, "%u %s %s %d %d %" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT, i,
+	                       r->path, r->id, r->valid, r->ours, r->payload_bytes, r->payload_files);
+	for (guint k = 0; k < r->problems->len; k++) {
+		const bag_problem *p = g_ptr_array_index(r->problems, k);
+		g_string_append_printf(s, "|P %s: %s", p->file, p->reason);
+	}
+	for (guint k = 0; k < r->warnings->len; k++) {
+		const bag_problem *p = g_ptr_array_index(r->warnings, k);
+		g_string_append_printf(s, "|W %s: %s", p->file, p->reason);
+	}
+	g_ptr_array_add(out, g_string_free(s, FALSE));
+	return true;
+}
+
+/* Several bags at once in children: the same reports, in the same order,
+ * as one at a time in this process. */
+TEST(verify_each_parallel)
+{
+	char *dir = unit_tmpdir();
+	unsigned flags[] = { 0, V_FLIP, V_ZIP, V_MISSING | V_EXTRA, V_SYMLINK, V_DUP, 0, V_OXUM };
+	const char *paths[G_N_ELEMENTS(flags) + 1];
+	GPtrArray *owned = g_ptr_array_new_with_free_func(g_free);
+	for (size_t i = 0; i < G_N_ELEMENTS(flags); i++) {
+		char *name = g_strdup_printf("p%zu.%s", i, flags[i] & V_ZIP ? "zip" : "tar.gz");
+		g_ptr_array_add(owned, hand_bag(dir, name, flags[i]));
+		paths[i] = g_ptr_array_index(owned, i);
+		g_free(name);
+	}
+	paths[6] = "no-such-bag.tar.gz";
+	GPtrArray *one = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *four = g_ptr_array_new_with_free_func(g_free);
+	EXPECT(bag_verify_each(paths, G_N_ELEMENTS(flags), NULL, 1, collect, one));
+	EXPECT(bag_verify_each(paths, G_N_ELEMENTS(flags), NULL, 4, collect, four));
+	EXPECT_INT(one->len, G_N_ELEMENTS(flags));
+	EXPECT_INT(four->len, G_N_ELEMENTS(flags));
+	for (guint i = 0; i < one->len && i < four->len; i++)
+		EXPECT_STR(g_ptr_array_index(four, i), g_ptr_array_index(one, i));
+	EXPECT(strstr(g_ptr_array_index(four, 1), "|P data/a.txt: sha256 mismatch"));
+	EXPECT(strstr(g_ptr_array_index(four, 6), "No such file"));
+	g_ptr_array_unref(one);
+	g_ptr_array_unref(four);
+	g_ptr_array_unref(owned);
+	g_free(dir);
+}
+
+/* Every form of path that some system reads as "outside" is refused. */
+TEST(escaping_manifest_paths)
+{
+	static const char *const bad[] = { "/etc/passwd", "data/../../x", "~/x", "~root/x",
+	                                   "C:\\Windows\\x", "c:x", "\\\\server\\share\\x",
+	                                   "%HomeDrive%\\x", "data/..\\..\\x" };
+	char *dir = unit_tmpdir();
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		char *bag = g_build_filename(dir, "b", NULL);
+		char *data = g_build_filename(bag, "data", NULL);
+		EXPECT(g_mkdir_with_parents(data, 0755) == 0);
+		char *f = g_build_filename(data, "a.txt", NULL);
+		EXPECT(g_file_set_contents(f, "a\n", -1, NULL));
+		char *bt = g_build_filename(bag, "bagit.txt", NULL);
+		EXPECT(g_file_set_contents(bt, "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", -1, NULL));
+		char hex[65];
+		hash_sha256_hex("a\n", 2, hex);
+		char *man = g_strdup_printf("%s  data/a.txt\n%s  %s\n", hex, hex, bad[i]);
+		char *mp = g_build_filename(bag, "manifest-sha256.txt", NULL);
+		EXPECT(g_file_set_contents(mp, man, -1, NULL));
+		bag_report *r = bag_verify(bag, NULL);
+		EXPECT(!r->valid);
+		EXPECT(has_problem(r, "manifest-sha256.txt", "escapes the bag"));
+		bag_report_free(r);
+		g_free(mp);
+		g_free(man);
+		g_free(bt);
+		g_free(f);
+		g_free(data);
+		g_free(bag);
+	}
+	g_free(dir);
+}
+
 UNIT_MAIN(encode_decode_path, write_list_and_verify, writer_refuses, writer_disk_full,
           hand_bag_valid, corrupt_variants, fast_mode, truncated_and_garbage, sidecar,
-          our_profile, directory_bag)
+          our_profile, directory_bag, verify_each_parallel, escaping_manifest_paths)

@@ -189,7 +189,7 @@ TEST(fixity_names_tampering)
 	store_fixture f;
 	store_fixture_open(&f, NULL);
 	GError *e = NULL;
-	bag_verify_opts o = { 0 };
+	fixity_opts o = { .jobs = 1, .stale_days = -1 };
 	fixity_result res;
 	int seen = 0;
 	EXPECT(fixity_run(f.dir, f.c, &o, count_progress, &seen, &res, &e));
