@@ -1,11 +1,13 @@
 # archive — build, test, install.
 #   make                 build build/archive
 #   make check           build with ASan+UBSan into build/san and run the whole suite
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (binary, man page, bash completion)
 .SUFFIXES:
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION  = 0.1.0
 
 PKGS    = poppler-glib libarchive libmagic zlib glib-2.0 gio-2.0 libxml-2.0 libcrypto sqlite3
@@ -75,9 +77,15 @@ install: $(B)/archive
 	cp $(B)/archive $(DESTDIR)$(BINDIR)/archive.tmp
 	chmod 755 $(DESTDIR)$(BINDIR)/archive.tmp
 	mv -f $(DESTDIR)$(BINDIR)/archive.tmp $(DESTDIR)$(BINDIR)/archive
+	mkdir -p $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	cp man/archive.1 $(DESTDIR)$(MANDIR)/man1/archive.1
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/archive.1
+	cp completion/archive.bash $(DESTDIR)$(BASHCOMPDIR)/archive
+	chmod 644 $(DESTDIR)$(BASHCOMPDIR)/archive
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/archive
+	rm -f $(DESTDIR)$(BINDIR)/archive $(DESTDIR)$(MANDIR)/man1/archive.1 \
+	      $(DESTDIR)$(BASHCOMPDIR)/archive
 
 clean:
 	rm -rf build

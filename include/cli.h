@@ -25,6 +25,7 @@ typedef struct {
 	char *store;       /* --store, else $ARCHIVE_STORE, else ./archive-store */
 	int verbosity;     /* -1: --quiet, 0: normal, 1: --verbose */
 	store_mode mode;   /* from the table of commands */
+	bool syslog;       /* --log-syslog, or ARCHIVE_SYSLOG=1 in the environment */
 } cli_ctx;
 
 /* The store as a command uses it. */
@@ -41,12 +42,45 @@ typedef struct {
 int cli_open_store(const cli_ctx *c, store_mode mode, cli_store *out);
 void cli_close_store(cli_store *s);
 
-/* "archive: <cmd>: <message>\n" on stderr (errors and warnings alike). */
+/* "archive: <cmd>: <message>\n" on stderr (errors and warnings alike);
+ * with c->syslog also "<cmd>: <message>" to syslog at LOG_ERR. */
 void cli_error(const cli_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Same, only with --verbose. */
 void cli_verbose(const cli_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* A usage error: the message, then "Try 'archive <cmd> -h'.", returns EXIT_USAGE. */
 int cli_usage_error(const cli_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/*
+ * Syslog for unattended runs (c->syslog): openlog("archive", LOG_PID,
+ * LOG_USER). cli_log_failure() logs an item's failure that the command
+ * reports on stdout (a quarantined release, a bundle that FAILs) without
+ * printing anything. cli_summary() sets the run's one summary line
+ * ("3 releases: 3 archived, …"); main() logs it when the command returns,
+ * with its exit status, or "finished" when the command set none.
+ *
+ * Test hook: ARCHIVE_SYSLOG_TEST_FILE=PATH appends "PRIORITY <cmd>: <text>"
+ * lines to PATH instead of calling syslog(3).
+ */
+void cli_log_failure(const cli_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void cli_summary(const cli_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/*
+ * A progress line on stderr, only when stderr is a terminal and not -q:
+ * "ingest 2/7  12.3 MB/s  ETA 0:41  <label>", redrawn in place at most ten
+ * times a second and cleared by cli_progress_end(). Nothing at all is
+ * written otherwise, so logs and pipes never see it.
+ *   cli_progress_start(c, items, bytes)  bytes 0: unknown (rate in items/s)
+ *   cli_progress_step(c, label, done)    now on item label; done: bytes of
+ *                                        the items finished so far
+ *   cli_progress_hide(c)                 clear the line before printing on
+ *                                        stdout; the next step redraws it
+ *   cli_progress_end(c)                  clear the line, forget the run
+ * cli_error() clears the line by itself.
+ */
+void cli_progress_start(const cli_ctx *c, guint64 total_items, guint64 total_bytes);
+void cli_progress_step(const cli_ctx *c, const char *label, guint64 bytes_done);
+void cli_progress_hide(const cli_ctx *c);
+void cli_progress_end(const cli_ctx *c);
+
 /* Map a library GError to its exit code (ARC_ERROR_STORE → 3, LOCKED → 75, …). */
 int cli_exit_code(const GError *err);
 
@@ -74,5 +108,6 @@ int cmd_list(int argc, char **argv, const cli_ctx *c);
 int cmd_show(int argc, char **argv, const cli_ctx *c);
 int cmd_extract(int argc, char **argv, const cli_ctx *c);
 int cmd_reindex(int argc, char **argv, const cli_ctx *c);
+int cmd_report(int argc, char **argv, const cli_ctx *c);
 
 #endif

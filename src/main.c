@@ -5,6 +5,10 @@
  * The common options (--store DIR, -q, -v, --version) may stand before or
  * after the subcommand: main() takes them out of argv wherever they are and
  * hands the rest to the command, which parses its own options.
+ *
+ * The helpers here are the only code that writes to the terminal or to
+ * syslog on a command's behalf: messages, the progress line, the run's
+ * summary for syslog.
  */
 #include "cli.h"
 #include "errors.h"
@@ -13,6 +17,7 @@
 #include <archive.h>
 #include <errno.h>
 #include <getopt.h>
+#include <libxml/parser.h>
 #include <magic.h>
 #include <poppler.h>
 #include <signal.h>
@@ -21,6 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <syslog.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <openssl/crypto.h>
 
@@ -42,12 +50,189 @@ static const struct command {
 	{ "show", cmd_show, STORE_READ, "one bundle: fields, checks, files, events" },
 	{ "extract", cmd_extract, STORE_READ, "unpack a bundle into a folder" },
 	{ "reindex", cmd_reindex, STORE_WRITE, "rebuild the catalog from bundles and audit log" },
+	{ "report", cmd_report, STORE_READ, "an HTML page (or JSON) of the state of the store" },
 };
+
+/* -- syslog ------------------------------------------------------------- */
+
+static const char *priority_name(int prio)
+{
+	switch (prio) {
+	case LOG_ERR: return "err";
+	case LOG_WARNING: return "warning";
+	case LOG_NOTICE: return "notice";
+	default: return "info";
+	}
+}
+
+/* One line to syslog (or to the test file), "<cmd>: <msg>"; the tag
+ * "archive" and the pid come from openlog. Newlines would split a journal
+ * entry, so they become spaces. */
+static void log_line(const cli_ctx *c, int prio, const char *msg)
+{
+	static bool opened;
+	if (!c->syslog)
+		return;
+	char *flat = g_strdup(msg);
+	g_strdelimit(flat, "\r\n", ' ');
+	const char *test = g_getenv("ARCHIVE_SYSLOG_TEST_FILE");
+	if (test && *test) {
+		FILE *f = fopen(test, "a");
+		if (f) {
+			fprintf(f, "%s %s: %s\n", priority_name(prio), c->cmd, flat);
+			fclose(f);
+		}
+	} else {
+		if (!opened)
+			openlog("archive", LOG_PID, LOG_USER);
+		opened = true;
+		syslog(prio, "%s: %s", c->cmd, flat);
+	}
+	g_free(flat);
+}
+
+static char *run_summary;
+
+void cli_summary(const cli_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_free(run_summary);
+	run_summary = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void cli_log_failure(const cli_ctx *c, const char *fmt, ...)
+{
+	if (!c->syslog)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	log_line(c, LOG_ERR, m);
+	g_free(m);
+}
+
+/* -- progress line ------------------------------------------------------- */
+
+/* One run's progress at a time: the command is single-threaded and the line
+ * belongs to the terminal, not to the command's objects. */
+static struct {
+	bool on, shown;
+	const char *cmd;
+	guint64 items, bytes, step, done;
+	gint64 t0, last_draw;
+	char *label;
+} prog;
+
+/* Columns the text s takes on a terminal (wide CJK characters take two). */
+static int text_width(const char *s)
+{
+	int w = 0;
+	for (; *s; s = g_utf8_next_char(s))
+		w += g_unichar_iswide(g_utf8_get_char(s)) ? 2 : 1;
+	return w;
+}
+
+static void progress_draw(void)
+{
+	gint64 now = g_get_monotonic_time();
+	double secs = (double)(now - prog.t0) / 1e6;
+	guint64 items_done = prog.step ? prog.step - 1 : 0;
+	GString *line = g_string_new(NULL);
+	g_string_append_printf(line, "%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, prog.cmd,
+	                       items_done, prog.items);
+	double left = -1;
+	if (prog.bytes && secs > 0.2) {
+		double rate = (double)prog.done / secs;
+		g_string_append_printf(line, "  %.1f MB/s", rate / 1e6);
+		if (rate > 0)
+			left = (double)(prog.bytes - MIN(prog.done, prog.bytes)) / rate;
+	} else if (!prog.bytes && secs > 0.2) {
+		double rate = (double)items_done / secs;
+		g_string_append_printf(line, "  %.1f/s", rate);
+		if (rate > 0)
+			left = (double)(prog.items - MIN(items_done, prog.items)) / rate;
+	}
+	if (left >= 0)
+		g_string_append_printf(line, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
+	else
+		g_string_append(line, "  ETA -:--");
+	/* The line must never wrap: a wrapped line cannot be redrawn with \r.
+	 * Long labels (paths) lose their beginning, which says least. */
+	int cols = 80;
+	struct winsize ws;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		cols = ws.ws_col;
+	int room = cols - 1 - text_width(line->str) - 2;
+	const char *label = prog.label ? prog.label : "";
+	if (room > 4) {
+		g_string_append(line, "  ");
+		if (text_width(label) > room) {
+			while (*label && text_width(label) > room - 1)
+				label = g_utf8_next_char(label);
+			g_string_append(line, "\u2026");
+		}
+		g_string_append(line, label);
+	}
+	fprintf(stderr, "\r\033[K%s", line->str);
+	fflush(stderr);
+	g_string_free(line, TRUE);
+	prog.shown = true;
+	prog.last_draw = now;
+}
+
+void cli_progress_start(const cli_ctx *c, guint64 total_items, guint64 total_bytes)
+{
+	g_free(prog.label);
+	memset(&prog, 0, sizeof prog);
+	prog.on = c->verbosity >= 0 && isatty(STDERR_FILENO);
+	prog.cmd = c->cmd;
+	prog.items = total_items;
+	prog.bytes = total_bytes;
+	prog.t0 = g_get_monotonic_time();
+}
+
+void cli_progress_step(const cli_ctx *c, const char *label, guint64 bytes_done)
+{
+	if (!prog.on)
+		return;
+	prog.step++;
+	prog.done = bytes_done;
+	g_free(prog.label);
+	prog.label = g_strdup(label);
+	/* At most ten redraws a second: a terminal is slow, and a line that
+	 * changes faster than that cannot be read anyway. */
+	if (prog.last_draw && g_get_monotonic_time() - prog.last_draw < G_USEC_PER_SEC / 10)
+		return;
+	progress_draw();
+}
+
+void cli_progress_hide(const cli_ctx *c)
+{
+	if (prog.on && prog.shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		prog.shown = false;
+	}
+}
+
+void cli_progress_end(const cli_ctx *c)
+{
+	cli_progress_hide(c);
+	g_free(prog.label);
+	memset(&prog, 0, sizeof prog);
+}
+
+/* -- messages ------------------------------------------------------------ */
 
 static void vmessage(const cli_ctx *c, const char *fmt, va_list ap)
 {
 	char *m = g_strdup_vprintf(fmt, ap);
+	cli_progress_hide(c);
 	fprintf(stderr, "archive: %s: %s\n", c->cmd, m);
+	log_line(c, LOG_ERR, m);
 	g_free(m);
 }
 
@@ -65,8 +250,12 @@ void cli_verbose(const cli_ctx *c, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vmessage(c, fmt, ap);
+	char *m = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	/* Chatter, not a failure: never to syslog. */
+	cli_progress_hide(c);
+	fprintf(stderr, "archive: %s: %s\n", c->cmd, m);
+	g_free(m);
 }
 
 int cli_usage_error(const cli_ctx *c, const char *fmt, ...)
@@ -193,20 +382,35 @@ bool cli_parse_jobs(const char *s, int *n)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: archive [--store DIR] [-q|-v] COMMAND [OPTIONS] [ARGS]\n"
+	fprintf(f, "usage: archive [--store DIR] [-q|-v] [--log-syslog] COMMAND [OPTIONS] [ARGS]\n"
 	           "       archive --version\n\ncommands:\n");
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'archive COMMAND -h' describes a command; see archive(1).\n");
+	fprintf(f, "\ncommon options (before or after COMMAND):\n"
+	           "  --store DIR     the store (default: $ARCHIVE_STORE, else ./archive-store)\n"
+	           "  -q, --quiet     print only what needs a person\n"
+	           "  -v, --verbose   say more on stderr\n"
+	           "  --log-syslog    log a summary line and every failure to syslog (tag archive);\n"
+	           "                  also when ARCHIVE_SYSLOG=1\n"
+	           "  -h, --help      this text, or a command's with COMMAND\n"
+	           "  --version       versions of archive and its libraries\n"
+	           "\n'archive COMMAND -h' describes a command; see archive(1).\n");
 }
 
 static void version(void)
 {
+	/* The libraries as loaded at run time, not as compiled against: what
+	 * an auditor needs to reproduce a result. */
 	printf("archive %s\n", ARCHIVE_VERSION);
-	printf("poppler %s, %s, libmagic %d, zlib %s, SQLite %s, %s, GLib %u.%u.%u\n",
-	       poppler_get_version(), archive_version_string(), magic_version(), zlibVersion(),
-	       sqlite3_libversion(), OpenSSL_version(OPENSSL_VERSION), glib_major_version,
-	       glib_minor_version, glib_micro_version);
+	printf("poppler-glib %s\n", poppler_get_version());
+	printf("%s\n", archive_version_string());
+	printf("libmagic %d.%02d\n", magic_version() / 100, magic_version() % 100);
+	printf("zlib %s\n", zlibVersion());
+	printf("SQLite %s\n", sqlite3_libversion());
+	printf("%s\n", OpenSSL_version(OPENSSL_VERSION));
+	printf("GLib %u.%u.%u\n", glib_major_version, glib_minor_version, glib_micro_version);
+	int xv = atoi(xmlParserVersion); /* "21004" */
+	printf("libxml2 %d.%d.%d\n", xv / 10000, xv / 100 % 100, xv % 100);
 }
 
 int main(int argc, char **argv)
@@ -240,6 +444,8 @@ int main(int argc, char **argv)
 			c.verbosity = -1;
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
 			c.verbosity = 1;
+		} else if (strcmp(a, "--log-syslog") == 0) {
+			c.syslog = true;
 		} else if (strcmp(a, "--version") == 0) {
 			version();
 			rc = EXIT_OK;
@@ -278,8 +484,21 @@ int main(int argc, char **argv)
 	/* A full disk or `ulimit -f` must fail a write with EFBIG, which we
 	 * report and clean up after, not kill the process half-way. */
 	signal(SIGXFSZ, SIG_IGN);
+	/* The rule for unattended runs: syslog with --log-syslog, or when the
+	 * environment says ARCHIVE_SYSLOG=1 (as scripts/cron/ sets it). */
+	const char *env_syslog = g_getenv("ARCHIVE_SYSLOG");
+	if (env_syslog && strcmp(env_syslog, "1") == 0)
+		c.syslog = true;
 	rc = cmd->fn(nrest, rest, &c);
+	cli_progress_end(&c);
+	if (c.syslog) {
+		char *m = g_strdup_printf("%s (exit %d)", run_summary ? run_summary : "finished", rc);
+		log_line(&c, rc == EXIT_OK ? LOG_NOTICE : rc == EXIT_ITEM_FAILED ? LOG_WARNING : LOG_ERR,
+		         m);
+		g_free(m);
+	}
 out:
+	g_free(run_summary);
 	g_free(c.store);
 	g_free(rest);
 	return rc;

@@ -14,12 +14,18 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: archive hold add ID --reason TEXT\n"
-	"       archive hold remove ID\n"
+	"usage: archive hold add ID --reason TEXT [--json]\n"
+	"       archive hold remove ID [--json]\n"
 	"       archive hold list [--json]\n"
 	"\n"
 	"Keep bundles from disposal (litigation, audit, an open request), and\n"
-	"let them go again. Every change is recorded in the audit log.\n";
+	"let them go again. Every change is recorded in the audit log.\n"
+	"\n"
+	"  --reason TEXT   why the bundle is held (add needs one)\n"
+	"  --json          one JSON object per hold or change, then a summary object\n"
+	"\n"
+	"Exit: 0 done, 1 no such bundle, already or not on hold, 2 usage,\n"
+	"3 the store cannot be read or written, 75 locked.\n";
 
 static int list_holds(const cli_ctx *c, bool json)
 {

@@ -10,6 +10,7 @@
 #include "store.h"
 
 #include <getopt.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -35,8 +36,26 @@ static const char usage_text[] =
 	"  --store DIR          the store (default: $ARCHIVE_STORE, else ./archive-store)\n"
 	"  -q, -v               quieter, more verbose\n"
 	"\n"
+	"On a terminal, a progress line on stderr shows releases done, MB/s, ETA\n"
+	"and the current release.\n"
+	"\n"
 	"Exit: 0 all archived or already there, 1 some release quarantined or missing,\n"
 	"2 usage, 3 the store cannot be written, 75 the store is locked.\n";
+
+/* Bytes of a release's regular files, for the progress line's MB/s. */
+static guint64 release_bytes(const release_input *in)
+{
+	guint64 n = 0;
+	GStatBuf st;
+	if (in->doc && g_lstat(in->doc->path, &st) == 0 && S_ISREG(st.st_mode))
+		n += (guint64)st.st_size;
+	for (guint i = 0; i < in->attachments->len; i++) {
+		const input_file *f = g_ptr_array_index(in->attachments, i);
+		if (g_lstat(f->path, &st) == 0 && S_ISREG(st.st_mode))
+			n += (guint64)st.st_size;
+	}
+	return n;
+}
 
 enum { OPT_DATE = 256, OPT_LICENSE, OPT_RETENTION, OPT_ORG, OPT_DRY_RUN, OPT_FORCE, OPT_JSON };
 
@@ -90,6 +109,22 @@ static void print_human(const cli_ctx *c, const release_input *in, const ingest_
 	}
 }
 
+/* A quarantined release is a failure the operator must see in the log:
+ * where it went and each error-level check that failed. */
+static void log_quarantine(const cli_ctx *c, const release_input *in, const ingest_result *res)
+{
+	GString *why = g_string_new(NULL);
+	const check_list *checks = res->record->checks;
+	for (guint i = 0; i < checks->items->len; i++) {
+		const check_result *r = g_ptr_array_index(checks->items, i);
+		if (!r->passed && r->level == CHECK_LEVEL_ERROR)
+			g_string_append_printf(why, "%s%s", why->len ? ", " : "", r->id);
+	}
+	cli_log_failure(c, "%s: quarantined in %s: %s", in->source, res->path ? res->path : "?",
+	                why->len ? why->str : "failed checks");
+	g_string_free(why, TRUE);
+}
+
 int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 {
 	static const struct option longopts[] = {
@@ -112,6 +147,7 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 	GError *err = NULL;
 	GPtrArray *releases = g_ptr_array_new_with_free_func((GDestroyNotify)release_input_free);
 	GPtrArray *stray = g_ptr_array_new_with_free_func(g_free);
+	guint64 *sizes = NULL;
 	unsigned n_archived = 0, n_already = 0, n_quarantined = 0, n_dry = 0, n_missing = 0;
 
 	worker_limits_default(&o.limits);
@@ -175,11 +211,20 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 		n_missing++;
 	}
 
+	guint64 total = 0, done = 0;
+	sizes = g_new0(guint64, releases->len + 1);
+	for (guint i = 0; i < releases->len; i++)
+		total += sizes[i] = release_bytes(g_ptr_array_index(releases, i));
+	cli_progress_start(c, releases->len, total);
 	for (guint i = 0; i < releases->len; i++) {
 		const release_input *in = g_ptr_array_index(releases, i);
 		ingest_result res;
 		cli_verbose(c, "%s: ingesting", in->source);
-		if (!ingest_release(g, in, &res, &err)) {
+		cli_progress_step(c, in->source, done);
+		bool ok = ingest_release(g, in, &res, &err);
+		done += sizes[i];
+		cli_progress_hide(c);
+		if (!ok) {
 			cli_error(c, "%s: %s", in->source, err->message);
 			rc = cli_exit_code(err);
 			if (rc == EXIT_ITEM_FAILED)
@@ -198,8 +243,16 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 		case INGEST_QUARANTINED: n_quarantined++; break;
 		case INGEST_DRY_RUN: n_dry++; break;
 		}
+		if (res.status == INGEST_QUARANTINED)
+			log_quarantine(c, in, &res);
 		ingest_result_clear(&res);
 	}
+	g_clear_pointer(&sizes, g_free);
+	cli_progress_end(c);
+	cli_summary(c, "%u release%s: %u archived, %u already archived, %u quarantined%s%s",
+	            releases->len, releases->len == 1 ? "" : "s", n_archived, n_already,
+	            n_quarantined, n_dry ? " (dry run)" : "",
+	            n_missing ? ", some paths not archived" : "");
 	if (n_quarantined || n_missing)
 		rc = EXIT_ITEM_FAILED;
 	if (json) {
@@ -228,6 +281,7 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 		printf("\n");
 	}
 out:
+	g_free(sizes);
 	g_clear_error(&err);
 	ingester_free(g);
 	cli_close_store(&st);

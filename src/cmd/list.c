@@ -15,7 +15,9 @@ static const char usage_text[] =
 	"List the bundles of the store: id, release date, licence, disposal date,\n"
 	"check status, and HOLD for bundles on hold.\n"
 	"\n"
-	"  --json   one JSON object per bundle, then a summary object\n";
+	"  --json   one JSON object per bundle, then a summary object\n"
+	"\n"
+	"Exit: 0 listed, 2 usage, 3 the store cannot be read.\n";
 
 int cmd_list(int argc, char **argv, const cli_ctx *c)
 {

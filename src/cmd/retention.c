@@ -87,6 +87,9 @@ int cmd_retention(int argc, char **argv, const cli_ctx *c)
 		n_done += d->status == DISPOSAL_DONE;
 		n_held += d->status == DISPOSAL_HELD;
 		n_due += d->status == DISPOSAL_DUE;
+		if (d->status == DISPOSAL_HELD)
+			cli_log_failure(c, "%s: due %s but kept: on hold: %s", b->id, b->disposal_date,
+			                b->hold_reason);
 		if (json) {
 			json_writer *w = json_new(false);
 			json_begin_object(w);
@@ -117,6 +120,12 @@ int cmd_retention(int argc, char **argv, const cli_ctx *c)
 		rc = EXIT_ITEM_FAILED;
 	}
 	unsigned total = items ? items->len : 0;
+	if (!total)
+		cli_summary(c, "nothing due on %s", day);
+	else if (apply)
+		cli_summary(c, "%u due on %s: %u disposed of, %u held", total, day, n_done, n_held);
+	else
+		cli_summary(c, "%u due on %s (%u held); dry run", total, day, n_held);
 	if (json) {
 		printf("{\"summary\":true,\"now\":\"%s\",\"apply\":%s,\"due\":%u,\"disposed\":%u,"
 		       "\"held\":%u}\n",

@@ -17,7 +17,11 @@ static const char usage_text[] =
 	"the audit events that concern it.\n"
 	"\n"
 	"  --json   one JSON object: the bundle's fields, \"release\" (its\n"
-	"           metadata/release.json) and \"events\" (its audit lines)\n";
+	"           metadata/release.json) and \"events\" (its audit lines),\n"
+	"           then a summary object\n"
+	"\n"
+	"Exit: 0 shown, 1 no such bundle (or disposed of), 2 usage, 3 the store\n"
+	"cannot be read.\n";
 
 /* A JSON field of the audit line, as text (lines are ours: "key":"value"). */
 static char *line_field(const char *line, const char *key)
@@ -148,7 +152,7 @@ int cmd_show(int argc, char **argv, const cli_ctx *c)
 		for (char *p = out->str; *p; p++)
 			if (*p == '\n')
 				*p = ' ';
-		printf("%s\n", out->str);
+		printf("%s\n{\"summary\":true,\"bundles\":1}\n", out->str);
 		g_string_free(out, TRUE);
 		g_free(head);
 	} else {

@@ -97,7 +97,7 @@ check show_json_exit_0 run_rc 0 A show "$ID1" --json
 check show_json python3 -c "
 import json
 L=open('out').read().splitlines()
-assert len(L)==1, len(L)
+assert len(L)==2 and json.loads(L[1])=={'summary':True,'bundles':1}, L
 j=json.loads(L[0])
 assert j['release']==json.load(open('un/$ID1/metadata/release.json'))
 ev=j['events']
@@ -214,7 +214,7 @@ check show_hold_event has out '^  [0-9T:Z-]+ +hold +'
 A show "$ID10" --json >out 2>err
 check show_json_hold python3 -c "
 import json
-j=json.loads(open('out').read())
+j=json.loads(open('out').read().splitlines()[0])
 assert j['held'] is True and j['hold_reason']=='''$REASON''', j
 assert [e['event'] for e in j['events']]==['ingest','hold'] and j['events'][1]['reason']=='''$REASON'''
 "
@@ -495,7 +495,8 @@ for job, cmd in (('retention', r'\bretention --apply\b'), ('fixity', r'(\s-q\s.*
     v = s['Service']
     assert v.get('Type') == 'oneshot', (job, v.get('Type'))
     assert v.get('User') and v.get('User') != 'root', (job, 'User')
-    assert v.get('Environment') == 'ARCHIVE_STORE=/var/lib/archive-store', (job, v.get('Environment'))
+    env = v.get('Environment', '').split()
+    assert 'ARCHIVE_STORE=/var/lib/archive-store' in env and 'ARCHIVE_SYSLOG=1' in env, (job, env)
     ex = v.get('ExecStart', '')
     assert re.match(r'/\S*/archive\s', ex) and re.search(cmd, ex), (job, ex)
     t = load('archive-%s.timer' % job)

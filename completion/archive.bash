@@ -1,0 +1,97 @@
+# bash completion for archive(1): commands, each command's options, and
+# bundle ids for show, extract and hold. Installed by `make install` to
+# PREFIX/share/bash-completion/completions/archive.
+#
+# Ids come from the file names under STORE/bundles/YYYY/ (--store on the
+# command line, else $ARCHIVE_STORE, else ./archive-store): a glob, no
+# process started, so it stays fast on a store of many thousand bundles.
+# Keep the option lists equal to each command's -h (tests/e2e/completion.sh
+# checks them against it).
+
+_archive_ids()
+{
+	local f ids=()
+	for f in "$1"/bundles/[0-9][0-9][0-9][0-9]/*.tar.gz; do
+		[[ -e $f ]] || continue
+		f=${f##*/}
+		ids+=("${f%.tar.gz}")
+	done
+	COMPREPLY=($(compgen -W "${ids[*]}" -- "$2"))
+}
+
+_archive()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local commands="ingest verify retention hold list show extract reindex report"
+	local common="--store -q --quiet -v --verbose --log-syslog -h --help"
+	local store=${ARCHIVE_STORE:-archive-store} cmd="" i w
+	local -a args=()
+
+	# The command, the store and the operands typed so far (option values
+	# are not operands).
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		--store) store=${COMP_WORDS[i + 1]}; ((i++)) ;;
+		--store=*) store=${w#--store=} ;;
+		-j | --date | --license | --retention | --org | --reason | --now | --html) ((i++)) ;;
+		-*) ;;
+		*) if [[ -z $cmd ]]; then cmd=$w; else args+=("$w"); fi ;;
+		esac
+	done
+
+	case $prev in
+	--store) COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+	--html) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+	--license) COMPREPLY=($(compgen -W "kogl-1 kogl-2 kogl-3 kogl-4" -- "$cur")); return ;;
+	--retention) COMPREPLY=($(compgen -W "1y 3y 5y 10y 30y permanent" -- "$cur")); return ;;
+	-j | --date | --org | --reason | --now) COMPREPLY=(); return ;;
+	esac
+
+	if [[ -z $cmd ]]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$common --version" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		fi
+		return
+	fi
+
+	local opts=""
+	case $cmd in
+	ingest) opts="-j --date --license --retention --org --dry-run --force --json" ;;
+	verify) opts="-j --fast --json" ;;
+	retention) opts="--now --apply --json" ;;
+	hold) opts="--reason --json" ;;
+	list | show | extract | reindex) opts="--json" ;;
+	report) opts="--html --now --json" ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts $common" -- "$cur"))
+		return
+	fi
+
+	case $cmd in
+	ingest | verify)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		;;
+	show) ((${#args[@]} == 0)) && _archive_ids "$store" "$cur" ;;
+	extract)
+		if ((${#args[@]} == 0)); then
+			_archive_ids "$store" "$cur"
+		elif ((${#args[@]} == 1)); then
+			COMPREPLY=($(compgen -d -- "$cur"))
+			compopt -o filenames 2>/dev/null
+		fi
+		;;
+	hold)
+		if ((${#args[@]} == 0)); then
+			COMPREPLY=($(compgen -W "add remove list" -- "$cur"))
+		elif ((${#args[@]} == 1)) && [[ ${args[0]} == add || ${args[0]} == remove ]]; then
+			_archive_ids "$store" "$cur"
+		fi
+		;;
+	esac
+}
+complete -F _archive archive

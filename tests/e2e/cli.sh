@@ -1,0 +1,113 @@
+# The command line as one tool: for every command the same form of usage
+# errors, --help, -h and --json; messages as "archive: CMD: FILE: reason";
+# --version; the progress line (only on a terminal); syslog logging.
+. "$TOP/tests/lib.sh"
+
+S=$PWD/store
+A() { "$ARCHIVE" --store "$S" "$@"; }
+CMDS="ingest verify retention hold list show extract reindex report"
+cp -R "$FIXTURES/releases" rel
+mkdir -p bad/r && printf 'A release without a licence\n\nSee the attached file.\n' > bad/r/r.txt
+
+# -- usage errors, --help ------------------------------------------------------
+for c in $CMDS; do
+	check "${c}_unknown_long_option_exit_2" run_rc 2 A "$c" --no-such-option
+	check "${c}_unknown_long_option_form" sh -c "
+		[ \"\$(sed -n 1p err)\" = \"archive: $c: unknown option '--no-such-option'\" ] &&
+		[ \"\$(sed -n 2p err)\" = \"Try 'archive $c -h'.\" ] && [ \$(wc -l < err) -eq 2 ] && [ ! -s out ]"
+	check "${c}_unknown_short_option_exit_2" run_rc 2 A "$c" -Z
+	check "${c}_unknown_short_option_form" sh -c "
+		[ \"\$(sed -n 1p err)\" = \"archive: $c: unknown option '-Z'\" ] &&
+		[ \"\$(sed -n 2p err)\" = \"Try 'archive $c -h'.\" ]"
+	check "${c}_help_exit_0" run_rc 0 A "$c" --help
+	check "${c}_help_usage_on_stdout" sh -c "head -1 out | grep -q '^usage: archive $c' && [ ! -s err ]"
+	cp out help.long
+	A "$c" -h > help.short 2>&1
+	check "${c}_h_same_as_help" cmp help.short help.long
+	check "${c}_help_lists_json" has help.long '--json'
+done
+check main_unknown_option_exit_2 run_rc 2 "$ARCHIVE" --no-such-option
+check main_unknown_command_exit_2 run_rc 2 "$ARCHIVE" frobnicate
+check main_unknown_command_form has err "^archive: .*unknown command 'frobnicate'"
+check main_help_exit_0 run_rc 0 "$ARCHIVE" --help
+check main_help_lists_every_command sh -c "for c in $CMDS; do grep -q \"^  \$c \" out || exit 1; done"
+check main_help_lists_log_syslog has out '--log-syslog'
+
+# -- --version -----------------------------------------------------------------
+check version_exit_0 run_rc 0 "$ARCHIVE" --version
+for lib in '^archive [0-9]+\.[0-9]+' '^poppler-glib [0-9]' '^libarchive [0-9]' '^libmagic [0-9]+\.[0-9]+$' \
+	'^zlib [0-9]' '^SQLite 3\.' '^OpenSSL [0-9]' '^libxml2 [0-9]'; do
+	check "version_names_$(echo "$lib" | tr -cd 'a-zA-Z')" has out "$lib"
+done
+
+# -- --json everywhere: one object a line, the last one the only summary -----------
+# json_lines FILE: every line is a JSON object, exactly one has "summary":
+# true, and it is the last.
+json_lines() {
+	python3 -c "
+import json,sys
+L=[json.loads(l) for l in open('$1')]
+assert L and all(isinstance(x,dict) for x in L), L
+assert L[-1].get('summary') is True, L[-1]
+assert sum(1 for x in L if x.get('summary')) == 1, L
+"
+}
+A ingest --json --license kogl-1 rel >out 2>err
+check json_ingest json_lines out
+ID=$(python3 -c "import json; print([j for j in map(json.loads, open('out')) if 'id' in j][0]['id'])")
+for args in "verify" "retention --now 2099-01-01" "hold add $ID --reason test" "hold list" "list" \
+	"show $ID" "extract $ID dest" "reindex" "report" "hold remove $ID"; do
+	# shellcheck disable=SC2086
+	A $args --json >out 2>err
+	check "json_$(echo "$args" | cut -d' ' -f1-2 | tr -c 'a-z\n' _)" json_lines out
+done
+
+# -- messages: archive: CMD: FILE: reason ---------------------------------------------
+check message_missing_path_exit_1 run_rc 1 A ingest --license kogl-1 no-such-dir
+check message_missing_path_form has err '^archive: ingest: no-such-dir: No such file or directory$'
+check message_show_form sh -c "A() { \"$ARCHIVE\" --store '$S' \"\$@\"; }; ! A show 2001-01-01_x_00000000 2>err >/dev/null; grep -q '^archive: show: 2001-01-01_x_00000000: ' err"
+
+# -- progress line ---------------------------------------------------------------
+# Not a terminal: not a byte of it, not even a carriage return.
+"$ARCHIVE" --store p1 ingest rel >out 2>err
+check progress_not_on_file_exit_0 [ $? -eq 0 ]
+check progress_silent_when_not_a_terminal sh -c "! grep -q 'ETA' err && ! grep -q \"\$(printf '\r')\" err && ! grep -q \"\$(printf '\r')\" out"
+check progress_nothing_on_stderr_at_all [ ! -s err ]
+# A terminal (script(1) gives the command a pty): the line is drawn,
+# names the current release, and is cleared at the end.
+if command -v script >/dev/null 2>&1 && script -qfc true /dev/null >/dev/null 2>&1; then
+	script -qfc "'$ARCHIVE' --store p2 ingest rel" typescript >/dev/null 2>&1
+	check progress_drawn_on_terminal grep -q 'ingest 0/3 .*ETA' typescript
+	check progress_names_release grep -q 'ETA.*rel/' typescript
+	check progress_line_cleared sh -c "grep -q \"\$(printf '\r\033\\\\[K')\" typescript"
+	check progress_then_summary grep -q '3 releases: 3 archived' typescript
+	script -qfc "'$ARCHIVE' --store p3 -q ingest rel" typescript.q >/dev/null 2>&1
+	check progress_quiet_on_terminal sh -c "! grep -q 'ETA' typescript.q"
+else
+	echo "SKIP progress on a terminal: script(1) cannot open a pty here" >&2
+	echo "FAIL progress_terminal_test_ran"
+fi
+
+# -- syslog -------------------------------------------------------------------
+LOG=$PWD/syslog.txt
+export ARCHIVE_SYSLOG_TEST_FILE="$LOG"
+"$ARCHIVE" --store sl ingest rel >out 2>err
+check syslog_off_by_default [ ! -e "$LOG" ]
+ARCHIVE_SYSLOG=0 "$ARCHIVE" --store sl ingest rel >out 2>err
+check syslog_off_with_env_0 [ ! -e "$LOG" ]
+check syslog_run_with_failures_exit_1 run_rc 1 "$ARCHIVE" --store sl --log-syslog ingest rel bad/r no-such-dir
+check syslog_failure_missing_path has "$LOG" '^err ingest: no-such-dir: No such file or directory$'
+check syslog_failure_quarantine has "$LOG" '^err ingest: bad/r: quarantined in .*quarantine/r: .*license\.detected'
+check syslog_summary_line has "$LOG" '^warning ingest: 4 releases: 0 archived, 3 already archived, 1 quarantined, some paths not archived \(exit 1\)$'
+check syslog_one_summary_per_run [ "$(grep -c '(exit ' "$LOG")" -eq 1 ]
+check syslog_no_progress_or_stdout sh -c "! grep -q 'already archived  ' '$LOG'"
+rm -f "$LOG"
+ARCHIVE_SYSLOG=1 "$ARCHIVE" --store sl verify >out 2>err
+check syslog_by_env_rule has "$LOG" '^notice verify: finished \(exit 0\)$'
+rm -f "$LOG"
+ID2=$("$ARCHIVE" --store sl list --json | python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['id'])")
+"$ARCHIVE" --store sl hold add "$ID2" --reason 'FOI 7' >/dev/null
+check syslog_held_bundle_exit_1 run_rc 1 "$ARCHIVE" --store sl --log-syslog retention --now 2099-01-01
+check syslog_held_bundle_logged has "$LOG" "^err retention: $ID2: due .* but kept: on hold: FOI 7\$"
+check syslog_retention_summary has "$LOG" '^warning retention: 3 due on 2099-01-01 \(1 held\); dry run \(exit 1\)$'
+unset ARCHIVE_SYSLOG_TEST_FILE
