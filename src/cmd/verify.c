@@ -54,6 +54,10 @@ static void print_problems_json(json_writer *w, const char *key, const GPtrArray
 
 static void print_report(const bag_report *r, bool json, const cli_ctx *c)
 {
+	for (guint i = 0; i < r->problems->len; i++) {
+		const bag_problem *p = g_ptr_array_index(r->problems, i);
+		cli_log_failure(c, "%s: %s: %s", r->id, p->file, p->reason);
+	}
 	if (json) {
 		json_writer *w = json_new(false);
 		json_begin_object(w);
@@ -91,8 +95,10 @@ static void on_bundle(const char *path, const bag_report *r, void *arg)
 {
 	progress_ctx *p = arg;
 	(void)path;
+	cli_progress_hide(p->c);
 	print_report(r, p->json, p->c);
 	fflush(stdout);
+	cli_progress_step(p->c, r->id, 0);
 }
 
 /* `archive verify` with no argument: the whole store, recorded. */
@@ -112,7 +118,12 @@ static int verify_store(const cli_ctx *c, const fixity_opts *opts, bool json)
 	fo.rows_restored = st.rows_restored;
 	fixity_result res;
 	GError *err = NULL;
-	if (!fixity_run(c->store, st.catalog, &fo, on_bundle, &p, &res, &err)) {
+	GPtrArray *all = store_bundle_files(c->store);
+	cli_progress_start(c, all->len, 0); /* 0 bytes: the rate is in bundles/s */
+	g_ptr_array_unref(all);
+	bool ran = fixity_run(c->store, st.catalog, &fo, on_bundle, &p, &res, &err);
+	cli_progress_end(c);
+	if (!ran) {
 		cli_error(c, "%s", err->message);
 		g_error_free(err);
 		fixity_result_clear(&res);
@@ -121,9 +132,12 @@ static int verify_store(const cli_ctx *c, const fixity_opts *opts, bool json)
 	}
 	for (guint i = 0; i < res.problems->len; i++) {
 		const bag_problem *pr = g_ptr_array_index(res.problems, i);
+		cli_log_failure(c, "%s: %s", pr->file, pr->reason);
 		if (!json)
 			printf("FAIL %s: %s\n", pr->file, pr->reason);
 	}
+	cli_summary(c, "%u verified: %u OK, %u FAIL; %u store problems", res.verified,
+	            res.verified - res.failed, res.failed, res.problems->len);
 	if (json) {
 		json_writer *w = json_new(false);
 		json_begin_object(w);
@@ -318,6 +332,7 @@ int cmd_verify(int argc, char **argv, const cli_ctx *c)
 	} else if (c->verbosity >= 0) {
 		printf("%d verified: %d OK, %d FAIL\n", x.nok + x.nfail, x.nok, x.nfail);
 	}
+	cli_summary(c, "%d verified: %d OK, %d FAIL", x.nok + x.nfail, x.nok, x.nfail);
 	rc = x.nfail ? EXIT_ITEM_FAILED : EXIT_OK;
 out:
 	return rc;
