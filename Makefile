@@ -2,6 +2,9 @@
 #   make                 build build/archive
 #   make check           build with ASan+UBSan into build/san and run the whole suite
 #   make install PREFIX=/usr/local DESTDIR=   (binary, man page, bash completion)
+#   make fuzz            build the libFuzzer targets (clang) into build/fuzz
+#   make fuzz-run FUZZ_SECONDS=N   run each for N seconds on fuzz/corpus/<target>
+#   make bench           ingest and verify against the shell pipeline (scripts/bench)
 .SUFFIXES:
 
 PREFIX  ?= /usr/local
@@ -53,7 +56,25 @@ $(B)/mkpdf: scripts/mkpdf.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) $$(pkg-config --cflags cairo) -o $@ $< $$(pkg-config --libs cairo)
 
-units: $(UNIT_BIN)
+# Fuzz targets (fuzz/fuzz_<name>.c, see fuzz/fuzz.h). In an ordinary build
+# each is linked with fuzz/replay.c, a main() that replays its corpus
+# (tests/e2e/fuzz_corpus.sh); `make fuzz` links them with libFuzzer.
+FUZZ_SRC     = $(wildcard fuzz/fuzz_*.c)
+FUZZ_NAMES   = $(FUZZ_SRC:fuzz/%.c=%)
+FUZZ_REPLAY  = $(FUZZ_NAMES:%=$(B)/fuzz/replay_%)
+FUZZ_HDRS    = fuzz/fuzz.h $(HDRS)
+
+$(B)/fuzz/replay_%: fuzz/%.c fuzz/replay.c fuzz/scratch.c $(B)/libarchivetool.a $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -Ifuzz $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay.c fuzz/scratch.c $(B)/libarchivetool.a $(PKG_LIBS)
+
+$(B)/fuzz/%: fuzz/%.c fuzz/scratch.c $(B)/libarchivetool.a $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -Ifuzz $(WARN) $(CFLAGS) -fsanitize=fuzzer -o $@ $< fuzz/scratch.c $(B)/libarchivetool.a $(PKG_LIBS)
+
+fuzz-targets: $(FUZZ_NAMES:%=$(B)/fuzz/%)
+
+units: $(UNIT_BIN) $(FUZZ_REPLAY)
 
 # SAN_B: where the sanitizer build goes (several worktrees or people can
 # build side by side with their own).
@@ -64,6 +85,27 @@ san:
 
 check: san
 	ARCHIVE_BUILD=$(SAN_B) sh tests/run
+
+FUZZ_B ?= build/fuzz
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+fuzz:
+	$(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) CFLAGS="$(FUZZFLAGS) -fsanitize=fuzzer-no-link" fuzz-targets
+
+# Each target in turn for FUZZ_SECONDS, seeded from fuzz/corpus/<target>
+# (read only: what the run finds stays in build/fuzz/work/<target>; merge
+# into the seeds by hand with -merge=1 when worth keeping). Crashes go to
+# build/fuzz/crashes/; each one becomes a file of fuzz/corpus/<target>.
+fuzz-run: fuzz
+	@mkdir -p $(FUZZ_B)/crashes
+	set -e; for t in $(FUZZ_NAMES); do \
+		rm -rf $(FUZZ_B)/work/$$t && mkdir -p $(FUZZ_B)/work/$$t; \
+		ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		$(FUZZ_B)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=30 \
+			-artifact_prefix=$(FUZZ_B)/crashes/$$t- $(FUZZ_B)/work/$$t fuzz/corpus/$$t; \
+	done
 
 fixtures: $(B)/mkpdf
 	sh scripts/make-fixtures $(B)/mkpdf
@@ -90,4 +132,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all units san check fixtures bench install uninstall clean
+.PHONY: all units san check fuzz fuzz-run fuzz-targets fixtures bench install uninstall clean

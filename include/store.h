@@ -3,7 +3,7 @@
  *
  *   STORE/bundles/YYYY/ID.tar.gz (+ .sha256)
  *   STORE/quarantine/<name>/   the release as given, plus reason.json
- *   STORE/archive.conf         optional GLib key file, group [defaults]
+ *   STORE/archive.conf         optional GLib key file: [defaults], [limits]
  *   STORE/tmp/                 work space of the run holding the lock
  *   STORE/lock                 flock(2) target of mutating runs
  *
@@ -34,6 +34,9 @@ bool store_lock(store *s, GError **err);
 /* A value of archive.conf's [defaults] group ("license", "retention",
  * "organisation"), or NULL. */
 const char *store_config(const store *s, const char *key);
+/* Every key of an archive.conf group ("limits") → its trimmed value, owned
+ * by the store; NULL when the group is absent. */
+GHashTable *store_config_group(const store *s, const char *group);
 
 /* A fresh private directory under tmp/ (caller frees the path; remove it
  * with store_remove_tree). */

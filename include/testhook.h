@@ -41,4 +41,29 @@ void testhook_crash_point(const char *name);
  * is ignored. Never set it on a real store: the audit log would lie. */
 GDateTime *testhook_now_utc(void);
 
+/*
+ * Hostile-input hooks: what a PDF that crashes or hangs poppler, or a
+ * release whose file vanishes mid-run, does to a batch, without needing
+ * such a PDF or a race (tests/e2e/hostile.sh, tests/e2e/resources.sh).
+ * Each variable holds ACTION:NAME items separated by commas; NAME is a
+ * file name (no folder), matched against the last component of the path.
+ *
+ *   ARCHIVE_TEST_WORKER=crash:x.pdf,hang:y.pdf
+ *       called by the PDF worker job before poppler opens the file:
+ *       crash  restore SIGSEGV's default action (ASan's handler would turn
+ *              the crash into "exit 1") and raise it, as a poppler crash
+ *              in a release build ends;
+ *       hang   sleep for ever, as poppler looping on a hostile page tree;
+ *       spin   burn CPU for ever (meets the CPU limit, RLIMIT_CPU).
+ *   ARCHIVE_TEST_INPUT=vanish:x.hwp,change:z.pdf
+ *       called by ingest for each input file after it was hashed and
+ *       extracted, just before the bundle is packed:
+ *       vanish unlink the input file (someone deleted it meanwhile);
+ *       change append a line to it (someone was still writing it);
+ *       fifo   replace it with a FIFO (a swap meant to hang the run).
+ * Unset, a call costs a load and a branch.
+ */
+void testhook_worker_job(const char *path);
+void testhook_input_file(const char *path);
+
 #endif

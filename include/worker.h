@@ -21,10 +21,24 @@ typedef struct {
 	unsigned timeout_seconds; /* wall clock, then SIGKILL; 0: none */
 } worker_limits;
 
-/* The documented defaults: 2 GiB address space (1 GiB … unlimited under
- * ASan, which reserves terabytes of address space), 120 s CPU, 4 GiB files,
+/* The documented defaults: 2 GiB address space (not applied under ASan,
+ * which reserves terabytes of address space), 120 s CPU, 4 GiB files,
  * 180 s wall clock. */
 void worker_limits_default(worker_limits *lim);
+
+/*
+ * Set one limit by its archive.conf name ([limits] group):
+ *   worker_memory           address space: bytes, or with K, M, G, T
+ *                           (powers of 1024), or "unlimited"
+ *   worker_file_size        largest file the worker may write, the same way
+ *   worker_cpu_seconds      CPU seconds (an optional "s"), or "unlimited"
+ *   worker_timeout_seconds  wall-clock seconds, at least 1: without a
+ *                           deadline a hanging PDF would hang the run
+ * An unknown key or a bad value fails with ARC_ERROR_STORE (the store's
+ * configuration is wrong) and a message naming the key; lim is then
+ * unchanged. A typo must not silently leave a limit at its default.
+ */
+bool worker_limits_set(worker_limits *lim, const char *key, const char *value, GError **err);
 
 /* The job, run in the child. Returns false and sets err on failure; the
  * error's message is carried back to the parent. */

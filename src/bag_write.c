@@ -297,8 +297,9 @@ bool bag_writer_add_file(bag_writer *w, const char *path, const char *src,
 
 	if (refuse_if_done(w, err))
 		return false;
-	/* O_NOFOLLOW: a symlink swapped in after the checks is never read. */
-	int fd = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NOFOLLOW: a symlink swapped in after the checks is never read;
+	 * O_NONBLOCK: nor does a FIFO swapped in block open(). */
+	int fd = open(src, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: %s", src, g_strerror(errno));
 		goto out;

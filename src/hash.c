@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/evp.h>
 
@@ -108,9 +109,16 @@ bool hash_file_sha256(const char *path, char hex[65], uint64_t *size, GError **e
 	uint64_t total = 0;
 	hash_ctx *h = NULL;
 	unsigned char *buf = g_malloc(1 << 17);
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
+	/* O_NONBLOCK: a file swapped for a FIFO after the directory walk must
+	 * not hang the run in open(); it is refused below. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: %s", path, g_strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: not a regular file", path);
 		goto out;
 	}
 	h = hash_new(HASH_MASK(HASH_SHA256));

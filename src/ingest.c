@@ -23,9 +23,11 @@
 #include "pdf.h"
 #include "release.h"
 #include "retention.h"
+#include "testhook.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -86,6 +88,17 @@ ingester *ingester_new(store *s, catalog *c, const ingest_opts *opts, GError **e
 		goto fail;
 	}
 	g->retention = g_strdup(period);
+	GHashTable *limits = store_config_group(s, "limits");
+	if (limits) {
+		GHashTableIter it;
+		gpointer k, v;
+		g_hash_table_iter_init(&it, limits);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			if (!worker_limits_set(&g->opts.limits, k, v, err)) {
+				g_prefix_error(err, "archive.conf: ");
+				goto fail;
+			}
+	}
 	const char *lic = store_config(s, "license");
 	if (lic && !(g->default_license = kogl_parse_name(lic))) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
@@ -135,6 +148,7 @@ static bool extract_job(void *arg, GKeyFile *kf, GError **err)
 {
 	pdf_job *j = arg;
 	pdf_info info = { 0 };
+	testhook_worker_job(j->pdf);
 	if (!pdf_extract(j->pdf, j->text_out, &info, err))
 		return false;
 	pdf_info_to_keyfile(&info, kf, "pdf");
@@ -785,6 +799,39 @@ out:
 	return ok;
 }
 
+/*
+ * input.file for a file that changed or vanished between its first read
+ * and packing. The bag writer names it by its input path; the check names
+ * it as every other check does, by its name in the release.
+ */
+static void changed_input(release_record *r, const release_input *in, const GError *e)
+{
+	const input_file *hit = NULL;
+	const char *why = e->message;
+	GPtrArray *files = g_ptr_array_new();
+	if (in->doc)
+		g_ptr_array_add(files, in->doc);
+	for (guint i = 0; i < in->attachments->len; i++)
+		g_ptr_array_add(files, g_ptr_array_index(in->attachments, i));
+	for (guint i = 0; i < files->len && !hit; i++) {
+		const input_file *f = g_ptr_array_index(files, i);
+		const char *rest = reason_of(e, f->path);
+		if (rest != e->message) {
+			hit = f;
+			why = rest;
+		}
+	}
+	g_ptr_array_unref(files);
+	if (!hit)
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, NULL, "%s", why);
+	else if (strcmp(why, g_strerror(ENOENT)) == 0)
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, hit->rel,
+		          "%s: vanished while being archived", hit->rel);
+	else
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, hit->rel, "%s: %s",
+		          hit->rel, why);
+}
+
 /* An error about one input file is the release's problem (it goes to
  * quarantine); anything else stops the run. */
 static bool input_problem(GError *e)
@@ -876,8 +923,29 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 		}
 	}
 
+	/*
+	 * A PDF gets two files named after it, <name>.txt and <name>.xmp; a
+	 * name longer than NAME_MAX - 4 bytes would make those 256 bytes or
+	 * more, and a bundle that neither tar nor extract can unpack. Refused,
+	 * not renamed: the bundle's names are the SPEC's.
+	 */
+	bool names_fit = true;
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		const pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		const char *base = strrchr(p->rel, '/');
+		base = base ? base + 1 : p->rel;
+		if (strlen(base) + strlen(".xmp") > NAME_MAX) {
+			names_fit = false;
+			check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, p->rel,
+			          "%s: a PDF name of %zu bytes is too long: its text and XMP files "
+			          "(name + \".txt\", \".xmp\") would exceed %d bytes, which no file "
+			          "system can unpack; rename it to at most %d bytes",
+			          p->rel, strlen(base), NAME_MAX, NAME_MAX - 4);
+		}
+	}
+
 	/* Every file was read: input.file passes unless something was refused. */
-	if (in->refused->len == 0)
+	if (in->refused->len == 0 && names_fit)
 		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, true, NULL,
 		          "only regular files, every one readable (no links, devices or FIFOs)");
 
@@ -945,11 +1013,16 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 		ok = true;
 		goto out;
 	}
+	for (guint i = 0; i < r->payload->len; i++) {
+		payload_file *f = g_ptr_array_index(r->payload, i);
+		if (!strcmp(f->role, "release") || !strcmp(f->role, "attachment"))
+			testhook_input_file(f->src);
+	}
 	if (!write_bundle(g, r, work, &res->path, &e)) {
 		if (input_problem(e)) {
 			/* A file changed or vanished while being archived. */
 			check_list_drop_passed(r->checks, "input.file");
-			check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, NULL, "%s", e->message);
+			changed_input(r, in, e);
 			g_clear_error(&e);
 			goto quarantine;
 		}

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -23,7 +24,7 @@ struct store {
 	char *dir;
 	char *tmp;
 	int lock_fd;
-	GHashTable *defaults; /* archive.conf [defaults]: key → trimmed value */
+	GHashTable *groups;   /* archive.conf: group → (key → trimmed value) */
 };
 
 static bool mkdir_p(const char *path, GError **err)
@@ -87,14 +88,21 @@ store *store_open(const char *dir, bool create, GError **err)
 			g_free(conf);
 			goto fail;
 		}
-		s->defaults = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-		char **keys = g_key_file_get_keys(kf, "defaults", NULL, NULL);
-		for (char **k = keys; k && *k; k++) {
-			char *v = g_key_file_get_string(kf, "defaults", *k, NULL);
-			if (v)
-				g_hash_table_insert(s->defaults, g_strdup(*k), g_strstrip(v));
+		s->groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		                                  (GDestroyNotify)g_hash_table_unref);
+		char **groups = g_key_file_get_groups(kf, NULL);
+		for (char **gr = groups; gr && *gr; gr++) {
+			GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+			char **keys = g_key_file_get_keys(kf, *gr, NULL, NULL);
+			for (char **k = keys; k && *k; k++) {
+				char *v = g_key_file_get_string(kf, *gr, *k, NULL);
+				if (v)
+					g_hash_table_insert(t, g_strdup(*k), g_strstrip(v));
+			}
+			g_strfreev(keys);
+			g_hash_table_insert(s->groups, g_strdup(*gr), t);
 		}
-		g_strfreev(keys);
+		g_strfreev(groups);
 		g_key_file_free(kf);
 	}
 	g_free(conf);
@@ -110,8 +118,8 @@ void store_close(store *s)
 		return;
 	if (s->lock_fd >= 0)
 		close(s->lock_fd); /* releases the flock */
-	if (s->defaults)
-		g_hash_table_unref(s->defaults);
+	if (s->groups)
+		g_hash_table_unref(s->groups);
 	g_free(s->dir);
 	g_free(s->tmp);
 	g_free(s);
@@ -119,9 +127,15 @@ void store_close(store *s)
 
 const char *store_dir(const store *s) { return s->dir; }
 
+GHashTable *store_config_group(const store *s, const char *group)
+{
+	return s->groups ? g_hash_table_lookup(s->groups, group) : NULL;
+}
+
 const char *store_config(const store *s, const char *key)
 {
-	return s->defaults ? g_hash_table_lookup(s->defaults, key) : NULL;
+	GHashTable *t = store_config_group(s, "defaults");
+	return t ? g_hash_table_lookup(t, key) : NULL;
 }
 
 void store_remove_tree(const char *path)
@@ -410,6 +424,26 @@ static bool copy_tree(const char *src, const char *dst_root, const char *rel, GE
 	return ok;
 }
 
+/*
+ * The n-th candidate name for a quarantine folder: base, then "base-2"...
+ * within NAME_MAX bytes. A release folder may legally be named with 255
+ * bytes; its second quarantine must not fail with ENAMETOOLONG, which
+ * would stop the whole run. The cut never splits a UTF-8 character.
+ */
+static char *quarantine_name(const char *base, int n)
+{
+	char suffix[16] = "";
+	if (n > 1)
+		snprintf(suffix, sizeof suffix, "-%d", n);
+	size_t keep = strlen(base), max = NAME_MAX - strlen(suffix);
+	if (keep > max) {
+		keep = max;
+		while (keep > 0 && ((unsigned char)base[keep] & 0xC0) == 0x80)
+			keep--;
+	}
+	return g_strdup_printf("%.*s%s", (int)keep, base, suffix);
+}
+
 bool store_quarantine(store *s, const release_input *r, const char *reason_json, char **qdir,
                       GError **err)
 {
@@ -457,7 +491,7 @@ bool store_quarantine(store *s, const release_input *r, const char *reason_json,
 	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strchr(base, '/'))
 		base = "release";
 	for (int n = 1; n < 10000; n++) {
-		char *name = n == 1 ? g_strdup(base) : g_strdup_printf("%s-%d", base, n);
+		char *name = quarantine_name(base, n);
 		g_free(target);
 		target = g_build_filename(qroot, name, NULL);
 		g_free(name);

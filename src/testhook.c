@@ -1,13 +1,16 @@
 /*
- * testhook.c — crash points for tests/e2e/crash.sh (see testhook.h).
+ * testhook.c — crash points for tests/e2e/crash.sh, and the hostile-input
+ * hooks (see testhook.h).
  */
 #include "testhook.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* 0: not yet read; 1: off; 2: on. The process is single-threaded where
@@ -71,4 +74,68 @@ GDateTime *testhook_now_utc(void)
 		g_time_zone_unref(utc);
 	}
 	return now ? now : g_date_time_new_now_utc();
+
+/* ---- hostile-input hooks ------------------------------------------------ */
+
+/* The action ARCHIVE_TEST_<var> names for the file at path ("crash"), or
+ * NULL. The variable is read at each call: these hooks run once per file. */
+static const char *hook_action(const char *var, const char *path, char *buf, size_t size)
+{
+	const char *list = getenv(var);
+	if (!list || !*list)
+		return NULL;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t blen = strlen(base);
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *colon = memchr(p, ':', len);
+		if (colon && (size_t)(p + len - colon - 1) == blen &&
+		    memcmp(colon + 1, base, blen) == 0 && (size_t)(colon - p) < size) {
+			memcpy(buf, p, (size_t)(colon - p));
+			buf[colon - p] = '\0';
+			return buf;
+		}
+		p += len + (end ? 1 : 0);
+	}
+	return NULL;
+}
+
+void testhook_worker_job(const char *path)
+{
+	char buf[16];
+	const char *a = hook_action("ARCHIVE_TEST_WORKER", path, buf, sizeof buf);
+	if (!a)
+		return;
+	if (strcmp(a, "crash") == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		raise(SIGSEGV);
+	} else if (strcmp(a, "hang") == 0) {
+		for (;;)
+			pause();
+	} else if (strcmp(a, "spin") == 0) {
+		for (volatile unsigned long n = 0;; n++)
+			;
+	}
+}
+
+void testhook_input_file(const char *path)
+{
+	char buf[16];
+	const char *a = hook_action("ARCHIVE_TEST_INPUT", path, buf, sizeof buf);
+	if (!a)
+		return;
+	if (strcmp(a, "vanish") == 0) {
+		(void)unlink(path);
+	} else if (strcmp(a, "fifo") == 0) {
+		(void)unlink(path);
+		(void)mkfifo(path, 0644);
+	} else if (strcmp(a, "change") == 0) {
+		FILE *f = fopen(path, "ae");
+		if (f) {
+			fputs("appended while the release was being archived\n", f);
+			fclose(f);
+		}
+	}
 }

@@ -48,12 +48,106 @@ void worker_limits_default(worker_limits *lim)
 	lim->timeout_seconds = 180;
 }
 
+/* "2G", "512M", "4096", "unlimited" (0). False on anything else. */
+static bool parse_size(const char *v, uint64_t *out)
+{
+	if (strcmp(v, "unlimited") == 0) {
+		*out = 0;
+		return true;
+	}
+	if (!g_ascii_isdigit(v[0]))
+		return false;
+	char *end;
+	errno = 0;
+	guint64 n = g_ascii_strtoull(v, &end, 10);
+	if (errno)
+		return false;
+	unsigned shift = 0;
+	switch (g_ascii_toupper(*end)) {
+	case '\0': break;
+	case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	case 'T': shift = 40; break;
+	default: return false;
+	}
+	if (*end && end[1] && !(g_ascii_toupper(end[1]) == 'B' && !end[2]) &&
+	    !(g_ascii_toupper(end[1]) == 'I' && g_ascii_toupper(end[2]) == 'B' && !end[3]))
+		return false;
+	if (shift && n > (G_MAXUINT64 >> shift))
+		return false;
+	*out = n << shift;
+	return true;
+}
+
+static bool parse_seconds(const char *v, unsigned *out)
+{
+	if (strcmp(v, "unlimited") == 0) {
+		*out = 0;
+		return true;
+	}
+	if (!g_ascii_isdigit(v[0]))
+		return false;
+	char *end;
+	errno = 0;
+	guint64 n = g_ascii_strtoull(v, &end, 10);
+	if (errno || n > G_MAXUINT || (*end && strcmp(end, "s") != 0))
+		return false;
+	*out = (unsigned)n;
+	return true;
+}
+
+bool worker_limits_set(worker_limits *lim, const char *key, const char *value, GError **err)
+{
+	uint64_t size = 0;
+	unsigned secs = 0;
+	const char *want = NULL;
+	if (strcmp(key, "worker_memory") == 0) {
+		if (parse_size(value, &size)) {
+			lim->address_space = size; /* not applied under ASan: run_child */
+			return true;
+		}
+		want = "a size such as 2G, 512M or unlimited";
+	} else if (strcmp(key, "worker_file_size") == 0) {
+		if (parse_size(value, &size)) {
+			lim->file_size = size;
+			return true;
+		}
+		want = "a size such as 4G, 512M or unlimited";
+	} else if (strcmp(key, "worker_cpu_seconds") == 0) {
+		if (parse_seconds(value, &secs)) {
+			lim->cpu_seconds = secs;
+			return true;
+		}
+		want = "a number of seconds or unlimited";
+	} else if (strcmp(key, "worker_timeout_seconds") == 0) {
+		if (parse_seconds(value, &secs) && secs > 0) {
+			lim->timeout_seconds = secs;
+			return true;
+		}
+		want = "a number of seconds, at least 1 (a hanging PDF must not hang the run)";
+	} else {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+		            "[limits] %s: unknown setting (worker_memory, worker_cpu_seconds, "
+		            "worker_timeout_seconds, worker_file_size)",
+		            key);
+		return false;
+	}
+	g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "[limits] %s = %s: not %s", key, value, want);
+	return false;
+}
+
 static void set_limit(int resource, uint64_t value)
 {
 	struct rlimit rl;
 	if (value == 0)
 		return;
 	rl.rlim_cur = rl.rlim_max = (rlim_t)value;
+	/* CPU: the soft limit sends SIGXCPU, the hard one SIGKILL. Equal,
+	 * the kernel sends SIGKILL at once and the reason reads "Killed";
+	 * one second apart, it reads "CPU time limit exceeded". */
+	if (resource == RLIMIT_CPU)
+		rl.rlim_max = rl.rlim_cur + 1;
 	/* Failing to lower a limit is not worth losing the job over: the
 	 * wall-clock deadline in the parent still holds. */
 	(void)setrlimit(resource, &rl);

@@ -156,3 +156,51 @@ check unreadable_audit_records_quarantine grep -q '"event":"quarantine","release
 check unreadable_input_untouched [ "$(stat -c '%a %U' "$r/annex.hwp")" = "0 root" ]
 check unreadable_tmp_empty tmp_empty
 check unreadable_verify_store run_rc 0 A verify
+
+# -- an input file that vanishes or changes mid-run ----------------------------
+# ARCHIVE_TEST_INPUT (include/testhook.h) deletes one file and appends to
+# another after they were hashed and read by the worker, just before the
+# bundle is packed: what a user still copying files into the drop folder
+# (or cleaning it up) does to a running ingest. Both releases go to
+# quarantine with input.file naming the file; nothing half-written stays
+# in the store; the third release is archived; the input is left as it was.
+S=$PWD/mid
+cp -R "$FIXTURES/releases" mid-rel
+echo annex >mid-rel/en-2024-06-03-quantum-strategy/annex.hwp
+cp -R mid-rel mid-rel.orig
+check midrun_exit_1 run_rc 1 env \
+	ARCHIVE_TEST_INPUT=vanish:annex.hwp,change:ko-2024-07-15-ai-semiconductor.pdf "$ARCHIVE" --store "$S" ingest mid-rel
+check midrun_summary has out '^3 releases: 1 archived, 0 already archived, 2 quarantined$'
+check midrun_vanished_named has out '^  error   input\.file: annex\.hwp: vanished while being archived$'
+check midrun_changed_named has out '^  error   input\.file: ko-2024-07-15-ai-semiconductor\.pdf: changed while being archived \(size differs\)$'
+check midrun_vanished_reason_json python3 -c "
+import json
+j = json.load(open('$S/quarantine/en-2024-06-03-quantum-strategy/reason.json'))
+bad = [c for c in j['checks'] if c['id'] == 'input.file' and c['status'] == 'fail']
+assert len(bad) == 1 and bad[0]['file'] == 'annex.hwp', j['checks']
+assert not [c for c in j['checks'] if c['id'] == 'input.file' and c['status'] == 'pass'], j['checks']
+"
+check midrun_one_bundle [ "$(find "$S/bundles" -name '*.tar.gz' | wc -l)" -eq 1 ]
+check midrun_tmp_empty tmp_empty
+check midrun_quarantine_has_the_rest test -f "$S/quarantine/en-2024-06-03-quantum-strategy/en-2024-06-03-quantum-strategy.pdf"
+check midrun_quarantine_has_changed_copy cmp mid-rel/ko-2024-07-15-ai-semiconductor/ko-2024-07-15-ai-semiconductor.pdf \
+	"$S/quarantine/ko-2024-07-15-ai-semiconductor/ko-2024-07-15-ai-semiconductor.pdf"
+# Only what the hook did differs from the original input.
+rm mid-rel.orig/en-2024-06-03-quantum-strategy/annex.hwp
+cp mid-rel/ko-2024-07-15-ai-semiconductor/ko-2024-07-15-ai-semiconductor.pdf mid-rel.orig/ko-2024-07-15-ai-semiconductor/
+check midrun_input_otherwise_untouched diff -r mid-rel.orig mid-rel
+check midrun_verify_store run_rc 0 A verify
+# Put back, the next run archives them.
+echo annex >mid-rel/en-2024-06-03-quantum-strategy/annex.hwp
+check midrun_next_run_exit_0 run_rc 0 A ingest mid-rel
+check midrun_next_run_archives has out '^3 releases: 2 archived, 1 already archived, 0 quarantined$'
+
+# A file swapped for a FIFO after it was read must not hang the run in
+# open(): refused as not a regular file, quarantined, the run goes on.
+S=$PWD/fifo
+cp -R "$FIXTURES/releases" fifo-rel
+check fifo_swap_exit_1 run_rc 1 timeout 120 env ARCHIVE_TEST_INPUT=fifo:en-2024-06-03-quantum-strategy.pdf \
+	"$ARCHIVE" --store "$S" ingest fifo-rel
+check fifo_swap_summary has out '^3 releases: 2 archived, 0 already archived, 1 quarantined$'
+check fifo_swap_named has out '^  error   input\.file: en-2024-06-03-quantum-strategy\.pdf: not a regular file$'
+check fifo_swap_tmp_empty tmp_empty

@@ -301,12 +301,48 @@ TEST(worker_defaults)
 	EXPECT_INT(lim.timeout_seconds, 180);
 }
 
+TEST(worker_limits_from_config)
+{
+	worker_limits lim;
+	GError *err = NULL;
+	worker_limits_default(&lim);
+	EXPECT(worker_limits_set(&lim, "worker_memory", "512M", &err));
+	EXPECT_INT(lim.address_space, (uint64_t)512 << 20);
+	EXPECT(worker_limits_set(&lim, "worker_memory", "2GiB", &err));
+	EXPECT_INT(lim.address_space, (uint64_t)2 << 30);
+	EXPECT(worker_limits_set(&lim, "worker_file_size", "4096", &err));
+	EXPECT_INT(lim.file_size, 4096);
+	EXPECT(worker_limits_set(&lim, "worker_file_size", "unlimited", &err));
+	EXPECT_INT(lim.file_size, 0);
+	EXPECT(worker_limits_set(&lim, "worker_cpu_seconds", "30s", &err));
+	EXPECT_INT(lim.cpu_seconds, 30);
+	EXPECT(worker_limits_set(&lim, "worker_timeout_seconds", "2", &err));
+	EXPECT_INT(lim.timeout_seconds, 2);
+	EXPECT(err == NULL);
+
+	/* Bad values and unknown keys are refused and change nothing. */
+	static const char *const bad[][2] = {
+		{ "worker_memory", "2Q" },           { "worker_memory", "-1" },
+		{ "worker_memory", "" },             { "worker_memory", "99999999999T" },
+		{ "worker_cpu_seconds", "1m" },      { "worker_timeout_seconds", "0" },
+		{ "worker_timeout_seconds", "unlimited" }, { "worker_memroy", "1G" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		worker_limits before = lim;
+		EXPECT(!worker_limits_set(&lim, bad[i][0], bad[i][1], &err));
+		EXPECT(err && err->code == ARC_ERROR_STORE && strstr(err->message, bad[i][0]));
+		EXPECT(memcmp(&before, &lim, sizeof lim) == 0);
+		g_clear_error(&err);
+	}
+}
+
 #if UNDER_ASAN
 UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
-          worker_file_size_limit, worker_defaults)
+          worker_file_size_limit, worker_defaults, worker_limits_from_config)
 #else
 UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
-          worker_file_size_limit, worker_address_space_limit, worker_defaults)
+          worker_file_size_limit, worker_address_space_limit, worker_defaults,
+          worker_limits_from_config)
 #endif

@@ -1,0 +1,75 @@
+# End-to-end: a PDF that crashes or hangs poppler costs only its own
+# release. The worker hooks (include/testhook.h, ARCHIVE_TEST_WORKER) make
+# the PDF worker crash with SIGSEGV, sleep for ever, or burn CPU for a PDF
+# of a given name; the batch must finish, quarantine those releases with
+# a pdf.open reason, archive the others, and exit 1. The limits come from
+# archive.conf's [limits] group.
+. "$TOP/tests/lib.sh"
+
+S=$PWD/store
+A() { "$ARCHIVE" --store "$S" "$@"; }
+
+# Three good releases and two bad ones, copies of a fixture with the PDF
+# renamed so that the hook can name it.
+mkdir batch
+cp -R "$FIXTURES/releases/." batch/
+for bad in bad-crash bad-hang; do
+	mkdir batch/$bad
+	cp "$FIXTURES/releases/en-2024-06-03-quantum-strategy/en-2024-06-03-quantum-strategy.txt" batch/$bad/$bad.txt
+	cp "$FIXTURES/releases/en-2024-06-03-quantum-strategy/en-2024-06-03-quantum-strategy.pdf" batch/$bad/$bad.pdf
+	# Different content from the good copy, or it would be "already archived".
+	echo "Copy $bad." >>batch/$bad/$bad.txt
+done
+cp -R batch batch.orig
+mkdir -p "$S"
+printf '[limits]\nworker_timeout_seconds = 2\n' >"$S/archive.conf"
+
+reason() { # release check: the message of its failed check
+	python3 - "$S/quarantine/$1/reason.json" "$2" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+print("\n".join(c["message"] for c in j["checks"] if c["id"] == sys.argv[2] and c["status"] == "fail"))
+PY
+}
+
+t0=$(date +%s)
+check batch_exit_1 run_rc 1 timeout 300 env ARCHIVE_TEST_WORKER=crash:bad-crash.pdf,hang:bad-hang.pdf \
+	"$ARCHIVE" --store "$S" ingest batch
+took=$(( $(date +%s) - t0 ))
+check batch_summary has out '^5 releases: 3 archived, 0 already archived, 2 quarantined$'
+check batch_crash_quarantined has out '^quarantined +batch/bad-crash$'
+check batch_hang_quarantined has out '^quarantined +batch/bad-hang$'
+check batch_crash_reason [ "$(reason bad-crash pdf.open)" = "bad-crash.pdf: cannot be opened: worker killed by signal 11 (Segmentation fault)" ]
+check batch_hang_reason [ "$(reason bad-hang pdf.open)" = "bad-hang.pdf: cannot be opened: worker timed out after 2 s" ]
+check batch_hang_took_the_configured_timeout [ "$took" -lt 60 ]
+check batch_three_bundles [ "$(find "$S/bundles" -name '*.tar.gz' | wc -l)" -eq 3 ]
+check batch_verify_store run_rc 0 A verify
+check batch_no_core [ -z "$(find . -name 'core*' -type f)" ]
+check batch_no_worker_left sh -c "! pgrep -f \"[a]rchive --store $S\" >/dev/null"
+check batch_tmp_empty [ -z "$(ls -A "$S/tmp")" ]
+check batch_input_untouched diff -r batch.orig batch
+check batch_quarantine_keeps_pdf cmp batch/bad-crash/bad-crash.pdf "$S/quarantine/bad-crash/bad-crash.pdf"
+
+# The CPU limit: a worker burning CPU dies of SIGXCPU well before the
+# wall-clock deadline.
+S=$PWD/cpu
+mkdir -p "$S"
+printf '[limits]\nworker_cpu_seconds = 1\nworker_timeout_seconds = 60\n' >"$S/archive.conf"
+mkdir spin && cp -R batch/bad-hang spin/bad-spin
+mv spin/bad-spin/bad-hang.txt spin/bad-spin/bad-spin.txt
+mv spin/bad-spin/bad-hang.pdf spin/bad-spin/bad-spin.pdf
+check cpu_exit_1 run_rc 1 timeout 120 env ARCHIVE_TEST_WORKER=spin:bad-spin.pdf "$ARCHIVE" --store "$S" ingest spin/bad-spin
+check cpu_reason [ "$(reason bad-spin pdf.open)" = "bad-spin.pdf: cannot be opened: worker killed by signal 24 (CPU time limit exceeded)" ]
+
+# A configuration the tool does not understand stops the run before it
+# starts (exit 3), naming the file and the setting: a typo must not
+# silently leave a limit at its default.
+for conf in 'worker_timeout_seconds = 0' 'worker_memory = 2Q' 'worker_memroy = 1G'; do
+	S=$PWD/conf-$(echo "$conf" | tr -c 'a-z0-9' _)
+	mkdir -p "$S"
+	printf '[limits]\n%s\n' "$conf" >"$S/archive.conf"
+	key=${conf%% *}
+	check "bad_conf_${key}_exit_3" run_rc 3 A ingest batch/bad-crash
+	check "bad_conf_${key}_names_it" has err "^archive: ingest: archive.conf: \[limits\] $key"
+	check "bad_conf_${key}_nothing_written" [ -z "$(find "$S/bundles" "$S/quarantine" -mindepth 1 2>/dev/null)" ]
+done
