@@ -60,7 +60,7 @@ _archive()
 	local opts=""
 	case $cmd in
 	ingest) opts="-j --date --license --retention --org --dry-run --force --json" ;;
-	verify) opts="-j --fast --json" ;;
+	verify) opts="-j --fast --json --stale --limit" ;;
 	retention) opts="--now --apply --json" ;;
 	hold) opts="--reason --json" ;;
 	list | show | extract | reindex) opts="--json" ;;

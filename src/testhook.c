@@ -74,6 +74,7 @@ GDateTime *testhook_now_utc(void)
 		g_time_zone_unref(utc);
 	}
 	return now ? now : g_date_time_new_now_utc();
+}
 
 /* ---- hostile-input hooks ------------------------------------------------ */
 

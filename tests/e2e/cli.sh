@@ -103,7 +103,7 @@ check syslog_one_summary_per_run [ "$(grep -c '(exit ' "$LOG")" -eq 1 ]
 check syslog_no_progress_or_stdout sh -c "! grep -q 'already archived  ' '$LOG'"
 rm -f "$LOG"
 ARCHIVE_SYSLOG=1 "$ARCHIVE" --store sl verify >out 2>err
-check syslog_by_env_rule has "$LOG" '^notice verify: finished \(exit 0\)$'
+check syslog_by_env_rule has "$LOG" '^notice verify: 3 verified: 3 OK, 0 FAIL; 0 store problems \(exit 0\)$'
 rm -f "$LOG"
 ID2=$("$ARCHIVE" --store sl list --json | python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['id'])")
 "$ARCHIVE" --store sl hold add "$ID2" --reason 'FOI 7' >/dev/null
