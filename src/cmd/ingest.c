@@ -9,8 +9,10 @@
 #include "license.h"
 #include "store.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,7 +26,7 @@ static const char usage_text[] =
 	"of release directories, or a release document file with its attachments)\n"
 	"as a BagIt bundle in the store.\n"
 	"\n"
-	"  -j N                 accepted for scripts; this version ingests one release at a time\n"
+	"  -j N                 prepare N releases at once (default: the number of CPUs)\n"
 	"  --date YYYY-MM-DD    the release date, whatever the text says\n"
 	"  --license kogl-N     the KOGL type, whatever the text says\n"
 	"  --retention PERIOD   1y 3y 5y 10y 30y permanent, or Ny Nm Nd (default: store's, 10y)\n"
@@ -90,6 +92,50 @@ static void print_human(const cli_ctx *c, const release_input *in, const ingest_
 	}
 }
 
+typedef struct {
+	const cli_ctx *c;
+	bool json;
+	unsigned n_archived, n_already, n_quarantined, n_dry;
+} run_state;
+
+static void on_started(const release_input *in, void *user)
+{
+	run_state *st = user;
+	cli_verbose(st->c, "%s: ingesting", in->source);
+}
+
+static void on_done(const release_input *in, const ingest_result *res, void *user)
+{
+	run_state *st = user;
+	if (st->json)
+		print_json(in, res);
+	else
+		print_human(st->c, in, res);
+	fflush(stdout);
+	switch (res->status) {
+	case INGEST_ARCHIVED: st->n_archived++; break;
+	case INGEST_ALREADY_ARCHIVED: st->n_already++; break;
+	case INGEST_QUARANTINED: st->n_quarantined++; break;
+	case INGEST_DRY_RUN: st->n_dry++; break;
+	}
+}
+
+/* The run's clock: now, or SOURCE_DATE_EPOCH (reproducible-builds.org)
+ * when set, so that the same input gives byte-identical bundles in two
+ * runs (Bagging-Date and ingested_at are the only times in a bundle). */
+static time_t run_clock(void)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	if (e && *e) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(e, &end, 10);
+		if (!errno && !*end && v >= 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
 int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 {
 	static const struct option longopts[] = {
@@ -104,15 +150,18 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	ingest_opts o = { .now = time(NULL) };
+	ingest_opts o = { .now = run_clock() };
 	bool json = false;
-	int jobs = 1, opt, rc = EXIT_OK;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = ncpu > 0 ? (int)MIN(ncpu, 1024) : 1, opt, rc = EXIT_OK;
 	cli_store st = { 0 };
 	ingester *g = NULL;
 	GError *err = NULL;
 	GPtrArray *releases = g_ptr_array_new_with_free_func((GDestroyNotify)release_input_free);
 	GPtrArray *stray = g_ptr_array_new_with_free_func(g_free);
-	unsigned n_archived = 0, n_already = 0, n_quarantined = 0, n_dry = 0, n_missing = 0;
+	unsigned n_missing = 0;
+	run_state rs = { .c = c };
+	ingest_callbacks cb = { on_started, on_done, &rs };
 
 	worker_limits_default(&o.limits);
 	opterr = 0;
@@ -147,8 +196,6 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 		rc = cli_usage_error(c, "no PATH given: name a release, a release directory or a batch");
 		goto out;
 	}
-	(void)jobs; /* releases run one at a time; -j parallelism is issue #8 */
-
 	if ((rc = cli_open_store(c, STORE_WRITE, &st)) != EXIT_OK)
 		goto out;
 	if (!(g = ingester_new(st.store, st.catalog, &o, &err))) {
@@ -175,31 +222,16 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 		n_missing++;
 	}
 
-	for (guint i = 0; i < releases->len; i++) {
-		const release_input *in = g_ptr_array_index(releases, i);
-		ingest_result res;
-		cli_verbose(c, "%s: ingesting", in->source);
-		if (!ingest_release(g, in, &res, &err)) {
-			cli_error(c, "%s: %s", in->source, err->message);
-			rc = cli_exit_code(err);
-			if (rc == EXIT_ITEM_FAILED)
-				rc = EXIT_CANNOT_PROCEED;
-			ingest_result_clear(&res);
-			goto out;
-		}
-		if (json)
-			print_json(in, &res);
-		else
-			print_human(c, in, &res);
-		fflush(stdout);
-		switch (res.status) {
-		case INGEST_ARCHIVED: n_archived++; break;
-		case INGEST_ALREADY_ARCHIVED: n_already++; break;
-		case INGEST_QUARANTINED: n_quarantined++; break;
-		case INGEST_DRY_RUN: n_dry++; break;
-		}
-		ingest_result_clear(&res);
+	rs.json = json;
+	if (!ingest_run(g, releases, (unsigned)jobs, &cb, &err)) {
+		cli_error(c, "%s", err->message);
+		rc = cli_exit_code(err);
+		if (rc == EXIT_ITEM_FAILED)
+			rc = EXIT_CANNOT_PROCEED;
+		goto out;
 	}
+	unsigned n_archived = rs.n_archived, n_already = rs.n_already,
+	         n_quarantined = rs.n_quarantined, n_dry = rs.n_dry;
 	if (n_quarantined || n_missing)
 		rc = EXIT_ITEM_FAILED;
 	if (json) {
