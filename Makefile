@@ -82,6 +82,7 @@ SAN_B ?= build/san
 
 san:
 	$(MAKE) B=$(SAN_B) CFLAGS="$(SANFLAGS)" LDFLAGS="-fsanitize=address,undefined" $(SAN_B)/archive units
+	$(MAKE) B=$(SAN_B) $(SAN_B)/mkpdf
 
 check: san
 	ARCHIVE_BUILD=$(SAN_B) sh tests/run

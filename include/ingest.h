@@ -57,6 +57,27 @@ void ingester_free(ingester *g);
 bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GError **err);
 void ingest_result_clear(ingest_result *res);
 
+typedef struct {
+	/* When a release is taken up (may be NULL). */
+	void (*started)(const release_input *in, void *user);
+	/* Each release's result, in the order of releases, whatever jobs is. */
+	void (*done)(const release_input *in, const ingest_result *res, void *user);
+	void *user;
+} ingest_callbacks;
+
+/*
+ * Ingest every release_input* of releases, up to jobs of them at once:
+ * each is prepared (read, extracted, checked, stamped, bagged into tmp/)
+ * in a forked child, and committed (published or quarantined, recorded)
+ * by the caller's process in input order, so that the store, its records
+ * and the results are the same, byte for byte, whatever jobs is. With
+ * jobs 1 everything runs in this process. Returns false, with err naming
+ * the release, when the run cannot go on; the releases before it are
+ * committed and reported, none after it.
+ */
+bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_callbacks *cb,
+                GError **err);
+
 const char *ingest_status_name(ingest_status s); /* "archived", "already-archived", … */
 
 #endif

@@ -57,4 +57,19 @@ typedef bool (*worker_fn)(void *arg, GKeyFile *result, GError **err);
 bool worker_run(const worker_limits *lim, worker_fn fn, void *arg,
                 GKeyFile **result, GError **err);
 
+/*
+ * The same job, side by side with others (parallel ingest): worker_start
+ * forks the child and returns at once (NULL and ARC_ERROR_STORE when it
+ * cannot fork); poll(2) worker_job_fd() for POLLIN and call
+ * worker_job_read() then: it reads without blocking and returns true once
+ * the child has closed its end (or the deadline passed); worker_finish()
+ * then reaps the child and returns what worker_run would have, and frees
+ * the job. worker_finish() before that blocks until the child is done.
+ */
+typedef struct worker_job worker_job;
+worker_job *worker_start(const worker_limits *lim, worker_fn fn, void *arg, GError **err);
+int worker_job_fd(const worker_job *j);
+bool worker_job_read(worker_job *j);
+bool worker_finish(worker_job *j, GKeyFile **result, GError **err);
+
 #endif

@@ -3,12 +3,20 @@
  * does": identify, parse, extract (worker), check, license, stamp
  * (worker), bag, publish.
  *
- * Every input file is read at most three times: once hashed (the bundle id
- * and the manifest must be known before the first tar entry is written,
- * since the manifest precedes the payload in the tar), once by poppler in a
- * worker when it is a PDF, once streamed into the bundle, where it is hashed
- * again so that a file changed in between is caught rather than archived
- * with a wrong checksum.
+ * Every input file is read twice: once hashed (the bundle id and the
+ * manifest must be known before the first tar entry is written, since the
+ * manifest precedes the payload in the tar), once streamed into the bundle,
+ * where it is hashed again so that a file changed in between is caught
+ * rather than archived with a wrong checksum. A PDF is read by poppler
+ * too, in its workers (text, then the stamped access copy). The finished
+ * bundle is hashed as it is written, never read back. (Writing the payload
+ * first into a gzip member of its own and joining members afterwards would
+ * save the first read, but a bundle would then be several gzip members,
+ * and the copy of the payload when joining costs about what the hash pass
+ * saves: SHA-256 runs at ~2 GB/s here with SHA-NI, from the page cache.)
+ *
+ * Releases are prepared side by side in forked children and committed to
+ * the store one by one in input order: see "preparing a release" below.
  */
 #include "ingest.h"
 #include "audit.h"
@@ -28,6 +36,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <poppler.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,7 +63,42 @@ struct ingester {
 	char *retention;
 	int default_license; /* archive.conf, 0 when none */
 	char today[11];
+	GHashTable *known;   /* content sha256 -> id, while children run (ingest_run) */
+	PopplerDocument *warm; /* see poppler_warm_up */
 };
+
+/*
+ * poppler builds its global parameters (encodings, CMaps and font
+ * directories scanned) when the first document of a process opens, and
+ * drops them when the last one closes: in every PDF worker anew, 8% of
+ * all ingest time. A one-page PDF of our own bytes, kept open by the
+ * parent for the whole run, makes them once, before any worker forks;
+ * the workers inherit them. Nothing from the input is parsed here.
+ */
+static PopplerDocument *poppler_warm_up(void)
+{
+	static const char *const objs[] = {
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
+	};
+	GString *pdf = g_string_new("%PDF-1.4\n");
+	size_t off[G_N_ELEMENTS(objs)];
+	for (size_t i = 0; i < G_N_ELEMENTS(objs); i++) {
+		off[i] = pdf->len;
+		g_string_append_printf(pdf, "%zu 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+	}
+	size_t xref = pdf->len;
+	g_string_append_printf(pdf, "xref\n0 %zu\n0000000000 65535 f \n", G_N_ELEMENTS(objs) + 1);
+	for (size_t i = 0; i < G_N_ELEMENTS(objs); i++)
+		g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
+	g_string_append_printf(pdf, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+	                       G_N_ELEMENTS(objs) + 1, xref);
+	GBytes *bytes = g_string_free_to_bytes(pdf);
+	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
+	g_bytes_unref(bytes);
+	return doc; /* NULL only if poppler changed: then the workers just start colder */
+}
 
 const char *ingest_status_name(ingest_status s)
 {
@@ -112,6 +157,7 @@ ingester *ingester_new(store *s, catalog *c, const ingest_opts *opts, GError **e
 	g_date_time_unref(now);
 	if (!(g->ft = filetype_new(err)))
 		goto fail;
+	g->warm = poppler_warm_up();
 	return g;
 fail:
 	ingester_free(g);
@@ -123,6 +169,8 @@ void ingester_free(ingester *g)
 	if (!g)
 		return;
 	filetype_free(g->ft);
+	if (g->warm)
+		g_object_unref(g->warm);
 	g_free(g->retention);
 	g_free(g);
 }
@@ -220,22 +268,64 @@ static bool read_doc(const char *path, char **data, size_t *len, GError **err)
 	return true;
 }
 
+/* Characters that are their own NFKC form and case fold and that never
+ * compose with the character before them: ASCII and precomposed Hangul
+ * syllables, nearly all of any release's text. */
+static bool fold_simple(gunichar c)
+{
+	return c < 0x80 || (c >= 0xAC00 && c <= 0xD7A3);
+}
+
+static void fold_append(GString *out, gunichar c)
+{
+	if (g_unichar_isalnum(c))
+		g_string_append_unichar(out, c);
+	else if (out->len && out->str[out->len - 1] != ' ')
+		g_string_append_c(out, ' ');
+}
+
 /* Letters and digits only, case-folded and width-folded (NFKC), so that
- * "AI·Digital" in a PDF matches "AI and Digital"-less spacing variants. */
+ * "AI·Digital" in a PDF matches "AI and Digital"-less spacing variants.
+ *
+ * GLib's g_utf8_normalize composes by shifting the rest of its buffer for
+ * every pair it composes: over a whole Korean PDF text (each syllable is
+ * decomposed into jamo and composed again) it is quadratic, and took a
+ * third of all ingest time. So a character is folded directly when it and
+ * the one after it are fold_simple (the next one then cannot compose with
+ * it, and it is its own folded form); the runs in between, which always
+ * start and end next to a fold_simple character that composes with
+ * nothing before it, are normalised one run at a time: the same result as
+ * normalising the whole text. */
 static char *fold_for_match(const char *s)
 {
-	char *nfkc = g_utf8_normalize(s, -1, G_NORMALIZE_NFKC);
-	char *lower = g_utf8_casefold(nfkc ? nfkc : "", -1);
 	GString *out = g_string_new(NULL);
-	for (const char *p = lower; *p; p = g_utf8_next_char(p)) {
+	const char *p = s;
+	while (*p) {
 		gunichar c = g_utf8_get_char(p);
-		if (g_unichar_isalnum(c))
-			g_string_append_unichar(out, c);
-		else if (out->len && out->str[out->len - 1] != ' ')
-			g_string_append_c(out, ' ');
+		const char *n = g_utf8_next_char(p);
+		if (fold_simple(c) && (!*n || fold_simple(g_utf8_get_char(n)))) {
+			fold_append(out, c < 0x80 ? (gunichar)g_ascii_tolower((char)c) : c);
+			p = n;
+			continue;
+		}
+		/* A run up to the next character that is simple and followed
+		 * by a simple one (or the end). */
+		const char *end = n;
+		while (*end) {
+			const char *after = g_utf8_next_char(end);
+			if (fold_simple(g_utf8_get_char(end)) &&
+			    (!*after || fold_simple(g_utf8_get_char(after))))
+				break;
+			end = after;
+		}
+		char *nfkc = g_utf8_normalize(p, end - p, G_NORMALIZE_NFKC);
+		char *lower = g_utf8_casefold(nfkc ? nfkc : "", -1);
+		for (const char *q = lower; *q; q = g_utf8_next_char(q))
+			fold_append(out, g_utf8_get_char(q));
+		g_free(nfkc);
+		g_free(lower);
+		p = end;
 	}
-	g_free(nfkc);
-	g_free(lower);
 	return g_string_free(out, FALSE);
 }
 
@@ -639,13 +729,39 @@ static bool add_made_file(release_record *r, const char *bag_path, const char *s
 	return true;
 }
 
-static bool write_work_file(const char *path, const char *data, GError **err)
+/* The normalised release text, written into the work folder to be
+ * streamed into the bag, and hashed from memory rather than read back.
+ * A plain write: the work folder is scratch space, never published as
+ * it is, so g_file_set_contents' temporary file, rename and fsync would
+ * buy nothing. */
+static bool add_made_text(release_record *r, const char *bag_path, const char *path,
+                          const char *data, GError **err)
 {
-	if (!g_file_set_contents(path, data, -1, err)) {
-		if (err && *err)
-			(*err)->domain = ARC_ERROR, (*err)->code = ARC_ERROR_STORE;
+	size_t len = strlen(data);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
 		return false;
 	}
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+			close(fd);
+			return false;
+		}
+		done += (size_t)n;
+	}
+	if (close(fd) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		return false;
+	}
+	payload_file *f = release_record_add_payload(r, bag_path, path, "text");
+	f->mime = g_strdup("text/plain");
+	f->size = len;
+	hash_sha256_hex(data, len, f->sha256);
 	return true;
 }
 
@@ -710,9 +826,83 @@ static bool record_quarantine(ingester *g, const release_record *r, const releas
 	return ok;
 }
 
-/* Write the bag into tmp/ and publish it. */
-static bool write_bundle(ingester *g, release_record *r, const char *work, char **final,
-                         GError **err)
+/* ---- preparing a release, and committing it ----
+ *
+ * prepare() does all the work on one release that nothing else in the
+ * store can see: reading, hashing, identifying, extraction and stamping
+ * (in workers), the checks, and the finished bundle in the release's own
+ * work folder under tmp/. commit() then does, one release at a time and
+ * in input order, everything that writes the store's records: publish the
+ * bundle or copy the release to quarantine, the audit line, the catalog
+ * row. With -j N, prepare() runs in up to N forked children at once (the
+ * worker processes of worker.h) and its result comes back through the
+ * worker's pipe; commit() stays in the parent, which holds the store lock.
+ * So the store changes exactly as in a run of one release at a time: the
+ * same records in the same order, the same crash points in the parent,
+ * and whatever a crash leaves is in tmp/, which the next locked run
+ * removes (children inherit the lock, so no run can start while one of
+ * them still writes there).
+ */
+
+typedef enum {
+	PREP_BUNDLE,          /* a finished bundle in work, to publish */
+	PREP_ALREADY,         /* the same content is in the store already */
+	PREP_QUARANTINE,      /* to copy to quarantine with reason_json */
+	PREP_DRY_RUN,         /* --dry-run: would be archived */
+	PREP_DRY_QUARANTINE,  /* --dry-run: would be quarantined */
+} prep_kind;
+
+typedef struct {
+	prep_kind kind;
+	char *work;             /* the work folder under tmp/; removed by prepared_clear */
+	char *bundle;           /* PREP_BUNDLE: the finished bundle, in work */
+	char bundle_sha256[65];
+	int64_t bundle_size;
+	char *release_json;     /* PREP_BUNDLE: what the catalog records */
+	char *reason_json;      /* PREP_QUARANTINE */
+	char *existing;         /* PREP_ALREADY: the id of the bundle with this content */
+	release_record *record; /* prepared here: all of it; through a pipe: id, title,
+	                         * content hash and checks, all that commit and output read */
+} prepared;
+
+static void prepared_clear(prepared *p)
+{
+	if (p->work) {
+		store_remove_tree(p->work);
+		g_free(p->work);
+	}
+	g_free(p->bundle);
+	g_free(p->release_json);
+	g_free(p->reason_json);
+	g_free(p->existing);
+	release_record_free(p->record);
+	memset(p, 0, sizeof *p);
+}
+
+/* How each payload file goes into the gzip stream (bag_write.h): text
+ * squeezed, what is compressed already stored, the unknown probed. */
+static bag_packing packing_of(const payload_file *f)
+{
+	static const char *const stored[] = {
+		"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp",
+		"image/jp2", "video/", "audio/mpeg", "application/zip", "application/gzip",
+		"application/x-gzip", "application/x-bzip2", "application/x-xz", "application/zstd",
+		"application/x-7z-compressed", "application/vnd.rar", "application/x-rar",
+		"application/epub+zip", "application/x-hwp", "application/haansofthwp",
+		"application/vnd.hancom.", "application/vnd.openxmlformats-officedocument.",
+		"application/vnd.oasis.opendocument.", NULL,
+	};
+	const char *m = f->mime ? f->mime : "";
+	if (g_str_has_prefix(m, "text/") || strstr(m, "xml") || strstr(m, "json"))
+		return BAG_DEFLATE;
+	for (const char *const *s = stored; *s; s++)
+		if (g_str_has_prefix(m, *s))
+			return BAG_STORE;
+	return BAG_PROBE;
+}
+
+/* Write the bag into the release's work folder (not yet published). */
+static bool make_bundle(release_record *r, prepared *p, GError **err)
 {
 	bool ok = false;
 	bag_writer *w = NULL;
@@ -720,9 +910,9 @@ static bool write_bundle(ingester *g, release_record *r, const char *work, char 
 	char *release_json = metadata_release_json(r);
 	char *dc = metadata_dc_xml(r);
 	GString *manifest = g_string_new(NULL);
-	char *tmp = g_build_filename(work, "bundle.tar.gz", NULL);
+	char *tmp = g_build_filename(p->work, "bundle.tar.gz", NULL);
 	int fd = -1;
-	bool publishing = false;
+	uint64_t size = 0;
 	for (guint i = 0; i < r->payload->len; i++) {
 		payload_file *f = g_ptr_array_index(r->payload, i);
 		bag_manifest_add(manifest, f->sha256, f->bag_path);
@@ -747,9 +937,9 @@ static bool write_bundle(ingester *g, release_record *r, const char *work, char 
 	    !bag_writer_add_bytes(w, "metadata/dc.xml", dc, strlen(dc), err))
 		goto out;
 	for (guint i = 0; i < r->pdfs->len; i++) {
-		pdf_record *p = g_ptr_array_index(r->pdfs, i);
-		char *xmp = metadata_xmp(r, p);
-		char *path = g_strdup_printf("metadata/%s.xmp", p->rel);
+		pdf_record *pdf = g_ptr_array_index(r->pdfs, i);
+		char *xmp = metadata_xmp(r, pdf);
+		char *path = g_strdup_printf("metadata/%s.xmp", pdf->rel);
 		bool added = bag_writer_add_bytes(w, path, xmp, strlen(xmp), err);
 		g_free(xmp);
 		g_free(path);
@@ -758,35 +948,36 @@ static bool write_bundle(ingester *g, release_record *r, const char *work, char 
 	}
 	for (guint i = 0; i < r->payload->len; i++) {
 		payload_file *f = g_ptr_array_index(r->payload, i);
-		if (!bag_writer_add_file(w, f->bag_path, f->src, f->sha256, f->size, err))
+		if (!bag_writer_add_file(w, f->bag_path, f->src, f->sha256, f->size, packing_of(f), err))
 			goto out;
 	}
 	if (!bag_writer_finish(w, err))
 		goto out;
+	/* Flushed to disk here, where releases are prepared side by side,
+	 * rather than only by store_publish_bundle's fsync in the committing
+	 * parent, which then finds nothing left to write instead of holding
+	 * up every release behind it. */
+	if (fsync(fd) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, tmp);
+		goto out;
+	}
 	if (close(fd) != 0) {
 		fd = -1;
 		arc_set_errno(err, ARC_ERROR_STORE, errno, tmp);
 		goto out;
 	}
 	fd = -1;
-	char hex[65];
-	if (!hash_file_sha256(tmp, hex, NULL, err)) {
-		(*err)->code = ARC_ERROR_STORE;
-		goto out;
-	}
-	struct stat st;
-	if (stat(tmp, &st) != 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, tmp);
-		goto out;
-	}
-	publishing = true;
-	ok = store_publish_bundle(g->store, tmp, r->id, hex, final, err) &&
-	     record_ingest(g, r, release_json, hex, (int64_t)st.st_size, err);
+	/* The writer hashed the bytes as it wrote them: no second read. */
+	bag_writer_digest(w, p->bundle_sha256, &size);
+	p->bundle_size = (int64_t)size;
+	p->bundle = g_steal_pointer(&tmp);
+	p->release_json = g_steal_pointer(&release_json);
+	ok = true;
 out:
 	/* The bag writer says "write: No space left on device"; name the
 	 * file, so that it is clear which disk is full (the store's). */
-	if (!ok && !publishing && err && *err && (*err)->domain == ARC_ERROR &&
-	    (*err)->code == ARC_ERROR_STORE && !strstr((*err)->message, tmp))
+	if (!ok && err && *err && (*err)->domain == ARC_ERROR && (*err)->code == ARC_ERROR_STORE &&
+	    !strstr((*err)->message, tmp))
 		g_prefix_error(err, "%s: ", tmp);
 	if (fd >= 0)
 		close(fd);
@@ -839,19 +1030,32 @@ static bool input_problem(GError *e)
 	return e && e->domain == ARC_ERROR && e->code == ARC_ERROR_INPUT;
 }
 
-bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GError **err)
+/* The id of a bundle in the store with this content, or NULL. A child
+ * asks the copy of the catalog's content hashes taken before the children
+ * started (an SQLite connection must not be used across fork); what the
+ * run itself archived since, commit() finds. */
+static char *known_content(ingester *g, const char *content_sha256)
+{
+	if (g->known)
+		return g_strdup(g_hash_table_lookup(g->known, content_sha256));
+	return catalog_find_content(g->catalog, content_sha256);
+}
+
+/* Everything up to a finished bundle (or a decision to quarantine), in
+ * p. Returns false only when the run cannot go on. */
+static bool prepare(ingester *g, const release_input *in, prepared *p, GError **err)
 {
 	bool ok = false;
 	release_doc *doc = NULL;
-	char *work = NULL;
 	GError *e = NULL;
 	const input_file *unreadable = NULL; /* the file being read when reading failed */
 	release_record *r = release_record_new();
-	memset(res, 0, sizeof *res);
-	res->record = r;
+	memset(p, 0, sizeof *p);
+	p->record = r;
 
-	if (!(work = store_make_tmpdir(g->store, err)))
+	if (!(p->work = store_make_tmpdir(g->store, err)))
 		goto out;
+	const char *work = p->work;
 
 	/* input.file: links, FIFOs and devices are refused, never read. */
 	for (guint i = 0; i < in->refused->len; i++) {
@@ -916,10 +1120,10 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 				          "%s: a PDF (%s)", a->rel, f->mime);
 		}
 		if (by_content && f->size > 0) {
-			pdf_record *p = g_new0(pdf_record, 1);
-			p->rel = g_strdup(a->rel);
-			p->src = g_strdup(a->path);
-			g_ptr_array_add(r->pdfs, p);
+			pdf_record *pdf = g_new0(pdf_record, 1);
+			pdf->rel = g_strdup(a->rel);
+			pdf->src = g_strdup(a->path);
+			g_ptr_array_add(r->pdfs, pdf);
 		}
 	}
 
@@ -931,16 +1135,16 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 	 */
 	bool names_fit = true;
 	for (guint i = 0; i < r->pdfs->len; i++) {
-		const pdf_record *p = g_ptr_array_index(r->pdfs, i);
-		const char *base = strrchr(p->rel, '/');
-		base = base ? base + 1 : p->rel;
+		const pdf_record *pdf = g_ptr_array_index(r->pdfs, i);
+		const char *base = strrchr(pdf->rel, '/');
+		base = base ? base + 1 : pdf->rel;
 		if (strlen(base) + strlen(".xmp") > NAME_MAX) {
 			names_fit = false;
-			check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, p->rel,
+			check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, pdf->rel,
 			          "%s: a PDF name of %zu bytes is too long: its text and XMP files "
 			          "(name + \".txt\", \".xmp\") would exceed %d bytes, which no file "
 			          "system can unpack; rename it to at most %d bytes",
-			          p->rel, strlen(base), NAME_MAX, NAME_MAX - 4);
+			          pdf->rel, strlen(base), NAME_MAX, NAME_MAX - 4);
 		}
 	}
 
@@ -964,52 +1168,40 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 	/* The id; identical content already in the store is not archived twice. */
 	content_hash(r);
 	r->id = bundle_id_make(r->date, r->title, r->content_sha256);
-	res->id = g_strdup(r->id);
-	char *existing = catalog_find_content(g->catalog, r->content_sha256);
-	if (existing) {
-		g_free(res->id);
-		res->id = existing;
-		res->path = store_bundle_path(g->store, existing);
-		res->status = INGEST_ALREADY_ARCHIVED;
+	if ((p->existing = known_content(g, r->content_sha256))) {
+		p->kind = PREP_ALREADY;
 		ok = true;
 		goto out;
 	}
 
-	if ((check_list_has_error(r->checks) && !g->opts.force) || !r->license) {
-		if (g->opts.dry_run) {
-			res->status = INGEST_QUARANTINED;
-			ok = true;
-			goto out;
-		}
+	if ((check_list_has_error(r->checks) && !g->opts.force) || !r->license)
 		goto quarantine;
-	}
 
 	/* The payload we make: normalised text, extracted texts, access copies. */
 	char *text = g_build_filename(work, "release.txt", NULL);
-	bool made = write_work_file(text, doc ? doc->text : "", err) &&
-	            add_made_file(r, "data/text/release.txt", text, "text", "text/plain", err);
+	bool made = add_made_text(r, "data/text/release.txt", text, doc ? doc->text : "", err);
 	g_free(text);
 	for (guint i = 0; made && i < r->pdfs->len; i++) {
-		pdf_record *p = g_ptr_array_index(r->pdfs, i);
-		char *bp = g_strdup_printf("data/text/attachments/%s.txt", p->rel);
-		made = !p->opened || add_made_file(r, bp, p->text_path, "text", "text/plain", err);
+		pdf_record *pdf = g_ptr_array_index(r->pdfs, i);
+		char *bp = g_strdup_printf("data/text/attachments/%s.txt", pdf->rel);
+		made = !pdf->opened || add_made_file(r, bp, pdf->text_path, "text", "text/plain", err);
 		g_free(bp);
 	}
 	for (guint i = 0; made && i < r->pdfs->len; i++) {
-		pdf_record *p = g_ptr_array_index(r->pdfs, i);
-		if (p->opened)
-			made = stamp_pdf(g, r, p, work, i, err);
-		if (!p->access_path)
+		pdf_record *pdf = g_ptr_array_index(r->pdfs, i);
+		if (pdf->opened)
+			made = stamp_pdf(g, r, pdf, work, i, err);
+		if (!pdf->access_path)
 			continue;
-		char *bp = g_build_filename("data/access", p->rel, NULL);
-		made = add_made_file(r, bp, p->access_path, "access", "application/pdf", err);
+		char *bp = g_build_filename("data/access", pdf->rel, NULL);
+		made = add_made_file(r, bp, pdf->access_path, "access", "application/pdf", err);
 		g_free(bp);
 	}
 	if (!made)
 		goto out;
 
 	if (g->opts.dry_run) {
-		res->status = INGEST_DRY_RUN;
+		p->kind = PREP_DRY_RUN;
 		ok = true;
 		goto out;
 	}
@@ -1018,7 +1210,7 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 		if (!strcmp(f->role, "release") || !strcmp(f->role, "attachment"))
 			testhook_input_file(f->src);
 	}
-	if (!write_bundle(g, r, work, &res->path, &e)) {
+	if (!make_bundle(r, p, &e)) {
 		if (input_problem(e)) {
 			/* A file changed or vanished while being archived. */
 			check_list_drop_passed(r->checks, "input.file");
@@ -1029,7 +1221,7 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 		g_propagate_error(err, e);
 		goto out;
 	}
-	res->status = INGEST_ARCHIVED;
+	p->kind = PREP_BUNDLE;
 	ok = true;
 	goto out;
 
@@ -1040,22 +1232,352 @@ input_failed:
 	g_clear_error(&e);
 	if (!r->title)
 		decide_fields(g, r);
+quarantine:
 	if (g->opts.dry_run) {
+		p->kind = PREP_DRY_QUARANTINE;
+	} else {
+		p->kind = PREP_QUARANTINE;
+		p->reason_json = metadata_reason_json(r, in->source);
+	}
+	ok = true;
+out:
+	if (!ok && p->work) {
+		store_remove_tree(p->work);
+		g_clear_pointer(&p->work, g_free);
+	}
+	return ok;
+}
+
+/* Publish or quarantine, and record it, in the parent, in input order.
+ * res takes the record; p is cleared (its work folder removed). */
+static bool commit(ingester *g, const release_input *in, prepared *p, ingest_result *res,
+                   GError **err)
+{
+	bool ok = false;
+	release_record *r = p->record;
+	memset(res, 0, sizeof *res);
+	res->record = g_steal_pointer(&p->record);
+	res->id = g_strdup(r->id);
+	char *existing = NULL;
+	switch (p->kind) {
+	case PREP_BUNDLE:
+		/* An earlier release of this same run may have had the same
+		 * content: prepared side by side, neither could know. */
+		if ((existing = catalog_find_content(g->catalog, r->content_sha256)))
+			goto already;
+		ok = store_publish_bundle(g->store, p->bundle, r->id, p->bundle_sha256, &res->path, err) &&
+		     record_ingest(g, r, p->release_json, p->bundle_sha256, p->bundle_size, err);
+		res->status = INGEST_ARCHIVED;
+		break;
+	case PREP_ALREADY:
+		existing = g_steal_pointer(&p->existing);
+	already:
+		g_free(res->id);
+		res->id = existing;
+		res->path = store_bundle_path(g->store, existing);
+		res->status = INGEST_ALREADY_ARCHIVED;
+		ok = true;
+		break;
+	case PREP_QUARANTINE:
+		ok = store_quarantine(g->store, in, p->reason_json, &res->path, err) &&
+		     record_quarantine(g, r, in, res->path, err);
+		res->status = INGEST_QUARANTINED;
+		break;
+	case PREP_DRY_RUN:
+		res->status = INGEST_DRY_RUN;
+		ok = true;
+		break;
+	case PREP_DRY_QUARANTINE:
 		res->status = INGEST_QUARANTINED;
 		ok = true;
-		goto out;
+		break;
 	}
-quarantine: {
-	char *reason = metadata_reason_json(r, in->source);
-	ok = store_quarantine(g->store, in, reason, &res->path, err) &&
-	     record_quarantine(g, r, in, res->path, err);
-	g_free(reason);
-	res->status = INGEST_QUARANTINED;
+	prepared_clear(p);
+	return ok;
 }
-out:
-	if (work) {
-		store_remove_tree(work);
-		g_free(work);
+
+bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GError **err)
+{
+	prepared p;
+	memset(res, 0, sizeof *res);
+	if (!prepare(g, in, &p, err)) {
+		prepared_clear(&p);
+		return false;
 	}
+	return commit(g, in, &p, res, err);
+}
+
+/* ---- a prepared release through the worker pipe ----
+ * Strings go base64-encoded: names and messages may hold any bytes (a
+ * file name need not be UTF-8), and GKeyFile reads back only UTF-8. */
+
+static void kf_put(GKeyFile *kf, const char *group, const char *key, const char *s)
+{
+	if (!s)
+		return;
+	char *b = g_base64_encode((const guchar *)s, strlen(s));
+	g_key_file_set_string(kf, group, key, b);
+	g_free(b);
+}
+
+static char *kf_take(GKeyFile *kf, const char *group, const char *key)
+{
+	char *b = g_key_file_get_string(kf, group, key, NULL);
+	if (!b)
+		return NULL;
+	gsize n = 0;
+	guchar *d = g_base64_decode(b, &n);
+	char *s = g_malloc(n + 1);
+	memcpy(s, d, n);
+	s[n] = '\0';
+	g_free(d);
+	g_free(b);
+	return s;
+}
+
+static void prepared_to_keyfile(const prepared *p, GKeyFile *kf)
+{
+	const release_record *r = p->record;
+	g_key_file_set_integer(kf, "prep", "kind", (int)p->kind);
+	kf_put(kf, "prep", "work", p->work);
+	kf_put(kf, "prep", "bundle", p->bundle);
+	kf_put(kf, "prep", "bundle_sha256", p->bundle ? p->bundle_sha256 : NULL);
+	g_key_file_set_int64(kf, "prep", "bundle_size", p->bundle_size);
+	kf_put(kf, "prep", "release_json", p->release_json);
+	kf_put(kf, "prep", "reason_json", p->reason_json);
+	kf_put(kf, "prep", "existing", p->existing);
+	kf_put(kf, "prep", "id", r->id);
+	kf_put(kf, "prep", "title", r->title);
+	kf_put(kf, "prep", "content_sha256", r->content_sha256);
+	g_key_file_set_integer(kf, "prep", "checks", (int)r->checks->items->len);
+	for (guint i = 0; i < r->checks->items->len; i++) {
+		const check_result *c = g_ptr_array_index(r->checks->items, i);
+		char group[32];
+		g_snprintf(group, sizeof group, "check %u", i);
+		kf_put(kf, group, "id", c->id);
+		g_key_file_set_integer(kf, group, "level", (int)c->level);
+		g_key_file_set_boolean(kf, group, "passed", c->passed);
+		kf_put(kf, group, "file", c->file);
+		kf_put(kf, group, "message", c->message);
+	}
+}
+
+static bool prepared_from_keyfile(GKeyFile *kf, prepared *p, GError **err)
+{
+	memset(p, 0, sizeof *p);
+	release_record *r = p->record = release_record_new();
+	int kind = g_key_file_get_integer(kf, "prep", "kind", NULL);
+	p->kind = (prep_kind)kind;
+	p->work = kf_take(kf, "prep", "work");
+	p->bundle = kf_take(kf, "prep", "bundle");
+	char *hex = kf_take(kf, "prep", "bundle_sha256");
+	if (hex)
+		g_strlcpy(p->bundle_sha256, hex, sizeof p->bundle_sha256);
+	g_free(hex);
+	p->bundle_size = g_key_file_get_int64(kf, "prep", "bundle_size", NULL);
+	p->release_json = kf_take(kf, "prep", "release_json");
+	p->reason_json = kf_take(kf, "prep", "reason_json");
+	p->existing = kf_take(kf, "prep", "existing");
+	r->id = kf_take(kf, "prep", "id");
+	r->title = kf_take(kf, "prep", "title");
+	r->content_sha256 = kf_take(kf, "prep", "content_sha256");
+	int n = g_key_file_get_integer(kf, "prep", "checks", NULL);
+	for (int i = 0; i < n; i++) {
+		char group[32];
+		g_snprintf(group, sizeof group, "check %d", i);
+		char *id = kf_take(kf, group, "id"), *file = kf_take(kf, group, "file"),
+		     *msg = kf_take(kf, group, "message");
+		if (id && msg)
+			check_add(r->checks, id,
+			          g_key_file_get_integer(kf, group, "level", NULL) == CHECK_LEVEL_ERROR
+			                  ? CHECK_LEVEL_ERROR
+			                  : CHECK_LEVEL_WARNING,
+			          g_key_file_get_boolean(kf, group, "passed", NULL), file, "%s", msg);
+		g_free(id);
+		g_free(file);
+		g_free(msg);
+	}
+	/* Our own child wrote it; still, never act on half a result. */
+	bool quarantined = kind == PREP_QUARANTINE || kind == PREP_DRY_QUARANTINE;
+	/* A release with an unreadable file is quarantined before it has an id. */
+	bool complete = kind >= PREP_BUNDLE && kind <= PREP_DRY_QUARANTINE && p->work &&
+	                (quarantined || (r->id && r->content_sha256)) &&
+	                (kind != PREP_BUNDLE || (p->bundle && p->release_json)) &&
+	                (kind != PREP_QUARANTINE || p->reason_json) &&
+	                (kind != PREP_ALREADY || p->existing);
+	if (!complete)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "release worker sent an incomplete result");
+	return complete;
+}
+
+/* ---- the run: releases side by side, committed in input order ---- */
+
+typedef struct {
+	ingester *g;
+	const release_input *in;
+} release_job_arg;
+
+/* In the child: prepare, and hand the work folder over to the parent. */
+static bool release_job(void *arg, GKeyFile *kf, GError **err)
+{
+	release_job_arg *a = arg;
+	prepared p;
+	if (!prepare(a->g, a->in, &p, err))
+		return false;
+	prepared_to_keyfile(&p, kf);
+	return true; /* the child exits without clearing p: the work folder is the parent's now */
+}
+
+typedef struct {
+	worker_job *job; /* running, or NULL */
+	bool done;       /* p (or err) holds its result */
+	prepared p;
+	GError *err;
+	release_job_arg arg;
+} slot;
+
+static void finish_slot(slot *t)
+{
+	GKeyFile *kf = NULL;
+	GError *e = NULL;
+	if (worker_finish(t->job, &kf, &e))
+		prepared_from_keyfile(kf, &t->p, &e);
+	else if (e && e->code != ARC_ERROR_STORE)
+		g_prefix_error(&e, "release worker: "); /* "worker killed by signal 11" */
+	t->err = e;
+	if (kf)
+		g_key_file_free(kf);
+	t->job = NULL;
+	t->done = true;
+}
+
+/* Copy of the catalog's content hashes, for the children (known_content). */
+static bool snapshot_known(ingester *g, GError **err)
+{
+	GPtrArray *all = catalog_list(g->catalog, err);
+	if (!all)
+		return false;
+	g->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (guint i = 0; i < all->len; i++) {
+		const catalog_bundle *b = g_ptr_array_index(all, i);
+		if (b->content_sha256 && b->id)
+			g_hash_table_replace(g->known, g_strdup(b->content_sha256), g_strdup(b->id));
+	}
+	g_ptr_array_unref(all);
+	return true;
+}
+
+bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_callbacks *cb,
+                GError **err)
+{
+	guint n = releases->len;
+	if (jobs <= 1 || n <= 1) {
+		for (guint i = 0; i < n; i++) {
+			const release_input *in = g_ptr_array_index(releases, i);
+			ingest_result res;
+			if (cb->started)
+				cb->started(in, cb->user);
+			if (!ingest_release(g, in, &res, err)) {
+				g_prefix_error(err, "%s: ", in->source);
+				ingest_result_clear(&res);
+				return false;
+			}
+			cb->done(in, &res, cb->user);
+			ingest_result_clear(&res);
+		}
+		return true;
+	}
+
+	/* The release children need no limits of their own: what parses
+	 * hostile bytes (poppler) runs in their PDF workers, with theirs. */
+	static const worker_limits none = { 0, 0, 0, 0 };
+	if (!snapshot_known(g, err))
+		return false;
+	/* At most this many releases are prepared ahead of the one to commit:
+	 * results and finished bundles in tmp/ wait only that long, so memory
+	 * and tmp/ stay bounded however many releases the run has. */
+	guint window = jobs * 4;
+	slot *slots = g_new0(slot, window);
+	struct pollfd *pfds = g_new0(struct pollfd, window);
+	guint *which = g_new0(guint, window);
+	guint next = 0, started = 0, running = 0;
+	bool ok = true, stop = false;
+
+	while (ok && next < n) {
+		while (!stop && running < jobs && started < n && started - next < window) {
+			slot *t = &slots[started % window];
+			t->arg.g = g;
+			t->arg.in = g_ptr_array_index(releases, started);
+			if (cb->started)
+				cb->started(t->arg.in, cb->user);
+			if ((t->job = worker_start(&none, release_job, &t->arg, &t->err)))
+				running++;
+			else
+				t->done = stop = true;
+			started++;
+		}
+		slot *t = &slots[next % window];
+		if (t->done) {
+			const release_input *in = g_ptr_array_index(releases, next);
+			ingest_result res;
+			t->done = false;
+			next++;
+			if (t->err) {
+				g_propagate_prefixed_error(err, g_steal_pointer(&t->err), "%s: ", in->source);
+				prepared_clear(&t->p);
+				ok = false;
+			} else if (!commit(g, in, &t->p, &res, err)) {
+				g_prefix_error(err, "%s: ", in->source);
+				ingest_result_clear(&res);
+				ok = false;
+			} else {
+				cb->done(in, &res, cb->user);
+				ingest_result_clear(&res);
+			}
+			continue;
+		}
+		/* Wait until some child is done. */
+		guint np = 0;
+		for (guint i = next; i < started; i++) {
+			slot *u = &slots[i % window];
+			if (!u->job)
+				continue;
+			pfds[np] = (struct pollfd){ .fd = worker_job_fd(u->job), .events = POLLIN };
+			which[np++] = i % window;
+		}
+		if (np == 0) { /* cannot happen: the next release is running or done */
+			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "ingest: no release in progress");
+			ok = false;
+			break;
+		}
+		if (poll(pfds, np, -1) < 0 && errno != EINTR) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, "poll");
+			ok = false;
+			break;
+		}
+		for (guint k = 0; k < np; k++) {
+			slot *u = &slots[which[k]];
+			if (pfds[k].revents && worker_job_read(u->job)) {
+				finish_slot(u);
+				running--;
+				if (u->err)
+					stop = true; /* no new releases; the ones before it still commit */
+			}
+		}
+	}
+	/* After a failure: the children still running finish (their PDF
+	 * workers have deadlines), and what they made is removed. */
+	for (guint i = next; i < started; i++) {
+		slot *u = &slots[i % window];
+		if (u->job)
+			finish_slot(u);
+		prepared_clear(&u->p);
+		g_clear_error(&u->err);
+	}
+	g_free(which);
+	g_free(pfds);
+	g_free(slots);
+	g_hash_table_destroy(g->known);
+	g->known = NULL;
 	return ok;
 }

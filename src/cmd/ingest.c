@@ -9,9 +9,11 @@
 #include "license.h"
 #include "store.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,7 +27,7 @@ static const char usage_text[] =
 	"of release directories, or a release document file with its attachments)\n"
 	"as a BagIt bundle in the store.\n"
 	"\n"
-	"  -j N                 accepted for scripts; this version ingests one release at a time\n"
+	"  -j N                 prepare N releases at once (default: the number of CPUs)\n"
 	"  --date YYYY-MM-DD    the release date, whatever the text says\n"
 	"  --license kogl-N     the KOGL type, whatever the text says\n"
 	"  --retention PERIOD   1y 3y 5y 10y 30y permanent, or Ny Nm Nd (default: store's, 10y)\n"
@@ -125,6 +127,56 @@ static void log_quarantine(const cli_ctx *c, const release_input *in, const inge
 	g_string_free(why, TRUE);
 }
 
+typedef struct {
+	const cli_ctx *c;
+	bool json;
+	unsigned n_archived, n_already, n_quarantined, n_dry;
+	guint64 done_bytes; /* of the releases reported, for the progress line */
+} run_state;
+
+static void on_started(const release_input *in, void *user)
+{
+	run_state *st = user;
+	cli_verbose(st->c, "%s: ingesting", in->source);
+}
+
+static void on_done(const release_input *in, const ingest_result *res, void *user)
+{
+	run_state *st = user;
+	cli_progress_hide(st->c);
+	if (st->json)
+		print_json(in, res);
+	else
+		print_human(st->c, in, res);
+	fflush(stdout);
+	switch (res->status) {
+	case INGEST_ARCHIVED: st->n_archived++; break;
+	case INGEST_ALREADY_ARCHIVED: st->n_already++; break;
+	case INGEST_QUARANTINED: st->n_quarantined++; break;
+	case INGEST_DRY_RUN: st->n_dry++; break;
+	}
+	if (res->status == INGEST_QUARANTINED)
+		log_quarantine(st->c, in, res);
+	st->done_bytes += release_bytes(in);
+	cli_progress_step(st->c, in->source, st->done_bytes);
+}
+
+/* The run's clock: now, or SOURCE_DATE_EPOCH (reproducible-builds.org)
+ * when set, so that the same input gives byte-identical bundles in two
+ * runs (Bagging-Date and ingested_at are the only times in a bundle). */
+static time_t run_clock(void)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	if (e && *e) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(e, &end, 10);
+		if (!errno && !*end && v >= 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
 int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 {
 	static const struct option longopts[] = {
@@ -139,16 +191,18 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	ingest_opts o = { .now = time(NULL) };
+	ingest_opts o = { .now = run_clock() };
 	bool json = false;
-	int jobs = 1, opt, rc = EXIT_OK;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = ncpu > 0 ? (int)MIN(ncpu, 1024) : 1, opt, rc = EXIT_OK;
 	cli_store st = { 0 };
 	ingester *g = NULL;
 	GError *err = NULL;
 	GPtrArray *releases = g_ptr_array_new_with_free_func((GDestroyNotify)release_input_free);
 	GPtrArray *stray = g_ptr_array_new_with_free_func(g_free);
-	guint64 *sizes = NULL;
-	unsigned n_archived = 0, n_already = 0, n_quarantined = 0, n_dry = 0, n_missing = 0;
+	unsigned n_missing = 0;
+	run_state rs = { .c = c };
+	ingest_callbacks cb = { on_started, on_done, &rs };
 
 	worker_limits_default(&o.limits);
 	opterr = 0;
@@ -183,8 +237,6 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 		rc = cli_usage_error(c, "no PATH given: name a release, a release directory or a batch");
 		goto out;
 	}
-	(void)jobs; /* releases run one at a time; -j parallelism is issue #8 */
-
 	if ((rc = cli_open_store(c, STORE_WRITE, &st)) != EXIT_OK)
 		goto out;
 	if (!(g = ingester_new(st.store, st.catalog, &o, &err))) {
@@ -211,44 +263,22 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 		n_missing++;
 	}
 
-	guint64 total = 0, done = 0;
-	sizes = g_new0(guint64, releases->len + 1);
+	guint64 total = 0;
 	for (guint i = 0; i < releases->len; i++)
-		total += sizes[i] = release_bytes(g_ptr_array_index(releases, i));
+		total += release_bytes(g_ptr_array_index(releases, i));
 	cli_progress_start(c, releases->len, total);
-	for (guint i = 0; i < releases->len; i++) {
-		const release_input *in = g_ptr_array_index(releases, i);
-		ingest_result res;
-		cli_verbose(c, "%s: ingesting", in->source);
-		cli_progress_step(c, in->source, done);
-		bool ok = ingest_release(g, in, &res, &err);
-		done += sizes[i];
-		cli_progress_hide(c);
-		if (!ok) {
-			cli_error(c, "%s: %s", in->source, err->message);
-			rc = cli_exit_code(err);
-			if (rc == EXIT_ITEM_FAILED)
-				rc = EXIT_CANNOT_PROCEED;
-			ingest_result_clear(&res);
-			goto out;
-		}
-		if (json)
-			print_json(in, &res);
-		else
-			print_human(c, in, &res);
-		fflush(stdout);
-		switch (res.status) {
-		case INGEST_ARCHIVED: n_archived++; break;
-		case INGEST_ALREADY_ARCHIVED: n_already++; break;
-		case INGEST_QUARANTINED: n_quarantined++; break;
-		case INGEST_DRY_RUN: n_dry++; break;
-		}
-		if (res.status == INGEST_QUARANTINED)
-			log_quarantine(c, in, &res);
-		ingest_result_clear(&res);
-	}
-	g_clear_pointer(&sizes, g_free);
+	rs.json = json;
+	bool ran = ingest_run(g, releases, (unsigned)jobs, &cb, &err);
 	cli_progress_end(c);
+	if (!ran) {
+		cli_error(c, "%s", err->message);
+		rc = cli_exit_code(err);
+		if (rc == EXIT_ITEM_FAILED)
+			rc = EXIT_CANNOT_PROCEED;
+		goto out;
+	}
+	unsigned n_archived = rs.n_archived, n_already = rs.n_already,
+	         n_quarantined = rs.n_quarantined, n_dry = rs.n_dry;
 	cli_summary(c, "%u release%s: %u archived, %u already archived, %u quarantined%s%s",
 	            releases->len, releases->len == 1 ? "" : "s", n_archived, n_already,
 	            n_quarantined, n_dry ? " (dry run)" : "",
@@ -281,7 +311,6 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 		printf("\n");
 	}
 out:
-	g_free(sizes);
 	g_clear_error(&err);
 	ingester_free(g);
 	cli_close_store(&st);

@@ -4,7 +4,8 @@
 #
 # src/testhook.c kills the process with SIGKILL at its Nth crash point
 # (ARCHIVE_TEST_CRASH_AT=N; ARCHIVE_TEST_CRASH_LOG lists the points of a
-# clean run). For every point of a clean `ingest` of the fixtures, and of a
+# clean run; ingest runs with -j 1 here, so that the points are counted in
+# one process: tests/e2e/parallel.sh kills a -j 4 run). For every point of a clean `ingest` of the fixtures, and of a
 # clean `retention --apply`, the run is killed there, and then:
 #   - no partial bundle is visible: every bundles/*/*.tar.gz verifies on
 #     its own and with `sha256sum -c` of its sidecar;
@@ -154,7 +155,7 @@ last_recovery_point() { grep -n '^recovery\.' "$1" 2>/dev/null | tail -n 1 | cut
 
 S=$PWD/store
 rm -f points
-ARCHIVE_TEST_CRASH_LOG=$PWD/points A ingest rel >out 2>err
+ARCHIVE_TEST_CRASH_LOG=$PWD/points A ingest -j 1 rel >out 2>err
 check crash_ingest_clean_run_exit_0 [ $? -eq 0 ]
 P=$(wc -l <points)
 check crash_ingest_has_points [ "$P" -gt 0 ]
@@ -170,7 +171,7 @@ echo "ingest: $P crash points" >&2
 # run) finishes the job; LOG receives the crash points it passed.
 ingest_finishes() {
 	rm -f "$2"
-	check "${1}_rerun_exit_0" run_rc 0 env ARCHIVE_TEST_CRASH_LOG="$2" "$ARCHIVE" --store "$S" ingest rel
+	check "${1}_rerun_exit_0" run_rc 0 env ARCHIVE_TEST_CRASH_LOG="$2" "$ARCHIVE" --store "$S" ingest -j 1 rel
 	check "${1}_all_archived" has out "^$NREL releases: [0-9]+ archived, [0-9]+ already archived, 0 quarantined\$"
 	check "${1}_tmp_empty" tmp_empty
 	check "${1}_verify_store" run_rc 0 A verify
@@ -184,7 +185,7 @@ while [ "$n" -le "$P" ]; do
 	name=crash_ingest_at_$n
 	say "== $name: $(sed -n "${n}p" ingest.points)"
 	rm -rf "$S"
-	ARCHIVE_TEST_CRASH_AT=$n A ingest rel >/dev/null 2>cerr
+	ARCHIVE_TEST_CRASH_AT=$n A ingest -j 1 rel >/dev/null 2>cerr
 	check "${name}_killed" killed $?
 	check "${name}_no_partial_bundle" no_partial_bundle
 	rm -rf crashed && cp -a "$S" crashed
@@ -199,7 +200,7 @@ while [ "$n" -le "$P" ]; do
 		rname=${name}_repair_at_$m
 		say "== $rname: $(sed -n "${m}p" rpoints)"
 		rm -rf "$S" && cp -a crashed "$S"
-		ARCHIVE_TEST_CRASH_AT=$m A ingest rel >/dev/null 2>cerr
+		ARCHIVE_TEST_CRASH_AT=$m A ingest -j 1 rel >/dev/null 2>cerr
 		check "${rname}_killed" killed $?
 		check "${rname}_no_partial_bundle" no_partial_bundle
 		ingest_finishes "$rname" "$PWD/rrpoints"

@@ -234,10 +234,10 @@ TEST(writer_refuses)
 	char hex[65];
 	uint64_t size;
 	EXPECT(hash_file_sha256(src, hex, &size, NULL));
-	EXPECT(bag_writer_add_file(w, "data/ok.txt", src, hex, size, &err));
+	EXPECT(bag_writer_add_file(w, "data/ok.txt", src, hex, size, BAG_DEFLATE, &err));
 	EXPECT(!bag_writer_add_file(w, "data/x.txt", src,
 	                            "0000000000000000000000000000000000000000000000000000000000000000",
-	                            size, &err));
+	                            size, BAG_STORE, &err));
 	EXPECT(err && strstr(err->message, "src.txt: changed while being archived (sha256 differs)"));
 	g_clear_error(&err);
 	bag_writer_free(w);
@@ -248,14 +248,14 @@ TEST(writer_refuses)
 	EXPECT(symlink(src, link) == 0);
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	w = bag_writer_new(fd, TOP, 0, &err);
-	EXPECT(!bag_writer_add_file(w, "data/l", link, NULL, 0, &err));
+	EXPECT(!bag_writer_add_file(w, "data/l", link, NULL, 0, BAG_DEFLATE, &err));
 	EXPECT(err && strstr(err->message, "link"));
 	g_clear_error(&err);
 	/* A size that differs fails before anything is written. */
-	EXPECT(!bag_writer_add_file(w, "data/s", src, hex, size + 1, &err));
+	EXPECT(!bag_writer_add_file(w, "data/s", src, hex, size + 1, BAG_DEFLATE, &err));
 	EXPECT(err && strstr(err->message, "changed while being archived"));
 	g_clear_error(&err);
-	EXPECT(bag_writer_add_file(w, "data/s", src, NULL, 0, &err));
+	EXPECT(bag_writer_add_file(w, "data/s", src, NULL, 0, BAG_DEFLATE, &err));
 	EXPECT(bag_writer_finish(w, &err));
 	bag_writer_free(w);
 	close(fd);
@@ -263,6 +263,108 @@ TEST(writer_refuses)
 	g_free(link);
 	g_free(src);
 	g_free(out);
+	g_free(dir);
+}
+
+/*
+ * Stored and deflated entries in one gzip stream (deflateParams between
+ * entries): still one standard gzip member that gzip, tar, Python's
+ * tarfile and our verifier read; incompressible data costs no more than
+ * its size; text is still squeezed; bag_writer_digest is the file's hash.
+ */
+TEST(writer_mixed_levels)
+{
+	char *dir = unit_tmpdir();
+	GError *err = NULL;
+	size_t n = 300 * 1024;
+	unsigned char *junk = g_malloc(n);
+	guint32 x = 7;
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		junk[i] = (unsigned char)(x >> 24);
+	}
+	GString *text = g_string_new(NULL);
+	while (text->len < n)
+		g_string_append(text, "The Ministry of Science and ICT announced a strategy. ");
+	const char *names[] = { "stored.pdf", "text.txt", "probed.bin", "probed.txt", "empty" };
+	const void *datas[] = { junk, text->str, junk, text->str, "" };
+	size_t lens[] = { n, text->len, n, text->len, 0 };
+	bag_packing packs[] = { BAG_STORE, BAG_DEFLATE, BAG_PROBE, BAG_PROBE, BAG_STORE };
+	GString *man = g_string_new(NULL);
+	char *srcs[5];
+	uint64_t bytes = 0;
+	for (int i = 0; i < 5; i++) {
+		srcs[i] = g_build_filename(dir, names[i], NULL);
+		EXPECT(g_file_set_contents(srcs[i], datas[i], (gssize)lens[i], NULL));
+		char hex[65], *bp = g_strconcat("data/", names[i], NULL);
+		hash_sha256_hex(datas[i], lens[i], hex);
+		bag_manifest_add(man, hex, bp);
+		g_free(bp);
+		bytes += lens[i];
+	}
+	char *out = g_build_filename(dir, "m.tar.gz", NULL);
+	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	bag_writer *w = bag_writer_new(fd, TOP, 1715299200, &err);
+	char *info = g_strdup_printf("Payload-Oxum: %" G_GUINT64_FORMAT ".5\n", bytes);
+	const char *bagit = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+	char hex[65];
+	uint64_t size = 0;
+	EXPECT(!bag_writer_digest(w, hex, &size)); /* not before finish */
+	EXPECT(bag_writer_add_bytes(w, "bagit.txt", bagit, strlen(bagit), &err));
+	EXPECT(bag_writer_add_bytes(w, "bag-info.txt", info, strlen(info), &err));
+	EXPECT(bag_writer_add_bytes(w, "manifest-sha256.txt", man->str, man->len, &err));
+	for (int i = 0; i < 5; i++) {
+		char *bp = g_strconcat("data/", names[i], NULL);
+		EXPECT(bag_writer_add_file(w, bp, srcs[i], NULL, 0, packs[i], &err));
+		g_free(bp);
+	}
+	EXPECT(bag_writer_finish(w, &err));
+	EXPECT(err == NULL);
+	EXPECT(bag_writer_digest(w, hex, &size));
+	bag_writer_free(w);
+	close(fd);
+
+	char fhex[65];
+	uint64_t fsize = 0;
+	EXPECT(hash_file_sha256(out, fhex, &fsize, NULL));
+	EXPECT_STR(hex, fhex);
+	EXPECT(size == fsize);
+	/* Two copies of the junk stored (~600 KiB), two texts squeezed to
+	 * almost nothing: far below the 1.2 MiB of input, a little above
+	 * the junk. */
+	EXPECT(fsize > 2 * n && fsize < 2 * n + 64 * 1024);
+
+	const char *gz[] = { "gzip", "-t", out, NULL };
+	EXPECT(run(dir, gz, NULL));
+	char *listing = NULL;
+	const char *tar[] = { "tar", "tzf", out, NULL };
+	EXPECT(run(dir, tar, &listing));
+	EXPECT(listing && strstr(listing, TOP "/data/probed.txt\n") &&
+	       strstr(listing, TOP "/tagmanifest-sha256.txt\n"));
+	const char *py[] = { "python3", "-c",
+		"import sys, tarfile, hashlib\n"
+		"t = tarfile.open(sys.argv[1], 'r:gz')\n"
+		"for m in t.getmembers():\n"
+		"    t.extractfile(m).read()\n"
+		"print(len(t.getmembers()))\n", out, NULL };
+	char *pyout = NULL;
+	EXPECT(run(dir, py, &pyout));
+	EXPECT_STR(pyout, "9\n");
+	bag_report *r = bag_verify(out, NULL);
+	EXPECT(r->valid);
+	dump(r);
+	EXPECT_INT(r->payload_files, 5);
+	bag_report_free(r);
+
+	for (int i = 0; i < 5; i++)
+		g_free(srcs[i]);
+	g_free(pyout);
+	g_free(listing);
+	g_free(info);
+	g_free(out);
+	g_string_free(man, TRUE);
+	g_string_free(text, TRUE);
+	g_free(junk);
 	g_free(dir);
 }
 
@@ -761,6 +863,7 @@ TEST(escaping_manifest_paths)
 	g_free(dir);
 }
 
-UNIT_MAIN(encode_decode_path, write_list_and_verify, writer_refuses, writer_disk_full,
+UNIT_MAIN(encode_decode_path, write_list_and_verify, writer_refuses, writer_mixed_levels,
+          writer_disk_full,
           hand_bag_valid, corrupt_variants, fast_mode, truncated_and_garbage, sidecar,
           our_profile, directory_bag, verify_each_parallel, escaping_manifest_paths)
