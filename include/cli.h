@@ -92,6 +92,9 @@ int cli_exit_code(const GError *err);
  */
 int cli_simple_options(const cli_ctx *c, int argc, char **argv, const char *usage, bool *json);
 
+/* Today (UTC) as YYYY-MM-DD: the default of --now. */
+void cli_today(char iso[11]);
+
 /* A date option's value: exactly YYYY-MM-DD and a real day. */
 bool cli_parse_iso_date(const char *s, char iso[11]);
 

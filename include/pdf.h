@@ -66,4 +66,10 @@ bool pdf_stamp(const char *pdf_path, const char *out_path, const pdf_stamp_meta 
  * bytes (check attachment.type)? False for an empty or unreadable file. */
 bool pdf_has_header(const char *path);
 
+/* poppler's global set-up, made once in the parent and inherited by every
+ * PDF worker it forks (see pdf.c). Parses only our own bytes. May be NULL. */
+typedef struct pdf_warm pdf_warm;
+pdf_warm *pdf_warm_up(void);
+void pdf_warm_free(pdf_warm *w);
+
 #endif

@@ -48,6 +48,10 @@ void store_remove_tree(const char *path);
 char *store_bundle_path(const store *s, const char *id);
 bool store_has_bundle(const store *s, const char *id);
 
+/* The SHA-256 a bundle's .sha256 sidecar records (its first 64
+ * characters), or NULL when there is none. Caller frees. */
+char *store_sidecar_sha256(const char *bundle_path);
+
 /* Every bundle file under STORE/bundles/, as store-relative paths
  * ("bundles/2024/ID.tar.gz"), sorted (char*). */
 GPtrArray *store_bundle_files(const char *store_dir);

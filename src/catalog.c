@@ -595,17 +595,6 @@ out:
 	return found;
 }
 
-/* The hash a bundle's .sha256 sidecar records, or NULL. */
-static char *sidecar_sha256(const char *bundle_path)
-{
-	char *p = g_strconcat(bundle_path, ".sha256", NULL), *s = NULL, *hex = NULL;
-	if (g_file_get_contents(p, &s, NULL, NULL) && strlen(s) >= 64)
-		hex = g_strndup(s, 64);
-	g_free(s);
-	g_free(p);
-	return hex;
-}
-
 typedef struct {
 	catalog *c;
 	GError **err;
@@ -621,7 +610,7 @@ bool catalog_add_bundle_file(catalog *c, const char *store_dir, const char *rel,
 {
 	char *abs = g_build_filename(store_dir, rel, NULL);
 	char *json = catalog_read_release_json(abs, err);
-	char *sha = sidecar_sha256(abs);
+	char *sha = store_sidecar_sha256(abs);
 	struct stat st;
 	bool ok = json && stat(abs, &st) == 0 &&
 	          catalog_add_bundle(c, rel, json, sha, (int64_t)st.st_size, err);

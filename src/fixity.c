@@ -66,17 +66,6 @@ static bool record(const char *store_dir, catalog *c, const bag_report *r, GErro
 	return ok;
 }
 
-/* The first 64 characters of a sidecar, or NULL. */
-static char *read_sidecar(const char *bundle)
-{
-	char *p = g_strconcat(bundle, ".sha256", NULL), *s = NULL, *hex = NULL;
-	if (g_file_get_contents(p, &s, NULL, NULL) && strlen(s) >= 64)
-		hex = g_strndup(s, 64);
-	g_free(s);
-	g_free(p);
-	return hex;
-}
-
 /* A bundle on disk, with when it was last verified (NULL: never). */
 typedef struct {
 	char *rel;
@@ -136,7 +125,7 @@ static bool on_report(guint i, bag_report *r, void *arg)
 		r->valid = false;
 	}
 	catalog_bundle *b = catalog_get(x->c, k->id, NULL);
-	char *sidecar = read_sidecar(abs);
+	char *sidecar = store_sidecar_sha256(abs);
 	if (!b) {
 		add_problem(r->problems, "catalog.sqlite", "the catalog does not list this bundle");
 		r->valid = false;

@@ -37,7 +37,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <poppler.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -64,41 +63,8 @@ struct ingester {
 	int default_license; /* archive.conf, 0 when none */
 	char today[11];
 	GHashTable *known;   /* content sha256 -> id, while children run (ingest_run) */
-	PopplerDocument *warm; /* see poppler_warm_up */
+	pdf_warm *warm;      /* poppler set up once, before workers fork */
 };
-
-/*
- * poppler builds its global parameters (encodings, CMaps and font
- * directories scanned) when the first document of a process opens, and
- * drops them when the last one closes: in every PDF worker anew, 8% of
- * all ingest time. A one-page PDF of our own bytes, kept open by the
- * parent for the whole run, makes them once, before any worker forks;
- * the workers inherit them. Nothing from the input is parsed here.
- */
-static PopplerDocument *poppler_warm_up(void)
-{
-	static const char *const objs[] = {
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
-	};
-	GString *pdf = g_string_new("%PDF-1.4\n");
-	size_t off[G_N_ELEMENTS(objs)];
-	for (size_t i = 0; i < G_N_ELEMENTS(objs); i++) {
-		off[i] = pdf->len;
-		g_string_append_printf(pdf, "%zu 0 obj\n%s\nendobj\n", i + 1, objs[i]);
-	}
-	size_t xref = pdf->len;
-	g_string_append_printf(pdf, "xref\n0 %zu\n0000000000 65535 f \n", G_N_ELEMENTS(objs) + 1);
-	for (size_t i = 0; i < G_N_ELEMENTS(objs); i++)
-		g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
-	g_string_append_printf(pdf, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
-	                       G_N_ELEMENTS(objs) + 1, xref);
-	GBytes *bytes = g_string_free_to_bytes(pdf);
-	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
-	g_bytes_unref(bytes);
-	return doc; /* NULL only if poppler changed: then the workers just start colder */
-}
 
 const char *ingest_status_name(ingest_status s)
 {
@@ -157,7 +123,7 @@ ingester *ingester_new(store *s, catalog *c, const ingest_opts *opts, GError **e
 	g_date_time_unref(now);
 	if (!(g->ft = filetype_new(err)))
 		goto fail;
-	g->warm = poppler_warm_up();
+	g->warm = pdf_warm_up();
 	return g;
 fail:
 	ingester_free(g);
@@ -169,8 +135,7 @@ void ingester_free(ingester *g)
 	if (!g)
 		return;
 	filetype_free(g->ft);
-	if (g->warm)
-		g_object_unref(g->warm);
+	pdf_warm_free(g->warm);
 	g_free(g->retention);
 	g_free(g);
 }

@@ -355,6 +355,15 @@ int cli_simple_options(const cli_ctx *c, int argc, char **argv, const char *usag
 	return -1;
 }
 
+void cli_today(char iso[11])
+{
+	GDateTime *now = g_date_time_new_now_utc();
+	char *s = g_date_time_format(now, "%Y-%m-%d");
+	g_strlcpy(iso, s, 11);
+	g_free(s);
+	g_date_time_unref(now);
+}
+
 bool cli_parse_iso_date(const char *s, char iso[11])
 {
 	for (int i = 0; i < 10; i++)

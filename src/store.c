@@ -558,3 +558,13 @@ GPtrArray *store_year_files(const char *store_dir, const char *suffix)
 	g_ptr_array_sort(paths, strcmp_ptr);
 	return paths;
 }
+
+char *store_sidecar_sha256(const char *bundle_path)
+{
+	char *p = g_strconcat(bundle_path, ".sha256", NULL), *s = NULL, *hex = NULL;
+	if (g_file_get_contents(p, &s, NULL, NULL) && strlen(s) >= 64)
+		hex = g_strndup(s, 64);
+	g_free(s);
+	g_free(p);
+	return hex;
+}

@@ -39,11 +39,7 @@ int cmd_report(int argc, char **argv, const cli_ctx *c)
 	bool json = false;
 	char day[11];
 	int opt, rc;
-	GDateTime *now = g_date_time_new_now_utc();
-	char *today = g_date_time_format(now, "%Y-%m-%d");
-	g_strlcpy(day, today, sizeof day);
-	g_free(today);
-	g_date_time_unref(now);
+	cli_today(day);
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
