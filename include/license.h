@@ -40,4 +40,9 @@ int kogl_detect(const char *text, char **statement);
 /* Bit mask of every KOGL type stated anywhere in text (bit N for type N). */
 unsigned kogl_detect_all(const char *text);
 
+/* Compile the detection patterns now (they are compiled once per process,
+ * on first use otherwise): called before forking, so that children share
+ * them instead of each compiling its own. */
+void kogl_init(void);
+
 #endif

@@ -61,6 +61,10 @@ typedef struct {
 release_doc *release_parse(const char *bytes, size_t len, const char *name, GError **err);
 void release_doc_free(release_doc *doc);
 
+/* Compile the parser's patterns now (once per process; on first use
+ * otherwise): called before forking, so that children share them. */
+void release_init(void);
+
 /*
  * Parse one date as releases write it: "2024-05-10", "May 10, 2024",
  * "10 May 2024", "2024.05.10", "2024. 5. 10.", "2024년 5월 10일". On success

@@ -124,6 +124,10 @@ ingester *ingester_new(store *s, catalog *c, const ingest_opts *opts, GError **e
 	if (!(g->ft = filetype_new(err)))
 		goto fail;
 	g->warm = pdf_warm_up();
+	/* The parser's and the licence detector's patterns, compiled here
+	 * once rather than in every forked child. */
+	release_init();
+	kogl_init();
 	return g;
 fail:
 	ingester_free(g);

@@ -55,7 +55,9 @@ int kogl_parse_name(const char *name)
 	return 0;
 }
 
-/* The patterns, compiled once per detection call. */
+/* The patterns, compiled once per process (kogl_init, or the first
+ * detection) and never freed: detection runs per line of every release and
+ * PDF text, and compiling them each time cost more than matching. */
 typedef struct {
 	GRegex *context;
 	GRegex *number;
@@ -64,8 +66,14 @@ typedef struct {
 	GRegex *change;
 } kogl_patterns;
 
-static void patterns_init(kogl_patterns *p)
+static kogl_patterns patterns;
+
+void kogl_init(void)
 {
+	static gsize done = 0;
+	kogl_patterns *p = &patterns;
+	if (!g_once_init_enter(&done))
+		return;
 	const GRegexCompileFlags f = G_REGEX_CASELESS | G_REGEX_OPTIMIZE;
 	/* The patterns are constants: a failure to compile is a bug, and
 	 * g_regex_new then returns NULL, which the asserts catch. */
@@ -78,15 +86,7 @@ static void patterns_init(kogl_patterns *p)
 	p->commercial = g_regex_new("commercial\\s+use\\s+prohibit|상업적\\s*이용\\s*금지", f, 0, NULL);
 	p->change = g_regex_new("change\\s+prohibit|변경\\s*금지", f, 0, NULL);
 	g_assert(p->context && p->number && p->source && p->commercial && p->change);
-}
-
-static void patterns_clear(kogl_patterns *p)
-{
-	g_regex_unref(p->context);
-	g_regex_unref(p->number);
-	g_regex_unref(p->source);
-	g_regex_unref(p->commercial);
-	g_regex_unref(p->change);
+	g_once_init_leave(&done, 1);
 }
 
 /*
@@ -136,8 +136,8 @@ static unsigned detect(const char *text, bool first_only, int *type, char **stat
 	*type = 0;
 	if (!text)
 		return 0;
-	kogl_patterns p;
-	patterns_init(&p);
+	kogl_init();
+	const kogl_patterns *p = &patterns;
 	char **lines = g_strsplit_set(text, "\r\n\f", -1);
 	bool prev_context = false;
 	for (char **l = lines; *l; l++) {
@@ -145,8 +145,8 @@ static unsigned detect(const char *text, bool first_only, int *type, char **stat
 		if (!*line)
 			continue;
 		int first;
-		unsigned m = line_types(&p, line, prev_context, &first);
-		prev_context = g_regex_match(p.context, line, 0, NULL);
+		unsigned m = line_types(p, line, prev_context, &first);
+		prev_context = g_regex_match(p->context, line, 0, NULL);
 		if (!m)
 			continue;
 		all |= m;
@@ -159,7 +159,6 @@ static unsigned detect(const char *text, bool first_only, int *type, char **stat
 		}
 	}
 	g_strfreev(lines);
-	patterns_clear(&p);
 	return all;
 }
 

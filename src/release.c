@@ -21,6 +21,39 @@
 #include "errors.h"
 #include "license.h"
 
+/* ---- patterns ----
+ *
+ * Every regular expression of the parser is compiled once per process
+ * (release_init, or its first use) and kept: the parser runs them per line
+ * of every release, and compiling them each time cost more than matching.
+ */
+enum {
+	RE_CHARSET,
+	RE_NAV_SPLIT,
+	RE_PHONE,
+	RE_EMAIL,
+	RE_WORKS_OF,
+	RE_MINISTRY,
+	RE_AGENCY,
+	RE_LETTERHEAD,
+	RE_MENTIONS_ATTACHMENT,
+	RE_ATTACHMENT_LINE,
+	RE_HIDDEN_STYLE,
+	RE_TITLE_SPLIT,
+	RE_DATE,                  /* the date forms, one each */
+	RE_DATE_WHOLE = RE_DATE + 5, /* the same, matching a whole string */
+	RE_COUNT = RE_DATE_WHOLE + 5
+};
+
+static GRegex *patterns[RE_COUNT];
+
+static GRegex *re(int which)
+{
+	if (G_UNLIKELY(!patterns[which]))
+		release_init();
+	return patterns[which];
+}
+
 /* ---- decoding ---- */
 
 static bool is_hangul_syllable(gunichar c)
@@ -98,17 +131,14 @@ static bool only_whitespace(const char *s)
  */
 static char *declared_charset(const char *bytes, size_t len)
 {
-	GRegex *re = g_regex_new("<meta\\b[^>]*?charset\\s*=\\s*[\"']?\\s*([A-Za-z0-9_.:-]+)",
-	                         G_REGEX_CASELESS | G_REGEX_RAW, 0, NULL);
 	GMatchInfo *mi = NULL;
 	char *cs = NULL;
-	if (g_regex_match_full(re, bytes, (gssize)MIN(len, 65536), 0, 0, &mi, NULL)) {
+	if (g_regex_match_full(re(RE_CHARSET), bytes, (gssize)MIN(len, 65536), 0, 0, &mi, NULL)) {
 		char *raw = g_match_info_fetch(mi, 1);
 		cs = g_ascii_strdown(raw, -1);
 		g_free(raw);
 	}
 	g_match_info_free(mi);
-	g_regex_unref(re);
 	return cs;
 }
 
@@ -302,7 +332,7 @@ static bool is_nav_word(const char *part)
 static bool is_nav_trail(const char *line)
 {
 	const char *s = skip_space(line);
-	char **parts = g_regex_split_simple("\\s*(?:>|›|»|\\|)\\s*", s, 0, 0);
+	char **parts = g_regex_split(re(RE_NAV_SPLIT), s, 0);
 	bool nav = true;
 	for (char **p = parts; *p && nav; p++)
 		nav = **p == '\0' || is_nav_word(*p);
@@ -332,20 +362,17 @@ static const char *const contact_words[] = {
 	"문의", "담당", "전화", "이메일", "연락처",
 };
 
-static char *first_match(const char *pattern, GRegexCompileFlags flags, int group, const char *s);
+static char *first_match(GRegex *regex, int group, const char *s);
 
 static char *find_phone(const char *s)
 {
 	/* +82-44-202-4034, 044-202-4034, 02-123-4567, (044) 202-4034 */
-	return first_match("(?<![0-9])(?:\\+82[-. ]?(?:\\(0\\))?[0-9]{1,2}|\\(0[0-9]{1,2}\\)|0[0-9]{1,2})"
-	                   "[-. ]?[0-9]{3,4}[-. ][0-9]{4}(?![0-9])",
-	                   0, 0, s);
+	return first_match(re(RE_PHONE), 0, s);
 }
 
 static char *find_email(const char *s)
 {
-	return first_match("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}", 0, 0,
-	                   s);
+	return first_match(re(RE_EMAIL), 0, s);
 }
 
 static bool contains_ci(const char *hay, const char *needle)
@@ -482,14 +509,10 @@ bool release_parse_date(const char *s, char iso[11])
 	if (!s)
 		return false;
 	for (size_t i = 0; i < G_N_ELEMENTS(date_forms) && !ok; i++) {
-		char *whole = g_strdup_printf("^\\s*(?:%s)\\s*$", date_forms[i].pattern);
-		GRegex *re = g_regex_new(whole, G_REGEX_CASELESS, 0, NULL);
 		GMatchInfo *mi = NULL;
-		if (g_regex_match(re, s, 0, &mi))
+		if (g_regex_match(re(RE_DATE_WHOLE + (int)i), s, 0, &mi))
 			ok = match_to_iso(mi, (int)i, iso);
 		g_match_info_free(mi);
-		g_regex_unref(re);
-		g_free(whole);
 	}
 	return ok;
 }
@@ -500,9 +523,8 @@ bool release_find_date(const char *text, char iso[11])
 	if (!text)
 		return false;
 	for (size_t i = 0; i < G_N_ELEMENTS(date_forms); i++) {
-		GRegex *re = g_regex_new(date_forms[i].pattern, G_REGEX_CASELESS, 0, NULL);
 		GMatchInfo *mi = NULL;
-		g_regex_match(re, text, 0, &mi);
+		g_regex_match(re(RE_DATE + (int)i), text, 0, &mi);
 		/* An impossible date (2024-02-30) is skipped, not the end of the search. */
 		for (; g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
 			gint start, end;
@@ -517,7 +539,6 @@ bool release_find_date(const char *text, char iso[11])
 			}
 		}
 		g_match_info_free(mi);
-		g_regex_unref(re);
 	}
 	return best >= 0;
 }
@@ -579,18 +600,16 @@ static char *korean_org(const char *s)
 	return g_strdup(korean_orgs[best].name ? korean_orgs[best].name : korean_orgs[best].written);
 }
 
-static char *first_match(const char *pattern, GRegexCompileFlags flags, int group, const char *s)
+static char *first_match(GRegex *regex, int group, const char *s)
 {
-	GRegex *re = g_regex_new(pattern, flags, 0, NULL);
 	GMatchInfo *mi = NULL;
 	char *found = NULL;
-	if (g_regex_match(re, s, 0, &mi)) {
+	if (g_regex_match(regex, s, 0, &mi)) {
 		char *raw = g_match_info_fetch(mi, group);
 		found = trimmed(raw);
 		g_free(raw);
 	}
 	g_match_info_free(mi);
-	g_regex_unref(re);
 	return found;
 }
 
@@ -611,19 +630,18 @@ static char *find_organisation(const char *text, const char *statement)
 	/* The licence statement names the owner of the works: the issuer,
 	 * where the text may name partners first. */
 	if (statement) {
-		org = first_match("works\\s+of\\s+(?:the\\s+)?(.+?)\\s*(?:\\(|\\bcan\\b|\\bmay\\b|\\bare\\b|\\bis\\b)",
-		                  G_REGEX_CASELESS, 1, statement);
+		org = first_match(re(RE_WORKS_OF), 1, statement);
 		if (org && !*org)
 			g_clear_pointer(&org, g_free);
 		if (!org)
 			org = korean_org(statement);
 	}
 	if (!org)
-		org = first_match(ministry_pattern, 0, 0, text);
+		org = first_match(re(RE_MINISTRY), 0, text);
 	if (!org)
 		org = korean_org(text);
 	if (!org)
-		org = first_match(agency_pattern, 0, 0, text);
+		org = first_match(re(RE_AGENCY), 0, text);
 	return org;
 }
 
@@ -634,16 +652,14 @@ static char *find_organisation(const char *text, const char *statement)
  */
 static bool is_letterhead(const char *line)
 {
-	char *issuer = first_match("^\\s*(.+?)\\s*(?:보도자료|보도참고자료|보도설명자료|"
-	                           "press\\s+releases?)\\s*$",
-	                           G_REGEX_CASELESS, 1, line);
+	char *issuer = first_match(re(RE_LETTERHEAD), 1, line);
 	bool yes = false;
 	if (!issuer)
 		return false;
 	for (size_t i = 0; i < G_N_ELEMENTS(korean_orgs) && !yes; i++)
 		yes = strcmp(issuer, korean_orgs[i].written) == 0;
 	if (!yes) {
-		char *m = first_match(ministry_pattern, 0, 0, issuer);
+		char *m = first_match(re(RE_MINISTRY), 0, issuer);
 		yes = m && strcmp(m, issuer) == 0;
 		g_free(m);
 	}
@@ -667,9 +683,7 @@ static const char *subtitle_marker(const char *line)
 
 static bool mentions_attachment(const char *text)
 {
-	return g_regex_match_simple("attached\\s+(?:pdf|file|document)|attachment|"
-	                            "refer\\s+to\\s+the\\s+attached|첨부|붙임|별첨",
-	                            text, G_REGEX_CASELESS, 0);
+	return g_regex_match(re(RE_MENTIONS_ATTACHMENT), text, 0, NULL);
 }
 
 /* A line of the tail that ends the body: a reference to the attachments
@@ -680,8 +694,7 @@ static bool is_attachment_line(const char *line)
 	if (g_str_has_prefix(s, "붙임") || g_str_has_prefix(s, "첨부") || g_str_has_prefix(s, "별첨"))
 		return true;
 	return g_utf8_strlen(line, -1) <= 120 &&
-	       g_regex_match_simple("refer\\s+to\\s+the\\s+attached|^\\W*attach(?:ed|ment)",
-	                            line, G_REGEX_CASELESS, 0);
+	       g_regex_match(re(RE_ATTACHMENT_LINE), line, 0, NULL);
 }
 
 /*
@@ -987,8 +1000,7 @@ static bool is_chrome(html_walk *w, const xmlNode *n)
 		char *aria = attr(n, "aria-hidden"), *style = attr(n, "style");
 		chrome = (role && IN_LIST(role, html_roles)) || hidden ||
 		         (aria && g_ascii_strcasecmp(aria, "true") == 0) ||
-		         (style && g_regex_match_simple("display\\s*:\\s*none|visibility\\s*:\\s*hidden",
-		                                        style, G_REGEX_CASELESS, 0));
+		         (style && g_regex_match(re(RE_HIDDEN_STYLE), style, 0, NULL));
 		g_free(role);
 		g_free(hidden);
 		g_free(aria);
@@ -1344,7 +1356,7 @@ static char **title_parts(xmlDoc *xd)
 	if (!t)
 		return NULL;
 	char *text = collapsed_text(t);
-	char **parts = g_regex_split_simple("\\s+(?:\\||-|–|—|<|>|::|:|·)\\s+", text, 0, 0);
+	char **parts = g_regex_split(re(RE_TITLE_SPLIT), text, 0);
 	g_free(text);
 	return parts;
 }
@@ -1484,6 +1496,52 @@ out:
 	if (!ok)
 		html_page_clear(page);
 	return ok;
+}
+
+void release_init(void)
+{
+	static gsize done = 0;
+	if (!g_once_init_enter(&done))
+		return;
+	static const struct {
+		int which;
+		const char *pattern;
+		GRegexCompileFlags flags;
+	} table[] = {
+		{ RE_CHARSET, "<meta\\b[^>]*?charset\\s*=\\s*[\"']?\\s*([A-Za-z0-9_.:-]+)",
+		  G_REGEX_CASELESS | G_REGEX_RAW },
+		{ RE_NAV_SPLIT, "\\s*(?:>|›|»|\\|)\\s*", 0 },
+		/* +82-44-202-4034, 044-202-4034, 02-123-4567, (044) 202-4034 */
+		{ RE_PHONE, "(?<![0-9])(?:\\+82[-. ]?(?:\\(0\\))?[0-9]{1,2}|\\(0[0-9]{1,2}\\)|0[0-9]{1,2})"
+		            "[-. ]?[0-9]{3,4}[-. ][0-9]{4}(?![0-9])", 0 },
+		{ RE_EMAIL, "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}", 0 },
+		{ RE_WORKS_OF, "works\\s+of\\s+(?:the\\s+)?(.+?)\\s*(?:\\(|\\bcan\\b|\\bmay\\b|\\bare\\b|\\bis\\b)",
+		  G_REGEX_CASELESS },
+		{ RE_MINISTRY, ministry_pattern, 0 },
+		{ RE_AGENCY, agency_pattern, 0 },
+		{ RE_LETTERHEAD, "^\\s*(.+?)\\s*(?:보도자료|보도참고자료|보도설명자료|"
+		                 "press\\s+releases?)\\s*$", G_REGEX_CASELESS },
+		{ RE_MENTIONS_ATTACHMENT, "attached\\s+(?:pdf|file|document)|attachment|"
+		                          "refer\\s+to\\s+the\\s+attached|첨부|붙임|별첨",
+		  G_REGEX_CASELESS },
+		{ RE_ATTACHMENT_LINE, "refer\\s+to\\s+the\\s+attached|^\\W*attach(?:ed|ment)",
+		  G_REGEX_CASELESS },
+		{ RE_HIDDEN_STYLE, "display\\s*:\\s*none|visibility\\s*:\\s*hidden", G_REGEX_CASELESS },
+		{ RE_TITLE_SPLIT, "\\s+(?:\\||-|–|—|<|>|::|:|·)\\s+", 0 },
+	};
+	G_STATIC_ASSERT(G_N_ELEMENTS(date_forms) == RE_DATE_WHOLE - RE_DATE);
+	for (size_t i = 0; i < G_N_ELEMENTS(table); i++)
+		patterns[table[i].which] = g_regex_new(table[i].pattern, table[i].flags, 0, NULL);
+	for (size_t i = 0; i < G_N_ELEMENTS(date_forms); i++) {
+		char *whole = g_strdup_printf("^\\s*(?:%s)\\s*$", date_forms[i].pattern);
+		patterns[RE_DATE + i] = g_regex_new(date_forms[i].pattern, G_REGEX_CASELESS, 0, NULL);
+		patterns[RE_DATE_WHOLE + i] = g_regex_new(whole, G_REGEX_CASELESS, 0, NULL);
+		g_free(whole);
+	}
+	/* The patterns are constants: one that fails to compile is a bug. */
+	for (size_t i = 0; i < RE_COUNT; i++)
+		g_assert(patterns[i]);
+	g_once_init_leave(&done, 1);
 }
 
 release_doc *release_parse(const char *bytes, size_t len, const char *name, GError **err)
