@@ -38,6 +38,13 @@ typedef struct {
 	char *text_path;    /* extracted text in the work folder, or NULL */
 	char *access_path;  /* stamped access copy in the work folder, or NULL */
 	char *stamp_error;  /* why there is no access copy */
+	/* An access copy the extraction worker stamped ahead, with the
+	 * licence, title and organisation the release was expected to get;
+	 * used only when those are what it got (see ingest.c). */
+	char *early_access;
+	const kogl_license *early_license;
+	char *early_title;
+	char *early_organisation;
 } pdf_record;
 
 typedef struct {

@@ -62,6 +62,16 @@ typedef struct {
 bool pdf_stamp(const char *pdf_path, const char *out_path, const pdf_stamp_meta *meta,
                GError **err);
 
+/*
+ * pdf_extract, then pdf_stamp of the same open document (one open, one
+ * parse, where the two calls take two). The stamp is a side line: its
+ * failure is no failure of the call, only *stamped false and no access_out
+ * (pdf_stamp, run by itself, then tells why).
+ */
+bool pdf_extract_and_stamp(const char *pdf_path, const char *text_path, pdf_info *info,
+                           const char *access_out, const pdf_stamp_meta *meta, bool *stamped,
+                           GError **err);
+
 /* Is the file at path a PDF by its bytes: "%PDF-" within its first 1024
  * bytes (check attachment.type)? False for an empty or unreadable file. */
 bool pdf_has_header(const char *path);

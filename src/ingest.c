@@ -161,13 +161,22 @@ typedef struct {
 	pdf_stamp_meta meta;
 } pdf_job;
 
+/* Extract; with access_out and a licence set, stamp the access copy too,
+ * on the same open document (the stamp's failure is not the job's). */
 static bool extract_job(void *arg, GKeyFile *kf, GError **err)
 {
 	pdf_job *j = arg;
 	pdf_info info = { 0 };
+	bool stamped = false;
 	testhook_worker_job(j->pdf);
-	if (!pdf_extract(j->pdf, j->text_out, &info, err))
+	if (j->access_out && j->meta.license) {
+		if (!pdf_extract_and_stamp(j->pdf, j->text_out, &info, j->access_out, &j->meta,
+		                           &stamped, err))
+			return false;
+		g_key_file_set_boolean(kf, "stamp", "ok", stamped);
+	} else if (!pdf_extract(j->pdf, j->text_out, &info, err)) {
 		return false;
+	}
 	pdf_info_to_keyfile(&info, kf, "pdf");
 	pdf_info_clear(&info);
 	return true;
@@ -363,18 +372,55 @@ static bool store_failed(GError **e, GError **err)
 	return true;
 }
 
+/*
+ * The licence the release will get whatever its PDFs say, or NULL: the one
+ * given with --license, else the one the release states (decide_license
+ * takes these before any PDF's). Then the extraction worker can stamp the
+ * access copy ahead, saving a second worker and a second open of the PDF.
+ */
+static const kogl_license *early_license(ingester *g, const release_record *r)
+{
+	if (g->opts.license_type)
+		return kogl_get(g->opts.license_type);
+	return r->doc && r->doc->license_type ? kogl_get(r->doc->license_type) : NULL;
+}
+
+static char *decided_title(const release_record *r);
+static char *decided_organisation(ingester *g, const release_record *r, const char **source);
+
 /* Run the extraction worker for one PDF and record what it found. */
-static bool extract_pdf(ingester *g, pdf_record *p, const char *work, guint n, GError **err)
+static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const char *work, guint n,
+                        GError **err)
 {
 	bool ok = true;
 	char *name = g_strdup_printf("text-%u.txt", n);
 	char *text = g_build_filename(work, name, NULL);
+	char *access_name = g_strdup_printf("access-%u.pdf", n);
+	char *access = g_build_filename(work, access_name, NULL);
 	pdf_job job = { .pdf = p->src, .text_out = text };
+	if ((p->early_license = early_license(g, r))) {
+		const char *source;
+		p->early_title = decided_title(r);
+		p->early_organisation = decided_organisation(g, r, &source);
+		job.access_out = access;
+		job.meta = (pdf_stamp_meta){ p->early_license, p->early_title, p->early_organisation };
+	}
 	GKeyFile *kf = NULL;
 	GError *e = NULL;
-	if (worker_run(&g->opts.limits, extract_job, &job, &kf, &e) &&
-	    pdf_info_from_keyfile(&p->info, kf, "pdf")) {
+	bool ran = worker_run(&g->opts.limits, extract_job, &job, &kf, &e);
+	if (!ran && job.access_out && !(e && e->domain == ARC_ERROR && e->code == ARC_ERROR_STORE)) {
+		/* Stamping ahead must never cost the extraction (a crash, a
+		 * limit reached by the two together): the job as it runs
+		 * without it decides, and the stamp worker runs later. */
+		g_clear_error(&e);
+		unlink(access);
+		job.access_out = NULL;
+		ran = worker_run(&g->opts.limits, extract_job, &job, &kf, &e);
+	}
+	if (ran && pdf_info_from_keyfile(&p->info, kf, "pdf")) {
 		p->opened = true;
+		if (job.access_out && g_key_file_get_boolean(kf, "stamp", "ok", NULL))
+			p->early_access = g_steal_pointer(&access);
 		p->text_path = g_steal_pointer(&text);
 		char *t = read_small_file(p->text_path);
 		p->license_type = t ? kogl_detect(t, NULL) : 0;
@@ -389,6 +435,10 @@ static bool extract_pdf(ingester *g, pdf_record *p, const char *work, guint n, G
 	g_clear_error(&e);
 	if (kf)
 		g_key_file_free(kf);
+	if (access && job.access_out)
+		unlink(access); /* not stamped, or the worker failed */
+	g_free(access);
+	g_free(access_name);
 	g_free(text);
 	g_free(name);
 	return ok;
@@ -405,7 +455,18 @@ static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char 
 	                .meta = { r->license, r->title, r->organisation } };
 	GKeyFile *kf = NULL;
 	GError *e = NULL;
-	if (worker_run(&g->opts.limits, stamp_job, &job, &kf, &e)) {
+	/* The copy stamped ahead is the one this would make, when made with
+	 * the same licence, title and organisation; else it goes. */
+	bool early = p->early_access && p->early_license == r->license &&
+	             g_strcmp0(p->early_title, r->title) == 0 &&
+	             g_strcmp0(p->early_organisation, r->organisation) == 0;
+	if (p->early_access && !early)
+		unlink(p->early_access);
+	if (early) {
+		p->access_path = g_steal_pointer(&p->early_access);
+		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, true, p->rel,
+		          "%s: access copy stamped with %s", p->rel, r->license->id);
+	} else if (worker_run(&g->opts.limits, stamp_job, &job, &kf, &e)) {
 		p->access_path = g_steal_pointer(&out);
 		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, true, p->rel,
 		          "%s: access copy stamped with %s", p->rel, r->license->id);
@@ -520,11 +581,35 @@ static char *date_from_pdfs(release_record *r)
 	return NULL;
 }
 
+static char *decided_title(const release_record *r)
+{
+	const release_doc *d = r->doc;
+	return g_strdup(d && d->title ? d->title : "");
+}
+
+static char *decided_organisation(ingester *g, const release_record *r, const char **source)
+{
+	const release_doc *d = r->doc;
+	const char *conf_org = store_config(g->store, "organisation");
+	if (g->opts.organisation) {
+		*source = "option";
+		return g_strdup(g->opts.organisation);
+	} else if (conf_org) {
+		*source = "config";
+		return g_strdup(conf_org);
+	} else if (d && d->organisation) {
+		*source = "text";
+		return g_strdup(d->organisation);
+	}
+	*source = "none";
+	return g_strdup("unknown");
+}
+
 /* The fields of the record from the document and the options. */
 static void decide_fields(ingester *g, release_record *r)
 {
 	const release_doc *d = r->doc;
-	r->title = g_strdup(d && d->title ? d->title : "");
+	r->title = decided_title(r);
 	if (g->opts.date) {
 		char iso[11];
 		release_parse_date(g->opts.date, iso);
@@ -541,20 +626,7 @@ static void decide_fields(ingester *g, release_record *r)
 		r->date = g_strdup(g->today);
 		r->date_source = "ingest-date";
 	}
-	const char *conf_org = store_config(g->store, "organisation");
-	if (g->opts.organisation) {
-		r->organisation = g_strdup(g->opts.organisation);
-		r->organisation_source = "option";
-	} else if (conf_org) {
-		r->organisation = g_strdup(conf_org);
-		r->organisation_source = "config";
-	} else if (d && d->organisation) {
-		r->organisation = g_strdup(d->organisation);
-		r->organisation_source = "text";
-	} else {
-		r->organisation = g_strdup("unknown");
-		r->organisation_source = "none";
-	}
+	r->organisation = decided_organisation(g, r, &r->organisation_source);
 	r->retention = g_strdup(g->retention);
 	retention_disposal_date(r->date, &g->period, r->disposal_date);
 	g_strlcpy(r->bagging_date, g->today, sizeof r->bagging_date);
@@ -1124,7 +1196,7 @@ static bool prepare(ingester *g, const release_input *in, prepared *p, GError **
 
 	/* Extract each PDF's text in a worker (second read, by poppler). */
 	for (guint i = 0; i < r->pdfs->len; i++)
-		if (!extract_pdf(g, g_ptr_array_index(r->pdfs, i), work, i, err))
+		if (!extract_pdf(g, r, g_ptr_array_index(r->pdfs, i), work, i, err))
 			goto out;
 
 	decide_fields(g, r);

@@ -29,6 +29,9 @@ static void pdf_record_free(gpointer p)
 	g_free(d->text_path);
 	g_free(d->access_path);
 	g_free(d->stamp_error);
+	g_free(d->early_access);
+	g_free(d->early_title);
+	g_free(d->early_organisation);
 	g_free(d);
 }
 

@@ -355,7 +355,10 @@ static guint count_visible(const char *s)
 	return n;
 }
 
-bool pdf_extract(const char *pdf_path, const char *text_path, pdf_info *info, GError **err)
+/* pdf_extract; when keep is not NULL, the open document is handed to the
+ * caller on success instead of closed. */
+static bool extract(const char *pdf_path, const char *text_path, pdf_info *info,
+                    PopplerDocument **keep, GError **err)
 {
 	bool ok = false;
 	FILE *out = NULL;
@@ -423,11 +426,18 @@ bool pdf_extract(const char *pdf_path, const char *text_path, pdf_info *info, GE
 out:
 	if (out)
 		fclose(out);
+	if (ok && keep)
+		*keep = g_steal_pointer(&doc);
 	if (doc)
 		g_object_unref(doc);
 	if (!ok)
 		pdf_info_clear(info);
 	return ok;
+}
+
+bool pdf_extract(const char *pdf_path, const char *text_path, pdf_info *info, GError **err)
+{
+	return extract(pdf_path, text_path, info, NULL, err);
 }
 
 /* ---- stamping -------------------------------------------------------------- */
@@ -483,11 +493,13 @@ out:
 	return ok;
 }
 
-bool pdf_stamp(const char *pdf_path, const char *out_path, const pdf_stamp_meta *meta,
-               GError **err)
+/* pdf_stamp of the document given open (which it takes and closes), or,
+ * when given is NULL, of pdf_path opened here. */
+static bool stamp(PopplerDocument *given, const char *pdf_path, const char *out_path,
+                  const pdf_stamp_meta *meta, GError **err)
 {
 	bool ok = false;
-	PopplerDocument *doc = NULL, *check = NULL;
+	PopplerDocument *doc = given, *check = NULL;
 	char *tmp = NULL, *abs = NULL, *uri = NULL, *keywords = NULL, *cur = NULL;
 	GError *perr = NULL;
 	const char *why = NULL;
@@ -496,7 +508,8 @@ bool pdf_stamp(const char *pdf_path, const char *out_path, const pdf_stamp_meta 
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: no licence to stamp", pdf_path);
 		goto out;
 	}
-	doc = open_doc(pdf_path, err);
+	if (!doc)
+		doc = open_doc(pdf_path, err);
 	if (!doc)
 		goto out;
 
@@ -579,6 +592,24 @@ out:
 	g_free(abs);
 	g_free(tmp);
 	return ok;
+}
+
+bool pdf_stamp(const char *pdf_path, const char *out_path, const pdf_stamp_meta *meta,
+               GError **err)
+{
+	return stamp(NULL, pdf_path, out_path, meta, err);
+}
+
+bool pdf_extract_and_stamp(const char *pdf_path, const char *text_path, pdf_info *info,
+                           const char *access_out, const pdf_stamp_meta *meta, bool *stamped,
+                           GError **err)
+{
+	PopplerDocument *doc = NULL;
+	*stamped = false;
+	if (!extract(pdf_path, text_path, info, &doc, err))
+		return false;
+	*stamped = stamp(doc, pdf_path, access_out, meta, NULL);
+	return true;
 }
 
 /* ---- header ---------------------------------------------------------------- */
