@@ -71,5 +71,36 @@ worker_job *worker_start(const worker_limits *lim, worker_fn fn, void *arg, GErr
 int worker_job_fd(const worker_job *j);
 bool worker_job_read(worker_job *j);
 bool worker_finish(worker_job *j, GKeyFile **result, GError **err);
+/* worker_finish for a job whose result is not a key file: its bytes. */
+GBytes *worker_finish_bytes(worker_job *j, GError **err);
+
+/*
+ * A pool of up to `size` long-lived children, each running job after job
+ * (parallel ingest and verify: a fork per child, not per job, and no
+ * child re-faulting the libraries' pages for every job). fn runs in the
+ * child for each request and returns the result's bytes, or NULL and err.
+ * Children are forked when a job needs one, from the parent as it is
+ * then. Limits hold per job: address space and file size for the child's
+ * life, CPU seconds and the wall-clock deadline counted afresh for each
+ * job. A child that dies, overruns or hangs ends only the job it was
+ * running (worker_finish_bytes says why, in worker_finish's words); the
+ * next job gets a new child. Jobs that must not share a process with the
+ * ones before them (poppler on hostile PDFs) belong in worker_run, not
+ * here.
+ *
+ * worker_pool_submit hands a request to a free child (NULL and
+ * ARC_ERROR_STORE when all `size` are busy, or when it cannot fork); poll
+ * worker_job_fd() and call worker_job_read() as for worker_start, then
+ * worker_finish_bytes() (or worker_finish() when fn returns key file
+ * data). worker_pool_free ends the children: idle ones at EOF, busy ones
+ * killed.
+ */
+typedef struct worker_pool worker_pool;
+/* Drop a job not wanted any more: its child is killed. */
+void worker_job_abandon(worker_job *j);
+typedef GBytes *(*worker_pool_fn)(void *arg, GBytes *request, GError **err);
+worker_pool *worker_pool_new(const worker_limits *lim, guint size, worker_pool_fn fn, void *arg);
+worker_job *worker_pool_submit(worker_pool *p, GBytes *request, GError **err);
+void worker_pool_free(worker_pool *p);
 
 #endif

@@ -19,6 +19,8 @@
 #include "bag_write.h"
 #include "errors.h"
 #include "hash.h"
+#include "testhook.h"
+#include "worker.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -27,11 +29,9 @@
 #include <inttypes.h>
 #include <locale.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -1560,101 +1560,48 @@ static bag_report *report_unpack(const char *path, GBytes *bytes)
 }
 
 typedef struct {
-	pid_t pid;        /* 0: not started or reaped */
-	int fd;           /* read end, -1 when closed */
-	GByteArray *out;  /* what the child wrote */
-	bool done;        /* EOF read and child reaped */
-	int status;
-} job;
+	const char *const *paths;
+	guint n;
+	const bag_verify_opts *opts;
+} each_arg;
 
-static void job_start(job *j, const char *path, const bag_verify_opts *opts)
+/* In a verify worker: the report on bag number *request. */
+static GBytes *verify_job(void *arg, GBytes *request, GError **err)
 {
-	int p[2];
-	j->out = g_byte_array_new();
-	j->fd = -1;
-	if (pipe2(p, O_CLOEXEC) != 0) {
-		j->done = true;
-		j->status = -errno;
-		return;
+	const each_arg *a = arg;
+	guint32 i;
+	if (g_bytes_get_size(request) != sizeof i) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "verify worker: a malformed request");
+		return NULL;
 	}
-	fflush(NULL); /* nothing buffered is written twice */
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		j->done = true;
-		j->status = -errno;
-		return;
+	memcpy(&i, g_bytes_get_data(request, NULL), sizeof i);
+	if (i >= a->n) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "verify worker: no bag %u", i);
+		return NULL;
 	}
-	if (pid == 0) {
-		close(p[0]);
-		bag_report *r = bag_verify(path, opts);
-		GBytes *b = report_pack(r);
-		gsize len;
-		const unsigned char *d = g_bytes_get_data(b, &len);
-		while (len > 0) {
-			ssize_t n = write(p[1], d, len);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				_exit(1);
-			d += n;
-			len -= (size_t)n;
-		}
-		/* _exit: no atexit handlers, no stdio flushed twice; the
-		 * parent owns everything else. */
-		_exit(0);
-	}
-	close(p[1]);
-	j->pid = pid;
-	j->fd = p[0];
+	testhook_worker_job(a->paths[i]);
+	bag_report *r = bag_verify(a->paths[i], a->opts);
+	GBytes *b = report_pack(r);
+	bag_report_free(r);
+	return b;
 }
 
-/* Read what a child has written; on EOF reap it. */
-static void job_read(job *j)
+/* The report a worker sent, or one that says why there is none. */
+static bag_report *job_report(worker_job *j, const char *path)
 {
-	unsigned char buf[65536];
-	ssize_t n = read(j->fd, buf, sizeof buf);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n > 0) {
-		g_byte_array_append(j->out, buf, (guint)n);
-		return;
-	}
-	close(j->fd);
-	j->fd = -1;
-	while (waitpid(j->pid, &j->status, 0) < 0 && errno == EINTR)
-		;
-	j->pid = 0;
-	j->done = true;
-}
-
-static bag_report *job_report(job *j, const char *path)
-{
-	bag_report *r = NULL;
-	if (j->status == 0) {
-		GBytes *b = g_byte_array_free_to_bytes(j->out);
-		j->out = NULL;
-		r = report_unpack(path, b);
+	GError *e = NULL;
+	GBytes *b = worker_finish_bytes(j, &e);
+	bag_report *r = b ? report_unpack(path, b) : NULL;
+	if (b)
 		g_bytes_unref(b);
-	}
 	if (!r) {
 		r = report_new(path);
 		r->id = default_id(path);
-		if (j->status < 0)
-			add_problem(r->problems, path, "cannot start a verifying process: %s",
-			            g_strerror(-j->status));
-		else if (WIFSIGNALED(j->status))
-			add_problem(r->problems, path, "the verifying process died of signal %d",
-			            WTERMSIG(j->status));
-		else
-			add_problem(r->problems, path, "the verifying process failed (status %d)",
-			            WIFEXITED(j->status) ? WEXITSTATUS(j->status) : j->status);
+		add_problem(r->problems, path, "not verified: %s",
+		            e ? e->message : "the verifying worker sent a malformed report");
 		r->valid = false;
 	}
-	if (j->out)
-		g_byte_array_unref(j->out);
-	j->out = NULL;
+	g_clear_error(&e);
 	return r;
 }
 
@@ -1670,48 +1617,63 @@ bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *o
 		}
 		return go_on;
 	}
-	/* A window of `jobs` children over the list; reports are handed on
-	 * in the list's order, so the output is the same as with one. */
-	job *js = g_new0(job, n ? n : 1);
+	/* A window of `jobs` workers over the list, each verifying bag after
+	 * bag; reports are handed on in the list's order, so the output is
+	 * the same as with one. */
+	static const worker_limits none = { 0, 0, 0, 0 };
+	each_arg ea = { paths, n, opts };
+	worker_pool *pool = worker_pool_new(&none, (guint)jobs, verify_job, &ea);
+	worker_job **js = g_new0(worker_job *, n ? n : 1);
+	bag_report **ready = g_new0(bag_report *, n ? n : 1);
 	guint next = 0, started = 0;
 	struct pollfd *pfd = g_new0(struct pollfd, (gsize)jobs);
 	guint *which = g_new0(guint, (gsize)jobs);
 	while (go_on && next < n) {
-		for (; started < n && started < next + (guint)jobs; started++)
-			job_start(&js[started], paths[started], opts);
-		if (js[next].done) {
-			bag_report *r = job_report(&js[next], paths[next]);
-			go_on = fn(next, r, arg);
-			bag_report_free(r);
-			next++;
+		for (; started < n && started < next + (guint)jobs; started++) {
+			guint32 idx = started;
+			GBytes *req = g_bytes_new(&idx, sizeof idx);
+			GError *e = NULL;
+			if (!(js[started] = worker_pool_submit(pool, req, &e))) {
+				bag_report *r = ready[started] = report_new(paths[started]);
+				r->id = default_id(paths[started]);
+				add_problem(r->problems, paths[started], "not verified: %s", e->message);
+				g_error_free(e);
+			}
+			g_bytes_unref(req);
+		}
+		if (ready[next]) {
+			go_on = fn(next, ready[next], arg);
+			bag_report_free(ready[next]);
+			ready[next++] = NULL;
 			continue;
 		}
 		nfds_t np = 0;
-		for (guint i = next; i < started && np < (nfds_t)jobs; i++)
-			if (js[i].fd >= 0) {
-				pfd[np] = (struct pollfd){ .fd = js[i].fd, .events = POLLIN };
+		for (guint i = next; i < started; i++)
+			if (js[i]) {
+				pfd[np] = (struct pollfd){ .fd = worker_job_fd(js[i]), .events = POLLIN };
 				which[np++] = i;
 			}
 		if (poll(pfd, np, -1) < 0 && errno != EINTR)
 			break;
+		/* A finished job frees its worker for the next bag at once. */
 		for (nfds_t k = 0; k < np; k++)
-			if (pfd[k].revents)
-				job_read(&js[which[k]]);
+			if (pfd[k].revents && worker_job_read(js[which[k]])) {
+				ready[which[k]] = job_report(js[which[k]], paths[which[k]]);
+				js[which[k]] = NULL;
+			}
 	}
-	/* Stopped early: end the children still running, by their pids. */
+	/* Stopped early: the jobs still running are abandoned (their workers
+	 * killed), the reports not handed on dropped. */
 	for (guint i = next; i < started; i++) {
-		if (js[i].pid > 0) {
-			kill(js[i].pid, SIGKILL);
-			while (waitpid(js[i].pid, NULL, 0) < 0 && errno == EINTR)
-				;
-		}
-		if (js[i].fd >= 0)
-			close(js[i].fd);
-		if (js[i].out)
-			g_byte_array_unref(js[i].out);
+		if (js[i])
+			worker_job_abandon(js[i]);
+		if (ready[i])
+			bag_report_free(ready[i]);
 	}
+	worker_pool_free(pool);
 	g_free(which);
 	g_free(pfd);
+	g_free(ready);
 	g_free(js);
 	return go_on;
 }

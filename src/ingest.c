@@ -875,9 +875,11 @@ static bool record_quarantine(ingester *g, const release_record *r, const releas
  * work folder under tmp/. commit() then does, one release at a time and
  * in input order, everything that writes the store's records: publish the
  * bundle or copy the release to quarantine, the audit line, the catalog
- * row. With -j N, prepare() runs in up to N forked children at once (the
- * worker processes of worker.h) and its result comes back through the
- * worker's pipe; commit() stays in the parent, which holds the store lock.
+ * row. With -j N, prepare() runs in N forked release workers at once (a
+ * worker_pool of worker.h: each prepares release after release, and forks
+ * a PDF worker of its own for every PDF) and its result comes back through
+ * the worker's socket; commit() stays in the parent, which holds the store
+ * lock.
  * So the store changes exactly as in a run of one release at a time: the
  * same records in the same order, the same crash points in the parent,
  * and whatever a crash leaves is in tmp/, which the next locked run
@@ -1455,18 +1457,31 @@ static bool prepared_from_keyfile(GKeyFile *kf, prepared *p, GError **err)
 
 typedef struct {
 	ingester *g;
-	const release_input *in;
-} release_job_arg;
+	GPtrArray *releases; /* release_input* */
+} release_pool_arg;
 
-/* In the child: prepare, and hand the work folder over to the parent. */
-static bool release_job(void *arg, GKeyFile *kf, GError **err)
+/* In a release worker: prepare release number *request, and hand its work
+ * folder over to the parent (which removes it when done with it). */
+static GBytes *release_job(void *arg, GBytes *request, GError **err)
 {
-	release_job_arg *a = arg;
+	release_pool_arg *a = arg;
+	guint32 i;
+	if (g_bytes_get_size(request) != sizeof i) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "release worker: a malformed request");
+		return NULL;
+	}
+	memcpy(&i, g_bytes_get_data(request, NULL), sizeof i);
 	prepared p;
-	if (!prepare(a->g, a->in, &p, err))
-		return false;
+	if (i >= a->releases->len || !prepare(a->g, g_ptr_array_index(a->releases, i), &p, err))
+		return NULL;
+	GKeyFile *kf = g_key_file_new();
 	prepared_to_keyfile(&p, kf);
-	return true; /* the child exits without clearing p: the work folder is the parent's now */
+	gsize len = 0;
+	char *data = g_key_file_to_data(kf, &len, NULL);
+	g_key_file_free(kf);
+	g_clear_pointer(&p.work, g_free); /* the parent's now: not removed here */
+	prepared_clear(&p);
+	return g_bytes_new_take(data, len);
 }
 
 typedef struct {
@@ -1474,7 +1489,6 @@ typedef struct {
 	bool done;       /* p (or err) holds its result */
 	prepared p;
 	GError *err;
-	release_job_arg arg;
 } slot;
 
 static void finish_slot(slot *t)
@@ -1529,11 +1543,15 @@ bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_ca
 		return true;
 	}
 
-	/* The release children need no limits of their own: what parses
-	 * hostile bytes (poppler) runs in their PDF workers, with theirs. */
+	/* The release workers need no limits of their own: what parses
+	 * hostile bytes (poppler) runs in their PDF workers, with theirs.
+	 * Each prepares release after release: a fork per worker, not per
+	 * release. */
 	static const worker_limits none = { 0, 0, 0, 0 };
 	if (!snapshot_known(g, err))
 		return false;
+	release_pool_arg pool_arg = { g, releases };
+	worker_pool *pool = worker_pool_new(&none, jobs, release_job, &pool_arg);
 	/* At most this many releases are prepared ahead of the one to commit:
 	 * results and finished bundles in tmp/ wait only that long, so memory
 	 * and tmp/ stay bounded however many releases the run has. */
@@ -1547,14 +1565,15 @@ bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_ca
 	while (ok && next < n) {
 		while (!stop && running < jobs && started < n && started - next < window) {
 			slot *t = &slots[started % window];
-			t->arg.g = g;
-			t->arg.in = g_ptr_array_index(releases, started);
+			guint32 idx = started;
+			GBytes *req = g_bytes_new(&idx, sizeof idx);
 			if (cb->started)
-				cb->started(t->arg.in, cb->user);
-			if ((t->job = worker_start(&none, release_job, &t->arg, &t->err)))
+				cb->started(g_ptr_array_index(releases, started), cb->user);
+			if ((t->job = worker_pool_submit(pool, req, &t->err)))
 				running++;
 			else
 				t->done = stop = true;
+			g_bytes_unref(req);
 			started++;
 		}
 		slot *t = &slots[next % window];
@@ -1615,6 +1634,7 @@ bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_ca
 		prepared_clear(&u->p);
 		g_clear_error(&u->err);
 	}
+	worker_pool_free(pool);
 	g_free(which);
 	g_free(pfds);
 	g_free(slots);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -168,31 +169,54 @@ static bool write_all(int fd, const char *buf, size_t len)
 	return true;
 }
 
-/* The child's whole life: never returns. */
-static void run_child(int fd, const worker_limits *lim, worker_fn fn, void *arg)
+/* In a new child: no core files, and the limits (the CPU one too unless
+ * the caller counts it per job). */
+static void apply_limits(const worker_limits *lim, bool cpu)
 {
 	struct rlimit no_core = { 0, 0 };
 	/* A hostile PDF that crashes poppler must not leave core files behind. */
 	(void)setrlimit(RLIMIT_CORE, &no_core);
 	if (!WORKER_ASAN)
 		set_limit(RLIMIT_AS, lim->address_space);
-	set_limit(RLIMIT_CPU, lim->cpu_seconds);
+	if (cpu)
+		set_limit(RLIMIT_CPU, lim->cpu_seconds);
 	set_limit(RLIMIT_FSIZE, lim->file_size);
+}
 
-	GKeyFile *result = g_key_file_new();
-	GError *err = NULL;
+/* What a child sends for a job: "O\n" and the result, or "E<code>\n" and
+ * the error's message. */
+static GString *result_payload(GBytes *result, const GError *err)
+{
 	GString *out = g_string_new(NULL);
-	if (fn(arg, result, &err)) {
+	if (result) {
 		gsize len = 0;
-		char *data = g_key_file_to_data(result, &len, NULL);
+		const char *data = g_bytes_get_data(result, &len);
 		g_string_append(out, "O\n");
 		g_string_append_len(out, data, (gssize)len);
-		g_free(data);
 	} else {
 		int code = err && err->domain == ARC_ERROR ? err->code : ARC_ERROR_INPUT;
 		g_string_append_printf(out, "E%d\n%s", code,
 		                       err && err->message ? err->message : "the job failed");
 	}
+	return out;
+}
+
+static void private_close_all(int keep);
+
+/* The child's whole life: never returns. */
+static void run_child(int fd, const worker_limits *lim, worker_fn fn, void *arg)
+{
+	private_close_all(fd);
+	apply_limits(lim, true);
+	GKeyFile *result = g_key_file_new();
+	GError *err = NULL;
+	GBytes *data = NULL;
+	if (fn(arg, result, &err)) {
+		gsize len = 0;
+		char *text = g_key_file_to_data(result, &len, NULL);
+		data = g_bytes_new_take(text, len);
+	}
+	GString *out = result_payload(data, err);
 	bool ok = write_all(fd, out->str, out->len);
 	/* _exit: the parent's atexit handlers and stdio buffers are not ours to
 	 * run or flush, and the sanitizers' exit checks belong to the parent. */
@@ -243,29 +267,38 @@ static bool wait_child(pid_t pid, int *status, int64_t deadline_ms)
 	}
 }
 
-static bool parse_result(const GByteArray *buf, GKeyFile **result, GError **err)
+/* The payload of a result (see result_payload): the job's bytes, or its
+ * error. */
+static GBytes *parse_payload(const guint8 *data, gsize len, GError **err)
 {
-	const char *p = (const char *)buf->data;
-	const char *nl = buf->len ? memchr(p, '\n', buf->len) : NULL;
+	const char *p = (const char *)data;
+	const char *nl = len ? memchr(p, '\n', len) : NULL;
 	if (!nl) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker sent no result");
-		return false;
+		return NULL;
 	}
 	size_t head = (size_t)(nl - p) + 1;
 	if (p[0] == 'E') {
 		int code = atoi(p + 1);
 		if (code < ARC_ERROR_INPUT || code > ARC_ERROR_USAGE)
 			code = ARC_ERROR_INPUT;
-		g_set_error(err, ARC_ERROR, code, "%.*s", (int)(buf->len - head), p + head);
-		return false;
+		g_set_error(err, ARC_ERROR, code, "%.*s", (int)(len - head), p + head);
+		return NULL;
 	}
 	if (p[0] != 'O' || head != 2) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker sent a malformed result");
-		return false;
+		return NULL;
 	}
+	return g_bytes_new(p + head, len - head);
+}
+
+static bool parse_keyfile(GBytes *bytes, GKeyFile **result, GError **err)
+{
+	gsize len = 0;
+	const char *data = g_bytes_get_data(bytes, &len);
 	GKeyFile *kf = g_key_file_new();
 	GError *perr = NULL;
-	if (!g_key_file_load_from_data(kf, p + head, buf->len - head, G_KEY_FILE_NONE, &perr)) {
+	if (!g_key_file_load_from_data(kf, data ? data : "", len, G_KEY_FILE_NONE, &perr)) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker sent a malformed result: %s",
 		            perr->message);
 		g_error_free(perr);
@@ -279,106 +312,9 @@ static bool parse_result(const GByteArray *buf, GKeyFile **result, GError **err)
 bool worker_run(const worker_limits *lim, worker_fn fn, void *arg,
                 GKeyFile **result, GError **err)
 {
-	bool ok = false, in_time = true, too_much = false;
-	int fds[2] = { -1, -1 };
-	int status = 0;
-	pid_t pid = -1;
-	GByteArray *buf = g_byte_array_new();
-	const int64_t deadline = lim->timeout_seconds
-	                                 ? now_ms() + (int64_t)lim->timeout_seconds * 1000
-	                                 : 0;
-
 	*result = NULL;
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: pipe");
-		goto out;
-	}
-	/* Whatever sits in our stdio buffers would otherwise be written twice,
-	 * once by the child should it flush them. */
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: fork");
-		goto out;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		run_child(fds[1], lim, fn, arg);
-	}
-	close(fds[1]);
-	fds[1] = -1;
-
-	/* Read until EOF or the deadline. The pipe must be drained while the
-	 * child writes, or a result larger than the pipe buffer deadlocks. */
-	for (;;) {
-		int wait_ms = -1;
-		if (deadline) {
-			int64_t left = deadline - now_ms();
-			if (left <= 0) {
-				in_time = false;
-				break;
-			}
-			wait_ms = left > 60000 ? 60000 : (int)left;
-		}
-		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
-		int r = poll(&pfd, 1, wait_ms);
-		if (r < 0 && errno != EINTR) {
-			arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: poll");
-			kill(pid, SIGKILL);
-			reap(pid, &status);
-			goto out;
-		}
-		if (r <= 0)
-			continue;
-		guint8 chunk[65536];
-		ssize_t n = read(fds[0], chunk, sizeof chunk);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: read");
-			kill(pid, SIGKILL);
-			reap(pid, &status);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (buf->len + (size_t)n > WORKER_MAX_RESULT) {
-			too_much = true;
-			break;
-		}
-		g_byte_array_append(buf, chunk, (guint)n);
-	}
-
-	if (!in_time || too_much) {
-		kill(pid, SIGKILL);
-		reap(pid, &status);
-	} else {
-		in_time = wait_child(pid, &status, deadline);
-	}
-
-	if (!in_time)
-		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker timed out after %u s",
-		            lim->timeout_seconds);
-	else if (too_much)
-		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
-		            "worker sent more than %u MiB of result", WORKER_MAX_RESULT >> 20);
-	else if (WIFSIGNALED(status))
-		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker killed by signal %d (%s)",
-		            WTERMSIG(status), strsignal(WTERMSIG(status)));
-	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker exited with status %d",
-		            WEXITSTATUS(status));
-	else
-		ok = parse_result(buf, result, err);
-
-out:
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	g_byte_array_free(buf, TRUE);
-	return ok;
+	worker_job *j = worker_start(lim, fn, arg, err);
+	return j && worker_finish(j, result, err);
 }
 
 /* ---- jobs that run side by side (parallel ingest) ----
@@ -395,6 +331,9 @@ struct worker_job {
 	unsigned timeout_seconds;
 	GByteArray *buf;
 	bool eof, timed_out, too_much;
+	worker_pool *pool; /* a pooled job: its child and result length */
+	guint kid;
+	uint64_t want;     /* bytes of the result frame; 0 until its length came */
 };
 
 worker_job *worker_start(const worker_limits *lim, worker_fn fn, void *arg, GError **err)
@@ -432,6 +371,23 @@ int worker_job_fd(const worker_job *j)
 	return j->fd;
 }
 
+/* A pooled job's result is whole: its length and that many bytes came. */
+static bool frame_done(worker_job *j)
+{
+	if (!j->pool)
+		return false;
+	if (!j->want && j->buf->len >= sizeof(uint64_t)) {
+		uint64_t n;
+		memcpy(&n, j->buf->data, sizeof n);
+		if (n > WORKER_MAX_RESULT) {
+			j->too_much = true;
+			return true;
+		}
+		j->want = sizeof n + n;
+	}
+	return j->want && j->buf->len >= j->want;
+}
+
 bool worker_job_read(worker_job *j)
 {
 	if (j->eof)
@@ -443,28 +399,35 @@ bool worker_job_read(worker_job *j)
 	struct pollfd pfd = { .fd = j->fd, .events = POLLIN };
 	while (poll(&pfd, 1, 0) > 0) {
 		guint8 chunk[65536];
-		ssize_t n = read(j->fd, chunk, sizeof chunk);
+		/* A pooled child's next result must not be read into this one:
+		 * there is none before the next request, but read no further
+		 * than this frame all the same. */
+		size_t room = sizeof chunk;
+		if (j->want && j->want - j->buf->len < room)
+			room = (size_t)(j->want - j->buf->len);
+		ssize_t n = read(j->fd, chunk, room);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0) {
 			j->eof = true; /* EOF, or a read error: the wait status judges */
 			break;
 		}
-		if (j->buf->len + (size_t)n > WORKER_MAX_RESULT) {
+		if (j->buf->len + (size_t)n > WORKER_MAX_RESULT + sizeof(uint64_t)) {
 			j->too_much = j->eof = true;
 			break;
 		}
 		g_byte_array_append(j->buf, chunk, (guint)n);
+		if (frame_done(j)) {
+			j->eof = true;
+			break;
+		}
 	}
 	return j->eof;
 }
 
-bool worker_finish(worker_job *j, GKeyFile **result, GError **err)
+/* Block until the job is done (or its deadline passed). */
+static void job_wait(worker_job *j)
 {
-	bool ok = false;
-	int status = 0;
-	*result = NULL;
-	/* Not at EOF yet: block until the child is done writing. */
 	while (!j->eof) {
 		struct pollfd pfd = { .fd = j->fd, .events = POLLIN };
 		int left = -1;
@@ -476,13 +439,11 @@ bool worker_finish(worker_job *j, GKeyFile **result, GError **err)
 			break;
 		worker_job_read(j);
 	}
-	bool in_time = !j->timed_out;
-	if (j->timed_out || j->too_much || !j->eof) {
-		kill(j->pid, SIGKILL);
-		reap(j->pid, &status);
-	} else {
-		in_time = wait_child(j->pid, &status, j->deadline);
-	}
+}
+
+/* Why a child that sent no whole result ended, from its wait status. */
+static void child_failed(const worker_job *j, bool in_time, int status, GError **err)
+{
 	if (!in_time)
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker timed out after %u s",
 		            j->timeout_seconds);
@@ -496,9 +457,311 @@ bool worker_finish(worker_job *j, GKeyFile **result, GError **err)
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker exited with status %d",
 		            WEXITSTATUS(status));
 	else
-		ok = parse_result(j->buf, result, err);
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker sent no result");
+}
+
+static GBytes *pool_finish(worker_job *j, GError **err);
+
+GBytes *worker_finish_bytes(worker_job *j, GError **err)
+{
+	if (j->pool)
+		return pool_finish(j, err);
+	GBytes *out = NULL;
+	int status = 0;
+	job_wait(j);
+	bool in_time = !j->timed_out;
+	if (j->timed_out || j->too_much || !j->eof) {
+		kill(j->pid, SIGKILL);
+		reap(j->pid, &status);
+	} else {
+		in_time = wait_child(j->pid, &status, j->deadline);
+	}
+	if (!in_time || j->too_much || WIFSIGNALED(status) ||
+	    (WIFEXITED(status) && WEXITSTATUS(status) != 0))
+		child_failed(j, in_time, status, err);
+	else
+		out = parse_payload(j->buf->data, j->buf->len, err);
 	close(j->fd);
 	g_byte_array_free(j->buf, TRUE);
 	g_free(j);
+	return out;
+}
+
+bool worker_finish(worker_job *j, GKeyFile **result, GError **err)
+{
+	*result = NULL;
+	GBytes *b = worker_finish_bytes(j, err);
+	bool ok = b && parse_keyfile(b, result, err);
+	if (b)
+		g_bytes_unref(b);
 	return ok;
+}
+
+/* ---- a pool of children that run job after job ----
+ *
+ * Each child has one socket to the parent. Parent to child: a job is an
+ * 8-byte length and the request's bytes; EOF tells the child to exit.
+ * Child to parent: an 8-byte length and a payload as a one-shot child
+ * sends it (result_payload). The result is whole when that many bytes
+ * have come; a child that dies first is judged by its wait status, as a
+ * one-shot child is, and only the job it was running fails.
+ */
+
+typedef struct {
+	pid_t pid; /* 0: no child here (not started yet, or ended) */
+	int sock;  /* the parent's end, -1 when closed */
+	bool busy;
+} pool_child;
+
+struct worker_pool {
+	worker_limits lim;
+	worker_pool_fn fn;
+	void *arg;
+	guint size;
+	pool_child *kids;
+};
+
+/*
+ * Sockets a child must not keep: its siblings' (were one kept, the parent
+ * would never see that sibling die, nor the sibling see the parent close
+ * its end). Every child, pooled or one-shot, closes them first thing; a
+ * pooled child's own socket is on the list for the children it forks in
+ * turn (a PDF worker of a release worker).
+ */
+static GArray *private_fds;
+
+static void private_add(int fd)
+{
+	if (!private_fds)
+		private_fds = g_array_new(FALSE, FALSE, sizeof(int));
+	g_array_append_val(private_fds, fd);
+}
+
+static void private_remove(int fd)
+{
+	for (guint i = 0; private_fds && i < private_fds->len; i++)
+		if (g_array_index(private_fds, int, i) == fd) {
+			g_array_remove_index_fast(private_fds, i);
+			return;
+		}
+}
+
+static void private_close_all(int keep)
+{
+	for (guint i = 0; private_fds && i < private_fds->len; i++) {
+		int fd = g_array_index(private_fds, int, i);
+		if (fd != keep)
+			close(fd);
+	}
+	if (private_fds)
+		g_array_set_size(private_fds, 0);
+}
+
+static bool read_full(int fd, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* CPU seconds count per job: the soft limit moves on by what the child
+ * has used so far (the hard one, which only root could raise again, stays
+ * as inherited). */
+static void cpu_limit_from_now(unsigned seconds)
+{
+	struct rusage ru;
+	struct rlimit rl;
+	if (!seconds || getrusage(RUSAGE_SELF, &ru) != 0 || getrlimit(RLIMIT_CPU, &rl) != 0)
+		return;
+	uint64_t used_us = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000u +
+	                   (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	rlim_t want = (rlim_t)((used_us + 999999) / 1000000) + seconds;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max ? rl.rlim_max : want;
+	(void)setrlimit(RLIMIT_CPU, &rl);
+}
+
+/* The pooled child's life: job after job until EOF. Never returns. */
+static void pool_child_run(int sock, const worker_limits *lim, worker_pool_fn fn, void *arg)
+{
+	apply_limits(lim, false);
+	for (;;) {
+		uint64_t len;
+		if (!read_full(sock, &len, sizeof len))
+			_exit(0); /* the parent is done with us */
+		if (len > WORKER_MAX_RESULT)
+			_exit(1);
+		guint8 *data = g_malloc(len + 1);
+		if (!read_full(sock, data, len))
+			_exit(1);
+		GBytes *req = g_bytes_new_take(data, len);
+		cpu_limit_from_now(lim->cpu_seconds);
+		GError *err = NULL;
+		GBytes *out = fn(arg, req, &err);
+		g_bytes_unref(req);
+		GString *payload = result_payload(out, err);
+		uint64_t n = payload->len;
+		bool ok = write_all(sock, (const char *)&n, sizeof n) &&
+		          write_all(sock, payload->str, payload->len);
+		g_string_free(payload, TRUE);
+		if (out)
+			g_bytes_unref(out);
+		g_clear_error(&err);
+		if (!ok)
+			_exit(1);
+	}
+}
+
+worker_pool *worker_pool_new(const worker_limits *lim, guint size, worker_pool_fn fn, void *arg)
+{
+	worker_pool *p = g_new0(worker_pool, 1);
+	p->lim = *lim;
+	p->fn = fn;
+	p->arg = arg;
+	p->size = size ? size : 1;
+	p->kids = g_new0(pool_child, p->size);
+	for (guint i = 0; i < p->size; i++)
+		p->kids[i].sock = -1;
+	return p;
+}
+
+/* Close a child's socket and reap it, killed first unless it is idle (an
+ * idle child exits at EOF). */
+static int pool_child_end(pool_child *k, bool kill_it)
+{
+	int status = 0;
+	if (k->sock >= 0) {
+		private_remove(k->sock);
+		close(k->sock);
+		k->sock = -1;
+	}
+	if (k->pid > 0) {
+		if (kill_it)
+			kill(k->pid, SIGKILL);
+		reap(k->pid, &status);
+	}
+	k->pid = 0;
+	k->busy = false;
+	return status;
+}
+
+static bool pool_child_start(worker_pool *p, pool_child *k, GError **err)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: socketpair");
+		return false;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: fork");
+		close(sv[0]);
+		close(sv[1]);
+		return false;
+	}
+	if (pid == 0) {
+		private_close_all(-1);
+		close(sv[0]);
+		private_add(sv[1]);
+		pool_child_run(sv[1], &p->lim, p->fn, p->arg);
+	}
+	close(sv[1]);
+	k->pid = pid;
+	k->sock = sv[0];
+	private_add(k->sock);
+	return true;
+}
+
+worker_job *worker_pool_submit(worker_pool *p, GBytes *request, GError **err)
+{
+	pool_child *k = NULL;
+	for (guint i = 0; i < p->size && !k; i++) /* an idle child first */
+		if (!p->kids[i].busy && p->kids[i].pid > 0)
+			k = &p->kids[i];
+	for (guint i = 0; i < p->size && !k; i++)
+		if (!p->kids[i].busy)
+			k = &p->kids[i];
+	if (!k) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "worker pool: no child is free");
+		return NULL;
+	}
+	if (k->pid <= 0 && !pool_child_start(p, k, err))
+		return NULL;
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(request, &len);
+	uint64_t n = len;
+	/* MSG_NOSIGNAL: a child that died since its last job is found out by
+	 * its wait status in pool_finish, not by a SIGPIPE here. */
+	bool sent = send(k->sock, &n, sizeof n, MSG_NOSIGNAL) == (ssize_t)sizeof n;
+	for (gsize off = 0; sent && off < len;) {
+		ssize_t w = send(k->sock, data + off, len - off, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		sent = w > 0;
+		off += sent ? (gsize)w : 0;
+	}
+	worker_job *j = g_new0(worker_job, 1);
+	j->pid = k->pid;
+	j->fd = k->sock;
+	j->timeout_seconds = p->lim.timeout_seconds;
+	j->deadline = p->lim.timeout_seconds ? now_ms() + (int64_t)p->lim.timeout_seconds * 1000 : 0;
+	j->buf = g_byte_array_new();
+	j->pool = p;
+	j->kid = (guint)(k - p->kids);
+	j->eof = !sent;
+	k->busy = true;
+	return j;
+}
+
+static GBytes *pool_finish(worker_job *j, GError **err)
+{
+	pool_child *k = &j->pool->kids[j->kid];
+	GBytes *out = NULL;
+	job_wait(j);
+	if (!j->timed_out && !j->too_much && frame_done(j)) {
+		k->busy = false; /* whole result: the child waits for the next job */
+		out = parse_payload(j->buf->data + sizeof(uint64_t), j->buf->len - sizeof(uint64_t),
+		                    err);
+	} else {
+		/* Dead, overrun or over its deadline: this job fails by the
+		 * child's wait status; the next job gets a new child. */
+		int status = pool_child_end(k, true);
+		child_failed(j, !j->timed_out, status, err);
+	}
+	g_byte_array_free(j->buf, TRUE);
+	g_free(j);
+	return out;
+}
+
+void worker_job_abandon(worker_job *j)
+{
+	if (j->pool) {
+		pool_child_end(&j->pool->kids[j->kid], true);
+	} else {
+		int status;
+		kill(j->pid, SIGKILL);
+		reap(j->pid, &status);
+		close(j->fd);
+	}
+	g_byte_array_free(j->buf, TRUE);
+	g_free(j);
+}
+
+void worker_pool_free(worker_pool *p)
+{
+	if (!p)
+		return;
+	for (guint i = 0; i < p->size; i++)
+		pool_child_end(&p->kids[i], p->kids[i].busy);
+	g_free(p->kids);
+	g_free(p);
 }

@@ -186,6 +186,21 @@ usage_errors() {
 }
 check usage_errors usage_errors
 
+# -j N: bags are verified by a few long-lived workers. One that dies
+# (a test hook crashes it on crash.tar.gz) fails that bag alone, with the
+# reason; the bags before and after it, verified by the worker that takes
+# its place and by the other, pass, in the order given.
+worker_crash() {
+	cp "$id.tar.gz" a.tar.gz && cp "$id.tar.gz" crash.tar.gz && cp "$id.tar.gz" z.tar.gz &&
+		run_rc 1 env ARCHIVE_TEST_WORKER=crash:crash.tar.gz "$ARCHIVE" verify -j 2 \
+			a.tar.gz crash.tar.gz z.tar.gz a.tar.gz z.tar.gz &&
+		[ "$(grep -c "^OK  $id\$" out)" -eq 4 ] &&
+		has out "^FAIL crash: crash.tar.gz: not verified: worker killed by signal 11 \(Segmentation fault\)\$" &&
+		[ "$(sed -n 2p out | cut -c1-4)" = "FAIL" ] &&
+		run_rc 0 "$ARCHIVE" verify -j 2 a.tar.gz crash.tar.gz z.tar.gz
+}
+check worker_crash worker_crash
+
 # No argument: every bundle of the store. A bag dropped into bundles/ by
 # hand is not in the catalog; one whose bytes changed fails on them.
 whole_store() {

@@ -336,13 +336,197 @@ TEST(worker_limits_from_config)
 	}
 }
 
+
+/* ---- the pool ---- */
+
+/* Pool jobs: the request names what to do. */
+static void burn_cpu(double seconds)
+{
+	struct timespec a, b;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	do {
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+	} while ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9 < seconds);
+}
+
+static bool grandchild_kills_parent(void *arg, GKeyFile *result, GError **err)
+{
+	kill(getppid(), SIGKILL);
+	sleep(8); /* holds whatever it inherited open for that long */
+	return true;
+}
+
+static GBytes *pool_job(void *arg, GBytes *request, GError **err)
+{
+	gsize len;
+	const char *req = g_bytes_get_data(request, &len);
+	char *what = g_strndup(req, len);
+	GBytes *out = NULL;
+	if (strcmp(what, "pid") == 0) {
+		char *s = g_strdup_printf("%d", (int)getpid());
+		out = g_bytes_new_take(s, strlen(s));
+	} else if (strcmp(what, "segv") == 0) {
+		raise(SIGSEGV);
+	} else if (strcmp(what, "hang") == 0) {
+		for (;;)
+			pause();
+	} else if (strcmp(what, "error") == 0) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "bad input: %s", what);
+	} else if (strcmp(what, "cpu0.7") == 0) {
+		burn_cpu(0.7);
+		out = g_bytes_new("ok", 2);
+	} else if (strcmp(what, "cpu-forever") == 0) {
+		burn_cpu(1e9);
+	} else if (strcmp(what, "orphan") == 0) {
+		/* A worker of this worker kills it and lives on: the pool
+		 * must see its death at once, not when the grandchild ends. */
+		worker_limits lim;
+		GKeyFile *kf = NULL;
+		worker_limits_default(&lim);
+		worker_run(&lim, grandchild_kills_parent, NULL, &kf, err);
+	}
+	g_free(what);
+	return out;
+}
+
+static char *pool_call(worker_pool *p, const char *what, GError **err)
+{
+	GBytes *req = g_bytes_new(what, strlen(what));
+	worker_job *j = worker_pool_submit(p, req, err);
+	g_bytes_unref(req);
+	if (!j)
+		return NULL;
+	GBytes *b = worker_finish_bytes(j, err);
+	if (!b)
+		return NULL;
+	gsize n;
+	const char *d = g_bytes_get_data(b, &n);
+	char *s = g_strndup(d, n);
+	g_bytes_unref(b);
+	return s;
+}
+
+TEST(pool_reuses_children)
+{
+	worker_limits lim = quick_limits();
+	worker_pool *p = worker_pool_new(&lim, 2, pool_job, NULL);
+	GHashTable *pids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GError *err = NULL;
+	for (int i = 0; i < 20; i++) {
+		char *pid = pool_call(p, "pid", &err);
+		EXPECT(pid && atoi(pid) > 0 && atoi(pid) != (int)getpid());
+		if (pid)
+			g_hash_table_add(pids, pid);
+	}
+	EXPECT(err == NULL);
+	/* One at a time: one child did all twenty. */
+	EXPECT_INT(g_hash_table_size(pids), 1);
+	/* Two side by side: two children. */
+	GBytes *req = g_bytes_new("pid", 3);
+	worker_job *a = worker_pool_submit(p, req, &err);
+	worker_job *b = worker_pool_submit(p, req, &err);
+	worker_job *c = worker_pool_submit(p, req, &err); /* no third child */
+	EXPECT(a && b && !c && err && err->code == ARC_ERROR_STORE);
+	g_clear_error(&err);
+	GBytes *ra = a ? worker_finish_bytes(a, &err) : NULL;
+	GBytes *rb = b ? worker_finish_bytes(b, &err) : NULL;
+	EXPECT(ra && rb && !g_bytes_equal(ra, rb));
+	g_bytes_unref(req);
+	if (ra)
+		g_bytes_unref(ra);
+	if (rb)
+		g_bytes_unref(rb);
+	/* Freeing the pool ends both children (each must see EOF although
+	 * its sibling was forked with the parent's end of its socket). */
+	alarm(10);
+	worker_pool_free(p);
+	alarm(0);
+	EXPECT(no_zombies());
+	g_hash_table_unref(pids);
+}
+
+TEST(pool_failure_ends_only_its_job)
+{
+	worker_limits lim = quick_limits();
+	lim.timeout_seconds = 1;
+	worker_pool *p = worker_pool_new(&lim, 1, pool_job, NULL);
+	GError *err = NULL;
+	char *before = pool_call(p, "pid", &err);
+	char *s = pool_call(p, "segv", &err);
+	EXPECT(!s && err && err->code == ARC_ERROR_INPUT);
+	if (!UNDER_ASAN) /* ASan's handler exits instead */
+		EXPECT(err && strstr(err->message, "worker killed by signal 11"));
+	g_clear_error(&err);
+	char *after = pool_call(p, "pid", &err);
+	EXPECT(before && after && strcmp(before, after) != 0); /* a new child */
+	s = pool_call(p, "error", &err);
+	EXPECT(!s && err && strcmp(err->message, "bad input: error") == 0);
+	g_clear_error(&err);
+	char *same = pool_call(p, "pid", &err);
+	EXPECT_STR(same, after); /* a job's error is no crash: same child */
+	s = pool_call(p, "hang", &err);
+	EXPECT(!s && err && strcmp(err->message, "worker timed out after 1 s") == 0);
+	g_clear_error(&err);
+	char *again = pool_call(p, "pid", &err);
+	EXPECT(again && err == NULL);
+	worker_pool_free(p);
+	EXPECT(no_zombies());
+	g_free(before);
+	g_free(after);
+	g_free(same);
+	g_free(again);
+}
+
+TEST(pool_cpu_limit_per_job)
+{
+	worker_limits lim = quick_limits();
+	lim.cpu_seconds = 1;
+	worker_pool *p = worker_pool_new(&lim, 1, pool_job, NULL);
+	GError *err = NULL;
+	/* 2.1 s of CPU in one child, 0.7 s per job: each job within its
+	 * second, so all pass. */
+	for (int i = 0; i < 3; i++) {
+		char *s = pool_call(p, "cpu0.7", &err);
+		if (err)
+			fprintf(stderr, "cpu job %d: %s\n", i, err->message);
+		EXPECT_STR(s, "ok");
+		g_free(s);
+		g_clear_error(&err);
+	}
+	char *s = pool_call(p, "cpu-forever", &err);
+	EXPECT(!s && err && strstr(err->message, "worker killed by signal"));
+	g_clear_error(&err);
+	worker_pool_free(p);
+	EXPECT(no_zombies());
+}
+
+TEST(pool_sees_death_despite_grandchild)
+{
+	worker_limits lim = quick_limits();
+	worker_pool *p = worker_pool_new(&lim, 1, pool_job, NULL);
+	GError *err = NULL;
+	gint64 t0 = g_get_monotonic_time();
+	char *s = pool_call(p, "orphan", &err);
+	gint64 ms = (g_get_monotonic_time() - t0) / 1000;
+	EXPECT(!s && err && strstr(err->message, "worker killed by signal 9"));
+	/* Seen when the child died, not when its orphan ended (8 s). */
+	EXPECT(ms < 5000);
+	g_clear_error(&err);
+	worker_pool_free(p);
+	int fds = count_fds();
+	EXPECT(fds > 0);
+}
+
 #if UNDER_ASAN
 UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
-          worker_file_size_limit, worker_defaults, worker_limits_from_config)
+          worker_file_size_limit, worker_defaults, worker_limits_from_config,
+          pool_reuses_children, pool_failure_ends_only_its_job, pool_cpu_limit_per_job,
+          pool_sees_death_despite_grandchild)
 #else
 UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
           worker_file_size_limit, worker_address_space_limit, worker_defaults,
-          worker_limits_from_config)
+          worker_limits_from_config, pool_reuses_children, pool_failure_ends_only_its_job,
+          pool_cpu_limit_per_job, pool_sees_death_despite_grandchild)
 #endif
