@@ -1622,7 +1622,7 @@ bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *o
 	 * the same as with one. */
 	static const worker_limits none = { 0, 0, 0, 0 };
 	each_arg ea = { paths, n, opts };
-	worker_pool *pool = worker_pool_new(&none, (guint)jobs, verify_job, &ea);
+	worker_pool *pool = worker_pool_new(&none, (guint)jobs, 0, verify_job, &ea);
 	worker_job **js = g_new0(worker_job *, n ? n : 1);
 	bag_report **ready = g_new0(bag_report *, n ? n : 1);
 	guint next = 0, started = 0;

@@ -64,6 +64,8 @@ struct ingester {
 	char today[11];
 	GHashTable *known;   /* content sha256 -> id, while children run (ingest_run) */
 	pdf_warm *warm;      /* poppler set up once, before workers fork */
+	worker_pool *pdf_pool; /* this process's PDF worker (pdf_call) */
+	pid_t pdf_pool_owner;
 };
 
 const char *ingest_status_name(ingest_status s)
@@ -138,6 +140,8 @@ void ingester_free(ingester *g)
 {
 	if (!g)
 		return;
+	if (g->pdf_pool && g->pdf_pool_owner == getpid())
+		worker_pool_free(g->pdf_pool);
 	filetype_free(g->ft);
 	pdf_warm_free(g->warm);
 	g_free(g->retention);
@@ -152,7 +156,17 @@ void ingest_result_clear(ingest_result *res)
 	memset(res, 0, sizeof *res);
 }
 
-/* ---- the worker jobs: everything poppler touches runs in a child ---- */
+/* ---- the PDF worker: everything poppler touches runs in a child ----
+ *
+ * One long-lived child per process that prepares releases (a worker_pool
+ * of one), so that a PDF costs no fork. A PDF that crashes or hangs it
+ * ends only its own job: the next PDF gets a new child. So that no PDF
+ * is parsed by a process a hostile one may have damaged without
+ * crashing it, a child is replaced after any job that failed (poppler
+ * could not open or save the file), and after PDF_JOBS_PER_WORKER jobs in
+ * any case.
+ */
+#define PDF_JOBS_PER_WORKER 16
 
 typedef struct {
 	const char *pdf;
@@ -161,14 +175,20 @@ typedef struct {
 	pdf_stamp_meta meta;
 } pdf_job;
 
-/* Extract; with access_out and a licence set, stamp the access copy too,
- * on the same open document (the stamp's failure is not the job's). */
-static bool extract_job(void *arg, GKeyFile *kf, GError **err)
+/* Extract (with access_out and a licence set, stamp the access copy too,
+ * on the same open document: the stamp's failure is not the job's); or,
+ * with no text_out, only stamp. */
+static bool run_pdf_job(const pdf_job *j, GKeyFile *kf, GError **err)
 {
-	pdf_job *j = arg;
 	pdf_info info = { 0 };
 	bool stamped = false;
 	testhook_worker_job(j->pdf);
+	if (!j->text_out) {
+		if (!pdf_stamp(j->pdf, j->access_out, &j->meta, err))
+			return false;
+		g_key_file_set_boolean(kf, "stamp", "ok", TRUE);
+		return true;
+	}
 	if (j->access_out && j->meta.license) {
 		if (!pdf_extract_and_stamp(j->pdf, j->text_out, &info, j->access_out, &j->meta,
 		                           &stamped, err))
@@ -182,13 +202,79 @@ static bool extract_job(void *arg, GKeyFile *kf, GError **err)
 	return true;
 }
 
-static bool stamp_job(void *arg, GKeyFile *kf, GError **err)
+/* The job as it crosses to the worker: a key file (paths are ours: made
+ * under tmp/ or found by the input walk, and a key file carries any
+ * bytes but newlines, which g_key_file_set_value would refuse: hence
+ * base64 for all strings, as for the results of release workers). */
+static void kf_put(GKeyFile *kf, const char *group, const char *key, const char *s);
+static char *kf_take(GKeyFile *kf, const char *group, const char *key);
+
+static GBytes *pdf_job_pack(const pdf_job *j)
 {
-	pdf_job *j = arg;
-	if (!pdf_stamp(j->pdf, j->access_out, &j->meta, err))
-		return false;
-	g_key_file_set_boolean(kf, "stamp", "ok", TRUE);
-	return true;
+	GKeyFile *kf = g_key_file_new();
+	kf_put(kf, "job", "pdf", j->pdf);
+	kf_put(kf, "job", "text_out", j->text_out);
+	kf_put(kf, "job", "access_out", j->access_out);
+	if (j->meta.license)
+		g_key_file_set_integer(kf, "job", "license", j->meta.license->type);
+	kf_put(kf, "job", "title", j->meta.title);
+	kf_put(kf, "job", "organisation", j->meta.organisation);
+	gsize len = 0;
+	char *data = g_key_file_to_data(kf, &len, NULL);
+	g_key_file_free(kf);
+	return g_bytes_new_take(data, len);
+}
+
+/* In the PDF worker: one job, its result as key file data. */
+static GBytes *pdf_worker(void *arg, GBytes *request, GError **err)
+{
+	gsize len = 0;
+	const char *data = g_bytes_get_data(request, &len);
+	GKeyFile *req = g_key_file_new(), *res = NULL;
+	GBytes *out = NULL;
+	char *pdf = NULL, *text = NULL, *access = NULL, *title = NULL, *org = NULL;
+	if (!g_key_file_load_from_data(req, data ? data : "", len, G_KEY_FILE_NONE, NULL) ||
+	    !(pdf = kf_take(req, "job", "pdf"))) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "PDF worker: a malformed request");
+		goto out;
+	}
+	text = kf_take(req, "job", "text_out");
+	access = kf_take(req, "job", "access_out");
+	title = kf_take(req, "job", "title");
+	org = kf_take(req, "job", "organisation");
+	pdf_job j = { pdf, text, access,
+	              { kogl_get(g_key_file_get_integer(req, "job", "license", NULL)), title, org } };
+	res = g_key_file_new();
+	if (run_pdf_job(&j, res, err)) {
+		char *d = g_key_file_to_data(res, &len, NULL);
+		out = g_bytes_new_take(d, len);
+	}
+out:
+	g_key_file_free(req);
+	if (res)
+		g_key_file_free(res);
+	g_free(pdf);
+	g_free(text);
+	g_free(access);
+	g_free(title);
+	g_free(org);
+	return out;
+}
+
+/* Run a PDF job in this process's PDF worker (started on first use: in
+ * the parent with -j 1, in each release worker with -j N). */
+static bool pdf_call(ingester *g, const pdf_job *j, GKeyFile **kf, GError **err)
+{
+	if (!g->pdf_pool || g->pdf_pool_owner != getpid()) {
+		/* One made by the process this one was forked from is not
+		 * ours to use (its child answers the other process). */
+		g->pdf_pool = worker_pool_new(&g->opts.limits, 1, PDF_JOBS_PER_WORKER, pdf_worker, NULL);
+		g->pdf_pool_owner = getpid();
+	}
+	GBytes *req = pdf_job_pack(j);
+	worker_job *job = worker_pool_submit(g->pdf_pool, req, err);
+	g_bytes_unref(req);
+	return job && worker_finish(job, kf, err);
 }
 
 /* ---- helpers over one release ---- */
@@ -407,7 +493,7 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 	}
 	GKeyFile *kf = NULL;
 	GError *e = NULL;
-	bool ran = worker_run(&g->opts.limits, extract_job, &job, &kf, &e);
+	bool ran = pdf_call(g, &job, &kf, &e);
 	if (!ran && job.access_out && !(e && e->domain == ARC_ERROR && e->code == ARC_ERROR_STORE)) {
 		/* Stamping ahead must never cost the extraction (a crash, a
 		 * limit reached by the two together): the job as it runs
@@ -415,7 +501,7 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 		g_clear_error(&e);
 		unlink(access);
 		job.access_out = NULL;
-		ran = worker_run(&g->opts.limits, extract_job, &job, &kf, &e);
+		ran = pdf_call(g, &job, &kf, &e);
 	}
 	if (ran && pdf_info_from_keyfile(&p->info, kf, "pdf")) {
 		p->opened = true;
@@ -466,7 +552,7 @@ static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char 
 		p->access_path = g_steal_pointer(&p->early_access);
 		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, true, p->rel,
 		          "%s: access copy stamped with %s", p->rel, r->license->id);
-	} else if (worker_run(&g->opts.limits, stamp_job, &job, &kf, &e)) {
+	} else if (pdf_call(g, &job, &kf, &e)) {
 		p->access_path = g_steal_pointer(&out);
 		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, true, p->rel,
 		          "%s: access copy stamped with %s", p->rel, r->license->id);
@@ -1551,7 +1637,7 @@ bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_ca
 	if (!snapshot_known(g, err))
 		return false;
 	release_pool_arg pool_arg = { g, releases };
-	worker_pool *pool = worker_pool_new(&none, jobs, release_job, &pool_arg);
+	worker_pool *pool = worker_pool_new(&none, jobs, 0, release_job, &pool_arg);
 	/* At most this many releases are prepared ahead of the one to commit:
 	 * results and finished bundles in tmp/ wait only that long, so memory
 	 * and tmp/ stay bounded however many releases the run has. */

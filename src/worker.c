@@ -1,11 +1,14 @@
 /*
- * worker.c — one job in a forked child with resource limits and a deadline.
+ * worker.c — jobs in forked children with resource limits and deadlines.
  *
- * Protocol on the pipe, child to parent, written once at the end of the job:
- *   "O\n" followed by the result key file (g_key_file_to_data), or
- *   "E<code>\n" followed by the job's error message (raw bytes, any length).
- * A child that dies before writing all of it is judged by its wait status,
- * never by the partial bytes, so a crash can not pass for a result.
+ * A pool's children run job after job. Each has one socket to the parent.
+ * Parent to child: a job is an 8-byte length and the request's bytes; EOF
+ * tells the child to exit. Child to parent: an 8-byte length and the
+ * payload, "O\n" followed by the result's bytes, or "E<code>\n" followed
+ * by the job's error message. The result is whole when that many bytes
+ * have come; a child that dies first is judged by its wait status, never
+ * by the partial bytes, so a crash can not pass for a result, and only
+ * the job it was running fails.
  */
 #include "worker.h"
 #include "errors.h"
@@ -144,11 +147,6 @@ static void set_limit(int resource, uint64_t value)
 	if (value == 0)
 		return;
 	rl.rlim_cur = rl.rlim_max = (rlim_t)value;
-	/* CPU: the soft limit sends SIGXCPU, the hard one SIGKILL. Equal,
-	 * the kernel sends SIGKILL at once and the reason reads "Killed";
-	 * one second apart, it reads "CPU time limit exceeded". */
-	if (resource == RLIMIT_CPU)
-		rl.rlim_max = rl.rlim_cur + 1;
 	/* Failing to lower a limit is not worth losing the job over: the
 	 * wall-clock deadline in the parent still holds. */
 	(void)setrlimit(resource, &rl);
@@ -169,17 +167,15 @@ static bool write_all(int fd, const char *buf, size_t len)
 	return true;
 }
 
-/* In a new child: no core files, and the limits (the CPU one too unless
- * the caller counts it per job). */
-static void apply_limits(const worker_limits *lim, bool cpu)
+/* In a new child: no core files, and the limits that hold for its life
+ * (CPU seconds are counted per job: cpu_limit_from_now). */
+static void apply_limits(const worker_limits *lim)
 {
 	struct rlimit no_core = { 0, 0 };
 	/* A hostile PDF that crashes poppler must not leave core files behind. */
 	(void)setrlimit(RLIMIT_CORE, &no_core);
 	if (!WORKER_ASAN)
 		set_limit(RLIMIT_AS, lim->address_space);
-	if (cpu)
-		set_limit(RLIMIT_CPU, lim->cpu_seconds);
 	set_limit(RLIMIT_FSIZE, lim->file_size);
 }
 
@@ -201,28 +197,6 @@ static GString *result_payload(GBytes *result, const GError *err)
 	return out;
 }
 
-static void private_close_all(int keep);
-
-/* The child's whole life: never returns. */
-static void run_child(int fd, const worker_limits *lim, worker_fn fn, void *arg)
-{
-	private_close_all(fd);
-	apply_limits(lim, true);
-	GKeyFile *result = g_key_file_new();
-	GError *err = NULL;
-	GBytes *data = NULL;
-	if (fn(arg, result, &err)) {
-		gsize len = 0;
-		char *text = g_key_file_to_data(result, &len, NULL);
-		data = g_bytes_new_take(text, len);
-	}
-	GString *out = result_payload(data, err);
-	bool ok = write_all(fd, out->str, out->len);
-	/* _exit: the parent's atexit handlers and stdio buffers are not ours to
-	 * run or flush, and the sanitizers' exit checks belong to the parent. */
-	_exit(ok ? 0 : 1);
-}
-
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -234,37 +208,6 @@ static void reap(pid_t pid, int *status)
 {
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
-}
-
-/*
- * Wait for the child to exit until deadline_ms (0: forever). Returns true
- * when it exited in time; on timeout kills it, reaps it and returns false.
- */
-static bool wait_child(pid_t pid, int *status, int64_t deadline_ms)
-{
-	/* The child has closed its pipe and is exiting: it is usually gone
-	 * within a fraction of a millisecond, so the naps start short (a
-	 * fixed 5 ms nap cost 5 ms per PDF worker, two per PDF). */
-	long nap_ns = 100 * 1000;
-	for (;;) {
-		pid_t r = waitpid(pid, status, deadline_ms ? WNOHANG : 0);
-		if (r == pid)
-			return true;
-		if (r < 0 && errno != EINTR) {
-			*status = 0;
-			return true; /* not our child any more (SIGCHLD ignored) */
-		}
-		if (deadline_ms && now_ms() >= deadline_ms) {
-			kill(pid, SIGKILL);
-			reap(pid, status);
-			return false;
-		}
-		if (deadline_ms) {
-			struct timespec ts = { 0, nap_ns };
-			nanosleep(&ts, NULL);
-			nap_ns = nap_ns * 2 > 5 * 1000 * 1000 ? 5 * 1000 * 1000 : nap_ns * 2;
-		}
-	}
 }
 
 /* The payload of a result (see result_payload): the job's bytes, or its
@@ -309,73 +252,25 @@ static bool parse_keyfile(GBytes *bytes, GKeyFile **result, GError **err)
 	return true;
 }
 
-bool worker_run(const worker_limits *lim, worker_fn fn, void *arg,
-                GKeyFile **result, GError **err)
-{
-	*result = NULL;
-	worker_job *j = worker_start(lim, fn, arg, err);
-	return j && worker_finish(j, result, err);
-}
-
-/* ---- jobs that run side by side (parallel ingest) ----
- *
- * The same child, limits and protocol as worker_run, split in three so
- * that a parent can keep several children going: start, read whenever
- * poll(2) says the pipe is readable, finish once it reached EOF.
- */
-
 struct worker_job {
-	pid_t pid;
-	int fd;
+	worker_pool *pool;
+	guint kid;        /* its child: pool->kids[kid] */
+	int fd;           /* that child's socket */
 	int64_t deadline; /* ms, 0: none */
 	unsigned timeout_seconds;
-	GByteArray *buf;
+	GByteArray *buf;  /* the result frame as it comes */
+	uint64_t want;    /* bytes of the frame; 0 until its length came */
 	bool eof, timed_out, too_much;
-	worker_pool *pool; /* a pooled job: its child and result length */
-	guint kid;
-	uint64_t want;     /* bytes of the result frame; 0 until its length came */
 };
-
-worker_job *worker_start(const worker_limits *lim, worker_fn fn, void *arg, GError **err)
-{
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: pipe");
-		return NULL;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid < 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: fork");
-		close(fds[0]);
-		close(fds[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		run_child(fds[1], lim, fn, arg);
-	}
-	close(fds[1]);
-	worker_job *j = g_new0(worker_job, 1);
-	j->pid = pid;
-	j->fd = fds[0];
-	j->timeout_seconds = lim->timeout_seconds;
-	j->deadline = lim->timeout_seconds ? now_ms() + (int64_t)lim->timeout_seconds * 1000 : 0;
-	j->buf = g_byte_array_new();
-	return j;
-}
 
 int worker_job_fd(const worker_job *j)
 {
 	return j->fd;
 }
 
-/* A pooled job's result is whole: its length and that many bytes came. */
+/* The result is whole: its length and that many bytes came. */
 static bool frame_done(worker_job *j)
 {
-	if (!j->pool)
-		return false;
 	if (!j->want && j->buf->len >= sizeof(uint64_t)) {
 		uint64_t n;
 		memcpy(&n, j->buf->data, sizeof n);
@@ -399,9 +294,8 @@ bool worker_job_read(worker_job *j)
 	struct pollfd pfd = { .fd = j->fd, .events = POLLIN };
 	while (poll(&pfd, 1, 0) > 0) {
 		guint8 chunk[65536];
-		/* A pooled child's next result must not be read into this one:
-		 * there is none before the next request, but read no further
-		 * than this frame all the same. */
+		/* No further than this frame: nothing else comes before the
+		 * next request, but a frame is never read into another. */
 		size_t room = sizeof chunk;
 		if (j->want && j->want - j->buf->len < room)
 			room = (size_t)(j->want - j->buf->len);
@@ -460,33 +354,6 @@ static void child_failed(const worker_job *j, bool in_time, int status, GError *
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker sent no result");
 }
 
-static GBytes *pool_finish(worker_job *j, GError **err);
-
-GBytes *worker_finish_bytes(worker_job *j, GError **err)
-{
-	if (j->pool)
-		return pool_finish(j, err);
-	GBytes *out = NULL;
-	int status = 0;
-	job_wait(j);
-	bool in_time = !j->timed_out;
-	if (j->timed_out || j->too_much || !j->eof) {
-		kill(j->pid, SIGKILL);
-		reap(j->pid, &status);
-	} else {
-		in_time = wait_child(j->pid, &status, j->deadline);
-	}
-	if (!in_time || j->too_much || WIFSIGNALED(status) ||
-	    (WIFEXITED(status) && WEXITSTATUS(status) != 0))
-		child_failed(j, in_time, status, err);
-	else
-		out = parse_payload(j->buf->data, j->buf->len, err);
-	close(j->fd);
-	g_byte_array_free(j->buf, TRUE);
-	g_free(j);
-	return out;
-}
-
 bool worker_finish(worker_job *j, GKeyFile **result, GError **err)
 {
 	*result = NULL;
@@ -497,20 +364,13 @@ bool worker_finish(worker_job *j, GKeyFile **result, GError **err)
 	return ok;
 }
 
-/* ---- a pool of children that run job after job ----
- *
- * Each child has one socket to the parent. Parent to child: a job is an
- * 8-byte length and the request's bytes; EOF tells the child to exit.
- * Child to parent: an 8-byte length and a payload as a one-shot child
- * sends it (result_payload). The result is whole when that many bytes
- * have come; a child that dies first is judged by its wait status, as a
- * one-shot child is, and only the job it was running fails.
- */
+/* ---- the pool ---- */
 
 typedef struct {
-	pid_t pid; /* 0: no child here (not started yet, or ended) */
-	int sock;  /* the parent's end, -1 when closed */
+	pid_t pid;  /* 0: no child here (not started yet, or ended) */
+	int sock;   /* the parent's end, -1 when closed */
 	bool busy;
+	guint jobs; /* jobs this child has run */
 } pool_child;
 
 struct worker_pool {
@@ -518,15 +378,16 @@ struct worker_pool {
 	worker_pool_fn fn;
 	void *arg;
 	guint size;
+	guint jobs_per_child; /* 0: no limit */
 	pool_child *kids;
 };
 
 /*
  * Sockets a child must not keep: its siblings' (were one kept, the parent
  * would never see that sibling die, nor the sibling see the parent close
- * its end). Every child, pooled or one-shot, closes them first thing; a
- * pooled child's own socket is on the list for the children it forks in
- * turn (a PDF worker of a release worker).
+ * its end). Every child closes them first thing; a child's own socket is
+ * on the list for the children it forks in turn (a release worker's PDF
+ * worker).
  */
 static GArray *private_fds;
 
@@ -546,13 +407,10 @@ static void private_remove(int fd)
 		}
 }
 
-static void private_close_all(int keep)
+static void private_close_all(void)
 {
-	for (guint i = 0; private_fds && i < private_fds->len; i++) {
-		int fd = g_array_index(private_fds, int, i);
-		if (fd != keep)
-			close(fd);
-	}
+	for (guint i = 0; private_fds && i < private_fds->len; i++)
+		close(g_array_index(private_fds, int, i));
 	if (private_fds)
 		g_array_set_size(private_fds, 0);
 }
@@ -591,7 +449,7 @@ static void cpu_limit_from_now(unsigned seconds)
 /* The pooled child's life: job after job until EOF. Never returns. */
 static void pool_child_run(int sock, const worker_limits *lim, worker_pool_fn fn, void *arg)
 {
-	apply_limits(lim, false);
+	apply_limits(lim);
 	for (;;) {
 		uint64_t len;
 		if (!read_full(sock, &len, sizeof len))
@@ -619,10 +477,12 @@ static void pool_child_run(int sock, const worker_limits *lim, worker_pool_fn fn
 	}
 }
 
-worker_pool *worker_pool_new(const worker_limits *lim, guint size, worker_pool_fn fn, void *arg)
+worker_pool *worker_pool_new(const worker_limits *lim, guint size, guint jobs_per_child,
+                             worker_pool_fn fn, void *arg)
 {
 	worker_pool *p = g_new0(worker_pool, 1);
 	p->lim = *lim;
+	p->jobs_per_child = jobs_per_child;
 	p->fn = fn;
 	p->arg = arg;
 	p->size = size ? size : 1;
@@ -649,6 +509,7 @@ static int pool_child_end(pool_child *k, bool kill_it)
 	}
 	k->pid = 0;
 	k->busy = false;
+	k->jobs = 0;
 	return status;
 }
 
@@ -669,7 +530,7 @@ static bool pool_child_start(worker_pool *p, pool_child *k, GError **err)
 		return false;
 	}
 	if (pid == 0) {
-		private_close_all(-1);
+		private_close_all();
 		close(sv[0]);
 		private_add(sv[1]);
 		pool_child_run(sv[1], &p->lim, p->fn, p->arg);
@@ -710,7 +571,6 @@ worker_job *worker_pool_submit(worker_pool *p, GBytes *request, GError **err)
 		off += sent ? (gsize)w : 0;
 	}
 	worker_job *j = g_new0(worker_job, 1);
-	j->pid = k->pid;
 	j->fd = k->sock;
 	j->timeout_seconds = p->lim.timeout_seconds;
 	j->deadline = p->lim.timeout_seconds ? now_ms() + (int64_t)p->lim.timeout_seconds * 1000 : 0;
@@ -722,7 +582,7 @@ worker_job *worker_pool_submit(worker_pool *p, GBytes *request, GError **err)
 	return j;
 }
 
-static GBytes *pool_finish(worker_job *j, GError **err)
+GBytes *worker_finish_bytes(worker_job *j, GError **err)
 {
 	pool_child *k = &j->pool->kids[j->kid];
 	GBytes *out = NULL;
@@ -731,6 +591,10 @@ static GBytes *pool_finish(worker_job *j, GError **err)
 		k->busy = false; /* whole result: the child waits for the next job */
 		out = parse_payload(j->buf->data + sizeof(uint64_t), j->buf->len - sizeof(uint64_t),
 		                    err);
+		/* Retired after a failed job, or after its share of jobs: it
+		 * exits at EOF. */
+		if (!out || (j->pool->jobs_per_child && ++k->jobs >= j->pool->jobs_per_child))
+			pool_child_end(k, false);
 	} else {
 		/* Dead, overrun or over its deadline: this job fails by the
 		 * child's wait status; the next job gets a new child. */
@@ -744,14 +608,7 @@ static GBytes *pool_finish(worker_job *j, GError **err)
 
 void worker_job_abandon(worker_job *j)
 {
-	if (j->pool) {
-		pool_child_end(&j->pool->kids[j->kid], true);
-	} else {
-		int status;
-		kill(j->pid, SIGKILL);
-		reap(j->pid, &status);
-		close(j->fd);
-	}
+	pool_child_end(&j->pool->kids[j->kid], true);
 	g_byte_array_free(j->buf, TRUE);
 	g_free(j);
 }
@@ -764,4 +621,37 @@ void worker_pool_free(worker_pool *p)
 		pool_child_end(&p->kids[i], p->kids[i].busy);
 	g_free(p->kids);
 	g_free(p);
+}
+
+typedef struct {
+	worker_fn fn;
+	void *arg;
+} one_job;
+
+static GBytes *one_job_run(void *arg, GBytes *request, GError **err)
+{
+	const one_job *o = arg;
+	GKeyFile *kf = g_key_file_new();
+	GBytes *out = NULL;
+	if (o->fn(o->arg, kf, err)) {
+		gsize len = 0;
+		char *data = g_key_file_to_data(kf, &len, NULL);
+		out = g_bytes_new_take(data, len);
+	}
+	g_key_file_free(kf);
+	return out;
+}
+
+bool worker_run(const worker_limits *lim, worker_fn fn, void *arg, GKeyFile **result,
+                GError **err)
+{
+	one_job o = { fn, arg };
+	worker_pool *p = worker_pool_new(lim, 1, 1, one_job_run, &o);
+	GBytes *req = g_bytes_new(NULL, 0);
+	worker_job *j = worker_pool_submit(p, req, err);
+	g_bytes_unref(req);
+	*result = NULL;
+	bool ok = j && worker_finish(j, result, err);
+	worker_pool_free(p);
+	return ok;
 }

@@ -409,7 +409,7 @@ static char *pool_call(worker_pool *p, const char *what, GError **err)
 TEST(pool_reuses_children)
 {
 	worker_limits lim = quick_limits();
-	worker_pool *p = worker_pool_new(&lim, 2, pool_job, NULL);
+	worker_pool *p = worker_pool_new(&lim, 2, 0, pool_job, NULL);
 	GHashTable *pids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GError *err = NULL;
 	for (int i = 0; i < 20; i++) {
@@ -449,7 +449,7 @@ TEST(pool_failure_ends_only_its_job)
 {
 	worker_limits lim = quick_limits();
 	lim.timeout_seconds = 1;
-	worker_pool *p = worker_pool_new(&lim, 1, pool_job, NULL);
+	worker_pool *p = worker_pool_new(&lim, 1, 0, pool_job, NULL);
 	GError *err = NULL;
 	char *before = pool_call(p, "pid", &err);
 	char *s = pool_call(p, "segv", &err);
@@ -463,7 +463,8 @@ TEST(pool_failure_ends_only_its_job)
 	EXPECT(!s && err && strcmp(err->message, "bad input: error") == 0);
 	g_clear_error(&err);
 	char *same = pool_call(p, "pid", &err);
-	EXPECT_STR(same, after); /* a job's error is no crash: same child */
+	/* Nor is the child of a failed job given another. */
+	EXPECT(same && after && strcmp(same, after) != 0);
 	s = pool_call(p, "hang", &err);
 	EXPECT(!s && err && strcmp(err->message, "worker timed out after 1 s") == 0);
 	g_clear_error(&err);
@@ -477,11 +478,29 @@ TEST(pool_failure_ends_only_its_job)
 	g_free(again);
 }
 
+TEST(pool_retires_children)
+{
+	worker_limits lim = quick_limits();
+	worker_pool *p = worker_pool_new(&lim, 1, 3, pool_job, NULL);
+	GHashTable *pids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GError *err = NULL;
+	for (int i = 0; i < 7; i++) {
+		char *pid = pool_call(p, "pid", &err);
+		if (pid)
+			g_hash_table_add(pids, pid);
+	}
+	EXPECT(err == NULL);
+	EXPECT_INT(g_hash_table_size(pids), 3); /* 3 + 3 + 1 */
+	worker_pool_free(p);
+	EXPECT(no_zombies());
+	g_hash_table_unref(pids);
+}
+
 TEST(pool_cpu_limit_per_job)
 {
 	worker_limits lim = quick_limits();
 	lim.cpu_seconds = 1;
-	worker_pool *p = worker_pool_new(&lim, 1, pool_job, NULL);
+	worker_pool *p = worker_pool_new(&lim, 1, 0, pool_job, NULL);
 	GError *err = NULL;
 	/* 2.1 s of CPU in one child, 0.7 s per job: each job within its
 	 * second, so all pass. */
@@ -503,7 +522,7 @@ TEST(pool_cpu_limit_per_job)
 TEST(pool_sees_death_despite_grandchild)
 {
 	worker_limits lim = quick_limits();
-	worker_pool *p = worker_pool_new(&lim, 1, pool_job, NULL);
+	worker_pool *p = worker_pool_new(&lim, 1, 0, pool_job, NULL);
 	GError *err = NULL;
 	gint64 t0 = g_get_monotonic_time();
 	char *s = pool_call(p, "orphan", &err);
@@ -521,12 +540,12 @@ TEST(pool_sees_death_despite_grandchild)
 UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
           worker_file_size_limit, worker_defaults, worker_limits_from_config,
-          pool_reuses_children, pool_failure_ends_only_its_job, pool_cpu_limit_per_job,
+          pool_reuses_children, pool_failure_ends_only_its_job, pool_retires_children, pool_cpu_limit_per_job,
           pool_sees_death_despite_grandchild)
 #else
 UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
           worker_file_size_limit, worker_address_space_limit, worker_defaults,
-          worker_limits_from_config, pool_reuses_children, pool_failure_ends_only_its_job,
+          worker_limits_from_config, pool_reuses_children, pool_failure_ends_only_its_job, pool_retires_children,
           pool_cpu_limit_per_job, pool_sees_death_despite_grandchild)
 #endif
