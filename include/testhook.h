@@ -24,8 +24,10 @@
  * Without either variable a call is a load and a branch.
  *
  * A point is placed after a step has succeeded; the name says which step
- * ("store.sidecar_renamed"). Forked workers inherit the count but pass no
- * points.
+ * ("store.sidecar_renamed"). Counts are per process: a forked worker
+ * inherits the count it was forked with and counts on by itself (a release
+ * worker of ingest -j N passes bag.entry points). So the crash tests count
+ * and kill ingest with -j 1, where every point is passed by one process.
  */
 #ifndef ARC_TESTHOOK_H
 #define ARC_TESTHOOK_H
@@ -54,7 +56,10 @@ GDateTime *testhook_now_utc(void);
  *              the crash into "exit 1") and raise it, as a poppler crash
  *              in a release build ends;
  *       hang   sleep for ever, as poppler looping on a hostile page tree;
- *       spin   burn CPU for ever (meets the CPU limit, RLIMIT_CPU).
+ *       spin   burn CPU for ever (meets the CPU limit, RLIMIT_CPU);
+ *       tamper (testhook_access_copy, after the worker stamped x.pdf)
+ *              flip a bit of the access copy's first byte, as a worker
+ *              gone wrong might: the packing process must refuse it.
  *   ARCHIVE_TEST_INPUT=vanish:x.hwp,change:z.pdf
  *       called by ingest for each input file after it was hashed and
  *       extracted, just before the bundle is packed:
@@ -64,6 +69,7 @@ GDateTime *testhook_now_utc(void);
  * Unset, a call costs a load and a branch.
  */
 void testhook_worker_job(const char *path);
+void testhook_access_copy(const char *pdf, const char *copy);
 void testhook_input_file(const char *path);
 
 #endif

@@ -105,9 +105,15 @@ void hash_sha256_hex(const void *data, size_t len, char hex[65])
 
 bool hash_file_sha256(const char *path, char hex[65], uint64_t *size, GError **err)
 {
+	return hash_file_sha256_prefix(path, hex, size, 0, NULL, err);
+}
+
+bool hash_file_sha256_prefix(const char *path, char hex[65], uint64_t *size, uint64_t prefix_len,
+                             char prefix_hex[65], GError **err)
+{
 	bool ok = false;
 	uint64_t total = 0;
-	hash_ctx *h = NULL;
+	hash_ctx *h = NULL, *ph = NULL;
 	unsigned char *buf = g_malloc(1 << 17);
 	/* O_NONBLOCK: a file swapped for a FIFO after the directory walk must
 	 * not hang the run in open(); it is refused below. */
@@ -122,6 +128,8 @@ bool hash_file_sha256(const char *path, char hex[65], uint64_t *size, GError **e
 		goto out;
 	}
 	h = hash_new(HASH_MASK(HASH_SHA256));
+	if (prefix_hex)
+		ph = hash_new(HASH_MASK(HASH_SHA256));
 	for (;;) {
 		ssize_t n = read(fd, buf, 1 << 17);
 		if (n < 0 && errno == EINTR)
@@ -134,11 +142,19 @@ bool hash_file_sha256(const char *path, char hex[65], uint64_t *size, GError **e
 		if (n == 0)
 			break;
 		hash_update(h, buf, (size_t)n);
+		if (ph && total < prefix_len)
+			hash_update(ph, buf, (size_t)MIN((uint64_t)n, prefix_len - total));
 		total += (uint64_t)n;
 	}
 	char full[HASH_HEX_MAX];
 	hash_final_hex(h, HASH_SHA256, full);
 	memcpy(hex, full, 65);
+	if (ph && total < prefix_len) {
+		prefix_hex[0] = '\0'; /* shorter than the prefix */
+	} else if (ph) {
+		hash_final_hex(ph, HASH_SHA256, full);
+		memcpy(prefix_hex, full, 65);
+	}
 	if (size)
 		*size = total;
 	ok = true;
@@ -146,6 +162,7 @@ out:
 	if (fd >= 0)
 		close(fd);
 	hash_free(h);
+	hash_free(ph);
 	g_free(buf);
 	return ok;
 }

@@ -186,6 +186,7 @@ static bool run_pdf_job(const pdf_job *j, GKeyFile *kf, GError **err)
 	if (!j->text_out) {
 		if (!pdf_stamp(j->pdf, j->access_out, &j->meta, err))
 			return false;
+		testhook_access_copy(j->pdf, j->access_out);
 		g_key_file_set_boolean(kf, "stamp", "ok", TRUE);
 		return true;
 	}
@@ -193,6 +194,8 @@ static bool run_pdf_job(const pdf_job *j, GKeyFile *kf, GError **err)
 		if (!pdf_extract_and_stamp(j->pdf, j->text_out, &info, j->access_out, &j->meta,
 		                           &stamped, err))
 			return false;
+		if (stamped)
+			testhook_access_copy(j->pdf, j->access_out);
 		g_key_file_set_boolean(kf, "stamp", "ok", stamped);
 	} else if (!pdf_extract(j->pdf, j->text_out, &info, err)) {
 		return false;
@@ -530,12 +533,18 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 	return ok;
 }
 
+static bool add_access_copy(release_record *r, const pdf_record *pdf, const char *path,
+                            bool *matches, GError **err);
+
+/* The access copy: the one stamped ahead, or one stamped now; into the
+ * payload when it checks out (add_access_copy), else pdf.stamp says why. */
 static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char *work, guint n,
                       GError **err)
 {
-	bool ok = true;
+	bool ok = true, matches = false;
 	char *name = g_strdup_printf("access-%u.pdf", n);
 	char *out = g_build_filename(work, name, NULL);
+	char *copy = NULL;
 	pdf_job job = { .pdf = p->src,
 	                .access_out = out,
 	                .meta = { r->license, r->title, r->organisation } };
@@ -549,26 +558,38 @@ static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char 
 	if (p->early_access && !early)
 		unlink(p->early_access);
 	if (early) {
-		p->access_path = g_steal_pointer(&p->early_access);
-		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, true, p->rel,
-		          "%s: access copy stamped with %s", p->rel, r->license->id);
+		copy = g_steal_pointer(&p->early_access);
 	} else if (pdf_call(g, &job, &kf, &e)) {
-		p->access_path = g_steal_pointer(&out);
+		copy = g_steal_pointer(&out);
+	} else {
+		unlink(out); /* what the failed worker may have left */
+		if (store_failed(&e, err))
+			ok = false;
+		else
+			p->stamp_error = g_strdup(e->message);
+	}
+
+	if (copy && !(ok = add_access_copy(r, p, copy, &matches, err))) {
+		unlink(copy);
+	} else if (copy && matches) {
+		p->access_path = g_steal_pointer(&copy);
 		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, true, p->rel,
 		          "%s: access copy stamped with %s", p->rel, r->license->id);
-	} else if (store_failed(&e, err)) {
-		ok = false;
-		unlink(out);
-	} else {
-		p->stamp_error = g_strdup(e->message);
+	} else if (copy) {
+		unlink(copy);
+		p->stamp_error = g_strdup("the copy the PDF worker made does not begin with the "
+		                          "original's exact bytes");
+		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, false, p->rel,
+		          "%s: no access copy: %s", p->rel, p->stamp_error);
+	} else if (ok) {
 		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, false, p->rel,
 		          "%s: no access copy: the licence could not be written into it: %s", p->rel,
 		          reason_of(e, p->src));
-		unlink(out);
 	}
 	g_clear_error(&e);
 	if (kf)
 		g_key_file_free(kf);
+	g_free(copy);
 	g_free(out);
 	g_free(name);
 	return ok;
@@ -853,6 +874,40 @@ static bool add_made_file(release_record *r, const char *bag_path, const char *s
 		(*err)->code = ARC_ERROR_STORE; /* our own work folder failed us */
 		return false;
 	}
+	return true;
+}
+
+/*
+ * The access copy of pdf into the payload, if it begins with the exact
+ * bytes of its original: the worker that made it parsed a hostile PDF,
+ * and this process, which packs the bundle, takes from it only what it
+ * has checked (hashed in one pass: the whole for the manifest, the
+ * prefix against the original's sha256). *matches false: not added.
+ */
+static bool add_access_copy(release_record *r, const pdf_record *pdf, const char *path,
+                            bool *matches, GError **err)
+{
+	const payload_file *orig = NULL;
+	for (guint i = 0; i < r->payload->len && !orig; i++) {
+		const payload_file *f = g_ptr_array_index(r->payload, i);
+		if (!strcmp(f->role, "attachment") && !strcmp(f->src, pdf->src))
+			orig = f;
+	}
+	char prefix[65], sha[65];
+	uint64_t size = 0;
+	if (!hash_file_sha256_prefix(path, sha, &size, orig ? orig->size : 0, prefix, err)) {
+		(*err)->code = ARC_ERROR_STORE;
+		return false;
+	}
+	*matches = orig && size > orig->size && strcmp(prefix, orig->sha256) == 0;
+	if (!*matches)
+		return true;
+	char *bp = g_build_filename("data/access", pdf->rel, NULL);
+	payload_file *f = release_record_add_payload(r, bp, path, "access");
+	g_free(bp);
+	f->mime = g_strdup("application/pdf");
+	memcpy(f->sha256, sha, sizeof sha);
+	f->size = size;
 	return true;
 }
 
@@ -1320,11 +1375,6 @@ static bool prepare(ingester *g, const release_input *in, prepared *p, GError **
 		pdf_record *pdf = g_ptr_array_index(r->pdfs, i);
 		if (pdf->opened)
 			made = stamp_pdf(g, r, pdf, work, i, err);
-		if (!pdf->access_path)
-			continue;
-		char *bp = g_build_filename("data/access", pdf->rel, NULL);
-		made = add_made_file(r, bp, pdf->access_path, "access", "application/pdf", err);
-		g_free(bp);
 	}
 	if (!made)
 		goto out;

@@ -300,7 +300,7 @@ check again_list_equals_reindex list_equals_reindex
 P=$(grep -n '^store.bundle_linked$' ingest.points | head -n 1 | cut -d: -f1)
 rm -rf "$S" && cp -a pre "$S"
 A retention --apply --now $NOW >/dev/null
-ARCHIVE_TEST_CRASH_AT=$P A ingest rel >/dev/null 2>cerr
+ARCHIVE_TEST_CRASH_AT=$P A ingest -j 1 rel >/dev/null 2>cerr
 check again_crash_killed killed $?
 check again_crash_rerun_exit_0 run_rc 0 A ingest rel
 check again_crash_three_bundles [ "$(ls "$S"/bundles/*/*.tar.gz | wc -l)" -eq 3 ]

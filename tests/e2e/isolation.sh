@@ -61,6 +61,25 @@ mv spin/bad-spin/bad-hang.pdf spin/bad-spin/bad-spin.pdf
 check cpu_exit_1 run_rc 1 timeout 120 env ARCHIVE_TEST_WORKER=spin:bad-spin.pdf "$ARCHIVE" --store "$S" ingest spin/bad-spin
 check cpu_reason [ "$(reason bad-spin pdf.open)" = "bad-spin.pdf: cannot be opened: worker killed by signal 24 (CPU time limit exceeded)" ]
 
+# What a worker hands back is checked by the process that packs the
+# bundle: an access copy that does not begin with the original's exact
+# bytes (the hook flips a bit of it, as a worker gone wrong might) is not
+# archived; the release is, with a failed pdf.stamp warning saying why.
+S=$PWD/tamper
+mkdir tamper-in && cp -R batch/bad-hang tamper-in/bad-tamper
+mv tamper-in/bad-tamper/bad-hang.txt tamper-in/bad-tamper/bad-tamper.txt
+mv tamper-in/bad-tamper/bad-hang.pdf tamper-in/bad-tamper/bad-tamper.pdf
+check tamper_archived run_rc 0 env ARCHIVE_TEST_WORKER=tamper:bad-tamper.pdf "$ARCHIVE" --store "$S" ingest tamper-in/bad-tamper
+check tamper_warns has out "pdf.stamp.*bad-tamper.pdf: no access copy: the copy the PDF worker made does not begin with the original's exact bytes"
+tamper_no_access() {
+	b=$(find "$S/bundles" -name '*.tar.gz') && [ -n "$b" ] &&
+		tar tzf "$b" >list && has list '/data/attachments/bad-tamper.pdf$' &&
+		! grep -q '/data/access/' list && "$ARCHIVE" verify "$b" >/dev/null
+}
+check tamper_bundle_has_no_access_copy tamper_no_access
+check tamper_untampered_has_one run_rc 0 "$ARCHIVE" --store "$S.ok" ingest tamper-in/bad-tamper
+check tamper_untampered_packs_it sh -c "tar tzf \"\$(find '$S.ok/bundles' -name '*.tar.gz')\" | grep -q '/data/access/bad-tamper.pdf\$'"
+
 # A configuration the tool does not understand stops the run before it
 # starts (exit 3), naming the file and the setting: a typo must not
 # silently leave a limit at its default.
