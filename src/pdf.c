@@ -353,13 +353,24 @@ static void fill_facts(PopplerDocument *doc, pdf_info *info)
 	info->embedded_files = poppler_document_has_attachments(doc);
 }
 
-/* Characters of s that are not white space. */
+/* Characters of s that are not white space (g_unichar_isspace). Below
+ * 0x80 those are exactly space, tab, LF, CR and FF (test_pdf checks all
+ * 128), so ASCII, most of any PDF's text, skips the decoding and the
+ * Unicode table. */
 static guint count_visible(const char *s)
 {
 	guint n = 0;
-	for (; *s; s = g_utf8_next_char(s))
+	while (*s) {
+		unsigned char b = (unsigned char)*s;
+		if (b < 0x80) {
+			n += !(b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f');
+			s++;
+			continue;
+		}
 		if (!g_unichar_isspace(g_utf8_get_char(s)))
 			n++;
+		s = g_utf8_next_char(s);
+	}
 	return n;
 }
 

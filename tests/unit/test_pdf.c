@@ -315,11 +315,26 @@ TEST(extract_korean_fixture)
 	EXPECT(text && count_char(text, len, '\f') == 0);
 	/* Hangul syllables count one each. */
 	EXPECT(info.text_chars > 300 && info.text_chars < len);
+	/* The same count as g_unichar_isspace over every character (the
+	 * count skips it for ASCII). */
+	guint64 visible = 0;
+	for (const char *p = text ? text : ""; *p; p = g_utf8_next_char(p))
+		visible += !g_unichar_isspace(g_utf8_get_char(p));
+	EXPECT_INT(info.text_chars, visible);
 	g_free(text);
 	pdf_info_clear(&info);
 	g_free(pdf);
 	g_free(txt);
 	rm_dir(dir);
+}
+
+/* The visible-character count's ASCII fast path (count_visible in pdf.c)
+ * takes space, tab, LF, CR and FF as GLib's white space below 0x80. */
+TEST(ascii_white_space_is_glibs)
+{
+	for (gunichar c = 0; c < 0x80; c++)
+		EXPECT(!g_unichar_isspace(c) ==
+		       !(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'));
 }
 
 /* Open failures: poppler's reason is kept, nothing is left half-filled. */
@@ -856,7 +871,7 @@ TEST(header_detection)
 	rm_dir(dir);
 }
 
-UNIT_MAIN(extract_msit_fixture, extract_korean_fixture, extract_truncated_garbage_empty,
+UNIT_MAIN(ascii_white_space_is_glibs, extract_msit_fixture, extract_korean_fixture, extract_truncated_garbage_empty,
           extract_password, extract_active_content, stamp_fills_empty_fields,
           stamp_keeps_existing_fields, stamp_korean_title_kept, stamp_refuses_repaired_pdf,
           extract_in_worker, info_keyfile_round_trip, header_detection)
