@@ -345,6 +345,15 @@ static bool fold_simple(gunichar c)
 
 static void fold_append(GString *out, gunichar c)
 {
+	/* In ASCII the Unicode letters and digits are [A-Za-z0-9] exactly
+	 * (test_ingest checks all 128): no table look-up, no encoding. */
+	if (c < 0x80) {
+		if (g_ascii_isalnum((char)c))
+			g_string_append_c(out, (char)c);
+		else if (out->len && out->str[out->len - 1] != ' ')
+			g_string_append_c(out, ' ');
+		return;
+	}
 	if (g_unichar_isalnum(c))
 		g_string_append_unichar(out, c);
 	else if (out->len && out->str[out->len - 1] != ' ')
@@ -396,6 +405,18 @@ static char *fold_for_match(const char *s)
 	return g_string_free(out, FALSE);
 }
 
+/* s without its spaces: what joining its words split at each space gives,
+ * without a string per word of a whole PDF's text. */
+static char *without_spaces(const char *s)
+{
+	char *out = g_malloc(strlen(s) + 1), *o = out;
+	for (; *s; s++)
+		if (*s != ' ')
+			*o++ = *s;
+	*o = '\0';
+	return out;
+}
+
 /* Is the title in the text: as a whole once spacing and punctuation are
  * folded away, or by at least 80% of its words (OCR slips, line breaks
  * inside words, a subtitle merged in)? */
@@ -403,9 +424,8 @@ static bool title_in_text(const char *title, const char *text)
 {
 	char *t = fold_for_match(title), *x = fold_for_match(text);
 	char **words = g_strsplit(t, " ", -1);
-	char *t_nospace = g_strjoinv("", words);
-	char **xw = g_strsplit(x, " ", -1);
-	char *x_nospace = g_strjoinv("", xw);
+	char *t_nospace = without_spaces(t);
+	char *x_nospace = without_spaces(x);
 	bool found = *t_nospace && strstr(x_nospace, t_nospace) != NULL;
 	if (!found) {
 		int n = 0, hit = 0;
@@ -419,7 +439,6 @@ static bool title_in_text(const char *title, const char *text)
 		found = n > 0 && hit * 10 >= n * 8;
 	}
 	g_strfreev(words);
-	g_strfreev(xw);
 	g_free(t_nospace);
 	g_free(x_nospace);
 	g_free(t);
@@ -831,10 +850,14 @@ static void pdf_checks(release_record *r)
 		g_string_free(what, TRUE);
 		if (p->info.text_chars > 0) {
 			any_text = true;
-			char *t = read_small_file(p->text_path);
-			if (t && r->title[0] && title_in_text(r->title, t))
-				matched = true;
-			g_free(t);
+			/* Once one PDF has the title, the others' text need not
+			 * be read and folded: the check passes either way. */
+			if (!matched && r->title[0]) {
+				char *t = read_small_file(p->text_path);
+				if (t && title_in_text(r->title, t))
+					matched = true;
+				g_free(t);
+			}
 		}
 	}
 	if (any_text && r->title[0])

@@ -3,7 +3,7 @@
  *
  * Everything here parses untrusted files and runs inside a worker child
  * (worker.h). Two facts poppler-glib does not expose are taken from the raw
- * bytes in one streaming pass (scan_raw): whether the file has an /Encrypt
+ * bytes, the mapping poppler reads (scan_raw): whether the file has an /Encrypt
  * dictionary (a trailer or cross-reference stream dictionary is never
  * compressed, so the name is always visible), and JavaScript or launch
  * actions outside pages and form fields (document-level /Names JavaScript,
@@ -151,9 +151,11 @@ static bool is_blank(const char *s)
 /*
  * Open path with poppler. The file is first opened here without following
  * a final symlink, so that a link or a missing file is reported by errno
- * rather than by poppler's vaguer "Failed to load document".
+ * rather than by poppler's vaguer "Failed to load document". When raw is
+ * not NULL it gets a reference to the bytes poppler reads (the mapping),
+ * for the byte scan and the prefix check, which then read no file again.
  */
-static PopplerDocument *open_doc(const char *path, GError **err)
+static PopplerDocument *open_doc(const char *path, GBytes **raw, GError **err)
 {
 	PopplerDocument *doc = NULL;
 	GMappedFile *map = NULL;
@@ -189,6 +191,8 @@ static PopplerDocument *open_doc(const char *path, GError **err)
 		else
 			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: damaged or truncated (poppler: %s)",
 			            path, perr ? perr->message : "cannot open it");
+	} else if (raw) {
+		*raw = g_bytes_ref(bytes);
 	}
 out:
 	if (perr)
@@ -214,9 +218,9 @@ static bool name_char(unsigned char c)
 }
 
 /* Look for the names /Encrypt, /JavaScript, /JS and /Launch, each followed
- * by a non-name character, in the bytes of path. Best effort: a read error
- * leaves what was found so far. */
-static void scan_raw(const char *path, raw_facts *f)
+ * by a non-name character or the end, in raw: the bytes poppler opened,
+ * mapped (open_doc), so the file is not read a second time. */
+static void scan_raw(GBytes *raw, raw_facts *f)
 {
 	static const struct {
 		const char *name;
@@ -227,41 +231,20 @@ static void scan_raw(const char *path, raw_facts *f)
 		{ "/JS", offsetof(raw_facts, javascript) },
 		{ "/Launch", offsetof(raw_facts, launch) },
 	};
-	enum { KEEP = 16 }; /* longest name plus the byte after it */
-	unsigned char buf[KEEP + 65536];
-	size_t have = 0;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	for (;;) {
-		ssize_t n = read(fd, buf + have, sizeof buf - have);
-		if (n < 0 && errno == EINTR)
-			continue;
-		bool eof = n <= 0;
-		if (n > 0)
-			have += (size_t)n;
-		/* Names that end within the last byte are decided next round,
-		 * when the byte after them is known (or at EOF). */
-		size_t limit = eof ? have : (have > KEEP ? have - KEEP : 0);
-		const unsigned char *p = buf, *end = buf + limit;
-		while (p < end && (p = memchr(p, '/', (size_t)(end - p)))) {
-			for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-				size_t len = strlen(names[i].name);
-				if ((size_t)(buf + have - p) < len ||
-				    memcmp(p, names[i].name, len) != 0)
-					continue;
-				if (p + len < buf + have && name_char(p[len]))
-					continue;
-				*(bool *)((char *)f + names[i].off) = true;
-			}
-			p++;
+	gsize size = 0;
+	const unsigned char *buf = g_bytes_get_data(raw, &size);
+	const unsigned char *p = buf, *end = buf + size;
+	while (p < end && (p = memchr(p, '/', (size_t)(end - p)))) {
+		for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+			size_t len = strlen(names[i].name);
+			if ((size_t)(end - p) < len || memcmp(p, names[i].name, len) != 0)
+				continue;
+			if (p + len < end && name_char(p[len]))
+				continue;
+			*(bool *)((char *)f + names[i].off) = true;
 		}
-		if (eof)
-			break;
-		memmove(buf, buf + limit, have - limit);
-		have -= limit;
+		p++;
 	}
-	close(fd);
 }
 
 /* ---- extraction ------------------------------------------------------------ */
@@ -353,29 +336,41 @@ static void fill_facts(PopplerDocument *doc, pdf_info *info)
 	info->embedded_files = poppler_document_has_attachments(doc);
 }
 
-/* Characters of s that are not white space. */
+/* Characters of s that are not white space (g_unichar_isspace). Below
+ * 0x80 those are exactly space, tab, LF, CR and FF (test_pdf checks all
+ * 128), so ASCII, most of any PDF's text, skips the decoding and the
+ * Unicode table. */
 static guint count_visible(const char *s)
 {
 	guint n = 0;
-	for (; *s; s = g_utf8_next_char(s))
+	while (*s) {
+		unsigned char b = (unsigned char)*s;
+		if (b < 0x80) {
+			n += !(b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f');
+			s++;
+			continue;
+		}
 		if (!g_unichar_isspace(g_utf8_get_char(s)))
 			n++;
+		s = g_utf8_next_char(s);
+	}
 	return n;
 }
 
-/* pdf_extract; when keep is not NULL, the open document is handed to the
- * caller on success instead of closed. */
+/* pdf_extract; when keep is not NULL, the open document and its bytes are
+ * handed to the caller on success instead of closed. */
 static bool extract(const char *pdf_path, const char *text_path, pdf_info *info,
-                    PopplerDocument **keep, GError **err)
+                    PopplerDocument **keep, GBytes **keep_bytes, GError **err)
 {
 	bool ok = false;
 	FILE *out = NULL;
 	PopplerDocument *doc = NULL;
+	GBytes *bytes = NULL;
 	raw_facts raw = { false, false, false };
 
 	memset(info, 0, sizeof *info);
 	info->chars_per_page = g_array_new(FALSE, FALSE, sizeof(guint));
-	doc = open_doc(pdf_path, err);
+	doc = open_doc(pdf_path, &bytes, err);
 	if (!doc)
 		goto out;
 
@@ -425,7 +420,7 @@ static bool extract(const char *pdf_path, const char *text_path, pdf_info *info,
 
 	/* Poppler opened it without a password, so any /Encrypt is one with an
 	 * empty user password; restricted permissions tell the same. */
-	scan_raw(pdf_path, &raw);
+	scan_raw(bytes, &raw);
 	info->encrypted = raw.encrypt ||
 	                  poppler_document_get_permissions(doc) != POPPLER_PERMISSIONS_FULL;
 	info->javascript |= raw.javascript;
@@ -434,10 +429,14 @@ static bool extract(const char *pdf_path, const char *text_path, pdf_info *info,
 out:
 	if (out)
 		fclose(out);
-	if (ok && keep)
+	if (ok && keep) {
 		*keep = g_steal_pointer(&doc);
+		*keep_bytes = g_steal_pointer(&bytes);
+	}
 	if (doc)
 		g_object_unref(doc);
+	if (bytes)
+		g_bytes_unref(bytes);
 	if (!ok)
 		pdf_info_clear(info);
 	return ok;
@@ -445,45 +444,42 @@ out:
 
 bool pdf_extract(const char *pdf_path, const char *text_path, pdf_info *info, GError **err)
 {
-	return extract(pdf_path, text_path, info, NULL, err);
+	return extract(pdf_path, text_path, info, NULL, NULL, err);
 }
 
 /* ---- stamping -------------------------------------------------------------- */
 
 /*
- * Is the whole of orig the prefix of copy, with copy longer? Read in one
- * streaming pass over both. False with *why set when not; false with err
- * set on an I/O error.
+ * Is the whole of orig (the bytes poppler opened) the prefix of copy, with
+ * copy longer? The copy is read in one streaming pass. False with *why set
+ * when not; false with err set on an I/O error.
  */
-static bool is_prefix(const char *orig, const char *copy, const char **why, GError **err)
+static bool is_prefix(GBytes *orig, const char *copy, const char **why, GError **err)
 {
 	bool ok = false;
-	FILE *a = NULL, *b = NULL;
+	FILE *b = NULL;
 	enum { CHUNK = 65536 };
-	char *ba = g_malloc(CHUNK), *bb = g_malloc(CHUNK);
+	char *bb = g_malloc(CHUNK);
+	gsize size = 0;
+	const char *a = g_bytes_get_data(orig, &size);
 	*why = NULL;
-	if (!(a = fopen(orig, "rbe"))) {
-		arc_set_errno(err, ARC_ERROR_INPUT, errno, orig);
-		goto out;
-	}
 	if (!(b = fopen(copy, "rbe"))) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, copy);
 		goto out;
 	}
-	for (;;) {
-		size_t na = fread(ba, 1, CHUNK, a);
-		size_t nb = na ? fread(bb, 1, na, b) : 0;
-		if (ferror(a) || ferror(b)) {
-			arc_set_errno(err, ARC_ERROR_STORE, errno, ferror(a) ? orig : copy);
+	for (gsize at = 0; at < size;) {
+		size_t na = size - at < CHUNK ? size - at : CHUNK;
+		size_t nb = fread(bb, 1, na, b);
+		if (ferror(b)) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, copy);
 			goto out;
 		}
-		if (nb < na || memcmp(ba, bb, na) != 0) {
+		if (nb < na || memcmp(a + at, bb, na) != 0) {
 			*why = "the PDF is damaged (its cross-reference table had to be rebuilt to "
 			       "open it), so poppler rewrote it instead of appending the licence";
 			goto out;
 		}
-		if (na < CHUNK)
-			break;
+		at += na;
 	}
 	if (fgetc(b) == EOF) {
 		*why = "the PDF is damaged (its cross-reference table had to be rebuilt to "
@@ -492,22 +488,20 @@ static bool is_prefix(const char *orig, const char *copy, const char **why, GErr
 	}
 	ok = true;
 out:
-	if (a)
-		fclose(a);
 	if (b)
 		fclose(b);
-	g_free(ba);
 	g_free(bb);
 	return ok;
 }
 
-/* pdf_stamp of the document given open (which it takes and closes), or,
- * when given is NULL, of pdf_path opened here. */
-static bool stamp(PopplerDocument *given, const char *pdf_path, const char *out_path,
-                  const pdf_stamp_meta *meta, GError **err)
+/* pdf_stamp of the document given open with its bytes (which it takes and
+ * releases), or, when given is NULL, of pdf_path opened here. */
+static bool stamp(PopplerDocument *given, GBytes *given_bytes, const char *pdf_path,
+                  const char *out_path, const pdf_stamp_meta *meta, GError **err)
 {
 	bool ok = false;
 	PopplerDocument *doc = given, *check = NULL;
+	GBytes *bytes = given_bytes;
 	char *tmp = NULL, *abs = NULL, *uri = NULL, *keywords = NULL, *cur = NULL;
 	GError *perr = NULL;
 	const char *why = NULL;
@@ -517,7 +511,7 @@ static bool stamp(PopplerDocument *given, const char *pdf_path, const char *out_
 		goto out;
 	}
 	if (!doc)
-		doc = open_doc(pdf_path, err);
+		doc = open_doc(pdf_path, &bytes, err);
 	if (!doc)
 		goto out;
 
@@ -563,13 +557,13 @@ static bool stamp(PopplerDocument *given, const char *pdf_path, const char *out_
 		            pdf_path, perr ? perr->message : "unknown error");
 		goto out;
 	}
-	if (!is_prefix(pdf_path, tmp, &why, err)) {
+	if (!is_prefix(bytes, tmp, &why, err)) {
 		if (why)
 			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: %s", pdf_path, why);
 		goto out;
 	}
 	/* The appended update must itself be readable and carry the licence. */
-	check = open_doc(tmp, NULL);
+	check = open_doc(tmp, NULL, NULL);
 	char *got = check ? poppler_document_get_keywords(check) : NULL;
 	bool stamped = got && strstr(got, lic->id);
 	g_free(got);
@@ -594,6 +588,8 @@ out:
 		g_object_unref(check);
 	if (doc)
 		g_object_unref(doc);
+	if (bytes)
+		g_bytes_unref(bytes);
 	g_free(cur);
 	g_free(keywords);
 	g_free(uri);
@@ -605,7 +601,7 @@ out:
 bool pdf_stamp(const char *pdf_path, const char *out_path, const pdf_stamp_meta *meta,
                GError **err)
 {
-	return stamp(NULL, pdf_path, out_path, meta, err);
+	return stamp(NULL, NULL, pdf_path, out_path, meta, err);
 }
 
 bool pdf_extract_and_stamp(const char *pdf_path, const char *text_path, pdf_info *info,
@@ -613,10 +609,11 @@ bool pdf_extract_and_stamp(const char *pdf_path, const char *text_path, pdf_info
                            GError **err)
 {
 	PopplerDocument *doc = NULL;
+	GBytes *bytes = NULL;
 	*stamped = false;
-	if (!extract(pdf_path, text_path, info, &doc, err))
+	if (!extract(pdf_path, text_path, info, &doc, &bytes, err))
 		return false;
-	*stamped = stamp(doc, pdf_path, access_out, meta, NULL);
+	*stamped = stamp(doc, bytes, pdf_path, access_out, meta, NULL);
 	return true;
 }
 
@@ -654,7 +651,20 @@ bool pdf_has_header(const char *path)
  * all ingest time. A one-page PDF of our own bytes, kept open by the
  * parent for the whole run, makes them once, before any worker forks;
  * the workers inherit them. Nothing from the input is parsed here.
+ *
+ * Likewise glibc's UTF-16 converter: poppler-glib converts every
+ * document-information string it sets or gets through g_convert to or
+ * from UTF-16BE, and glibc loads that converter (a dlopen of its gconv
+ * module, with its relocations) on the first use in a process and may
+ * unload it once no converter uses it: in every stamping worker anew,
+ * 1.4% of all ingest time. Two converters kept open here keep the module
+ * loaded in the parent, and the workers inherit it loaded.
  */
+struct pdf_warm {
+	PopplerDocument *doc;
+	GIConv to_utf16, from_utf16;
+};
+
 pdf_warm *pdf_warm_up(void)
 {
 	static const char *const objs[] = {
@@ -675,14 +685,26 @@ pdf_warm *pdf_warm_up(void)
 	g_string_append_printf(pdf, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
 	                       G_N_ELEMENTS(objs) + 1, xref);
 	GBytes *bytes = g_string_free_to_bytes(pdf);
-	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
-	g_bytes_unref(bytes);
+	pdf_warm *w = g_new0(pdf_warm, 1);
 	/* NULL only if poppler changed: then the workers just start colder. */
-	return (pdf_warm *)doc;
+	w->doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
+	g_bytes_unref(bytes);
+	/* (GIConv)-1 when the converter is missing: poppler-glib would then
+	 * fail on its own, as it does without this. */
+	w->to_utf16 = g_iconv_open("UTF-16BE", "UTF-8");
+	w->from_utf16 = g_iconv_open("UTF-8", "UTF-16BE");
+	return w;
 }
 
 void pdf_warm_free(pdf_warm *w)
 {
-	if (w)
-		g_object_unref((PopplerDocument *)w);
+	if (!w)
+		return;
+	if (w->doc)
+		g_object_unref(w->doc);
+	if (w->to_utf16 != (GIConv)-1)
+		g_iconv_close(w->to_utf16);
+	if (w->from_utf16 != (GIConv)-1)
+		g_iconv_close(w->from_utf16);
+	g_free(w);
 }

@@ -375,13 +375,6 @@ static char *find_email(const char *s)
 	return first_match(re(RE_EMAIL), 0, s);
 }
 
-static bool contains_ci(const char *hay, const char *needle)
-{
-	char *h = g_utf8_strdown(hay, -1);
-	bool found = strstr(h, needle) != NULL;
-	g_free(h);
-	return found;
-}
 
 /* Skip the decoration a line may open with: "※ 문의:", "[Contact]", "<담당>". */
 static const char *skip_decoration(const char *s)
@@ -395,12 +388,16 @@ static const char *skip_decoration(const char *s)
 	return s;
 }
 
+/* The line is lower-cased once for all the words (the words are lower
+ * case): lower-casing it for each word was 3% of all ingest time. */
 static bool has_contact_word(const char *line)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(contact_words); i++)
-		if (contains_ci(line, contact_words[i]))
-			return true;
-	return false;
+	char *lower = g_utf8_strdown(line, -1);
+	bool found = false;
+	for (size_t i = 0; i < G_N_ELEMENTS(contact_words) && !found; i++)
+		found = strstr(lower, contact_words[i]) != NULL;
+	g_free(lower);
+	return found;
 }
 
 /*

@@ -315,11 +315,26 @@ TEST(extract_korean_fixture)
 	EXPECT(text && count_char(text, len, '\f') == 0);
 	/* Hangul syllables count one each. */
 	EXPECT(info.text_chars > 300 && info.text_chars < len);
+	/* The same count as g_unichar_isspace over every character (the
+	 * count skips it for ASCII). */
+	guint64 visible = 0;
+	for (const char *p = text ? text : ""; *p; p = g_utf8_next_char(p))
+		visible += !g_unichar_isspace(g_utf8_get_char(p));
+	EXPECT_INT(info.text_chars, visible);
 	g_free(text);
 	pdf_info_clear(&info);
 	g_free(pdf);
 	g_free(txt);
 	rm_dir(dir);
+}
+
+/* The visible-character count's ASCII fast path (count_visible in pdf.c)
+ * takes space, tab, LF, CR and FF as GLib's white space below 0x80. */
+TEST(ascii_white_space_is_glibs)
+{
+	for (gunichar c = 0; c < 0x80; c++)
+		EXPECT(!g_unichar_isspace(c) ==
+		       !(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'));
 }
 
 /* Open failures: poppler's reason is kept, nothing is left half-filled. */
@@ -443,6 +458,57 @@ static pdf_info extract_mini(const char *dir, const char *catalog_extra, const c
 	g_free(pdf);
 	g_free(txt);
 	return info;
+}
+
+/* The byte scan (scan_raw) on a fixture with words appended after its
+ * %%EOF, which poppler ignores: a name counts when a non-name byte or the
+ * end of the file follows it, not when more letters do. */
+static pdf_info extract_with_tail(const char *dir, const char *tail)
+{
+	char *src = fixture_pdf(MSIT);
+	char *pdf = g_build_filename(dir, "tail.pdf", NULL);
+	char *txt = g_build_filename(dir, "tail.pdf.txt", NULL);
+	gsize len = 0;
+	char *bytes = read_all(src, &len);
+	GString *all = g_string_new_len(bytes, (gssize)len);
+	g_string_append(all, tail);
+	EXPECT(g_file_set_contents(pdf, all->str, (gssize)all->len, NULL));
+	pdf_info info;
+	GError *err = NULL;
+	EXPECT(pdf_extract(pdf, txt, &info, &err));
+	g_clear_error(&err);
+	g_string_free(all, TRUE);
+	g_free(bytes);
+	g_free(src);
+	g_free(pdf);
+	g_free(txt);
+	return info;
+}
+
+TEST(raw_scan_names_at_the_end)
+{
+	char *dir = unit_tmpdir();
+	static const struct {
+		const char *tail;
+		bool js, launch, encrypt;
+	} cases[] = {
+		{ "\n", false, false, false },
+		{ "\n/JS", true, false, false },
+		{ "\n/JSX", false, false, false },
+		{ "\n/JavaScript/Launch", true, true, false },
+		{ "\n/Launch1 /JavaScripts", false, false, false },
+		{ "\n/Encrypt", false, false, true },
+		{ "\n/Encrypt#", false, false, true },
+		{ "\n/Encryp", false, false, false },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		pdf_info info = extract_with_tail(dir, cases[i].tail);
+		EXPECT(info.javascript == cases[i].js);
+		EXPECT(info.launch_action == cases[i].launch);
+		EXPECT(info.encrypted == cases[i].encrypt);
+		pdf_info_clear(&info);
+	}
+	rm_dir(dir);
 }
 
 TEST(extract_active_content)
@@ -856,7 +922,7 @@ TEST(header_detection)
 	rm_dir(dir);
 }
 
-UNIT_MAIN(extract_msit_fixture, extract_korean_fixture, extract_truncated_garbage_empty,
+UNIT_MAIN(ascii_white_space_is_glibs, raw_scan_names_at_the_end, extract_msit_fixture, extract_korean_fixture, extract_truncated_garbage_empty,
           extract_password, extract_active_content, stamp_fills_empty_fields,
           stamp_keeps_existing_fields, stamp_korean_title_kept, stamp_refuses_repaired_pdf,
           extract_in_worker, info_keyfile_round_trip, header_detection)
