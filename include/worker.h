@@ -42,44 +42,48 @@ bool worker_limits_set(worker_limits *lim, const char *key, const char *value, G
  * pages again for every job. fn runs in the child for each request and
  * returns the result's bytes, or NULL and err. Children are forked when a
  * job needs one, from the parent as it is then; the parent must be
- * single-threaded. Limits hold per job: address space and file size for
+ * single-threaded. Up to `depth` jobs wait in a child's queue, so that a
+ * child goes straight on to its next job while the parent is busy with
+ * the last result. Limits hold per job: address space and file size for
  * the child's life, CPU seconds and the wall-clock deadline counted afresh
- * for each job. A child that dies, overruns or hangs ends only the job it
- * was running; a child whose job failed (fn set err) is not given
- * another, nor one that has run jobs_per_child jobs (0: no limit); the
- * next job gets a new child.
+ * for each job (the deadline from when the child starts it). A child that
+ * dies, overruns or hangs fails only the job it was running; a child whose
+ * job failed (fn set err) is not given another, nor one that has run
+ * jobs_per_child jobs (0: no limit); the jobs queued on such a child go to
+ * a new one.
  */
 typedef struct worker_pool worker_pool;
 typedef struct worker_job worker_job;
 typedef GBytes *(*worker_pool_fn)(void *arg, GBytes *request, GError **err);
 
-worker_pool *worker_pool_new(const worker_limits *lim, guint size, guint jobs_per_child,
-                             worker_pool_fn fn, void *arg);
-/* Ends the children: idle ones at EOF, busy ones killed. */
+worker_pool *worker_pool_new(const worker_limits *lim, guint size, guint depth,
+                             guint jobs_per_child, worker_pool_fn fn, void *arg);
+/* Ends the children (idle ones at EOF, busy ones killed) and drops the
+ * jobs not finished. */
 void worker_pool_free(worker_pool *p);
 
 /*
- * Hand request to a free child (forked now if there is none); NULL and
- * ARC_ERROR_STORE when all `size` are busy or it cannot fork. Then poll
+ * Queue request on a child with room (forked now if need be); NULL and
+ * ARC_ERROR_STORE when every queue is full or it cannot fork. Then poll
  * worker_job_fd() for POLLIN and call worker_job_read(): it reads without
  * blocking and returns true once the result is whole, the child is gone
- * or the deadline passed. worker_finish_bytes() (which blocks until then)
- * returns the result and frees the job; on failure NULL and err
- * (ARC_ERROR_INPUT unless the job's own error says otherwise):
+ * or the deadline passed (always false while its child is on an earlier
+ * job). worker_finish_bytes() (which blocks until then) returns the result
+ * and frees the job; jobs queued on one child are finished in the order
+ * they were submitted. On failure NULL and err (ARC_ERROR_INPUT unless
+ * the job's own error says otherwise):
  *   the job's own error message, as the job set it;
  *   "worker killed by signal 11 (Segmentation fault)";
  *   "worker timed out after 180 s";
  *   "worker exited with status 3" / "worker sent no result".
  * worker_finish() is the same for a job whose result is key file data.
- * worker_job_abandon() drops a job not wanted any more (its child is
- * killed).
+ * The fd of a job may change (its child replaced): ask for it each time.
  */
 worker_job *worker_pool_submit(worker_pool *p, GBytes *request, GError **err);
 int worker_job_fd(const worker_job *j);
 bool worker_job_read(worker_job *j);
 GBytes *worker_finish_bytes(worker_job *j, GError **err);
 bool worker_finish(worker_job *j, GKeyFile **result, GError **err);
-void worker_job_abandon(worker_job *j);
 
 /* One job in a child of its own, its result a key file: a pool of one
  * for one job, waited for. */

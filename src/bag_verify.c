@@ -1617,19 +1617,20 @@ bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *o
 		}
 		return go_on;
 	}
-	/* A window of `jobs` workers over the list, each verifying bag after
-	 * bag; reports are handed on in the list's order, so the output is
-	 * the same as with one. */
+	/* `jobs` workers, each verifying bag after bag with the next one
+	 * queued (so none waits while the parent records a report); reports
+	 * are handed on in the list's order, so the output is the same as
+	 * with one. */
 	static const worker_limits none = { 0, 0, 0, 0 };
 	each_arg ea = { paths, n, opts };
-	worker_pool *pool = worker_pool_new(&none, (guint)jobs, 0, verify_job, &ea);
+	worker_pool *pool = worker_pool_new(&none, (guint)jobs, 2, 0, verify_job, &ea);
 	worker_job **js = g_new0(worker_job *, n ? n : 1);
 	bag_report **ready = g_new0(bag_report *, n ? n : 1);
 	guint next = 0, started = 0;
-	struct pollfd *pfd = g_new0(struct pollfd, (gsize)jobs);
-	guint *which = g_new0(guint, (gsize)jobs);
+	struct pollfd *pfd = g_new0(struct pollfd, 2 * (gsize)jobs);
+	guint *which = g_new0(guint, 2 * (gsize)jobs);
 	while (go_on && next < n) {
-		for (; started < n && started < next + (guint)jobs; started++) {
+		for (; started < n && started < next + 2 * (guint)jobs; started++) {
 			guint32 idx = started;
 			GBytes *req = g_bytes_new(&idx, sizeof idx);
 			GError *e = NULL;
@@ -1662,15 +1663,12 @@ bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *o
 				js[which[k]] = NULL;
 			}
 	}
-	/* Stopped early: the jobs still running are abandoned (their workers
-	 * killed), the reports not handed on dropped. */
-	for (guint i = next; i < started; i++) {
-		if (js[i])
-			worker_job_abandon(js[i]);
+	/* Stopped early: the jobs not finished go with the pool (their
+	 * workers killed), the reports not handed on are dropped. */
+	worker_pool_free(pool);
+	for (guint i = next; i < started; i++)
 		if (ready[i])
 			bag_report_free(ready[i]);
-	}
-	worker_pool_free(pool);
 	g_free(which);
 	g_free(pfd);
 	g_free(ready);

@@ -271,7 +271,8 @@ static bool pdf_call(ingester *g, const pdf_job *j, GKeyFile **kf, GError **err)
 	if (!g->pdf_pool || g->pdf_pool_owner != getpid()) {
 		/* One made by the process this one was forked from is not
 		 * ours to use (its child answers the other process). */
-		g->pdf_pool = worker_pool_new(&g->opts.limits, 1, PDF_JOBS_PER_WORKER, pdf_worker, NULL);
+		g->pdf_pool = worker_pool_new(&g->opts.limits, 1, 1, PDF_JOBS_PER_WORKER, pdf_worker,
+		                              NULL);
 		g->pdf_pool_owner = getpid();
 	}
 	GBytes *req = pdf_job_pack(j);
@@ -1704,13 +1705,14 @@ bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_ca
 
 	/* The release workers need no limits of their own: what parses
 	 * hostile bytes (poppler) runs in their PDF workers, with theirs.
-	 * Each prepares release after release: a fork per worker, not per
-	 * release. */
+	 * Each prepares release after release (a fork per worker, not per
+	 * release) with the next one queued, so that none waits while the
+	 * parent commits. */
 	static const worker_limits none = { 0, 0, 0, 0 };
 	if (!snapshot_known(g, err))
 		return false;
 	release_pool_arg pool_arg = { g, releases };
-	worker_pool *pool = worker_pool_new(&none, jobs, 0, release_job, &pool_arg);
+	worker_pool *pool = worker_pool_new(&none, jobs, 2, 0, release_job, &pool_arg);
 	/* At most this many releases are prepared ahead of the one to commit:
 	 * results and finished bundles in tmp/ wait only that long, so memory
 	 * and tmp/ stay bounded however many releases the run has. */
@@ -1722,7 +1724,7 @@ bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_ca
 	bool ok = true, stop = false;
 
 	while (ok && next < n) {
-		while (!stop && running < jobs && started < n && started - next < window) {
+		while (!stop && running < 2 * jobs && started < n && started - next < window) {
 			slot *t = &slots[started % window];
 			guint32 idx = started;
 			GBytes *req = g_bytes_new(&idx, sizeof idx);

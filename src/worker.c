@@ -256,7 +256,8 @@ struct worker_job {
 	worker_pool *pool;
 	guint kid;        /* its child: pool->kids[kid] */
 	int fd;           /* that child's socket */
-	int64_t deadline; /* ms, 0: none */
+	GBytes *request;  /* kept to send again should the child die before it */
+	int64_t deadline; /* ms, 0: none until the job is its child's first */
 	unsigned timeout_seconds;
 	GByteArray *buf;  /* the result frame as it comes */
 	uint64_t want;    /* bytes of the frame; 0 until its length came */
@@ -283,10 +284,14 @@ static bool frame_done(worker_job *j)
 	return j->want && j->buf->len >= j->want;
 }
 
+static bool job_is_first(const worker_job *j);
+
 bool worker_job_read(worker_job *j)
 {
 	if (j->eof)
 		return true;
+	if (!job_is_first(j))
+		return false; /* its child is still on an earlier job */
 	if (j->deadline && now_ms() >= j->deadline) {
 		j->timed_out = j->eof = true;
 		return true;
@@ -294,11 +299,10 @@ bool worker_job_read(worker_job *j)
 	struct pollfd pfd = { .fd = j->fd, .events = POLLIN };
 	while (poll(&pfd, 1, 0) > 0) {
 		guint8 chunk[65536];
-		/* No further than this frame: nothing else comes before the
-		 * next request, but a frame is never read into another. */
-		size_t room = sizeof chunk;
-		if (j->want && j->want - j->buf->len < room)
-			room = (size_t)(j->want - j->buf->len);
+		/* No further than this frame (its length first): the next
+		 * job's result may follow it on the socket. */
+		size_t room = j->want ? (size_t)MIN(j->want - j->buf->len, sizeof chunk)
+		                      : sizeof(uint64_t) - j->buf->len;
 		ssize_t n = read(j->fd, chunk, room);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
@@ -367,10 +371,10 @@ bool worker_finish(worker_job *j, GKeyFile **result, GError **err)
 /* ---- the pool ---- */
 
 typedef struct {
-	pid_t pid;  /* 0: no child here (not started yet, or ended) */
-	int sock;   /* the parent's end, -1 when closed */
-	bool busy;
-	guint jobs; /* jobs this child has run */
+	pid_t pid;    /* 0: no child here (not started yet, or ended) */
+	int sock;     /* the parent's end, -1 when closed */
+	GQueue queue; /* worker_job*: sent to it, not finished, in order */
+	guint jobs;   /* jobs this child has run */
 } pool_child;
 
 struct worker_pool {
@@ -378,9 +382,15 @@ struct worker_pool {
 	worker_pool_fn fn;
 	void *arg;
 	guint size;
+	guint depth;          /* jobs queued per child, at least 1 */
 	guint jobs_per_child; /* 0: no limit */
 	pool_child *kids;
 };
+
+static bool job_is_first(const worker_job *j)
+{
+	return g_queue_peek_head(&j->pool->kids[j->kid].queue) == j;
+}
 
 /*
  * Sockets a child must not keep: its siblings' (were one kept, the parent
@@ -477,18 +487,21 @@ static void pool_child_run(int sock, const worker_limits *lim, worker_pool_fn fn
 	}
 }
 
-worker_pool *worker_pool_new(const worker_limits *lim, guint size, guint jobs_per_child,
-                             worker_pool_fn fn, void *arg)
+worker_pool *worker_pool_new(const worker_limits *lim, guint size, guint depth,
+                             guint jobs_per_child, worker_pool_fn fn, void *arg)
 {
 	worker_pool *p = g_new0(worker_pool, 1);
 	p->lim = *lim;
+	p->depth = depth ? depth : 1;
 	p->jobs_per_child = jobs_per_child;
 	p->fn = fn;
 	p->arg = arg;
 	p->size = size ? size : 1;
 	p->kids = g_new0(pool_child, p->size);
-	for (guint i = 0; i < p->size; i++)
+	for (guint i = 0; i < p->size; i++) {
 		p->kids[i].sock = -1;
+		g_queue_init(&p->kids[i].queue);
+	}
 	return p;
 }
 
@@ -508,7 +521,6 @@ static int pool_child_end(pool_child *k, bool kill_it)
 		reap(k->pid, &status);
 	}
 	k->pid = 0;
-	k->busy = false;
 	k->jobs = 0;
 	return status;
 }
@@ -542,83 +554,140 @@ static bool pool_child_start(worker_pool *p, pool_child *k, GError **err)
 	return true;
 }
 
-worker_job *worker_pool_submit(worker_pool *p, GBytes *request, GError **err)
+/* Send a job's request to its child. MSG_NOSIGNAL: a child that died is
+ * found out by its wait status when the job is finished, not by a SIGPIPE
+ * here. False when it could not be sent. */
+static bool send_request(const worker_job *j)
 {
-	pool_child *k = NULL;
-	for (guint i = 0; i < p->size && !k; i++) /* an idle child first */
-		if (!p->kids[i].busy && p->kids[i].pid > 0)
-			k = &p->kids[i];
-	for (guint i = 0; i < p->size && !k; i++)
-		if (!p->kids[i].busy)
-			k = &p->kids[i];
-	if (!k) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "worker pool: no child is free");
-		return NULL;
-	}
-	if (k->pid <= 0 && !pool_child_start(p, k, err))
-		return NULL;
 	gsize len = 0;
-	const guint8 *data = g_bytes_get_data(request, &len);
+	const guint8 *data = g_bytes_get_data(j->request, &len);
 	uint64_t n = len;
-	/* MSG_NOSIGNAL: a child that died since its last job is found out by
-	 * its wait status in pool_finish, not by a SIGPIPE here. */
-	bool sent = send(k->sock, &n, sizeof n, MSG_NOSIGNAL) == (ssize_t)sizeof n;
+	bool sent = send(j->fd, &n, sizeof n, MSG_NOSIGNAL) == (ssize_t)sizeof n;
 	for (gsize off = 0; sent && off < len;) {
-		ssize_t w = send(k->sock, data + off, len - off, MSG_NOSIGNAL);
+		ssize_t w = send(j->fd, data + off, len - off, MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
 			continue;
 		sent = w > 0;
 		off += sent ? (gsize)w : 0;
 	}
+	return sent;
+}
+
+/* The job is now its child's first: its deadline starts. */
+static void job_started(worker_job *j)
+{
+	j->deadline = j->timeout_seconds ? now_ms() + (int64_t)j->timeout_seconds * 1000 : 0;
+}
+
+/* Give the jobs queued on child k, none of which it started, to a new
+ * child in its place (k is ended, killed if kill_it). A job that cannot
+ * be sent fails when finished ("worker sent no result"). */
+static void requeue(worker_pool *p, pool_child *k, bool kill_it, int *status)
+{
+	GQueue jobs = k->queue;
+	g_queue_init(&k->queue);
+	int st = pool_child_end(k, kill_it);
+	if (status)
+		*status = st;
+	if (g_queue_is_empty(&jobs))
+		return;
+	bool up = pool_child_start(p, k, NULL);
+	for (GList *l = jobs.head; l; l = l->next) {
+		worker_job *j = l->data;
+		j->fd = up ? k->sock : -1;
+		j->eof = !up || !send_request(j);
+		g_queue_push_tail(&k->queue, j);
+	}
+	if (!g_queue_is_empty(&k->queue))
+		job_started(g_queue_peek_head(&k->queue));
+}
+
+worker_job *worker_pool_submit(worker_pool *p, GBytes *request, GError **err)
+{
+	/* The live child with the shortest queue that has room; else a
+	 * place with no child, where one is started. */
+	pool_child *k = NULL;
+	for (guint i = 0; i < p->size; i++) {
+		pool_child *c = &p->kids[i];
+		if (c->pid > 0 && c->queue.length < p->depth && (!k || c->queue.length < k->queue.length))
+			k = c;
+	}
+	if (!k || k->queue.length > 0)
+		for (guint i = 0; i < p->size; i++)
+			if (p->kids[i].pid <= 0) {
+				if (!pool_child_start(p, &p->kids[i], err))
+					return NULL;
+				k = &p->kids[i];
+				break;
+			}
+	if (!k) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "worker pool: no child is free");
+		return NULL;
+	}
 	worker_job *j = g_new0(worker_job, 1);
-	j->fd = k->sock;
-	j->timeout_seconds = p->lim.timeout_seconds;
-	j->deadline = p->lim.timeout_seconds ? now_ms() + (int64_t)p->lim.timeout_seconds * 1000 : 0;
-	j->buf = g_byte_array_new();
 	j->pool = p;
 	j->kid = (guint)(k - p->kids);
-	j->eof = !sent;
-	k->busy = true;
+	j->fd = k->sock;
+	j->request = g_bytes_ref(request);
+	j->timeout_seconds = p->lim.timeout_seconds;
+	j->buf = g_byte_array_new();
+	j->eof = !send_request(j);
+	g_queue_push_tail(&k->queue, j);
+	if (k->queue.length == 1)
+		job_started(j);
 	return j;
+}
+
+static void job_free(worker_job *j)
+{
+	g_bytes_unref(j->request);
+	g_byte_array_free(j->buf, TRUE);
+	g_free(j);
 }
 
 GBytes *worker_finish_bytes(worker_job *j, GError **err)
 {
-	pool_child *k = &j->pool->kids[j->kid];
+	worker_pool *p = j->pool;
+	pool_child *k = &p->kids[j->kid];
 	GBytes *out = NULL;
+	/* Earlier jobs of its child are finished first (by their callers):
+	 * block on them here would read their results into this one. */
+	g_return_val_if_fail(job_is_first(j), NULL);
 	job_wait(j);
+	g_queue_pop_head(&k->queue);
 	if (!j->timed_out && !j->too_much && frame_done(j)) {
-		k->busy = false; /* whole result: the child waits for the next job */
 		out = parse_payload(j->buf->data + sizeof(uint64_t), j->buf->len - sizeof(uint64_t),
 		                    err);
-		/* Retired after a failed job, or after its share of jobs: it
-		 * exits at EOF. */
-		if (!out || (j->pool->jobs_per_child && ++k->jobs >= j->pool->jobs_per_child))
-			pool_child_end(k, false);
+		/* Retired after a failed job, or after its share of jobs; what
+		 * was queued on it goes to a new child. */
+		if (!out || (p->jobs_per_child && ++k->jobs >= p->jobs_per_child))
+			requeue(p, k, false, NULL);
+		else if (!g_queue_is_empty(&k->queue))
+			job_started(g_queue_peek_head(&k->queue));
 	} else {
 		/* Dead, overrun or over its deadline: this job fails by the
-		 * child's wait status; the next job gets a new child. */
-		int status = pool_child_end(k, true);
+		 * child's wait status; the ones queued after it, which it
+		 * never started, go to a new child. */
+		int status = 0;
+		requeue(p, k, true, &status);
 		child_failed(j, !j->timed_out, status, err);
 	}
-	g_byte_array_free(j->buf, TRUE);
-	g_free(j);
+	job_free(j);
 	return out;
-}
-
-void worker_job_abandon(worker_job *j)
-{
-	pool_child_end(&j->pool->kids[j->kid], true);
-	g_byte_array_free(j->buf, TRUE);
-	g_free(j);
 }
 
 void worker_pool_free(worker_pool *p)
 {
 	if (!p)
 		return;
-	for (guint i = 0; i < p->size; i++)
-		pool_child_end(&p->kids[i], p->kids[i].busy);
+	for (guint i = 0; i < p->size; i++) {
+		pool_child *k = &p->kids[i];
+		bool busy = !g_queue_is_empty(&k->queue);
+		worker_job *j;
+		while ((j = g_queue_pop_head(&k->queue)))
+			job_free(j); /* not finished: dropped with the pool */
+		pool_child_end(k, busy);
+	}
 	g_free(p->kids);
 	g_free(p);
 }
@@ -646,7 +715,7 @@ bool worker_run(const worker_limits *lim, worker_fn fn, void *arg, GKeyFile **re
                 GError **err)
 {
 	one_job o = { fn, arg };
-	worker_pool *p = worker_pool_new(lim, 1, 1, one_job_run, &o);
+	worker_pool *p = worker_pool_new(lim, 1, 1, 1, one_job_run, &o);
 	GBytes *req = g_bytes_new(NULL, 0);
 	worker_job *j = worker_pool_submit(p, req, err);
 	g_bytes_unref(req);

@@ -409,7 +409,7 @@ static char *pool_call(worker_pool *p, const char *what, GError **err)
 TEST(pool_reuses_children)
 {
 	worker_limits lim = quick_limits();
-	worker_pool *p = worker_pool_new(&lim, 2, 0, pool_job, NULL);
+	worker_pool *p = worker_pool_new(&lim, 2, 1, 0, pool_job, NULL);
 	GHashTable *pids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GError *err = NULL;
 	for (int i = 0; i < 20; i++) {
@@ -449,7 +449,7 @@ TEST(pool_failure_ends_only_its_job)
 {
 	worker_limits lim = quick_limits();
 	lim.timeout_seconds = 1;
-	worker_pool *p = worker_pool_new(&lim, 1, 0, pool_job, NULL);
+	worker_pool *p = worker_pool_new(&lim, 1, 1, 0, pool_job, NULL);
 	GError *err = NULL;
 	char *before = pool_call(p, "pid", &err);
 	char *s = pool_call(p, "segv", &err);
@@ -478,10 +478,70 @@ TEST(pool_failure_ends_only_its_job)
 	g_free(again);
 }
 
+static GBytes *req_of(const char *what)
+{
+	return g_bytes_new(what, strlen(what));
+}
+
+static char *finish_str(worker_job *j, GError **err)
+{
+	GBytes *b = worker_finish_bytes(j, err);
+	if (!b)
+		return NULL;
+	gsize n;
+	const char *d = g_bytes_get_data(b, &n);
+	char *s = g_strndup(d, n);
+	g_bytes_unref(b);
+	return s;
+}
+
+/* Two jobs queued on one child: the second runs in the same child right
+ * after the first; if the first kills its child, the second, never
+ * started, goes to a new child and succeeds. */
+TEST(pool_queues_jobs)
+{
+	worker_limits lim = quick_limits();
+	worker_pool *p = worker_pool_new(&lim, 1, 2, 0, pool_job, NULL);
+	GError *err = NULL;
+	GBytes *pid = req_of("pid"), *segv = req_of("segv");
+	worker_job *a = worker_pool_submit(p, pid, &err);
+	worker_job *b = worker_pool_submit(p, pid, &err);
+	worker_job *c = worker_pool_submit(p, pid, &err); /* queue full */
+	EXPECT(a && b && !c && err && err->code == ARC_ERROR_STORE);
+	g_clear_error(&err);
+	/* b cannot be read before a: it is not its child's first. */
+	usleep(200 * 1000);
+	EXPECT(b && !worker_job_read(b));
+	char *ra = a ? finish_str(a, &err) : NULL;
+	char *rb = b ? finish_str(b, &err) : NULL;
+	EXPECT(ra && rb && strcmp(ra, rb) == 0); /* one child ran both */
+	a = worker_pool_submit(p, segv, &err);
+	b = worker_pool_submit(p, pid, &err);
+	char *rc = a ? finish_str(a, &err) : NULL;
+	EXPECT(!rc && err && err->code == ARC_ERROR_INPUT);
+	g_clear_error(&err);
+	char *rd = b ? finish_str(b, &err) : NULL;
+	EXPECT(rd && err == NULL && strcmp(rd, ra ? ra : "") != 0); /* a new child */
+	g_clear_error(&err);
+	/* Freed with jobs not finished: they go with it, no zombie. */
+	GBytes *hang = req_of("hang");
+	a = worker_pool_submit(p, hang, &err);
+	b = worker_pool_submit(p, pid, &err);
+	EXPECT(a && b);
+	worker_pool_free(p);
+	g_bytes_unref(hang);
+	EXPECT(no_zombies());
+	g_bytes_unref(pid);
+	g_bytes_unref(segv);
+	g_free(ra);
+	g_free(rb);
+	g_free(rd);
+}
+
 TEST(pool_retires_children)
 {
 	worker_limits lim = quick_limits();
-	worker_pool *p = worker_pool_new(&lim, 1, 3, pool_job, NULL);
+	worker_pool *p = worker_pool_new(&lim, 1, 1, 3, pool_job, NULL);
 	GHashTable *pids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GError *err = NULL;
 	for (int i = 0; i < 7; i++) {
@@ -500,7 +560,7 @@ TEST(pool_cpu_limit_per_job)
 {
 	worker_limits lim = quick_limits();
 	lim.cpu_seconds = 1;
-	worker_pool *p = worker_pool_new(&lim, 1, 0, pool_job, NULL);
+	worker_pool *p = worker_pool_new(&lim, 1, 1, 0, pool_job, NULL);
 	GError *err = NULL;
 	/* 2.1 s of CPU in one child, 0.7 s per job: each job within its
 	 * second, so all pass. */
@@ -522,7 +582,7 @@ TEST(pool_cpu_limit_per_job)
 TEST(pool_sees_death_despite_grandchild)
 {
 	worker_limits lim = quick_limits();
-	worker_pool *p = worker_pool_new(&lim, 1, 0, pool_job, NULL);
+	worker_pool *p = worker_pool_new(&lim, 1, 1, 0, pool_job, NULL);
 	GError *err = NULL;
 	gint64 t0 = g_get_monotonic_time();
 	char *s = pool_call(p, "orphan", &err);
@@ -540,12 +600,12 @@ TEST(pool_sees_death_despite_grandchild)
 UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
           worker_file_size_limit, worker_defaults, worker_limits_from_config,
-          pool_reuses_children, pool_failure_ends_only_its_job, pool_retires_children, pool_cpu_limit_per_job,
+          pool_reuses_children, pool_failure_ends_only_its_job, pool_queues_jobs, pool_retires_children, pool_cpu_limit_per_job,
           pool_sees_death_despite_grandchild)
 #else
 UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
           worker_file_size_limit, worker_address_space_limit, worker_defaults,
-          worker_limits_from_config, pool_reuses_children, pool_failure_ends_only_its_job, pool_retires_children,
+          worker_limits_from_config, pool_reuses_children, pool_failure_ends_only_its_job, pool_queues_jobs, pool_retires_children,
           pool_cpu_limit_per_job, pool_sees_death_despite_grandchild)
 #endif
