@@ -40,8 +40,9 @@ void fixity_result_clear(fixity_result *res)
 	memset(res, 0, sizeof *res);
 }
 
-/* The verification, as an audit line mirrored in the catalog. */
-static bool record(const char *store_dir, catalog *c, const bag_report *r, GError **err)
+/* The verification, as an audit entry: added to the batch, which
+ * flush() appends to the log and then mirrors in the catalog. */
+static void record(audit_batch *batch, const bag_report *r)
 {
 	json_writer *w = json_new(false);
 	json_begin_array(w);
@@ -58,11 +59,20 @@ static bool record(const char *store_dir, catalog *c, const bag_report *r, GErro
 	audit_entry_set(e, "id", r->id);
 	audit_entry_set_bool(e, "valid", r->valid);
 	audit_entry_set_json(e, "problems", problems);
-	char *line = NULL;
-	bool ok = audit_append(store_dir, e, &line, err) && catalog_apply_event(c, line, err);
-	g_free(line);
-	audit_entry_free(e);
+	audit_batch_add(batch, e);
 	g_free(problems);
+}
+
+/* The batch's lines: in the audit log (one write, one fsync) first, then
+ * in the catalog (one transaction). A crash between the two leaves lines
+ * that the next run's recovery mirrors; a crash before the fsync loses
+ * the batch's records, not its chain (verification is repeatable). */
+static bool flush(const char *store_dir, catalog *c, audit_batch *batch, GError **err)
+{
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	bool ok = audit_batch_append(store_dir, batch, lines, err) &&
+	          catalog_apply_events(c, lines, err);
+	g_ptr_array_unref(lines);
 	return ok;
 }
 
@@ -101,6 +111,8 @@ typedef struct {
 	fixity_result *res;
 	GError **err;
 	bool ok;
+	audit_batch *batch;        /* verifications not yet recorded */
+	unsigned batch_max;
 } run_ctx;
 
 /* One bundle's report, in order: what only the store knows (sidecar,
@@ -136,7 +148,9 @@ static bool on_report(guint i, bag_report *r, void *arg)
 	}
 	x->res->verified++;
 	x->res->failed += !r->valid;
-	x->ok = record(x->store_dir, x->c, r, x->err);
+	record(x->batch, r);
+	if (audit_batch_len(x->batch) >= x->batch_max)
+		x->ok = flush(x->store_dir, x->c, x->batch, x->err);
 	if (x->progress)
 		x->progress(k->rel, r, x->arg);
 	catalog_bundle_free(b);
@@ -198,7 +212,8 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 		g_ptr_array_set_size(selected, opts->limit);
 	}
 
-	run_ctx x = { store_dir, c, selected, progress, arg, res, err, true };
+	run_ctx x = { store_dir, c, selected, progress, arg, res, err, true,
+		      audit_batch_new(), opts->batch ? opts->batch : FIXITY_BATCH };
 	const char **paths = g_new0(const char *, selected->len + 1);
 	GPtrArray *abs = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < selected->len; i++) {
@@ -207,6 +222,10 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 		paths[i] = g_ptr_array_index(abs, i);
 	}
 	bag_verify_each(paths, selected->len, &opts->verify, opts->jobs, on_report, &x);
+	/* The last batch, and whatever was verified before a stop. */
+	if (x.ok)
+		x.ok = flush(store_dir, c, x.batch, err);
+	audit_batch_free(x.batch);
 	bool ok = x.ok;
 	g_free(paths);
 	g_ptr_array_unref(abs);
