@@ -40,6 +40,32 @@ void audit_entry_free(audit_entry *e);
 bool audit_append(const char *store_dir, audit_entry *e, char **line, GError **err);
 
 /*
+ * Many entries, appended together: the lines are exactly those that
+ * audit_append would write one after the other (each chained to the one
+ * before it), but they go to the log in one write(2) and one fsync, so a
+ * run that records many events (verify of the whole store) pays for one
+ * fsync per batch rather than per event. A crash before the fsync loses
+ * the batch's lines (all, or the last ones whole: one write of whole
+ * lines); a failed or short write is taken back, as in audit_append.
+ *   audit_batch *b = audit_batch_new();
+ *   audit_batch_add(b, e); ...            (b takes e)
+ *   audit_batch_append(dir, b, lines, &err);
+ * Each entry is timed when added (the time of the event, not of the
+ * write), or at the time set by ARCHIVE_TEST_NOW.
+ */
+typedef struct audit_batch audit_batch;
+
+audit_batch *audit_batch_new(void);
+void audit_batch_add(audit_batch *b, audit_entry *e);
+guint audit_batch_len(const audit_batch *b);
+/* Append the entries, in the order added, and empty the batch (whether
+ * written or not). lines, when not NULL, receives the lines written (char*,
+ * without newline) in order. An empty batch writes nothing. Errors:
+ * ARC_ERROR_STORE. */
+bool audit_batch_append(const char *store_dir, audit_batch *b, GPtrArray *lines, GError **err);
+void audit_batch_free(audit_batch *b);
+
+/*
  * Check the chain of STORE/audit.log. Returns true when every line is a
  * JSON object whose "prev" is the SHA-256 of the line before and whose
  * "seq" counts up from 1. Otherwise false with *bad_line (1-based) and

@@ -36,6 +36,11 @@ bool catalog_add_bundle(catalog *c, const char *bundle_path, const char *release
  * line takes the bundle's row out of bundles. */
 bool catalog_apply_event(catalog *c, const char *audit_line, GError **err);
 
+/* catalog_apply_event for each of lines (char*, in seq order), in one
+ * transaction: all are mirrored or none (one commit, one fsync, for a
+ * batch of lines appended together). */
+bool catalog_apply_events(catalog *c, const GPtrArray *lines, GError **err);
+
 /* The highest audit seq mirrored (0 for none). */
 int64_t catalog_last_seq(catalog *c);
 

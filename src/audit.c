@@ -30,6 +30,11 @@ typedef struct {
 struct audit_entry {
 	char *event;
 	GArray *fields; /* field */
+	char *when;     /* set by audit_batch_add; NULL: timed when appended */
+};
+
+struct audit_batch {
+	GPtrArray *entries; /* audit_entry*, owned */
 };
 
 audit_entry *audit_entry_new(const char *event)
@@ -51,6 +56,7 @@ void audit_entry_free(audit_entry *e)
 	}
 	g_array_unref(e->fields);
 	g_free(e->event);
+	g_free(e->when);
 	g_free(e);
 }
 
@@ -152,12 +158,59 @@ uint64_t audit_line_seq(const char *line)
 	return seq;
 }
 
-bool audit_append(const char *store_dir, audit_entry *e, char **line_out, GError **err)
+/* Now (or ARCHIVE_TEST_NOW) as an audit line's "time". */
+static char *now_iso(void)
 {
+	GDateTime *now = testhook_now_utc();
+	char *when = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref(now);
+	return when;
+}
+
+/* Append to out e's line, with its newline: seq, time, user, event, the
+ * fields in the order set, prev. */
+static void format_line(GString *out, const audit_entry *e, const char *when, uint64_t seq,
+                        const char *prev)
+{
+	json_writer *w = json_new(false);
+	json_begin_object(w);
+	json_kv_int(w, "seq", (int64_t)seq);
+	json_kv_string(w, "time", when);
+	json_kv_string(w, "user", audit_user());
+	json_kv_string(w, "event", e->event);
+	json_end_object(w);
+	char *head = json_finish(w);
+	g_string_append_len(out, head, (gssize)strlen(head) - 1); /* the object left open */
+	g_free(head);
+	for (guint i = 0; i < e->fields->len; i++) {
+		field *f = &g_array_index(e->fields, field, i);
+		json_writer *k = json_new(false);
+		json_string(k, f->key);
+		char *key = json_finish(k);
+		g_string_append_printf(out, ",%s:%s", key, f->json);
+		g_free(key);
+	}
+	g_string_append_printf(out, ",\"prev\":\"%s\"}\n", prev);
+}
+
+/*
+ * Append es[0..n-1] as consecutive lines, each chained to the one before
+ * (the first to the log's last line), in one write and one fsync. lines,
+ * when not NULL, receives the lines (char*, without newline). audit_append
+ * is this with n = 1, so a batch's lines are byte for byte what appending
+ * its entries one by one would have written (at their times).
+ */
+static bool append_entries(const char *store_dir, audit_entry *const *es, guint n,
+                           GPtrArray *lines, GError **err)
+{
+	if (n == 0)
+		return true;
 	bool ok = false;
 	char *path = log_path(store_dir);
 	char *prev_line = NULL;
-	GString *line = NULL;
+	char *now = NULL;
+	GString *buf = NULL;
+	gsize *ends = NULL;
 	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
@@ -170,40 +223,28 @@ bool audit_append(const char *store_dir, audit_entry *e, char **line_out, GError
 		hash_sha256_hex(prev_line, strlen(prev_line), prev);
 	else
 		strcpy(prev, ZERO_HASH);
+	uint64_t seq = audit_line_seq(prev_line);
 
-	GDateTime *now = testhook_now_utc();
-	char *when = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
-	g_date_time_unref(now);
-	json_writer *w = json_new(false);
-	json_begin_object(w);
-	json_kv_int(w, "seq", (int64_t)audit_line_seq(prev_line) + 1);
-	json_kv_string(w, "time", when);
-	json_kv_string(w, "user", audit_user());
-	json_kv_string(w, "event", e->event);
-	json_end_object(w);
-	char *head = json_finish(w);
-	g_free(when);
-	line = g_string_new(head);
-	g_free(head);
-	g_string_truncate(line, line->len - 1); /* reopen the object */
-	for (guint i = 0; i < e->fields->len; i++) {
-		field *f = &g_array_index(e->fields, field, i);
-		json_writer *k = json_new(false);
-		json_string(k, f->key);
-		char *key = json_finish(k);
-		g_string_append_printf(line, ",%s:%s", key, f->json);
-		g_free(key);
+	buf = g_string_new(NULL);
+	ends = g_new(gsize, n); /* where each line ends, before its newline */
+	for (guint i = 0; i < n; i++) {
+		const audit_entry *e = es[i];
+		if (!e->when && !now)
+			now = now_iso();
+		gsize start = buf->len;
+		format_line(buf, e, e->when ? e->when : now, ++seq, prev);
+		ends[i] = buf->len - 1;
+		hash_sha256_hex(buf->str + start, ends[i] - start, prev);
 	}
-	g_string_append_printf(line, ",\"prev\":\"%s\"}\n", prev);
 
-	/* One write of the whole line: O_APPEND keeps it in one piece. */
-	ssize_t n = write(fd, line->str, line->len);
-	if (n != (ssize_t)line->len) {
-		int saved = n < 0 ? errno : ENOSPC;
-		/* Take back a partial line, so the chain stays readable. */
+	/* One write of whole lines: O_APPEND keeps them in one piece. */
+	ssize_t w = write(fd, buf->str, buf->len);
+	if (w != (ssize_t)buf->len) {
+		int saved = w < 0 ? errno : ENOSPC;
+		/* Take back a partial write, so the chain stays readable. */
 		struct stat st;
-		if (n > 0 && fstat(fd, &st) == 0)
-			(void)!ftruncate(fd, st.st_size - n);
+		if (w > 0 && fstat(fd, &st) == 0)
+			(void)!ftruncate(fd, st.st_size - w);
 		arc_set_errno(err, ARC_ERROR_STORE, saved, path);
 		goto out;
 	}
@@ -213,17 +254,66 @@ bool audit_append(const char *store_dir, audit_entry *e, char **line_out, GError
 		goto out;
 	}
 	testhook_crash_point("audit.fsynced");
-	if (line_out)
-		*line_out = g_strndup(line->str, line->len - 1);
+	for (guint i = 0; lines && i < n; i++) {
+		gsize start = i ? ends[i - 1] + 1 : 0;
+		g_ptr_array_add(lines, g_strndup(buf->str + start, ends[i] - start));
+	}
 	ok = true;
 out:
 	if (fd >= 0)
 		close(fd);
-	if (line)
-		g_string_free(line, TRUE);
+	if (buf)
+		g_string_free(buf, TRUE);
+	g_free(ends);
+	g_free(now);
 	g_free(prev_line);
 	g_free(path);
 	return ok;
+}
+
+bool audit_append(const char *store_dir, audit_entry *e, char **line_out, GError **err)
+{
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	bool ok = append_entries(store_dir, &e, 1, lines, err);
+	if (ok && line_out)
+		*line_out = g_ptr_array_steal_index(lines, 0);
+	g_ptr_array_unref(lines);
+	return ok;
+}
+
+audit_batch *audit_batch_new(void)
+{
+	audit_batch *b = g_new0(audit_batch, 1);
+	b->entries = g_ptr_array_new_with_free_func((GDestroyNotify)audit_entry_free);
+	return b;
+}
+
+void audit_batch_add(audit_batch *b, audit_entry *e)
+{
+	if (!e->when)
+		e->when = now_iso();
+	g_ptr_array_add(b->entries, e);
+}
+
+guint audit_batch_len(const audit_batch *b)
+{
+	return b->entries->len;
+}
+
+bool audit_batch_append(const char *store_dir, audit_batch *b, GPtrArray *lines, GError **err)
+{
+	bool ok = append_entries(store_dir, (audit_entry *const *)b->entries->pdata,
+	                         b->entries->len, lines, err);
+	g_ptr_array_set_size(b->entries, 0);
+	return ok;
+}
+
+void audit_batch_free(audit_batch *b)
+{
+	if (!b)
+		return;
+	g_ptr_array_unref(b->entries);
+	g_free(b);
 }
 
 bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg), void *arg,

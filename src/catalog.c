@@ -264,6 +264,21 @@ bool catalog_apply_event(catalog *c, const char *line, GError **err)
 	return ok;
 }
 
+bool catalog_apply_events(catalog *c, const GPtrArray *lines, GError **err)
+{
+	if (!lines->len)
+		return true;
+	if (!exec(c, "SAVEPOINT apply_events", err))
+		return false;
+	bool ok = true;
+	for (guint i = 0; ok && i < lines->len; i++)
+		ok = catalog_apply_event(c, g_ptr_array_index(lines, i), err);
+	ok = finish_savepoint(c, "apply_events", ok, err);
+	if (ok)
+		testhook_crash_point("catalog.apply_events");
+	return ok;
+}
+
 int64_t catalog_last_seq(catalog *c)
 {
 	sqlite3_stmt *st = NULL;

@@ -40,8 +40,9 @@ void fixity_result_clear(fixity_result *res)
 	memset(res, 0, sizeof *res);
 }
 
-/* The verification, as an audit line mirrored in the catalog. */
-static bool record(const char *store_dir, catalog *c, const bag_report *r, GError **err)
+/* The verification, as an audit entry: added to the batch, which
+ * flush() appends to the log and then mirrors in the catalog. */
+static void record(audit_batch *batch, const bag_report *r)
 {
 	json_writer *w = json_new(false);
 	json_begin_array(w);
@@ -58,11 +59,20 @@ static bool record(const char *store_dir, catalog *c, const bag_report *r, GErro
 	audit_entry_set(e, "id", r->id);
 	audit_entry_set_bool(e, "valid", r->valid);
 	audit_entry_set_json(e, "problems", problems);
-	char *line = NULL;
-	bool ok = audit_append(store_dir, e, &line, err) && catalog_apply_event(c, line, err);
-	g_free(line);
-	audit_entry_free(e);
+	audit_batch_add(batch, e);
 	g_free(problems);
+}
+
+/* The batch's lines: in the audit log (one write, one fsync) first, then
+ * in the catalog (one transaction). A crash between the two leaves lines
+ * that the next run's recovery mirrors; a crash before the fsync loses
+ * the batch's records, not its chain (verification is repeatable). */
+static bool flush(const char *store_dir, catalog *c, audit_batch *batch, GError **err)
+{
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	bool ok = audit_batch_append(store_dir, batch, lines, err) &&
+	          catalog_apply_events(c, lines, err);
+	g_ptr_array_unref(lines);
 	return ok;
 }
 
@@ -95,12 +105,15 @@ static int by_last_verified(gconstpointer a, gconstpointer b)
 typedef struct {
 	const char *store_dir;
 	catalog *c;
+	GHashTable *rows;          /* id -> const catalog_bundle*: the catalog's rows */
 	GPtrArray *selected;       /* candidate* */
 	fixity_progress progress;
 	void *arg;
 	fixity_result *res;
 	GError **err;
 	bool ok;
+	audit_batch *batch;        /* verifications not yet recorded */
+	unsigned batch_max;
 } run_ctx;
 
 /* One bundle's report, in order: what only the store knows (sidecar,
@@ -112,9 +125,10 @@ static bool on_report(guint i, bag_report *r, void *arg)
 	char *abs = g_build_filename(x->store_dir, k->rel, NULL);
 	char *side = g_strconcat(abs, ".sha256", NULL);
 	char *base = g_path_get_basename(k->rel);
+	char *sidecar = store_sidecar_sha256(abs);
 	/* In the store a bundle must have its sidecar; bag_verify only
-	 * checks one that is there. */
-	if (!g_file_test(side, G_FILE_TEST_EXISTS)) {
+	 * checks one that is there. (One that reads is there.) */
+	if (!sidecar && !g_file_test(side, G_FILE_TEST_EXISTS)) {
 		char *name = g_path_get_basename(side);
 		add_problem(r->problems, name, "missing: the bundle's sha256sum sidecar");
 		r->valid = false;
@@ -124,8 +138,7 @@ static bool on_report(guint i, bag_report *r, void *arg)
 		add_problem(r->problems, base, "the file is named %s but holds bag %s", k->id, r->id);
 		r->valid = false;
 	}
-	catalog_bundle *b = catalog_get(x->c, k->id, NULL);
-	char *sidecar = store_sidecar_sha256(abs);
+	const catalog_bundle *b = g_hash_table_lookup(x->rows, k->id);
 	if (!b) {
 		add_problem(r->problems, "catalog.sqlite", "the catalog does not list this bundle");
 		r->valid = false;
@@ -136,10 +149,14 @@ static bool on_report(guint i, bag_report *r, void *arg)
 	}
 	x->res->verified++;
 	x->res->failed += !r->valid;
-	x->ok = record(x->store_dir, x->c, r, x->err);
+	record(x->batch, r);
+	/* Verified, its record not yet written: a crash here loses the
+	 * records of the batch so far, and nothing else. */
+	testhook_crash_point("fixity.verified");
+	if (audit_batch_len(x->batch) >= x->batch_max)
+		x->ok = flush(x->store_dir, x->c, x->batch, x->err);
 	if (x->progress)
 		x->progress(k->rel, r, x->arg);
-	catalog_bundle_free(b);
 	g_free(sidecar);
 	g_free(base);
 	g_free(side);
@@ -152,6 +169,16 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 {
 	memset(res, 0, sizeof *res);
 	res->problems = g_ptr_array_new_with_free_func(problem_free);
+	/* The catalog's rows, read once: a run changes none of them (it adds
+	 * verifications), and the store lock keeps others from doing so. */
+	GPtrArray *all = catalog_list(c, err);
+	if (!all)
+		return false;
+	GHashTable *rows = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < all->len; i++) {
+		const catalog_bundle *b = g_ptr_array_index(all, i);
+		g_hash_table_insert(rows, b->id, (gpointer)b);
+	}
 	GPtrArray *files = store_bundle_files(store_dir);
 	GHashTable *on_disk = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GPtrArray *selected = g_ptr_array_new_with_free_func(candidate_free);
@@ -173,12 +200,8 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 		g_free(base);
 		g_hash_table_add(on_disk, g_strdup(k->id));
 		if (pick) {
-			catalog_bundle *b = catalog_get(c, k->id, NULL);
-			if (b) {
-				k->last = b->last_verified;
-				b->last_verified = NULL;
-			}
-			catalog_bundle_free(b);
+			const catalog_bundle *b = g_hash_table_lookup(rows, k->id);
+			k->last = b ? g_strdup(b->last_verified) : NULL;
 		}
 		/* Verified at or after the cutoff: not due yet. Times are
 		 * all "YYYY-MM-DDTHH:MM:SSZ", so strings compare as times. */
@@ -198,7 +221,8 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 		g_ptr_array_set_size(selected, opts->limit);
 	}
 
-	run_ctx x = { store_dir, c, selected, progress, arg, res, err, true };
+	run_ctx x = { store_dir, c, rows, selected, progress, arg, res, err, true,
+		      audit_batch_new(), opts->batch ? opts->batch : FIXITY_BATCH };
 	const char **paths = g_new0(const char *, selected->len + 1);
 	GPtrArray *abs = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < selected->len; i++) {
@@ -207,6 +231,10 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 		paths[i] = g_ptr_array_index(abs, i);
 	}
 	bag_verify_each(paths, selected->len, &opts->verify, opts->jobs, on_report, &x);
+	/* The last batch, and whatever was verified before a stop. */
+	if (x.ok)
+		x.ok = flush(store_dir, c, x.batch, err);
+	audit_batch_free(x.batch);
 	bool ok = x.ok;
 	g_free(paths);
 	g_ptr_array_unref(abs);
@@ -221,8 +249,7 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 		            (const char *)g_ptr_array_index(opts->rows_restored, i));
 
 	/* Bundles the catalog lists that are not on disk: lost. */
-	GPtrArray *all = ok ? catalog_list(c, err) : NULL;
-	for (guint i = 0; all && i < all->len; i++) {
+	for (guint i = 0; ok && i < all->len; i++) {
 		const catalog_bundle *b = g_ptr_array_index(all, i);
 		if (!g_hash_table_contains(on_disk, b->id))
 			add_problem(res->problems, b->path,
@@ -230,10 +257,8 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 			            "the audit log records no disposal of it",
 			            b->id);
 	}
-	if (all)
-		g_ptr_array_unref(all);
-	else
-		ok = false;
+	g_hash_table_unref(rows);
+	g_ptr_array_unref(all);
 	g_hash_table_unref(on_disk);
 
 	uint64_t bad = 0;

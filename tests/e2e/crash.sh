@@ -16,7 +16,10 @@
 #     with exactly one ingest (dispose) line per bundle, input untouched.
 # When that repairing run itself passes crash points (the repairs of
 # recovery.c), it is killed at each of those too, and a third run must
-# still finish the job.
+# still finish the job. Then the same for `verify` of the store, which
+# records its verifications in batches: killed anywhere, the audit log
+# holds all of a batch or none of it, and the next verify repairs the
+# catalog from it.
 . "$TOP/tests/lib.sh"
 
 cp -R "$FIXTURES/releases" rel
@@ -96,6 +99,14 @@ elif cmd == "disposed":        # disposed DUE_FILE KEEP_FILE
         assert i in disk, "%s: not due, but gone" % i
         assert i not in disp, "%s: not due, but a dispose line" % i
     assert set(disp) <= set(open(sys.argv[3]).read().split())
+elif cmd == "verified":        # verified N: N verify lines, of bundles on disk, each
+    ev = chain(store)            # bundle verified at least once when N > 0
+    disk = on_disk(store)
+    ver = events(ev, "verify")
+    n = sum(ver.values())
+    assert n == int(sys.argv[3]), "%d verify lines, want %s" % (n, sys.argv[3])
+    assert set(ver) <= disk, "verify lines of bundles not on disk: %s" % (set(ver) - disk)
+    assert n == 0 or set(ver) == disk, "bundles never verified: %s" % (disk - set(ver))
 elif cmd == "reindex":         # reindex ARCHIVE: list and catalog as reindex makes them
     import subprocess
     def run(*args):
@@ -274,6 +285,73 @@ while [ "$n" -le "$P" ]; do
 		check "${rname}_no_partial_bundle" no_partial_bundle
 		check "${rname}_no_bundle_gone_without_record" python3 audit_check.py no_loss "$S" all
 		retention_finishes "$rname" "$PWD/rrpoints"
+		m=$((m + 1))
+	done
+	n=$((n + 1))
+done
+
+# -- verify ------------------------------------------------------------------
+# verify records its verifications in batches (src/fixity.c): each bundle's
+# record is kept until the batch is full or the run ends, then the batch's
+# audit lines go to the log in one write and one fsync, then to the catalog
+# in one transaction. Killed at each point of a clean run (a bundle verified,
+# its record not yet written; the batch's audit write; its fsync; inside the
+# catalog transaction; after its commit): the log ends in a whole line, its
+# chain intact, with no verify line of the run (killed before the write) or
+# all of the batch (after it); the next verify mirrors what the catalog
+# lacks, passes and adds its own lines; the catalog is then what reindex
+# makes of bundles and log.
+S=$PWD/vpre
+rm -rf "$S"
+check crash_verify_setup_ingest run_rc 0 A ingest rel
+S=$PWD/store
+seen_kinds=" "
+rm -rf "$S" && cp -a vpre "$S"
+rm -f points
+ARCHIVE_TEST_CRASH_LOG=$PWD/points A verify >out 2>err
+check crash_verify_clean_run_exit_0 [ $? -eq 0 ]
+P=$(wc -l <points)
+for k in fixity.verified audit.written audit.fsynced catalog.apply_event catalog.apply_events; do
+	check "crash_verify_passes_$k" grep -qx "$k" points
+done
+# Three bundles, one batch: one write, one fsync, one commit.
+check crash_verify_one_batch [ "$(grep -cx audit.written points)-$(grep -cx audit.fsynced points)-$(grep -cx catalog.apply_events points)" = 1-1-1 ]
+W=$(grep -nx audit.written points | head -n 1 | cut -d: -f1)
+cp points verify.points
+echo "verify: $P crash points" >&2
+
+verify_finishes() { # NAME LOG LINES: LINES verify lines before the run
+	rm -f "$2"
+	check "${1}_rerun_exit_0" run_rc 0 env ARCHIVE_TEST_CRASH_LOG="$2" "$ARCHIVE" --store "$S" verify
+	check "${1}_rerun_chain_intact" has out "^$NREL verified: $NREL OK, 0 FAIL; audit log: [0-9]+ lines, chain intact\$"
+	check "${1}_rerun_recorded" python3 audit_check.py verified "$S" $(($3 + NREL))
+	check "${1}_list_equals_reindex" list_equals_reindex
+	check "${1}_one_ingest_line_per_bundle" python3 audit_check.py ingested "$S" $NREL
+}
+
+n=1
+while [ "$n" -le "$P" ]; do
+	name=crash_verify_at_$n
+	say "== $name: $(sed -n "${n}p" verify.points)"
+	rm -rf "$S" && cp -a vpre "$S"
+	ARCHIVE_TEST_CRASH_AT=$n A verify >/dev/null 2>cerr
+	check "${name}_killed" killed $?
+	# Before the batch's write: no record of the run; from it on: all three.
+	L=0; [ "$n" -ge "$W" ] && L=$NREL
+	check "${name}_whole_batch_or_nothing" python3 audit_check.py verified "$S" $L
+	rm -rf crashed && cp -a "$S" crashed
+	verify_finishes "$name" "$PWD/rpoints" $L
+	R=$(last_recovery_point rpoints)
+	first_of_kind "$(sed -n "${n}p" verify.points)" || R=0
+	m=1
+	while [ "$m" -le "${R:-0}" ]; do
+		rname=${name}_repair_at_$m
+		say "== $rname: $(sed -n "${m}p" rpoints)"
+		rm -rf "$S" && cp -a crashed "$S"
+		ARCHIVE_TEST_CRASH_AT=$m A verify >/dev/null 2>cerr
+		check "${rname}_killed" killed $?
+		check "${rname}_whole_batch_or_nothing" python3 audit_check.py verified "$S" $L
+		verify_finishes "$rname" "$PWD/rrpoints" $L
 		m=$((m + 1))
 	done
 	n=$((n + 1))

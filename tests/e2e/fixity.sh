@@ -105,3 +105,97 @@ parallel_files() {
 		run_rc 1 "$ARCHIVE" verify -j 1 --json "$@" && cmp out j3
 }
 check parallel_files parallel_files
+
+# -- more bundles than a batch -----------------------------------------------
+# verify records its verifications in batches of 64 (FIXITY_BATCH): the
+# batch's audit lines in one write and one fsync, then the catalog in one
+# transaction. On 70 bundles (a full batch and the rest): two writes, two
+# commits; every bundle's verify line, in order, the chain intact; the
+# catalog what reindex makes of bundles and log. Killed after the first
+# batch (mid second), and between the second batch's fsync and its catalog
+# transaction: the log keeps whole batches, the catalog what was
+# committed, and the next verify repairs and passes.
+mkpdf=$(dirname "$ARCHIVE")/mkpdf
+[ -x "$mkpdf" ] || mkpdf=$TOP/build/mkpdf
+NB=70
+check big_corpus_made env ASAN_OPTIONS=detect_leaks=0 \
+	python3 "$TOP/scripts/gen-corpus" $NB big "$mkpdf"
+run_rc 0 "$ARCHIVE" --store Big -q ingest -j 2 big || { echo "FAIL big_ingest"; cat err; }
+cp -a Big bigpre
+
+cat >batch_check.py <<'PY'
+import hashlib, json, os, sqlite3, sys
+
+def chain(store):
+    data = open(os.path.join(store, "audit.log"), "rb").read()
+    assert data.endswith(b"\n"), "audit.log ends in a partial line"
+    prev, out = "0" * 64, []
+    for i, raw in enumerate(data.split(b"\n")[:-1], 1):
+        e = json.loads(raw)
+        assert e["seq"] == i and e["prev"] == prev, "chain broken at line %d" % i
+        prev = hashlib.sha256(raw).hexdigest()
+        out.append(e)
+    return out
+
+def dump(store):
+    c = sqlite3.connect("file:%s?mode=ro" % os.path.join(store, "catalog.sqlite"), uri=True)
+    for (t,) in c.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
+        rows = sorted(repr(r) for r in c.execute('SELECT * FROM "%s"' % t))
+        print(t, len(rows))
+        for r in rows:
+            print(" ", r)
+
+cmd, store = sys.argv[1], sys.argv[2]
+if cmd == "verify_lines":      # verify_lines N [IDS_FILE]: N verify lines (the last ones: IDS_FILE's, in order)
+    ver = [e for e in chain(store) if e["event"] == "verify"]
+    assert len(ver) == int(sys.argv[3]), "%d verify lines, want %s" % (len(ver), sys.argv[3])
+    if len(sys.argv) > 4:
+        want = open(sys.argv[4]).read().split()
+        got = [e["id"] for e in ver[-len(want):]]
+        assert got == want, "verify lines not in the order verified"
+elif cmd == "catalog_verifications":  # catalog_verifications N
+    c = sqlite3.connect("file:%s?mode=ro" % os.path.join(store, "catalog.sqlite"), uri=True)
+    (n,) = c.execute("SELECT COUNT(*) FROM verifications").fetchone()
+    assert n == int(sys.argv[3]), "%d verifications in the catalog, want %s" % (n, sys.argv[3])
+elif cmd == "dump":
+    dump(store)
+PY
+
+# reindex_same STORE: the catalog, table by table, is what reindex makes.
+reindex_same() {
+	python3 batch_check.py dump "$1" >dump1 && run_rc 0 "$ARCHIVE" --store "$1" reindex &&
+		python3 batch_check.py dump "$1" >dump2 && cmp dump1 dump2 &&
+		grep -q "^verifications $2\$" dump2
+}
+
+big_verified() {
+	rm -f points
+	ARCHIVE_TEST_CRASH_LOG=$PWD/points run_rc 0 "$ARCHIVE" --store Big verify -j 2 &&
+		has out "^$NB verified: $NB OK, 0 FAIL; audit log: $((NB * 2)) lines, chain intact\$" &&
+		sed -n 's/^OK  //p' out >order && [ "$(wc -l <order)" -eq $NB ] &&
+		python3 batch_check.py verify_lines Big $NB order
+}
+check big_verified_each_recorded_in_order big_verified
+check big_two_batches [ "$(grep -cx audit.written points)-$(grep -cx audit.fsynced points)-$(grep -cx catalog.apply_events points)-$(grep -cx fixity.verified points)" = "2-2-2-$NB" ]
+check big_catalog_equals_reindex reindex_same Big $NB
+
+# Killed at point N of a -j 1 run (-j 1: the points are all the parent's).
+rm -f points1
+rm -rf B1 && cp -a bigpre B1 && ARCHIVE_TEST_CRASH_LOG=$PWD/points1 "$ARCHIVE" --store B1 -q verify >/dev/null 2>&1
+# The first bundle of the second batch verified, not yet recorded.
+MID=$(grep -n -x -m 1 -A 1 catalog.apply_events points1 | sed -n 's/^\([0-9]*\)-fixity.verified$/\1/p')
+# The second batch's audit lines fsync'd, the catalog not yet told.
+GAP=$(grep -n -x audit.fsynced points1 | sed -n '2s/:.*//p')
+killed_big() { # NAME AT LOG_LINES CATALOG_ROWS
+	rm -rf K && cp -a bigpre K
+	ARCHIVE_TEST_CRASH_AT=$2 "$ARCHIVE" --store K -q verify >/dev/null 2>&1
+	check "${1}_killed" [ $? -eq 137 ]
+	check "${1}_log_keeps_whole_batches" python3 batch_check.py verify_lines K "$3"
+	check "${1}_catalog_has_the_committed" python3 batch_check.py catalog_verifications K "$4"
+	check "${1}_rerun_passes" run_rc 0 "$ARCHIVE" --store K verify
+	check "${1}_rerun_recorded" python3 batch_check.py verify_lines K $(($3 + NB))
+	check "${1}_catalog_equals_reindex" reindex_same K $(($3 + NB))
+}
+check big_crash_points_found [ -n "$MID" ] && [ -n "$GAP" ]
+killed_big big_killed_mid_second_batch "${MID:-1}" 64 64
+killed_big big_killed_before_second_commit "${GAP:-1}" $NB 64

@@ -136,5 +136,118 @@ TEST(unwritable_log_is_a_store_error)
 	g_free(d);
 }
 
+static audit_entry *entry(const char *event, const char *id)
+{
+	audit_entry *e = audit_entry_new(event);
+	audit_entry_set(e, "id", id);
+	audit_entry_set_bool(e, "valid", true);
+	audit_entry_set_json(e, "problems", "[{\"file\":\"x\",\"reason\":\"y\"}]");
+	return e;
+}
+
+static char *log_text(const char *dir)
+{
+	char *p = logfile(dir), *s = NULL;
+	if (!g_file_get_contents(p, &s, NULL, NULL))
+		s = NULL;
+	g_free(p);
+	return s;
+}
+
+/* A batch writes exactly the bytes that appending its entries one by one
+ * writes: same seq, same prev chain, after lines already there, and the
+ * lines it returns are the file's. */
+TEST(a_batch_writes_what_appends_one_by_one_write)
+{
+	g_setenv("ARCHIVE_TEST_NOW", "2030-01-01T00:00:00Z", TRUE);
+	char *one = unit_tmpdir(), *many = unit_tmpdir();
+	const char *ids[] = { "a", "b", "c", "d", "e" };
+	GError *err = NULL;
+	append(one, "ingest", "first");
+	append(many, "ingest", "first");
+	for (int i = 0; i < 5; i++) {
+		audit_entry *e = entry("verify", ids[i]);
+		EXPECT(audit_append(one, e, NULL, &err));
+		audit_entry_free(e);
+	}
+	audit_batch *b = audit_batch_new();
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	/* An empty batch writes nothing and returns no line. */
+	EXPECT(audit_batch_append(many, b, lines, &err) && lines->len == 0);
+	for (int i = 0; i < 3; i++)
+		audit_batch_add(b, entry("verify", ids[i]));
+	EXPECT_INT(audit_batch_len(b), 3);
+	EXPECT(audit_batch_append(many, b, lines, &err));
+	EXPECT_INT(audit_batch_len(b), 0);
+	for (int i = 3; i < 5; i++)
+		audit_batch_add(b, entry("verify", ids[i]));
+	EXPECT(audit_batch_append(many, b, lines, &err));
+	EXPECT(err == NULL);
+	char *a = log_text(one), *m = log_text(many);
+	EXPECT_STR(m, a);
+	uint64_t n = 0;
+	EXPECT(audit_verify_chain(many, &n, NULL, NULL, NULL) && n == 6);
+	/* The lines returned, in order, are the file's lines 2..6. */
+	char **l = g_strsplit(m ? m : "", "\n", -1);
+	EXPECT_INT(lines->len, 5);
+	for (guint i = 0; i < lines->len && l[0] && l[i + 1]; i++)
+		EXPECT_STR(g_ptr_array_index(lines, i), l[i + 1]);
+	/* One by one after a batch continues the chain. */
+	append(many, "hold", "z");
+	EXPECT(audit_verify_chain(many, &n, NULL, NULL, NULL) && n == 7);
+	g_strfreev(l);
+	g_free(a);
+	g_free(m);
+	g_ptr_array_unref(lines);
+	audit_batch_free(b);
+	g_free(one);
+	g_free(many);
+	g_unsetenv("ARCHIVE_TEST_NOW");
+}
+
+/* An entry of a batch is timed when added, not when written. */
+TEST(a_batch_entry_has_the_time_it_was_added)
+{
+	char *d = unit_tmpdir();
+	audit_batch *b = audit_batch_new();
+	g_setenv("ARCHIVE_TEST_NOW", "2030-01-01T00:00:00Z", TRUE);
+	audit_batch_add(b, entry("verify", "a"));
+	g_setenv("ARCHIVE_TEST_NOW", "2030-01-02T00:00:00Z", TRUE);
+	audit_batch_add(b, entry("verify", "b"));
+	g_setenv("ARCHIVE_TEST_NOW", "2030-01-03T00:00:00Z", TRUE);
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	EXPECT(audit_batch_append(d, b, lines, NULL) && lines->len == 2);
+	EXPECT(lines->len == 2 &&
+	       strstr(g_ptr_array_index(lines, 0), "\"time\":\"2030-01-01T00:00:00Z\"") &&
+	       strstr(g_ptr_array_index(lines, 1), "\"time\":\"2030-01-02T00:00:00Z\""));
+	g_ptr_array_unref(lines);
+	audit_batch_free(b);
+	g_unsetenv("ARCHIVE_TEST_NOW");
+	g_free(d);
+}
+
+/* A batch that cannot be written is an error and is emptied; the log it
+ * could not reach is not touched, and a batch freed unwritten leaks
+ * nothing (ASan). */
+TEST(an_unwritable_batch_is_a_store_error)
+{
+	char *d = unit_tmpdir();
+	char *p = logfile(d);
+	g_mkdir_with_parents(p, 0755);
+	audit_batch *b = audit_batch_new();
+	audit_batch_add(b, entry("verify", "a"));
+	audit_batch_add(b, entry("verify", "b"));
+	GError *err = NULL;
+	EXPECT(!audit_batch_append(d, b, NULL, &err));
+	EXPECT(err && strstr(err->message, "audit.log"));
+	EXPECT_INT(audit_batch_len(b), 0);
+	g_clear_error(&err);
+	audit_batch_add(b, entry("verify", "c"));
+	audit_batch_free(b);
+	g_free(p);
+	g_free(d);
+}
+
 UNIT_MAIN(lines_are_chained, a_changed_line_is_named, a_removed_or_inserted_line_is_named,
-          unwritable_log_is_a_store_error)
+          unwritable_log_is_a_store_error, a_batch_writes_what_appends_one_by_one_write,
+          a_batch_entry_has_the_time_it_was_added, an_unwritable_batch_is_a_store_error)
