@@ -1161,11 +1161,12 @@ static bool make_bundle(release_record *r, prepared *p, GError **err)
 	}
 	if (!bag_writer_finish(w, err))
 		goto out;
-	/* Flushed to disk here, where releases are prepared side by side,
-	 * rather than only by store_publish_bundle's fsync in the committing
-	 * parent, which then finds nothing left to write instead of holding
-	 * up every release behind it. */
-	if (fsync(fd) != 0) {
+	/* Writeback starts here, where releases are prepared side by side,
+	 * without waiting for it: store_publish_bundle's fsync in the
+	 * committing parent, a few releases later, then finds little or
+	 * nothing left to write, and this worker goes on to the next release
+	 * instead of waiting on the disk. */
+	if (sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0 && errno != ENOSYS) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, tmp);
 		goto out;
 	}
