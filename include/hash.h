@@ -26,6 +26,9 @@ size_t hash_alg_hexlen(hash_alg alg);              /* 64 for sha256 */
 typedef struct hash_ctx hash_ctx;
 hash_ctx *hash_new(unsigned alg_mask);
 void hash_update(hash_ctx *h, const void *data, size_t len);
+/* A copy of h as it is now: finishing the copy gives the digest of what
+ * h has seen so far, and h goes on. */
+hash_ctx *hash_dup(const hash_ctx *h);
 /* Finish (once) and write the hex digest of alg; alg must be in the mask. */
 void hash_final_hex(hash_ctx *h, hash_alg alg, char hex[HASH_HEX_MAX]);
 void hash_free(hash_ctx *h);

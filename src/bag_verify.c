@@ -101,6 +101,7 @@ typedef struct {
 	GString *cur_text;
 	bool cur_text_too_big;
 	hash_ctx *cur_prefix;      /* sha256 over the first prefix_len bytes */
+	bool prefix_from_h;        /* cur_prefix is cur_h copied at prefix_len */
 	uint64_t prefix_len;
 	const char *prefix_want;   /* the original's sha256 (owned by its file_rec) */
 
@@ -227,7 +228,13 @@ static void entry_begin(vctx *v, const char *rel)
 		if (o) {
 			v->prefix_len = o->size;
 			v->prefix_want = o->hex[HASH_SHA256];
-			if (v->prefix_want)
+			/* When the entry's own digests include sha256, the
+			 * prefix's is theirs copied where the prefix ends
+			 * (entry_data): no second pass over those bytes. */
+			v->prefix_from_h = v->prefix_want && (mask & HASH_MASK(HASH_SHA256));
+			if (v->prefix_from_h && v->prefix_len == 0)
+				v->cur_prefix = hash_dup(v->cur_h);
+			else if (v->prefix_want && !v->prefix_from_h)
 				v->cur_prefix = hash_new(HASH_MASK(HASH_SHA256));
 		}
 		g_free(orig);
@@ -306,9 +313,16 @@ static void entry_data(vctx *v, const void *data, size_t len)
 	if (over_budget(v, v->cur, len, false))
 		return;
 	v->unpacked += len;
-	if (v->cur_h)
+	if (v->cur_h && v->prefix_from_h && !v->cur_prefix &&
+	    v->cur_rec->size + len >= v->prefix_len) {
+		size_t head = (size_t)(v->prefix_len - v->cur_rec->size);
+		hash_update(v->cur_h, data, head);
+		v->cur_prefix = hash_dup(v->cur_h);
+		hash_update(v->cur_h, (const unsigned char *)data + head, len - head);
+	} else if (v->cur_h) {
 		hash_update(v->cur_h, data, len);
-	if (v->cur_prefix && v->cur_rec->size < v->prefix_len) {
+	}
+	if (v->cur_prefix && !v->prefix_from_h && v->cur_rec->size < v->prefix_len) {
 		uint64_t room = v->prefix_len - v->cur_rec->size;
 		hash_update(v->cur_prefix, data, len < room ? len : (size_t)room);
 	}
@@ -334,6 +348,7 @@ static void entry_reset(vctx *v)
 	v->cur_text_too_big = false;
 	v->prefix_len = 0;
 	v->prefix_want = NULL;
+	v->prefix_from_h = false;
 }
 
 /* Payload-Oxum as soon as bag-info.txt has streamed by, for the
@@ -381,9 +396,12 @@ static void entry_end(vctx *v, bool complete)
 	if (f->access == ACCESS_UNCHECKED) {
 		char *orig = g_strconcat("data/attachments/", v->cur + strlen("data/access/"), NULL);
 		file_rec *o = g_hash_table_lookup(v->files, orig);
-		if (o && v->cur_prefix) {
-			char hex[HASH_HEX_MAX];
-			hash_final_hex(v->cur_prefix, HASH_SHA256, hex);
+		if (o && (v->cur_prefix || v->prefix_from_h)) {
+			/* No copy of the running digest: it never reached the
+			 * original's length. */
+			char hex[HASH_HEX_MAX] = "";
+			if (v->cur_prefix)
+				hash_final_hex(v->cur_prefix, HASH_SHA256, hex);
 			f->access = f->size > o->size && strcmp(hex, v->prefix_want) == 0
 			                    ? ACCESS_OK : ACCESS_BAD;
 		} else if (o && v->fast) {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <string.h>
 #include <unistd.h>
 #include <openssl/evp.h>
 
@@ -57,6 +58,22 @@ hash_ctx *hash_new(unsigned alg_mask)
 	return h;
 }
 
+hash_ctx *hash_dup(const hash_ctx *h)
+{
+	hash_ctx *d = g_new0(hash_ctx, 1);
+	d->mask = h->mask;
+	d->finished = h->finished;
+	memcpy(d->digest, h->digest, sizeof d->digest);
+	for (int i = 0; i < HASH_N; i++) {
+		if (!h->md[i])
+			continue;
+		d->md[i] = EVP_MD_CTX_new();
+		if (!d->md[i] || !EVP_MD_CTX_copy_ex(d->md[i], h->md[i]))
+			g_error("hash: cannot copy %s", algs[i].name);
+	}
+	return d;
+}
+
 void hash_update(hash_ctx *h, const void *data, size_t len)
 {
 	g_return_if_fail(!h->finished);
@@ -103,6 +120,16 @@ void hash_sha256_hex(const void *data, size_t len, char hex[65])
 	to_hex(d, sizeof d, hex);
 }
 
+/* The sha256 of what h has seen so far; h goes on. */
+static void digest_so_far(const hash_ctx *h, char hex[65])
+{
+	char full[HASH_HEX_MAX];
+	hash_ctx *p = hash_dup(h);
+	hash_final_hex(p, HASH_SHA256, full);
+	hash_free(p);
+	memcpy(hex, full, 65);
+}
+
 bool hash_file_sha256(const char *path, char hex[65], uint64_t *size, GError **err)
 {
 	return hash_file_sha256_prefix(path, hex, size, 0, NULL, err);
@@ -113,7 +140,7 @@ bool hash_file_sha256_prefix(const char *path, char hex[65], uint64_t *size, uin
 {
 	bool ok = false;
 	uint64_t total = 0;
-	hash_ctx *h = NULL, *ph = NULL;
+	hash_ctx *h = NULL;
 	unsigned char *buf = g_malloc(1 << 17);
 	/* O_NONBLOCK: a file swapped for a FIFO after the directory walk must
 	 * not hang the run in open(); it is refused below. */
@@ -128,8 +155,8 @@ bool hash_file_sha256_prefix(const char *path, char hex[65], uint64_t *size, uin
 		goto out;
 	}
 	h = hash_new(HASH_MASK(HASH_SHA256));
-	if (prefix_hex)
-		ph = hash_new(HASH_MASK(HASH_SHA256));
+	char full[HASH_HEX_MAX];
+	bool have_prefix = false;
 	for (;;) {
 		ssize_t n = read(fd, buf, 1 << 17);
 		if (n < 0 && errno == EINTR)
@@ -141,20 +168,26 @@ bool hash_file_sha256_prefix(const char *path, char hex[65], uint64_t *size, uin
 		}
 		if (n == 0)
 			break;
-		hash_update(h, buf, (size_t)n);
-		if (ph && total < prefix_len)
-			hash_update(ph, buf, (size_t)MIN((uint64_t)n, prefix_len - total));
+		size_t head = (size_t)n;
+		/* The prefix's digest is the running one, copied where the
+		 * prefix ends: no second pass over its bytes. */
+		if (prefix_hex && !have_prefix && total + (uint64_t)n >= prefix_len) {
+			head = (size_t)(prefix_len - total);
+			hash_update(h, buf, head);
+			digest_so_far(h, prefix_hex);
+			have_prefix = true;
+			hash_update(h, buf + head, (size_t)n - head);
+		} else {
+			hash_update(h, buf, (size_t)n);
+		}
 		total += (uint64_t)n;
 	}
-	char full[HASH_HEX_MAX];
+	if (prefix_hex && !have_prefix && prefix_len == 0)
+		digest_so_far(h, prefix_hex); /* an empty file */
+	else if (prefix_hex && !have_prefix)
+		prefix_hex[0] = '\0'; /* shorter than the prefix */
 	hash_final_hex(h, HASH_SHA256, full);
 	memcpy(hex, full, 65);
-	if (ph && total < prefix_len) {
-		prefix_hex[0] = '\0'; /* shorter than the prefix */
-	} else if (ph) {
-		hash_final_hex(ph, HASH_SHA256, full);
-		memcpy(prefix_hex, full, 65);
-	}
 	if (size)
 		*size = total;
 	ok = true;
@@ -162,7 +195,6 @@ out:
 	if (fd >= 0)
 		close(fd);
 	hash_free(h);
-	hash_free(ph);
 	g_free(buf);
 	return ok;
 }

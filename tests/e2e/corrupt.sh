@@ -101,6 +101,9 @@ for op in ops:
     elif op == "access_rewritten":  # not an extension of the original; manifests agree
         b = bytearray(get("data/access/" + pdf)); b[20] ^= 0x01; put("data/access/" + pdf, bytes(b))
         refresh()
+    elif op == "access_short":     # a cut original, not an extension; manifests agree
+        put("data/access/" + pdf, get("data/attachments/" + pdf)[:-100])
+        refresh()
     elif op == "nolicence":
         put("bag-info.txt", b"".join(l for l in io.BytesIO(get("bag-info.txt"))
                                      if not l.startswith(b"License-URL:")))
@@ -214,6 +217,15 @@ t_access_rewritten() {
 		[ "$(grep -c '^FAIL' out)" -eq 1 ]
 }
 check access_copy_rewritten t_access_rewritten
+
+# Shorter than the original: its digest never reaches the original's
+# length, and that fails too.
+t_access_short() {
+	bad acc3 access_short &&
+		fails acc3 "data/access/$pdf" "not the original plus an appended update\$" &&
+		[ "$(grep -c '^FAIL' out)" -eq 1 ]
+}
+check access_copy_shorter t_access_short
 
 t_nolicence() {
 	bad nolic nolicence && fails nolic bag-info.txt "missing License-URL\$" &&
