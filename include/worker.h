@@ -91,4 +91,11 @@ typedef bool (*worker_fn)(void *arg, GKeyFile *result, GError **err);
 bool worker_run(const worker_limits *lim, worker_fn fn, void *arg, GKeyFile **result,
                 GError **err);
 
+/* Strings in a job's or a result's key file go base64-encoded: names
+ * and messages may hold any bytes (a file name need not be UTF-8), and
+ * GKeyFile reads back only UTF-8. put skips NULL; take returns NULL when
+ * the key is absent. */
+void worker_kf_put(GKeyFile *kf, const char *group, const char *key, const char *s);
+char *worker_kf_take(GKeyFile *kf, const char *group, const char *key);
+
 #endif

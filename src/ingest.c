@@ -29,6 +29,7 @@
 #include "hash.h"
 #include "license.h"
 #include "pdf.h"
+#include "pdf_worker.h"
 #include "release.h"
 #include "retention.h"
 #include "testhook.h"
@@ -64,8 +65,7 @@ struct ingester {
 	char today[11];
 	GHashTable *known;   /* content sha256 -> id, while children run (ingest_run) */
 	pdf_warm *warm;      /* poppler set up once, before workers fork */
-	worker_pool *pdf_pool; /* this process's PDF worker (pdf_call) */
-	pid_t pdf_pool_owner;
+	pdf_worker *pdf;     /* poppler's long-lived child (pdf_worker.h) */
 };
 
 const char *ingest_status_name(ingest_status s)
@@ -126,6 +126,7 @@ ingester *ingester_new(store *s, catalog *c, const ingest_opts *opts, GError **e
 	if (!(g->ft = filetype_new(err)))
 		goto fail;
 	g->warm = pdf_warm_up();
+	g->pdf = pdf_worker_new(&g->opts.limits);
 	/* The parser's and the licence detector's patterns, compiled here
 	 * once rather than in every forked child. */
 	release_init();
@@ -140,8 +141,7 @@ void ingester_free(ingester *g)
 {
 	if (!g)
 		return;
-	if (g->pdf_pool && g->pdf_pool_owner == getpid())
-		worker_pool_free(g->pdf_pool);
+	pdf_worker_free(g->pdf);
 	filetype_free(g->ft);
 	pdf_warm_free(g->warm);
 	g_free(g->retention);
@@ -154,131 +154,6 @@ void ingest_result_clear(ingest_result *res)
 	g_free(res->path);
 	release_record_free(res->record);
 	memset(res, 0, sizeof *res);
-}
-
-/* ---- the PDF worker: everything poppler touches runs in a child ----
- *
- * One long-lived child per process that prepares releases (a worker_pool
- * of one), so that a PDF costs no fork. A PDF that crashes or hangs it
- * ends only its own job: the next PDF gets a new child. So that no PDF
- * is parsed by a process a hostile one may have damaged without
- * crashing it, a child is replaced after any job that failed (poppler
- * could not open or save the file), and after PDF_JOBS_PER_WORKER jobs in
- * any case.
- */
-#define PDF_JOBS_PER_WORKER 16
-
-typedef struct {
-	const char *pdf;
-	const char *text_out;
-	const char *access_out;
-	pdf_stamp_meta meta;
-} pdf_job;
-
-/* Extract (with access_out and a licence set, stamp the access copy too,
- * on the same open document: the stamp's failure is not the job's); or,
- * with no text_out, only stamp. */
-static bool run_pdf_job(const pdf_job *j, GKeyFile *kf, GError **err)
-{
-	pdf_info info = { 0 };
-	bool stamped = false;
-	testhook_worker_job(j->pdf);
-	if (!j->text_out) {
-		if (!pdf_stamp(j->pdf, j->access_out, &j->meta, err))
-			return false;
-		testhook_access_copy(j->pdf, j->access_out);
-		g_key_file_set_boolean(kf, "stamp", "ok", TRUE);
-		return true;
-	}
-	if (j->access_out && j->meta.license) {
-		if (!pdf_extract_and_stamp(j->pdf, j->text_out, &info, j->access_out, &j->meta,
-		                           &stamped, err))
-			return false;
-		if (stamped)
-			testhook_access_copy(j->pdf, j->access_out);
-		g_key_file_set_boolean(kf, "stamp", "ok", stamped);
-	} else if (!pdf_extract(j->pdf, j->text_out, &info, err)) {
-		return false;
-	}
-	pdf_info_to_keyfile(&info, kf, "pdf");
-	pdf_info_clear(&info);
-	return true;
-}
-
-/* The job as it crosses to the worker: a key file (paths are ours: made
- * under tmp/ or found by the input walk, and a key file carries any
- * bytes but newlines, which g_key_file_set_value would refuse: hence
- * base64 for all strings, as for the results of release workers). */
-static void kf_put(GKeyFile *kf, const char *group, const char *key, const char *s);
-static char *kf_take(GKeyFile *kf, const char *group, const char *key);
-
-static GBytes *pdf_job_pack(const pdf_job *j)
-{
-	GKeyFile *kf = g_key_file_new();
-	kf_put(kf, "job", "pdf", j->pdf);
-	kf_put(kf, "job", "text_out", j->text_out);
-	kf_put(kf, "job", "access_out", j->access_out);
-	if (j->meta.license)
-		g_key_file_set_integer(kf, "job", "license", j->meta.license->type);
-	kf_put(kf, "job", "title", j->meta.title);
-	kf_put(kf, "job", "organisation", j->meta.organisation);
-	gsize len = 0;
-	char *data = g_key_file_to_data(kf, &len, NULL);
-	g_key_file_free(kf);
-	return g_bytes_new_take(data, len);
-}
-
-/* In the PDF worker: one job, its result as key file data. */
-static GBytes *pdf_worker(void *arg, GBytes *request, GError **err)
-{
-	gsize len = 0;
-	const char *data = g_bytes_get_data(request, &len);
-	GKeyFile *req = g_key_file_new(), *res = NULL;
-	GBytes *out = NULL;
-	char *pdf = NULL, *text = NULL, *access = NULL, *title = NULL, *org = NULL;
-	if (!g_key_file_load_from_data(req, data ? data : "", len, G_KEY_FILE_NONE, NULL) ||
-	    !(pdf = kf_take(req, "job", "pdf"))) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "PDF worker: a malformed request");
-		goto out;
-	}
-	text = kf_take(req, "job", "text_out");
-	access = kf_take(req, "job", "access_out");
-	title = kf_take(req, "job", "title");
-	org = kf_take(req, "job", "organisation");
-	pdf_job j = { pdf, text, access,
-	              { kogl_get(g_key_file_get_integer(req, "job", "license", NULL)), title, org } };
-	res = g_key_file_new();
-	if (run_pdf_job(&j, res, err)) {
-		char *d = g_key_file_to_data(res, &len, NULL);
-		out = g_bytes_new_take(d, len);
-	}
-out:
-	g_key_file_free(req);
-	if (res)
-		g_key_file_free(res);
-	g_free(pdf);
-	g_free(text);
-	g_free(access);
-	g_free(title);
-	g_free(org);
-	return out;
-}
-
-/* Run a PDF job in this process's PDF worker (started on first use: in
- * the parent with -j 1, in each release worker with -j N). */
-static bool pdf_call(ingester *g, const pdf_job *j, GKeyFile **kf, GError **err)
-{
-	if (!g->pdf_pool || g->pdf_pool_owner != getpid()) {
-		/* One made by the process this one was forked from is not
-		 * ours to use (its child answers the other process). */
-		g->pdf_pool = worker_pool_new(&g->opts.limits, 1, 1, PDF_JOBS_PER_WORKER, pdf_worker,
-		                              NULL);
-		g->pdf_pool_owner = getpid();
-	}
-	GBytes *req = pdf_job_pack(j);
-	worker_job *job = worker_pool_submit(g->pdf_pool, req, err);
-	g_bytes_unref(req);
-	return job && worker_finish(job, kf, err);
 }
 
 /* ---- helpers over one release ---- */
@@ -516,7 +391,7 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 	}
 	GKeyFile *kf = NULL;
 	GError *e = NULL;
-	bool ran = pdf_call(g, &job, &kf, &e);
+	bool ran = pdf_worker_run(g->pdf, &job, &kf, &e);
 	if (!ran && job.access_out && !(e && e->domain == ARC_ERROR && e->code == ARC_ERROR_STORE)) {
 		/* Stamping ahead must never cost the extraction (a crash, a
 		 * limit reached by the two together): the job as it runs
@@ -524,7 +399,7 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 		g_clear_error(&e);
 		unlink(access);
 		job.access_out = NULL;
-		ran = pdf_call(g, &job, &kf, &e);
+		ran = pdf_worker_run(g->pdf, &job, &kf, &e);
 	}
 	if (ran && pdf_info_from_keyfile(&p->info, kf, "pdf")) {
 		p->opened = true;
@@ -579,7 +454,7 @@ static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char 
 		unlink(p->early_access);
 	if (early) {
 		copy = g_steal_pointer(&p->early_access);
-	} else if (pdf_call(g, &job, &kf, &e)) {
+	} else if (pdf_worker_run(g->pdf, &job, &kf, &e)) {
 		copy = g_steal_pointer(&out);
 	} else {
 		unlink(out); /* what the failed worker may have left */
@@ -1511,58 +1386,32 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 	return commit(g, in, &p, res, err);
 }
 
-/* ---- a prepared release through the worker pipe ----
- * Strings go base64-encoded: names and messages may hold any bytes (a
- * file name need not be UTF-8), and GKeyFile reads back only UTF-8. */
-
-static void kf_put(GKeyFile *kf, const char *group, const char *key, const char *s)
-{
-	if (!s)
-		return;
-	char *b = g_base64_encode((const guchar *)s, strlen(s));
-	g_key_file_set_string(kf, group, key, b);
-	g_free(b);
-}
-
-static char *kf_take(GKeyFile *kf, const char *group, const char *key)
-{
-	char *b = g_key_file_get_string(kf, group, key, NULL);
-	if (!b)
-		return NULL;
-	gsize n = 0;
-	guchar *d = g_base64_decode(b, &n);
-	char *s = g_malloc(n + 1);
-	memcpy(s, d, n);
-	s[n] = '\0';
-	g_free(d);
-	g_free(b);
-	return s;
-}
+/* ---- a prepared release through the worker socket ---- */
 
 static void prepared_to_keyfile(const prepared *p, GKeyFile *kf)
 {
 	const release_record *r = p->record;
 	g_key_file_set_integer(kf, "prep", "kind", (int)p->kind);
-	kf_put(kf, "prep", "work", p->work);
-	kf_put(kf, "prep", "bundle", p->bundle);
-	kf_put(kf, "prep", "bundle_sha256", p->bundle ? p->bundle_sha256 : NULL);
+	worker_kf_put(kf, "prep", "work", p->work);
+	worker_kf_put(kf, "prep", "bundle", p->bundle);
+	worker_kf_put(kf, "prep", "bundle_sha256", p->bundle ? p->bundle_sha256 : NULL);
 	g_key_file_set_int64(kf, "prep", "bundle_size", p->bundle_size);
-	kf_put(kf, "prep", "release_json", p->release_json);
-	kf_put(kf, "prep", "reason_json", p->reason_json);
-	kf_put(kf, "prep", "existing", p->existing);
-	kf_put(kf, "prep", "id", r->id);
-	kf_put(kf, "prep", "title", r->title);
-	kf_put(kf, "prep", "content_sha256", r->content_sha256);
+	worker_kf_put(kf, "prep", "release_json", p->release_json);
+	worker_kf_put(kf, "prep", "reason_json", p->reason_json);
+	worker_kf_put(kf, "prep", "existing", p->existing);
+	worker_kf_put(kf, "prep", "id", r->id);
+	worker_kf_put(kf, "prep", "title", r->title);
+	worker_kf_put(kf, "prep", "content_sha256", r->content_sha256);
 	g_key_file_set_integer(kf, "prep", "checks", (int)r->checks->items->len);
 	for (guint i = 0; i < r->checks->items->len; i++) {
 		const check_result *c = g_ptr_array_index(r->checks->items, i);
 		char group[32];
 		g_snprintf(group, sizeof group, "check %u", i);
-		kf_put(kf, group, "id", c->id);
+		worker_kf_put(kf, group, "id", c->id);
 		g_key_file_set_integer(kf, group, "level", (int)c->level);
 		g_key_file_set_boolean(kf, group, "passed", c->passed);
-		kf_put(kf, group, "file", c->file);
-		kf_put(kf, group, "message", c->message);
+		worker_kf_put(kf, group, "file", c->file);
+		worker_kf_put(kf, group, "message", c->message);
 	}
 }
 
@@ -1572,25 +1421,25 @@ static bool prepared_from_keyfile(GKeyFile *kf, prepared *p, GError **err)
 	release_record *r = p->record = release_record_new();
 	int kind = g_key_file_get_integer(kf, "prep", "kind", NULL);
 	p->kind = (prep_kind)kind;
-	p->work = kf_take(kf, "prep", "work");
-	p->bundle = kf_take(kf, "prep", "bundle");
-	char *hex = kf_take(kf, "prep", "bundle_sha256");
+	p->work = worker_kf_take(kf, "prep", "work");
+	p->bundle = worker_kf_take(kf, "prep", "bundle");
+	char *hex = worker_kf_take(kf, "prep", "bundle_sha256");
 	if (hex)
 		g_strlcpy(p->bundle_sha256, hex, sizeof p->bundle_sha256);
 	g_free(hex);
 	p->bundle_size = g_key_file_get_int64(kf, "prep", "bundle_size", NULL);
-	p->release_json = kf_take(kf, "prep", "release_json");
-	p->reason_json = kf_take(kf, "prep", "reason_json");
-	p->existing = kf_take(kf, "prep", "existing");
-	r->id = kf_take(kf, "prep", "id");
-	r->title = kf_take(kf, "prep", "title");
-	r->content_sha256 = kf_take(kf, "prep", "content_sha256");
+	p->release_json = worker_kf_take(kf, "prep", "release_json");
+	p->reason_json = worker_kf_take(kf, "prep", "reason_json");
+	p->existing = worker_kf_take(kf, "prep", "existing");
+	r->id = worker_kf_take(kf, "prep", "id");
+	r->title = worker_kf_take(kf, "prep", "title");
+	r->content_sha256 = worker_kf_take(kf, "prep", "content_sha256");
 	int n = g_key_file_get_integer(kf, "prep", "checks", NULL);
 	for (int i = 0; i < n; i++) {
 		char group[32];
 		g_snprintf(group, sizeof group, "check %d", i);
-		char *id = kf_take(kf, group, "id"), *file = kf_take(kf, group, "file"),
-		     *msg = kf_take(kf, group, "message");
+		char *id = worker_kf_take(kf, group, "id"), *file = worker_kf_take(kf, group, "file"),
+		     *msg = worker_kf_take(kf, group, "message");
 		if (id && msg)
 			check_add(r->checks, id,
 			          g_key_file_get_integer(kf, group, "level", NULL) == CHECK_LEVEL_ERROR

@@ -724,3 +724,27 @@ bool worker_run(const worker_limits *lim, worker_fn fn, void *arg, GKeyFile **re
 	worker_pool_free(p);
 	return ok;
 }
+
+void worker_kf_put(GKeyFile *kf, const char *group, const char *key, const char *s)
+{
+	if (!s)
+		return;
+	char *b = g_base64_encode((const guchar *)s, strlen(s));
+	g_key_file_set_string(kf, group, key, b);
+	g_free(b);
+}
+
+char *worker_kf_take(GKeyFile *kf, const char *group, const char *key)
+{
+	char *b = g_key_file_get_string(kf, group, key, NULL);
+	if (!b)
+		return NULL;
+	gsize n = 0;
+	guchar *d = g_base64_decode(b, &n);
+	char *s = g_malloc(n + 1);
+	memcpy(s, d, n);
+	s[n] = '\0';
+	g_free(d);
+	g_free(b);
+	return s;
+}
