@@ -69,17 +69,11 @@ for f, v in F.items():
         assert v[k] == w, (f, k, v[k], w)
 "
 # The text forms have no full date: it comes from the PDF; the page's from
-# its <meta name=\"date\">. release.json shows that as html-meta once ingest
-# copies release_doc.date_source; until then as text (a date in the document).
-if grep -Eq '\b(d|doc)->date_source' "$TOP/src/ingest.c"; then
-	html_source=html-meta
-else
-	html_source=text
-fi
+# its <meta name=\"date\">, which release.json records as html-meta.
 check html_date_source python3 -c "
 import json
 v = json.load(open('fields-html.json'))
-assert v['date_source'] == '$html_source', v['date_source']
+assert v['date_source'] == 'html-meta', v['date_source']
 "
 check text_forms_date_from_pdf python3 -c "
 import json

@@ -213,14 +213,5 @@ TEST(bad_options_are_usage_errors)
 	g_free(d);
 }
 
-/* pdf.matches_release folds text with an ASCII fast path (fold_append in
- * ingest.c): g_ascii_isalnum stands in for g_unichar_isalnum below 0x80.
- * Were they to differ on one character, titles would match differently. */
-TEST(ascii_fold_fast_path_is_unicode_alnum)
-{
-	for (gunichar c = 0; c < 0x80; c++)
-		EXPECT(!g_ascii_isalnum((char)c) == !g_unichar_isalnum(c));
-}
-
-UNIT_MAIN(ascii_fold_fast_path_is_unicode_alnum, sample_release_archived_with_its_warnings, korean_release, options_override_text,
+UNIT_MAIN(sample_release_archived_with_its_warnings, korean_release, options_override_text,
           no_licence_anywhere_is_an_error_unless_configured, bad_options_are_usage_errors)
