@@ -70,15 +70,45 @@ void audit_batch_free(audit_batch *b);
  * JSON object whose "prev" is the SHA-256 of the line before and whose
  * "seq" counts up from 1. Otherwise false with *bad_line (1-based) and
  * *reason ("prev does not match the SHA-256 of line 11") set. A store
- * without an audit log has an empty, intact chain. err only for I/O.
+ * without an audit log has an empty, intact chain. A log that does not end
+ * with a newline is not intact either: *bad_line is the torn line (after
+ * *lines whole ones), *reason says so. err only for I/O.
  */
 bool audit_verify_chain(const char *store_dir, uint64_t *lines, uint64_t *bad_line,
                         char **reason, GError **err);
 
 /* Call fn for every line of the log, in order (for reindex). Stops and
- * returns false when fn does. */
+ * returns false when fn does. Only whole lines are records: bytes after
+ * the last newline (a torn line, or one being written while a reader
+ * without the lock reads) are never passed to fn; *torn, when torn is not
+ * NULL, receives their number (0: the log ends with a newline). */
 bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg), void *arg,
-                   GError **err);
+                   uint64_t *torn, GError **err);
+
+/*
+ * A torn tail: the log does not end with a newline (a write cut short by a
+ * power cut, a full disk, a kill). The next line appended would be glued
+ * onto the fragment and break the chain for good, so audit_append refuses
+ * to append to such a log, and recovery (holding the store lock) repairs
+ * it first with audit_repair_tail:
+ *  - bytes that are a whole line, the chain's next (seq and prev right),
+ *    missing only its newline: the newline is added (completed);
+ *  - anything else: the bytes are written to STORE/audit.log.torn-TIME
+ *    (kept for the archivist, fsync'd), then the log is cut back to just
+ *    after its last newline (or to empty) and fsync'd.
+ * *t says what was done (t->bytes 0: the log was whole, nothing done).
+ * Errors: ARC_ERROR_STORE.
+ */
+typedef struct {
+	uint64_t bytes;     /* bytes after the last newline; 0: none */
+	uint64_t after_seq; /* seq of the last whole line before them (0: none) */
+	char sha256[65];    /* SHA-256 of those bytes */
+	bool completed;     /* they were a whole line: its newline was added */
+	char *kept;         /* cut: the file in the store now holding them */
+} audit_tail;
+
+bool audit_repair_tail(const char *store_dir, audit_tail *t, GError **err);
+void audit_tail_clear(audit_tail *t);
 
 /* The "seq" of an audit line, or 0 when it has none. */
 uint64_t audit_line_seq(const char *line);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <glib.h>
 #include "catalog.h"
+#include "recovery.h"
 #include "store.h"
 
 /* What a command needs of the store (the column of main.c's table). */
@@ -40,6 +41,10 @@ typedef struct {
  * the exit code after printing why not (3, or 75 when locked). In write
  * mode, the repairs made after an earlier crash are reported on stderr. */
 int cli_open_store(const cli_ctx *c, store_mode mode, cli_store *out);
+/* Those repairs (recovery.h), one warning each kind: a torn audit line cut
+ * off or completed; bundles recorded, disposals finished, sidecars
+ * removed. Nothing when there were none. */
+void cli_report_repairs(const cli_ctx *c, const recovery_report *r);
 void cli_close_store(cli_store *s);
 
 /* "archive: <cmd>: <message>\n" on stderr (errors and warnings alike);

@@ -4,6 +4,10 @@
  *
  * Runs at the start of every mutating command, holding the store lock
  * (store_lock has already removed the debris in tmp/):
+ *  - a torn last line of the audit log (no newline at its end) is cut off
+ *    and kept in STORE/audit.log.torn-TIME, or, when it is a whole line
+ *    of the chain missing only its newline, completed; either repair is
+ *    recorded as a "repair" audit line (audit_repair_tail in audit.h);
  *  - audit lines not yet in the catalog are mirrored into it;
  *  - a disposal recorded in the audit log whose bundle is still on disk is
  *    finished (the record is written before the files are deleted);
@@ -20,6 +24,7 @@
 
 #include <stdbool.h>
 #include <glib.h>
+#include "audit.h"
 #include "catalog.h"
 
 typedef struct {
@@ -33,6 +38,8 @@ typedef struct {
 	GPtrArray *rows_restored;   /* char*: ids of bundles whose ingest the audit
 	                               log records but the catalog had lost (no
 	                               crash explains that); indexed again */
+	audit_tail audit_tail;      /* a torn last audit line repaired (bytes 0:
+	                               none); what was done, where the bytes are */
 } recovery_report;
 
 void recovery_report_clear(recovery_report *r);

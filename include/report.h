@@ -55,6 +55,8 @@ typedef struct {
 	unsigned run_failed;
 	char *run_start, *run_end;   /* times of its first and last verify line */
 	GPtrArray *run_failures;     /* report_failure* */
+	uint64_t audit_torn;         /* bytes after the audit log's last newline,
+	                                left out (a torn line; 0: none) */
 } report;
 
 /* Gather the numbers of the store at store_dir (catalog c open) as of now

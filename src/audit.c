@@ -108,46 +108,85 @@ static char *log_path(const char *store_dir)
 	return g_build_filename(store_dir, "audit.log", NULL);
 }
 
-/*
- * The last line of the file open on fd (without its newline), or "" for an
- * empty file. The log only grows, so reading back from the end finds it
- * without reading the whole log.
- */
-static char *last_line(int fd, GError **err)
+/* The bytes of fd in [from, to), NUL-terminated (caller frees); *len
+ * receives their number when len is not NULL. */
+static char *read_range(int fd, off_t from, off_t to, size_t *len, GError **err)
 {
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, "audit.log");
-		return NULL;
-	}
-	off_t end = st.st_size;
-	if (end == 0)
-		return g_strdup("");
-	size_t want = 4096;
-	for (;;) {
-		off_t from = end > (off_t)want ? end - (off_t)want : 0;
-		size_t n = (size_t)(end - from);
-		char *buf = g_malloc(n + 1);
-		ssize_t got = pread(fd, buf, n, from);
-		if (got != (ssize_t)n) {
+	size_t n = (size_t)(to - from);
+	char *buf = g_malloc(n + 1);
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, buf + got, n - got, from + (off_t)got);
+		if (r <= 0) {
 			g_free(buf);
-			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "audit.log: cannot read its last line");
+			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "audit.log: cannot read: %s",
+			            r < 0 ? g_strerror(errno) : "shorter than its size");
 			return NULL;
 		}
-		buf[n] = '\0';
-		/* The file ends with a newline; the line before it starts after
-		 * the newline before that. */
-		size_t stop = n > 0 && buf[n - 1] == '\n' ? n - 1 : n;
-		char *nl = g_strrstr_len(buf, (gssize)stop, "\n");
-		if (nl || from == 0) {
-			char *start = nl ? nl + 1 : buf;
-			char *line = g_strndup(start, (gsize)(buf + stop - start));
-			g_free(buf);
-			return line;
-		}
-		g_free(buf);
-		want *= 4;
+		got += (size_t)r;
 	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* Where the line that ends at end (exclusive, its newline not included)
+ * starts: just after the newline before it, or 0. Read back from end, so
+ * the log's end is found without reading the whole log. */
+static bool line_start(int fd, off_t end, off_t *start, GError **err)
+{
+	char buf[16384];
+	off_t to = end;
+	while (to > 0) {
+		off_t from = to > (off_t)sizeof buf ? to - (off_t)sizeof buf : 0;
+		size_t n = (size_t)(to - from);
+		if (pread(fd, buf, n, from) != (ssize_t)n) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "audit.log: cannot read its end");
+			return false;
+		}
+		char *nl = memrchr(buf, '\n', n);
+		if (nl) {
+			*start = from + (off_t)(nl - buf) + 1;
+			return true;
+		}
+		to = from;
+	}
+	*start = 0;
+	return true;
+}
+
+/* The end of the log open on fd: its size, and where its torn tail (the
+ * bytes after its last newline) starts; *tail == *size when the log ends
+ * with a newline or is empty. */
+static bool log_end(int fd, off_t *size, off_t *tail, GError **err)
+{
+	struct stat st;
+	char last;
+	if (fstat(fd, &st) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, "audit.log");
+		return false;
+	}
+	*size = *tail = st.st_size;
+	if (st.st_size == 0)
+		return true;
+	if (pread(fd, &last, 1, st.st_size - 1) != 1) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "audit.log: cannot read its end");
+		return false;
+	}
+	return last == '\n' || line_start(fd, st.st_size, tail, err);
+}
+
+/* The line that ends just before offset end (end is just after its
+ * newline), without the newline; "" when end is 0. Caller frees. */
+static char *line_before(int fd, off_t end, GError **err)
+{
+	off_t start;
+	if (end == 0)
+		return g_strdup("");
+	if (!line_start(fd, end - 1, &start, err))
+		return NULL;
+	return read_range(fd, start, end - 1, NULL, err);
 }
 
 uint64_t audit_line_seq(const char *line)
@@ -216,7 +255,20 @@ static bool append_entries(const char *store_dir, audit_entry *const *es, guint 
 		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
 		goto out;
 	}
-	if (!(prev_line = last_line(fd, err)))
+	/* Never glue a line onto a torn one: the chain would be broken for
+	 * good. Writers run recovery first (audit_repair_tail), so a torn
+	 * end here is a tear of this very run that could not be taken back. */
+	off_t size, tail;
+	if (!log_end(fd, &size, &tail, err))
+		goto out;
+	if (tail != size) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+		            "%s: ends in a torn line (%lld bytes without a newline); nothing appended: "
+		            "the next writing run repairs it",
+		            path, (long long)(size - tail));
+		goto out;
+	}
+	if (!(prev_line = line_before(fd, size, err)))
 		goto out;
 	char prev[65];
 	if (*prev_line)
@@ -317,11 +369,13 @@ void audit_batch_free(audit_batch *b)
 }
 
 bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg), void *arg,
-                   GError **err)
+                   uint64_t *torn, GError **err)
 {
 	char *path = log_path(store_dir);
 	FILE *f = fopen(path, "re");
 	bool ok = true;
+	if (torn)
+		*torn = 0;
 	if (!f) {
 		if (errno != ENOENT) {
 			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
@@ -334,8 +388,14 @@ bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg
 	size_t cap = 0;
 	ssize_t n;
 	while (ok && (n = getline(&buf, &cap, f)) > 0) {
-		if (buf[n - 1] == '\n')
-			buf[n - 1] = '\0';
+		/* Only the last line can lack its newline: torn, or being
+		 * written. Not a record (yet): never handed on. */
+		if (buf[n - 1] != '\n') {
+			if (torn)
+				*torn = (uint64_t)n;
+			break;
+		}
+		buf[n - 1] = '\0';
 		ok = fn(buf, arg);
 	}
 	if (ferror(f)) {
@@ -413,10 +473,20 @@ bool audit_verify_chain(const char *store_dir, uint64_t *lines, uint64_t *bad_li
 	chain_state c = { .n = 0 };
 	strcpy(c.prev, ZERO_HASH);
 	GError *e = NULL;
-	bool intact = audit_foreach(store_dir, check_line, &c, &e);
+	uint64_t torn = 0;
+	bool intact = audit_foreach(store_dir, check_line, &c, &torn, &e);
 	if (e) {
 		g_propagate_error(err, e);
+		g_free(c.reason);
 		return false;
+	}
+	if (intact && torn) {
+		c.bad = c.n + 1;
+		c.reason = g_strdup_printf("line %" PRIu64 " is torn: the log ends in %" PRIu64
+		                           " bytes without a newline (a write interrupted or still "
+		                           "going on; the next writing run repairs it)",
+		                           c.bad, torn);
+		intact = false;
 	}
 	if (lines)
 		*lines = c.n;
@@ -429,4 +499,163 @@ bool audit_verify_chain(const char *store_dir, uint64_t *lines, uint64_t *bad_li
 			g_free(c.reason);
 	}
 	return intact;
+}
+
+/*
+ * A torn tail, repaired (see audit.h). The bytes after the last newline
+ * never were a record: write(2) of whole lines was cut short (a power cut,
+ * a full disk, a kill on a file system that does not finish a write) and
+ * never reached its fsync. They are cut off, so that the next line is not
+ * glued onto them and the chain stays whole, but they are not destroyed:
+ * an archivist may want to see what the interrupted run was recording.
+ * They go to a file of their own beside the log (tmp/ is emptied by every
+ * locked run: no place to keep anything; catalog.sqlite.damaged-TIME is
+ * the store's other piece of debris kept aside), written and fsync'd
+ * before the log is cut, so that no crash loses them.
+ *
+ * One exception: bytes that are a whole line, exactly what audit_append
+ * writes next (the strict line format, seq one more than the line before,
+ * prev the SHA-256 of that line), missing only the newline. A prefix of a
+ * line cannot pass that test (it ends with ,"prev":"<64 hex>"}, which no
+ * shorter piece of a line does), so these are all the bytes of the record
+ * but the last. Its content is as trustworthy as any log's last line (no
+ * later line vouches for it either); cutting it would drop a record,
+ * possibly of something done (a disposal, a verification), for want of
+ * one byte. The newline is added instead.
+ */
+static bool fsync_dir(const char *dir, GError **err)
+{
+	int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d < 0 || fsync(d) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, dir);
+		if (d >= 0)
+			close(d);
+		return false;
+	}
+	close(d);
+	return true;
+}
+
+/* Does frag (len bytes) pass the chain check as the line after prev? */
+static bool is_next_line(const char *prev, const char *frag, size_t len)
+{
+	if (len != strlen(frag)) /* a NUL: not a line of ours */
+		return false;
+	chain_state c = { .n = 0 };
+	if (*prev) {
+		c.n = audit_line_seq(prev);
+		if (c.n == 0)
+			return false;
+		hash_sha256_hex(prev, strlen(prev), c.prev);
+	} else {
+		strcpy(c.prev, ZERO_HASH);
+	}
+	bool ok = check_line(frag, &c);
+	g_free(c.reason);
+	return ok;
+}
+
+/* Write the torn bytes to STORE/audit.log.torn-TIME (-2, -3… when taken),
+ * fsync'd with the directory; *name receives the file's name. */
+static bool keep_torn(const char *store_dir, const char *bytes, size_t len, char **name,
+                      GError **err)
+{
+	GDateTime *now = testhook_now_utc();
+	char *stamp = g_date_time_format(now, "%Y%m%dT%H%M%SZ");
+	g_date_time_unref(now);
+	char *path = NULL;
+	int fd = -1;
+	bool ok = false;
+	for (unsigned k = 1; fd < 0; k++) {
+		g_free(*name);
+		g_free(path);
+		*name = k == 1 ? g_strdup_printf("audit.log.torn-%s", stamp)
+		               : g_strdup_printf("audit.log.torn-%s-%u", stamp, k);
+		path = g_build_filename(store_dir, *name, NULL);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EEXIST) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+			goto out;
+		}
+	}
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, bytes + done, len - done);
+		if (w <= 0) {
+			arc_set_errno(err, ARC_ERROR_STORE, w < 0 ? errno : ENOSPC, path);
+			goto out;
+		}
+		done += (size_t)w;
+	}
+	if (fsync(fd) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		goto out;
+	}
+	ok = fsync_dir(store_dir, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (!ok && fd >= 0)
+		unlink(path);
+	g_free(path);
+	g_free(stamp);
+	return ok;
+}
+
+bool audit_repair_tail(const char *store_dir, audit_tail *t, GError **err)
+{
+	memset(t, 0, sizeof *t);
+	char *path = log_path(store_dir);
+	char *frag = NULL, *prev = NULL;
+	bool ok = false;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		ok = errno == ENOENT;
+		if (!ok)
+			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		goto out;
+	}
+	off_t size, tail;
+	size_t len;
+	if (!log_end(fd, &size, &tail, err))
+		goto out;
+	if (tail == size) {
+		ok = true;
+		goto out;
+	}
+	if (!(frag = read_range(fd, tail, size, &len, err)) || !(prev = line_before(fd, tail, err)))
+		goto out;
+	t->bytes = len;
+	t->after_seq = audit_line_seq(prev);
+	hash_sha256_hex(frag, len, t->sha256);
+	if (is_next_line(prev, frag, len)) {
+		if (pwrite(fd, "\n", 1, size) != 1 || fsync(fd) != 0) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+			goto out;
+		}
+		t->completed = true;
+	} else {
+		if (!keep_torn(store_dir, frag, len, &t->kept, err))
+			goto out;
+		testhook_crash_point("audit.torn_kept");
+		if (ftruncate(fd, tail) != 0 || fsync(fd) != 0) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+			goto out;
+		}
+	}
+	testhook_crash_point("audit.tail_repaired");
+	ok = true;
+out:
+	if (fd >= 0)
+		close(fd);
+	g_free(frag);
+	g_free(prev);
+	g_free(path);
+	return ok;
+}
+
+void audit_tail_clear(audit_tail *t)
+{
+	g_free(t->kept);
+	memset(t, 0, sizeof *t);
 }

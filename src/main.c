@@ -281,6 +281,26 @@ int cli_exit_code(const GError *err)
 	return EXIT_CANNOT_PROCEED;
 }
 
+void cli_report_repairs(const cli_ctx *c, const recovery_report *r)
+{
+	const audit_tail *t = &r->audit_tail;
+	if (t->bytes && t->completed)
+		cli_error(c, "%s/audit.log: repaired after an interrupted run: line %" G_GUINT64_FORMAT
+		             " was whole but for its newline, which was added",
+		          c->store, t->after_seq + 1);
+	else if (t->bytes)
+		cli_error(c, "%s/audit.log: repaired after an interrupted run: a torn line of %"
+		             G_GUINT64_FORMAT " byte%s after line %" G_GUINT64_FORMAT
+		             " (no newline: never a whole record) was cut off; the bytes are kept in %s/%s",
+		          c->store, t->bytes, t->bytes == 1 ? "" : "s", t->after_seq, c->store, t->kept);
+	if (r->recorded || r->disposals_finished || r->orphans_removed)
+		cli_error(c, "%s: repaired after an interrupted run: %u bundle%s recorded, %u "
+		             "disposal%s finished, %u stray sidecar%s removed",
+		          c->store, r->recorded, r->recorded == 1 ? "" : "s", r->disposals_finished,
+		          r->disposals_finished == 1 ? "" : "s", r->orphans_removed,
+		          r->orphans_removed == 1 ? "" : "s");
+}
+
 int cli_open_store(const cli_ctx *c, store_mode mode, cli_store *out)
 {
 	GError *err = NULL;
@@ -289,19 +309,16 @@ int cli_open_store(const cli_ctx *c, store_mode mode, cli_store *out)
 	if (!(out->store = store_open(c->store, write, &err)))
 		goto fail;
 	if (write) {
-		recovery_report r;
+		recovery_report r = { 0 };
 		if (!store_lock(out->store, &err) || !(out->catalog = catalog_open(c->store, &err)) ||
-		    !recovery_run(c->store, out->catalog, &r, &err))
+		    !recovery_run(c->store, out->catalog, &r, &err)) {
+			recovery_report_clear(&r);
 			goto fail;
+		}
 		for (guint i = 0; i < r.unreadable->len; i++)
 			cli_error(c, "%s: cannot be indexed; 'archive verify' tells what is wrong",
 			          (char *)g_ptr_array_index(r.unreadable, i));
-		if (r.recorded || r.disposals_finished || r.orphans_removed)
-			cli_error(c, "%s: repaired after an interrupted run: %u bundle%s recorded, %u "
-			             "disposal%s finished, %u stray sidecar%s removed",
-			          c->store, r.recorded, r.recorded == 1 ? "" : "s", r.disposals_finished,
-			          r.disposals_finished == 1 ? "" : "s", r.orphans_removed,
-			          r.orphans_removed == 1 ? "" : "s");
+		cli_report_repairs(c, &r);
 		out->rows_restored = r.rows_restored;
 		r.rows_restored = NULL;
 		recovery_report_clear(&r);

@@ -97,8 +97,32 @@ static bool record_recovered(const char *store_dir, catalog *c, const char *id, 
 	return ok;
 }
 
+/* The repair of a torn audit line, recorded in the log it repaired (the
+ * "repair" event): what an archivist reading the log must know, that
+ * bytes were cut there (how many, their SHA-256, the file keeping them),
+ * or that a line's newline was added. Mirrored into the catalog by the
+ * replay that follows. A crash between the repair and this line leaves a
+ * whole log without the line; the kept file is still there. */
+static bool record_tail_repair(const char *store_dir, const audit_tail *t, GError **err)
+{
+	audit_entry *e = audit_entry_new("repair");
+	audit_entry_set(e, "file", "audit.log");
+	audit_entry_set(e, "repair", t->completed ? "newline added" : "torn line cut");
+	audit_entry_set_int(e, "after_seq", (int64_t)t->after_seq);
+	audit_entry_set_int(e, "bytes", (int64_t)t->bytes);
+	audit_entry_set(e, "sha256", t->sha256);
+	if (t->kept)
+		audit_entry_set(e, "kept", t->kept);
+	bool ok = audit_append(store_dir, e, NULL, err);
+	audit_entry_free(e);
+	if (ok)
+		testhook_crash_point("recovery.tail_recorded");
+	return ok;
+}
+
 void recovery_report_clear(recovery_report *r)
 {
+	audit_tail_clear(&r->audit_tail);
 	if (r->unreadable)
 		g_ptr_array_unref(r->unreadable);
 	if (r->rows_restored)
@@ -110,8 +134,13 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 {
 	recovery_report r = { .unreadable = g_ptr_array_new_with_free_func(g_free),
 	                      .rows_restored = g_ptr_array_new_with_free_func(g_free) };
+	/* First the log itself: a torn last line (audit_repair_tail: cut off
+	 * and kept aside, or completed when only its newline is missing), so
+	 * that every line after it, the repair's own first, chains on. */
+	bool ok = audit_repair_tail(store_dir, &r.audit_tail, err) &&
+	          (!r.audit_tail.bytes || record_tail_repair(store_dir, &r.audit_tail, err));
 	replay_ctx ctx = { c, catalog_last_seq(c), 0, err };
-	bool ok = audit_foreach(store_dir, replay, &ctx, err);
+	ok = ok && audit_foreach(store_dir, replay, &ctx, NULL, err);
 	r.replayed = ctx.n;
 	GPtrArray *files = ok ? store_bundle_files(store_dir) : NULL;
 	for (guint i = 0; ok && i < files->len; i++) {

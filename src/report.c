@@ -139,7 +139,7 @@ static bool scan_audit(const char *store_dir, report *r, GError **err)
 		            s.db ? sqlite3_errmsg(s.db) : "out of memory");
 		goto out;
 	}
-	ok = audit_foreach(store_dir, on_line, &s, err);
+	ok = audit_foreach(store_dir, on_line, &s, &r->audit_torn, err);
 out:
 	sqlite3_finalize(s.line_q);
 	sqlite3_finalize(s.problems_q);

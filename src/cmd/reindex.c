@@ -46,6 +46,7 @@ int cmd_reindex(int argc, char **argv, const cli_ctx *c)
 	         (cat = catalog_open(c->store, &err)) && recovery_run(c->store, cat, &r, &err) &&
 	         (all = catalog_list(cat, &err)))
 		rc = skipped->len ? EXIT_ITEM_FAILED : EXIT_OK;
+	cli_report_repairs(c, &r);
 	for (guint i = 0; i < skipped->len; i++) {
 		cli_error(c, "%s: left out of the catalog", (char *)g_ptr_array_index(skipped, i));
 		if (json) {

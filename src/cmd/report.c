@@ -72,6 +72,14 @@ int cmd_report(int argc, char **argv, const cli_ctx *c)
 		rc = EXIT_CANNOT_PROCEED;
 		goto out;
 	}
+	/* Read without the lock: the torn line may be a write still going
+	 * on, or one a crash interrupted (the next writing run repairs it).
+	 * Either way not a record, and the report is of the records. */
+	if (r->audit_torn)
+		cli_error(c, "%s/audit.log: ends in a torn line (%" G_GUINT64_FORMAT
+		             " bytes without a newline), left out of the report: a write still going "
+		             "on, or an interrupted one that the next writing run repairs",
+		          c->store, r->audit_torn);
 	if (html) {
 		char *page = report_html(r, c->store);
 		/* Written beside FILE and renamed: a browser open on the old

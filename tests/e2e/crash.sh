@@ -393,3 +393,88 @@ for l in open('$S/audit.log'):
 assert len(last) == 3 and set(last.values()) == {'ingest'}, last
 "
 check again_crash_list_equals_reindex list_equals_reindex
+
+# -- a torn audit line ---------------------------------------------------------
+# A power cut (a full disk, a kill inside write(2) on some file systems) can
+# leave audit.log ending in part of a line, without its newline. The next
+# writing run must cut it off before it appends (or its line is glued onto
+# the fragment and the chain is broken for good), keep the cut bytes in
+# audit.log.torn-TIME, record the repair ("repair" line) and say so on
+# stderr; its own exit status is unchanged (the store is whole again). A
+# whole line missing only its newline is completed instead. Readers without
+# the lock (report) leave the torn line out and name it.
+S=$PWD/torn
+N=$(wc -l <vpre/audit.log)
+rm -rf "$S" && cp -a vpre "$S"
+# The first 40 bytes of a valid line, no newline.
+tail -n 1 "$S/audit.log" | head -c 40 >frag
+cat frag >>"$S/audit.log"
+cp "$S/audit.log" torn.log
+check torn_report_exit_0 run_rc 0 A report --json
+check torn_report_names_audit_log has err "^archive: report: $S/audit.log: ends in a torn line \(40 bytes without a newline\), left out"
+check torn_report_reads_the_whole_lines python3 -c "import json; json.load(open('out'))"
+check torn_report_changes_nothing cmp "$S/audit.log" torn.log
+check torn_list_exit_0 run_rc 0 A list
+rm -f tpoints
+check torn_verify_exit_0 run_rc 0 env ARCHIVE_TEST_CRASH_LOG=$PWD/tpoints "$ARCHIVE" --store "$S" verify
+check torn_verify_says_repaired has err "^archive: verify: $S/audit.log: repaired after an interrupted run: a torn line of 40 bytes after line $N \(no newline: never a whole record\) was cut off; the bytes are kept in $S/audit.log.torn-[0-9TZ]+\$"
+check torn_verify_chain_intact has out "^$NREL verified: $NREL OK, 0 FAIL; audit log: $((N + 1 + NREL)) lines, chain intact\$"
+# audit_check.py fails on a log not ending in a newline, and on any break.
+check torn_log_ends_in_newline_and_chains python3 audit_check.py verified "$S" $NREL
+check torn_whole_lines_untouched cmp -n "$(wc -c <vpre/audit.log)" vpre/audit.log "$S/audit.log"
+check torn_bytes_kept cmp frag "$S"/audit.log.torn-*
+check torn_repair_recorded python3 -c "
+import json
+l = open('$S/audit.log').read().split('\n')[$N]
+e = json.loads(l)
+assert e['seq'] == $N + 1 and e['event'] == 'repair' and e['repair'] == 'torn line cut', e
+assert e['file'] == 'audit.log' and e['bytes'] == 40 and e['after_seq'] == $N, e
+import hashlib, os
+assert e['sha256'] == hashlib.sha256(open('frag', 'rb').read()).hexdigest(), e
+assert os.path.exists(os.path.join('$S', e['kept'])), e
+"
+check torn_list_equals_reindex list_equals_reindex
+# The next lines chain on: another run repairs nothing.
+check torn_next_ingest_exit_0 run_rc 0 A ingest rel
+check torn_next_ingest_repairs_nothing [ ! -s err ]
+check torn_next_verify_exit_0 run_rc 0 A verify
+check torn_next_verify_chain_intact has out "^$NREL verified: $NREL OK, 0 FAIL; audit log: $((N + 1 + 2 * NREL)) lines, chain intact\$"
+check torn_next_chain python3 audit_check.py verified "$S" $((2 * NREL))
+
+# Killed at each step of the repair: the next run still leaves a whole,
+# chained log, and the bytes are never lost (kept before the cut).
+for k in audit.torn_kept audit.tail_repaired recovery.tail_recorded; do
+	check "torn_repair_passes_$k" grep -qx "$k" tpoints
+	m=$(grep -nx "$k" tpoints | head -n 1 | cut -d: -f1)
+	rm -rf "$S" && cp -a vpre "$S" && cp torn.log "$S/audit.log"
+	ARCHIVE_TEST_CRASH_AT=$m A verify >/dev/null 2>cerr
+	check "torn_repair_killed_at_${k}" killed $?
+	check "torn_repair_killed_at_${k}_rerun_exit_0" run_rc 0 A verify
+	check "torn_repair_killed_at_${k}_chain" python3 audit_check.py ingested "$S" $NREL
+	check "torn_repair_killed_at_${k}_bytes_kept" cmp frag "$(ls "$S"/audit.log.torn-* | head -n 1)"
+	check "torn_repair_killed_at_${k}_list_equals_reindex" list_equals_reindex
+done
+
+# A whole line, missing only its newline: completed, nothing cut.
+rm -rf "$S" && cp -a vpre "$S"
+truncate -s -1 "$S/audit.log"
+check torn_whole_verify_exit_0 run_rc 0 A verify
+check torn_whole_says_completed has err "^archive: verify: $S/audit.log: repaired after an interrupted run: line $N was whole but for its newline, which was added\$"
+check torn_whole_line_kept cmp -n "$(wc -c <vpre/audit.log)" vpre/audit.log "$S/audit.log"
+check torn_whole_nothing_cut [ -z "$(ls "$S" | grep '^audit\.log\.torn-')" ]
+check torn_whole_chain_intact has out "^$NREL verified: $NREL OK, 0 FAIL; audit log: $((N + 1 + NREL)) lines, chain intact\$"
+check torn_whole_chain python3 audit_check.py verified "$S" $NREL
+check torn_whole_repair_recorded python3 -c "
+import json
+e = json.loads(open('$S/audit.log').read().split('\n')[$N])
+assert e['event'] == 'repair' and e['repair'] == 'newline added' and e['after_seq'] == $N - 1, e
+"
+check torn_whole_list_equals_reindex list_equals_reindex
+
+# reindex (which rebuilds the catalog from the log) repairs it the same way
+# and says so; the catalog is then what a second reindex makes.
+rm -rf "$S" && cp -a vpre "$S" && cp torn.log "$S/audit.log"
+check torn_reindex_exit_0 run_rc 0 A reindex
+check torn_reindex_says_repaired has err "^archive: reindex: $S/audit.log: repaired after an interrupted run: a torn line of 40 bytes"
+check torn_reindex_chain python3 audit_check.py ingested "$S" $NREL
+check torn_reindex_list_equals_reindex list_equals_reindex

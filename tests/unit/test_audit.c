@@ -3,6 +3,8 @@
 #include "audit.h"
 #include "hash.h"
 
+#include <unistd.h>
+
 static char *logfile(const char *dir) { return g_build_filename(dir, "audit.log", NULL); }
 
 static void append(const char *dir, const char *event, const char *id)
@@ -248,6 +250,165 @@ TEST(an_unwritable_batch_is_a_store_error)
 	g_free(d);
 }
 
+/* Append raw bytes to the log, as a torn write would leave them. */
+static void tear(const char *dir, const char *bytes, gssize len)
+{
+	char *p = logfile(dir), *s = NULL;
+	gsize n = 0;
+	g_file_get_contents(p, &s, &n, NULL);
+	GString *t = g_string_new_len(s, (gssize)n);
+	g_string_append_len(t, bytes, len < 0 ? (gssize)strlen(bytes) : len);
+	EXPECT(g_file_set_contents(p, t->str, (gssize)t->len, NULL));
+	g_string_free(t, TRUE);
+	g_free(s);
+	g_free(p);
+}
+
+static bool count_line(const char *line, void *arg)
+{
+	(void)line;
+	(*(int *)arg)++;
+	return true;
+}
+
+/* A log ending in a torn line: readers take only the whole lines and say
+ * how many bytes are torn; the chain is not intact and names the torn
+ * line; nothing is glued onto it. */
+TEST(a_torn_line_is_no_record)
+{
+	char *d = unit_tmpdir();
+	append(d, "ingest", "a");
+	append(d, "ingest", "b");
+	tear(d, "{\"seq\":3,\"time\":\"2026-01-01T00:00:00Z\",\"us", -1);
+	int n = 0;
+	uint64_t torn = 0;
+	GError *err = NULL;
+	EXPECT(audit_foreach(d, count_line, &n, &torn, &err));
+	EXPECT_INT(n, 2);
+	EXPECT_INT(torn, 42);
+	uint64_t lines = 0, bad = 0;
+	char *why = NULL;
+	EXPECT(!audit_verify_chain(d, &lines, &bad, &why, &err));
+	EXPECT(err == NULL);
+	EXPECT_INT(lines, 2);
+	EXPECT_INT(bad, 3);
+	EXPECT(why && strstr(why, "line 3 is torn") && strstr(why, "42 bytes without a newline"));
+	g_free(why);
+	/* Appending now would glue the line onto the fragment: refused. */
+	audit_entry *e = audit_entry_new("hold");
+	EXPECT(!audit_append(d, e, NULL, &err));
+	EXPECT(err && strstr(err->message, "audit.log") && strstr(err->message, "torn"));
+	g_clear_error(&err);
+	audit_entry_free(e);
+	/* A log of nothing but a fragment. */
+	char *d2 = unit_tmpdir();
+	tear(d2, "{\"seq\":1,\"ti", -1);
+	n = 0;
+	EXPECT(audit_foreach(d2, count_line, &n, &torn, &err) && n == 0 && torn == 12);
+	EXPECT(!audit_verify_chain(d2, &lines, &bad, NULL, &err) && lines == 0 && bad == 1);
+	g_free(d2);
+	g_free(d);
+}
+
+/* audit_repair_tail: fragments are cut and kept; a whole line that lacks
+ * only its newline is completed; a whole log is left alone. */
+TEST(a_torn_tail_is_cut_and_kept_or_completed)
+{
+	g_setenv("ARCHIVE_TEST_NOW", "2026-03-04T05:06:07Z", TRUE);
+	char *d = unit_tmpdir();
+	char *p = logfile(d);
+	GError *err = NULL;
+	audit_tail t;
+	/* No log, and a whole log: nothing to do. */
+	EXPECT(audit_repair_tail(d, &t, &err) && t.bytes == 0 && !t.kept);
+	append(d, "ingest", "a");
+	append(d, "ingest", "b");
+	char *whole = NULL;
+	g_file_get_contents(p, &whole, NULL, NULL);
+	EXPECT(audit_repair_tail(d, &t, &err) && t.bytes == 0 && !t.kept);
+
+	/* A fragment, with a NUL as a power cut may leave: cut off, kept. */
+	tear(d, "{\"seq\":3,\"ti\0\0", 15);
+	EXPECT(audit_repair_tail(d, &t, &err));
+	EXPECT(err == NULL);
+	EXPECT_INT(t.bytes, 15);
+	EXPECT_INT(t.after_seq, 2);
+	EXPECT(!t.completed);
+	EXPECT_STR(t.kept, "audit.log.torn-20260304T050607Z");
+	char want[65];
+	hash_sha256_hex("{\"seq\":3,\"ti\0\0", 15, want);
+	EXPECT_STR(t.sha256, want);
+	char *kept = g_build_filename(d, "audit.log.torn-20260304T050607Z", NULL), *k = NULL;
+	gsize kn = 0;
+	EXPECT(g_file_get_contents(kept, &k, &kn, NULL) && kn == 15 &&
+	       memcmp(k, "{\"seq\":3,\"ti\0\0", 15) == 0);
+	g_free(k);
+	char *now = NULL;
+	g_file_get_contents(p, &now, NULL, NULL);
+	EXPECT_STR(now, whole);
+	g_free(now);
+	audit_tail_clear(&t);
+	append(d, "ingest", "c");
+	uint64_t lines = 0;
+	EXPECT(audit_verify_chain(d, &lines, NULL, NULL, NULL) && lines == 3);
+
+	/* Torn again in the same second: a second file, not over the first. */
+	tear(d, "{\"seq\"", -1);
+	EXPECT(audit_repair_tail(d, &t, &err));
+	EXPECT_STR(t.kept, "audit.log.torn-20260304T050607Z-2");
+	audit_tail_clear(&t);
+
+	/* A whole line, the chain's next, without its newline: completed. */
+	append(d, "ingest", "d");
+	g_free(whole);
+	g_file_get_contents(p, &whole, NULL, NULL);
+	EXPECT(truncate(p, (off_t)strlen(whole) - 1) == 0);
+	EXPECT(audit_repair_tail(d, &t, &err));
+	EXPECT(t.completed && !t.kept);
+	EXPECT_INT(t.after_seq, 3);
+	g_file_get_contents(p, &now, NULL, NULL);
+	EXPECT_STR(now, whole);
+	g_free(now);
+	char *line4 = g_strdup(strrchr(g_strchomp(whole), '\n') + 1);
+	EXPECT_INT(t.bytes, strlen(line4));
+	audit_tail_clear(&t);
+	EXPECT(audit_verify_chain(d, &lines, NULL, NULL, NULL) && lines == 4);
+
+	/* A whole line whose seq is not the next one: not the next record of
+	 * this chain; cut and kept like any fragment. */
+	char *bad = g_strdup(line4);
+	char *seq = strstr(bad, "\"seq\":4,");
+	seq[6] = '5';
+	tear(d, bad, -1);
+	EXPECT(audit_repair_tail(d, &t, &err));
+	EXPECT(!t.completed && t.kept);
+	audit_tail_clear(&t);
+	/* The very first line, whole but for its newline: completed. */
+	char *d2 = unit_tmpdir();
+	append(d2, "ingest", "a");
+	char *p2 = logfile(d2);
+	EXPECT(truncate(p2, 0) == 0);
+	/* Line 1 of another log with the same entry: prev zeros, seq 1. */
+	char *one = NULL;
+	g_file_get_contents(p, &one, NULL, NULL);
+	*strchr(one, '\n') = '\0';
+	tear(d2, one, -1);
+	EXPECT(audit_repair_tail(d2, &t, &err) && t.completed && t.after_seq == 0);
+	audit_tail_clear(&t);
+	EXPECT(audit_verify_chain(d2, &lines, NULL, NULL, NULL) && lines == 1);
+	g_free(one);
+	g_free(p2);
+	g_free(d2);
+	g_free(bad);
+	g_free(line4);
+	g_free(kept);
+	g_free(whole);
+	g_free(p);
+	g_free(d);
+	g_unsetenv("ARCHIVE_TEST_NOW");
+}
+
 UNIT_MAIN(lines_are_chained, a_changed_line_is_named, a_removed_or_inserted_line_is_named,
           unwritable_log_is_a_store_error, a_batch_writes_what_appends_one_by_one_write,
-          a_batch_entry_has_the_time_it_was_added, an_unwritable_batch_is_a_store_error)
+          a_batch_entry_has_the_time_it_was_added, an_unwritable_batch_is_a_store_error,
+          a_torn_line_is_no_record, a_torn_tail_is_cut_and_kept_or_completed)

@@ -352,5 +352,78 @@ TEST(fixity_records_in_batches)
 	store_fixture_close(&f);
 }
 
+/* A torn last audit line: recovery cuts it off (kept aside) before
+ * anything is appended, records the repair in the log, and the chain
+ * goes on; a whole line missing only its newline is completed. */
+TEST(recovery_repairs_a_torn_audit_line)
+{
+	store_fixture f;
+	store_fixture_open(&f, NULL);
+	GError *e = NULL;
+	char *log = g_build_filename(f.dir, "audit.log", NULL);
+	char *before = read_all(log);
+	char *last = g_strrstr_len(before, (gssize)strlen(before) - 1, "\n") + 1;
+	int nlines = count(before, "\n");
+	/* The first 40 bytes of a line, as a cut write leaves them. */
+	char *frag = g_strndup(last, 40);
+	char *text = g_strconcat(before, frag, NULL);
+	EXPECT(g_file_set_contents(log, text, -1, NULL));
+	recovery_report r;
+	EXPECT(recovery_run(f.dir, f.c, &r, &e));
+	EXPECT(e == NULL);
+	EXPECT_INT(r.audit_tail.bytes, 40);
+	EXPECT(!r.audit_tail.completed);
+	EXPECT_INT(r.audit_tail.after_seq, nlines);
+	EXPECT(r.audit_tail.kept && g_str_has_prefix(r.audit_tail.kept, "audit.log.torn-"));
+	char *kept = g_build_filename(f.dir, r.audit_tail.kept ? r.audit_tail.kept : "-", NULL);
+	char *k = read_all(kept);
+	EXPECT_STR(k, frag);
+	recovery_report_clear(&r);
+	char *after = read_all(log);
+	EXPECT(g_str_has_prefix(after, before));
+	EXPECT(g_str_has_suffix(after, "\n"));
+	EXPECT_INT(count(after, "\n"), nlines + 1);
+	EXPECT(strstr(after + strlen(before), "\"event\":\"repair\",\"file\":\"audit.log\","
+	                                      "\"repair\":\"torn line cut\"") &&
+	       strstr(after + strlen(before), "\"bytes\":40,") &&
+	       strstr(after + strlen(before), "\"kept\":\"audit.log.torn-"));
+	uint64_t lines = 0;
+	EXPECT(audit_verify_chain(f.dir, &lines, NULL, NULL, &e) && (int)lines == nlines + 1);
+	/* Mirrored into the catalog like any line. */
+	EXPECT_INT(catalog_last_seq(f.c), nlines + 1);
+	/* Nothing more to do, and lines chain on. */
+	EXPECT(recovery_run(f.dir, f.c, &r, &e));
+	EXPECT_INT(r.audit_tail.bytes, 0);
+	recovery_report_clear(&r);
+	audit_entry *a = audit_entry_new("hold");
+	audit_entry_set(a, "id", g_ptr_array_index(f.ids, 0));
+	EXPECT(audit_append(f.dir, a, NULL, &e));
+	audit_entry_free(a);
+	EXPECT(audit_verify_chain(f.dir, &lines, NULL, NULL, &e) && (int)lines == nlines + 2);
+
+	/* The last line whole but for its newline: completed, not cut. */
+	g_free(after);
+	after = read_all(log);
+	EXPECT(truncate(log, (off_t)strlen(after) - 1) == 0);
+	EXPECT(recovery_run(f.dir, f.c, &r, &e));
+	EXPECT(r.audit_tail.completed && !r.audit_tail.kept);
+	EXPECT_INT(r.audit_tail.after_seq, nlines + 1);
+	recovery_report_clear(&r);
+	char *done = read_all(log);
+	EXPECT(g_str_has_prefix(done, after));
+	EXPECT(strstr(done + strlen(after), "\"repair\":\"newline added\""));
+	EXPECT(audit_verify_chain(f.dir, &lines, NULL, NULL, &e) && (int)lines == nlines + 3);
+	g_free(done);
+	g_free(k);
+	g_free(kept);
+	g_free(after);
+	g_free(text);
+	g_free(frag);
+	g_free(before);
+	g_free(log);
+	store_fixture_close(&f);
+}
+
 UNIT_MAIN(recovery_on_a_sound_store_changes_nothing, recovery_repairs_each_kind_of_interruption,
-          disposal_records_first_and_keeps_held, fixity_names_tampering, fixity_records_in_batches)
+          disposal_records_first_and_keeps_held, fixity_names_tampering, fixity_records_in_batches,
+          recovery_repairs_a_torn_audit_line)
