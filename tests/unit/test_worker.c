@@ -389,13 +389,14 @@ static GBytes *pool_job(void *arg, GBytes *request, GError **err)
 	return out;
 }
 
-static char *pool_call(worker_pool *p, const char *what, GError **err)
+static GBytes *req_of(const char *what)
 {
-	GBytes *req = g_bytes_new(what, strlen(what));
-	worker_job *j = worker_pool_submit(p, req, err);
-	g_bytes_unref(req);
-	if (!j)
-		return NULL;
+	return g_bytes_new(what, strlen(what));
+}
+
+/* The result of a job as a string, NULL on failure (err says why). */
+static char *finish_str(worker_job *j, GError **err)
+{
 	GBytes *b = worker_finish_bytes(j, err);
 	if (!b)
 		return NULL;
@@ -404,6 +405,14 @@ static char *pool_call(worker_pool *p, const char *what, GError **err)
 	char *s = g_strndup(d, n);
 	g_bytes_unref(b);
 	return s;
+}
+
+static char *pool_call(worker_pool *p, const char *what, GError **err)
+{
+	GBytes *req = req_of(what);
+	worker_job *j = worker_pool_submit(p, req, err);
+	g_bytes_unref(req);
+	return j ? finish_str(j, err) : NULL;
 }
 
 TEST(pool_reuses_children)
@@ -476,23 +485,6 @@ TEST(pool_failure_ends_only_its_job)
 	g_free(after);
 	g_free(same);
 	g_free(again);
-}
-
-static GBytes *req_of(const char *what)
-{
-	return g_bytes_new(what, strlen(what));
-}
-
-static char *finish_str(worker_job *j, GError **err)
-{
-	GBytes *b = worker_finish_bytes(j, err);
-	if (!b)
-		return NULL;
-	gsize n;
-	const char *d = g_bytes_get_data(b, &n);
-	char *s = g_strndup(d, n);
-	g_bytes_unref(b);
-	return s;
 }
 
 /* Two jobs queued on one child: the second runs in the same child right
