@@ -77,7 +77,9 @@ void worker_pool_free(worker_pool *p);
  *   "worker timed out after 180 s";
  *   "worker exited with status 3" / "worker sent no result".
  * worker_finish() is the same for a job whose result is key file data.
- * The fd of a job may change (its child replaced): ask for it each time.
+ * The fd of a job may change (its child replaced): ask for it each time;
+ * it is -1 when no child could be started to replace one (the job is
+ * then done: worker_job_read returns true).
  */
 worker_job *worker_pool_submit(worker_pool *p, GBytes *request, GError **err);
 int worker_job_fd(const worker_job *j);

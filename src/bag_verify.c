@@ -1672,11 +1672,15 @@ bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *o
 				pfd[np] = (struct pollfd){ .fd = worker_job_fd(js[i]), .events = POLLIN };
 				which[np++] = i;
 			}
-		if (poll(pfd, np, -1) < 0 && errno != EINTR)
+		int wait_ms = -1; /* 0 for a job with no socket (worker_job_fd) */
+		for (nfds_t k = 0; k < np; k++)
+			if (pfd[k].fd < 0)
+				wait_ms = 0;
+		if (poll(pfd, np, wait_ms) < 0 && errno != EINTR)
 			break;
 		/* A finished job frees its worker for the next bag at once. */
 		for (nfds_t k = 0; k < np; k++)
-			if (pfd[k].revents && worker_job_read(js[which[k]])) {
+			if ((pfd[k].revents || pfd[k].fd < 0) && worker_job_read(js[which[k]])) {
 				ready[which[k]] = job_report(js[which[k]], paths[which[k]]);
 				js[which[k]] = NULL;
 			}

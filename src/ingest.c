@@ -1243,14 +1243,20 @@ bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_ca
 			ok = false;
 			break;
 		}
-		if (poll(pfds, np, -1) < 0 && errno != EINTR) {
+		/* A job whose worker could not be replaced has no socket (fd
+		 * -1, which poll skips): it is done at once. */
+		int wait_ms = -1;
+		for (guint k = 0; k < np; k++)
+			if (pfds[k].fd < 0)
+				wait_ms = 0;
+		if (poll(pfds, np, wait_ms) < 0 && errno != EINTR) {
 			arc_set_errno(err, ARC_ERROR_STORE, errno, "poll");
 			ok = false;
 			break;
 		}
 		for (guint k = 0; k < np; k++) {
 			slot *u = &slots[which[k]];
-			if (pfds[k].revents && worker_job_read(u->job)) {
+			if ((pfds[k].revents || pfds[k].fd < 0) && worker_job_read(u->job)) {
 				finish_slot(u);
 				running--;
 				if (u->err)

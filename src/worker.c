@@ -288,10 +288,10 @@ static bool job_is_first(const worker_job *j);
 
 bool worker_job_read(worker_job *j)
 {
-	if (j->eof)
-		return true;
 	if (!job_is_first(j))
 		return false; /* its child is still on an earlier job */
+	if (j->eof)
+		return true;
 	if (j->deadline && now_ms() >= j->deadline) {
 		j->timed_out = j->eof = true;
 		return true;
