@@ -541,10 +541,9 @@ static bool record_quarantine(ingester *g, const release_record *r, const releas
  * in input order, everything that writes the store's records: publish the
  * bundle or copy the release to quarantine, the audit line, the catalog
  * row. With -j N, prepare() runs in N forked release workers at once (a
- * worker_pool of worker.h: each prepares release after release, and forks
- * a PDF worker of its own for every PDF) and its result comes back through
- * the worker's socket; commit() stays in the parent, which holds the store
- * lock.
+ * worker_pool of worker.h: each prepares release after release, with a
+ * PDF worker of its own) and its result comes back through the worker's
+ * socket; commit() stays in the parent, which holds the store lock.
  * So the store changes exactly as in a run of one release at a time: the
  * same records in the same order, the same crash points in the parent,
  * and whatever a crash leaves is in tmp/, which the next locked run
