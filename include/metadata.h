@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <glib.h>
 #include "checks.h"
+#include "json.h"
 #include "license.h"
 #include "pdf.h"
 #include "release.h"
@@ -82,5 +83,8 @@ char *metadata_dc_xml(const release_record *r);
 char *metadata_xmp(const release_record *r, const pdf_record *pdf);
 /* reason.json of a quarantined release: source, checks, and what was found. */
 char *metadata_reason_json(const release_record *r, const char *source);
+/* Why a release is quarantined: the messages of its failed error checks,
+ * as a JSON array (reason.json's "reasons", the audit line's). */
+void metadata_json_reasons(json_writer *w, const release_record *r);
 
 #endif

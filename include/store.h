@@ -43,6 +43,10 @@ GHashTable *store_config_group(const store *s, const char *group);
 char *store_make_tmpdir(store *s, GError **err);
 /* Remove a tree under tmp/ (never follows links). */
 void store_remove_tree(const char *path);
+/* Write data to path, which must not exist, flushed with fsync when sync;
+ * on failure the file is removed and err names it (ARC_ERROR_STORE). */
+bool store_write_new_file(const char *path, const char *data, size_t len, bool sync,
+                          GError **err);
 
 /* Where the bundle ID lives (caller frees): bundles/YYYY/ID.tar.gz. */
 char *store_bundle_path(const store *s, const char *id);

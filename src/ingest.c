@@ -444,26 +444,8 @@ static bool add_made_text(release_record *r, const char *bag_path, const char *p
                           const char *data, GError **err)
 {
 	size_t len = strlen(data);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+	if (!store_write_new_file(path, data, len, false, err))
 		return false;
-	}
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
-			close(fd);
-			return false;
-		}
-		done += (size_t)n;
-	}
-	if (close(fd) != 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
-		return false;
-	}
 	payload_file *f = release_record_add_payload(r, bag_path, path, "text");
 	f->mime = g_strdup("text/plain");
 	f->size = len;
@@ -510,13 +492,7 @@ static bool record_quarantine(ingester *g, const release_record *r, const releas
                               const char *qdir, GError **err)
 {
 	json_writer *w = json_new(false);
-	json_begin_array(w);
-	for (guint i = 0; i < r->checks->items->len; i++) {
-		const check_result *c = g_ptr_array_index(r->checks->items, i);
-		if (!c->passed && c->level == CHECK_LEVEL_ERROR)
-			json_string(w, c->message);
-	}
-	json_end_array(w);
+	metadata_json_reasons(w, r);
 	char *reasons = json_finish(w);
 	char *base = g_path_get_basename(qdir);
 	char *rel = g_build_filename("quarantine", base, NULL);

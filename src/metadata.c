@@ -245,6 +245,17 @@ char *metadata_release_json(const release_record *r)
 	return json_finish(w);
 }
 
+void metadata_json_reasons(json_writer *w, const release_record *r)
+{
+	json_begin_array(w);
+	for (guint i = 0; i < r->checks->items->len; i++) {
+		const check_result *c = g_ptr_array_index(r->checks->items, i);
+		if (!c->passed && c->level == CHECK_LEVEL_ERROR)
+			json_string(w, c->message);
+	}
+	json_end_array(w);
+}
+
 char *metadata_reason_json(const release_record *r, const char *source)
 {
 	json_writer *w = json_new(true);
@@ -253,13 +264,7 @@ char *metadata_reason_json(const release_record *r, const char *source)
 	json_kv_string(w, "status", "quarantined");
 	json_kv_string(w, "quarantined_at", r->ingested_at);
 	json_key(w, "reasons");
-	json_begin_array(w);
-	for (guint i = 0; i < r->checks->items->len; i++) {
-		const check_result *c = g_ptr_array_index(r->checks->items, i);
-		if (!c->passed && c->level == CHECK_LEVEL_ERROR)
-			json_string(w, c->message);
-	}
-	json_end_array(w);
+	metadata_json_reasons(w, r);
 	json_fields(w, r);
 	json_tool(w);
 	json_files_and_checks(w, r);

@@ -225,8 +225,8 @@ bool store_has_bundle(const store *s, const char *id)
 	return yes;
 }
 
-/* Write data to path (created, must not exist) and fsync it. */
-static bool write_synced(const char *path, const char *data, size_t len, GError **err)
+bool store_write_new_file(const char *path, const char *data, size_t len, bool sync,
+                          GError **err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -246,7 +246,7 @@ static bool write_synced(const char *path, const char *data, size_t len, GError 
 		}
 		done += (size_t)n;
 	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
+	if ((sync && fsync(fd) != 0) || close(fd) != 0) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
 		unlink(path);
 		return false;
@@ -267,7 +267,7 @@ bool store_publish_bundle(store *s, const char *tmp_path, const char *id,
 	if (!fsync_path(tmp_path, err))
 		goto out;
 	testhook_crash_point("store.tmp_fsynced");
-	if (!write_synced(tmp_sidecar, line, strlen(line), err))
+	if (!store_write_new_file(tmp_sidecar, line, strlen(line), true, err))
 		goto out;
 	testhook_crash_point("store.tmp_sidecar_written");
 	if (!mkdir_p(dir, err))
@@ -477,7 +477,7 @@ bool store_quarantine(store *s, const release_input *r, const char *reason_json,
 		g_free(reason);
 		reason = g_build_filename(stage, "archive-reason.json", NULL);
 	}
-	ok = write_synced(reason, reason_json, strlen(reason_json), err);
+	ok = store_write_new_file(reason, reason_json, strlen(reason_json), true, err);
 	g_free(reason);
 	if (!ok)
 		goto out;

@@ -252,13 +252,29 @@ static bool parse_keyfile(GBytes *bytes, GKeyFile **result, GError **err)
 	return true;
 }
 
+typedef struct {
+	pid_t pid;    /* 0: no child here (not started yet, or ended) */
+	int sock;     /* the parent's end, -1 when closed */
+	GQueue queue; /* worker_job*: sent to it, not finished, in order */
+	guint jobs;   /* jobs this child has run */
+} pool_child;
+
+struct worker_pool {
+	worker_limits lim;
+	worker_pool_fn fn;
+	void *arg;
+	guint size;
+	guint depth;          /* jobs queued per child, at least 1 */
+	guint jobs_per_child; /* 0: no limit */
+	pool_child *kids;
+};
+
 struct worker_job {
 	worker_pool *pool;
 	guint kid;        /* its child: pool->kids[kid] */
 	int fd;           /* that child's socket */
 	GBytes *request;  /* kept to send again should the child die before it */
 	int64_t deadline; /* ms, 0: none until the job is its child's first */
-	unsigned timeout_seconds;
 	GByteArray *buf;  /* the result frame as it comes */
 	uint64_t want;    /* bytes of the frame; 0 until its length came */
 	bool eof, timed_out, too_much;
@@ -284,7 +300,10 @@ static bool frame_done(worker_job *j)
 	return j->want && j->buf->len >= j->want;
 }
 
-static bool job_is_first(const worker_job *j);
+static bool job_is_first(const worker_job *j)
+{
+	return g_queue_peek_head(&j->pool->kids[j->kid].queue) == j;
+}
 
 bool worker_job_read(worker_job *j)
 {
@@ -344,7 +363,7 @@ static void child_failed(const worker_job *j, bool in_time, int status, GError *
 {
 	if (!in_time)
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker timed out after %u s",
-		            j->timeout_seconds);
+		            j->pool->lim.timeout_seconds);
 	else if (j->too_much)
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
 		            "worker sent more than %u MiB of result", WORKER_MAX_RESULT >> 20);
@@ -369,28 +388,6 @@ bool worker_finish(worker_job *j, GKeyFile **result, GError **err)
 }
 
 /* ---- the pool ---- */
-
-typedef struct {
-	pid_t pid;    /* 0: no child here (not started yet, or ended) */
-	int sock;     /* the parent's end, -1 when closed */
-	GQueue queue; /* worker_job*: sent to it, not finished, in order */
-	guint jobs;   /* jobs this child has run */
-} pool_child;
-
-struct worker_pool {
-	worker_limits lim;
-	worker_pool_fn fn;
-	void *arg;
-	guint size;
-	guint depth;          /* jobs queued per child, at least 1 */
-	guint jobs_per_child; /* 0: no limit */
-	pool_child *kids;
-};
-
-static bool job_is_first(const worker_job *j)
-{
-	return g_queue_peek_head(&j->pool->kids[j->kid].queue) == j;
-}
 
 /*
  * Sockets a child must not keep: its siblings' (were one kept, the parent
@@ -576,7 +573,8 @@ static bool send_request(const worker_job *j)
 /* The job is now its child's first: its deadline starts. */
 static void job_started(worker_job *j)
 {
-	j->deadline = j->timeout_seconds ? now_ms() + (int64_t)j->timeout_seconds * 1000 : 0;
+	unsigned t = j->pool->lim.timeout_seconds;
+	j->deadline = t ? now_ms() + (int64_t)t * 1000 : 0;
 }
 
 /* Give the jobs queued on child k, none of which it started, to a new
@@ -629,7 +627,6 @@ worker_job *worker_pool_submit(worker_pool *p, GBytes *request, GError **err)
 	j->kid = (guint)(k - p->kids);
 	j->fd = k->sock;
 	j->request = g_bytes_ref(request);
-	j->timeout_seconds = p->lim.timeout_seconds;
 	j->buf = g_byte_array_new();
 	j->eof = !send_request(j);
 	g_queue_push_tail(&k->queue, j);
