@@ -13,7 +13,7 @@ MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION  = 0.1.0
 
-PKGS    = poppler-glib libarchive libmagic zlib glib-2.0 gio-2.0 libxml-2.0 libcrypto sqlite3
+PKGS    = poppler-glib libarchive libmagic zlib glib-2.0 gio-2.0 json-glib-1.0 libxml-2.0 libcrypto sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
@@ -23,33 +23,43 @@ WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CPPFLAGS_ALL = -D_GNU_SOURCE -DARCHIVE_VERSION='"$(VERSION)"' -Iinclude $(PKG_CFLAGS)
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC  = $(wildcard src/*.c)
-CMD_SRC  = $(wildcard src/cmd/*.c)
+# The library (what archive does: src/<layer>/, no argv, no printing) and
+# the tool (how a user asks: src/main.c, src/cli/, src/cmd/). Unit tests
+# link the library alone.
+LAYERS   = core release pdf bag store ingest
+LIB_SRC  = $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
+TOOL_SRC = src/main.c $(wildcard src/cli/*.c) $(wildcard src/cmd/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
-HDRS     = $(wildcard include/*.h) $(wildcard tests/unit/*.h)
+HDRS     = $(wildcard include/*/*.h) $(wildcard src/*/*.h) $(wildcard tests/unit/*.h)
 
 # $(B) is the build directory: build/ for the release build, build/san/ for tests.
 B ?= build
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
-CMD_OBJ  = $(CMD_SRC:src/%.c=$(B)/obj/%.o)
+TOOL_OBJ = $(TOOL_SRC:src/%.c=$(B)/obj/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 all: $(B)/archive
 
+# Quiet unless V=1: one line a file, so that a warning stands out.
+Q = $(if $(V),,@)
 $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -c -o $@ $<
+	$(if $(V),,@echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -c -o $@ $<
 
 $(B)/libarchivetool.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $(LIB_OBJ)
+	$(if $(V),,@echo "  AR      $@")
+	$(Q)ar rcs $@ $(LIB_OBJ)
 
-$(B)/archive: $(CMD_OBJ) $(B)/libarchivetool.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libarchivetool.a $(PKG_LIBS)
+$(B)/archive: $(TOOL_OBJ) $(B)/libarchivetool.a
+	$(if $(V),,@echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(B)/libarchivetool.a $(PKG_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libarchivetool.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libarchivetool.a $(PKG_LIBS)
+	$(if $(V),,@echo "  LINK    $@")
+	$(Q)$(CC) $(CPPFLAGS_ALL) -Itests/unit $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libarchivetool.a $(PKG_LIBS)
 
 # Fixture PDF generator (cairo); the PDFs it makes are committed in fixtures/.
 $(B)/mkpdf: scripts/mkpdf.c

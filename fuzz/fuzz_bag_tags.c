@@ -9,7 +9,7 @@
  * manifest-entry checks.
  */
 #include "fuzz.h"
-#include "bag_verify.h"
+#include "bag/verify.h"
 
 #include <archive.h>
 #include <archive_entry.h>

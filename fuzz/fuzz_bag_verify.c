@@ -5,7 +5,7 @@
  * parser behind them. Both the full and the --fast verification run.
  */
 #include "fuzz.h"
-#include "bag_verify.h"
+#include "bag/verify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

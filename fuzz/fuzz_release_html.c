@@ -1,7 +1,7 @@
 /* fuzz_release_html.c — release_parse() on an HTML release page: libxml2,
  * the charset it declares, chrome removal, meta dates, attachment links. */
 #include "fuzz.h"
-#include "release.h"
+#include "release/release.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

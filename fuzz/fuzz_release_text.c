@@ -1,7 +1,7 @@
 /* fuzz_release_text.c — release_parse() on a plain-text release document:
  * decoding (UTF-8, UTF-16, EUC-KR guessing), navigation, fields. */
 #include "fuzz.h"
-#include "release.h"
+#include "release/release.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

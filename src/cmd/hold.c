@@ -4,12 +4,11 @@
  * A hold keeps a bundle from disposal whatever its date. Adding and
  * removing one is recorded in the audit log (then mirrored in the catalog).
  */
-#include "audit.h"
-#include "cli.h"
-#include "errors.h"
-#include "json.h"
+#include "store/audit.h"
+#include "cli/cli.h"
+#include "core/errors.h"
+#include "core/json.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,56 +26,46 @@ static const char usage_text[] =
 	"Exit: 0 done, 1 no such bundle, already or not on hold, 2 usage,\n"
 	"3 the store cannot be read or written, 75 locked.\n";
 
-static int list_holds(const cli_ctx *c, bool json)
+static int list_holds(const cli_ctx *c, cli_store *st)
 {
-	cli_store st;
-	int rc = cli_open_store(c, STORE_READ, &st);
-	if (rc != EXIT_OK)
-		return rc;
 	GError *err = NULL;
-	GPtrArray *holds = catalog_holds(st.catalog, &err);
+	GPtrArray *holds = catalog_holds(st->catalog, &err);
 	if (!holds) {
 		cli_error(c, "%s", err->message);
 		g_error_free(err);
-		cli_close_store(&st);
 		return EXIT_CANNOT_PROCEED;
 	}
 	for (guint i = 0; i < holds->len; i++) {
 		const catalog_hold *h = g_ptr_array_index(holds, i);
-		if (json) {
-			json_writer *w = json_new(false);
-			json_begin_object(w);
+		if (c->json) {
+			json_writer *w = cli_json_line();
 			json_kv_string(w, "id", h->id);
 			json_kv_string(w, "reason", h->reason);
 			json_kv_string(w, "user", h->user);
 			json_kv_string(w, "since", h->since);
-			json_end_object(w);
-			char *s = json_finish(w);
-			printf("%s\n", s);
-			g_free(s);
+			cli_json_print(w);
 		} else {
 			printf("%s  since %s by %s: %s\n", h->id, h->since, h->user, h->reason);
 		}
 	}
-	if (json)
-		printf("{\"summary\":true,\"holds\":%u}\n", holds->len);
-	else if (c->verbosity >= 0)
+	if (c->json) {
+		json_writer *w = cli_json_summary();
+		json_kv_int(w, "holds", holds->len);
+		cli_json_print(w);
+	} else if (c->verbosity >= 0) {
 		printf("%u hold%s\n", holds->len, holds->len == 1 ? "" : "s");
+	}
 	g_ptr_array_unref(holds);
-	cli_close_store(&st);
 	return EXIT_OK;
 }
 
 /* Record a hold (reason given) or its removal (reason NULL). */
-static int change_hold(const cli_ctx *c, const char *id, const char *reason, bool json)
+static int change_hold(const cli_ctx *c, cli_store *st, const char *id, const char *reason)
 {
-	cli_store st;
-	int rc = cli_open_store(c, STORE_WRITE, &st);
-	if (rc != EXIT_OK)
-		return rc;
+	int rc = EXIT_OK;
 	GError *err = NULL;
 	char *line = NULL;
-	catalog_bundle *b = catalog_get(st.catalog, id, &err);
+	catalog_bundle *b = catalog_get(st->catalog, id, &err);
 	if (!b) {
 		cli_error(c, "%s: no such bundle in %s", id, c->store);
 		rc = EXIT_ITEM_FAILED;
@@ -99,67 +88,80 @@ static int change_hold(const cli_ctx *c, const char *id, const char *reason, boo
 	if (reason)
 		audit_entry_set(e, "reason", reason);
 	bool ok = audit_append(c->store, e, &line, &err) &&
-	          catalog_apply_event(st.catalog, line, &err);
+	          catalog_apply_event(st->catalog, line, &err);
 	audit_entry_free(e);
 	if (!ok) {
 		cli_error(c, "%s", err->message);
 		rc = EXIT_CANNOT_PROCEED;
 		goto out;
 	}
-	if (json) {
-		json_writer *w = json_new(false);
-		json_begin_object(w);
+	if (c->json) {
+		json_writer *w = cli_json_line();
 		json_kv_string(w, "id", id);
 		json_kv_bool(w, "held", reason != NULL);
 		json_kv_string(w, "reason", reason);
-		json_end_object(w);
-		char *s = json_finish(w);
-		printf("%s\n{\"summary\":true,\"changed\":1}\n", s);
-		g_free(s);
+		cli_json_print(w);
+		w = cli_json_summary();
+		json_kv_int(w, "changed", 1);
+		cli_json_print(w);
 	} else if (c->verbosity >= 0)
 		printf("%s %s\n", reason ? "held    " : "released", id);
 out:
 	g_clear_error(&err);
 	g_free(line);
 	catalog_bundle_free(b);
-	cli_close_store(&st);
 	return rc;
 }
 
-int cmd_hold(int argc, char **argv, const cli_ctx *c)
+static const struct option longopts[] = {
+	{ "reason", required_argument, NULL, 'r' },
+	{ 0 },
+};
+
+static struct {
+	const char *reason;
+	enum { HOLD_LIST, HOLD_ADD, HOLD_REMOVE } what;
+	const char *id;
+} args;
+
+static int option(cli_ctx *c, int opt, const char *arg)
 {
-	static const struct option longopts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *reason = NULL;
-	bool json = false;
-	int opt;
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'r': reason = optarg; break;
-		case 'J': json = true; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case ':': return cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	const char *what = optind < argc ? argv[optind] : NULL;
-	int nargs = argc - optind;
+	if (opt == 'r')
+		args.reason = arg;
+	return -1;
+}
+
+static int operands(cli_ctx *c, int argc, char **argv)
+{
+	const char *what = argc > 0 ? argv[0] : NULL;
 	if (!what)
 		return cli_usage_error(c, "say add, remove or list");
-	if (strcmp(what, "list") == 0 && nargs == 1)
-		return list_holds(c, json);
-	if (strcmp(what, "add") == 0 && nargs == 2) {
-		if (!reason || !*reason)
-			return cli_usage_error(c, "hold add needs --reason TEXT");
-		return change_hold(c, argv[optind + 1], reason, json);
+	if (strcmp(what, "list") == 0 && argc == 1) {
+		args.what = HOLD_LIST;
+		return -1;
 	}
-	if (strcmp(what, "remove") == 0 && nargs == 2)
-		return change_hold(c, argv[optind + 1], NULL, json);
-	return cli_usage_error(c, "expected 'add ID --reason TEXT', 'remove ID' or 'list'");
+	if (strcmp(what, "add") == 0 && argc == 2) {
+		if (!args.reason || !*args.reason)
+			return cli_usage_error(c, "hold add needs --reason TEXT");
+		args.what = HOLD_ADD;
+	} else if (strcmp(what, "remove") == 0 && argc == 2) {
+		args.what = HOLD_REMOVE;
+	} else {
+		return cli_usage_error(c, "expected 'add ID --reason TEXT', 'remove ID' or 'list'");
+	}
+	args.id = argv[1];
+	c->mode = STORE_WRITE;
+	return -1;
 }
+
+static int run(const cli_ctx *c, cli_store *st)
+{
+	switch (args.what) {
+	case HOLD_ADD: return change_hold(c, st, args.id, args.reason);
+	case HOLD_REMOVE: return change_hold(c, st, args.id, NULL);
+	case HOLD_LIST: break;
+	}
+	return list_holds(c, st);
+}
+
+const cli_command cmd_hold = { usage_text, "", longopts, option, operands, run };

@@ -1,16 +1,15 @@
 /*
  * cmd/ingest.c — `archive ingest`: options, one line per release, exit code.
  */
-#include "cli.h"
-#include "errors.h"
-#include "ingest.h"
-#include "input.h"
-#include "json.h"
-#include "license.h"
-#include "store.h"
+#include "cli/cli.h"
+#include "core/errors.h"
+#include "ingest/ingest.h"
+#include "release/input.h"
+#include "core/json.h"
+#include "release/license.h"
+#include "store/store.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,12 +58,10 @@ static guint64 release_bytes(const release_input *in)
 	return n;
 }
 
-enum { OPT_DATE = 256, OPT_LICENSE, OPT_RETENTION, OPT_ORG, OPT_DRY_RUN, OPT_FORCE, OPT_JSON };
 
 static void print_json(const release_input *in, const ingest_result *res)
 {
-	json_writer *w = json_new(false);
-	json_begin_object(w);
+	json_writer *w = cli_json_line();
 	json_kv_string(w, "release", in->source);
 	json_kv_string(w, "status", ingest_status_name(res->status));
 	json_kv_string(w, "id", res->id);
@@ -72,10 +69,7 @@ static void print_json(const release_input *in, const ingest_result *res)
 	json_kv_string(w, "title", res->record && res->record->title ? res->record->title : NULL);
 	json_key(w, "checks");
 	check_list_to_json(res->record->checks, w);
-	json_end_object(w);
-	char *s = json_finish(w);
-	printf("%s\n", s);
-	g_free(s);
+	cli_json_print(w);
 }
 
 static void print_human(const cli_ctx *c, const release_input *in, const ingest_result *res)
@@ -129,7 +123,6 @@ static void log_quarantine(const cli_ctx *c, const release_input *in, const inge
 
 typedef struct {
 	const cli_ctx *c;
-	bool json;
 	unsigned n_archived, n_already, n_quarantined, n_dry;
 	guint64 done_bytes; /* of the releases reported, for the progress line */
 } run_state;
@@ -144,7 +137,7 @@ static void on_done(const release_input *in, const ingest_result *res, void *use
 {
 	run_state *st = user;
 	cli_progress_hide(st->c);
-	if (st->json)
+	if (st->c->json)
 		print_json(in, res);
 	else
 		print_human(st->c, in, res);
@@ -177,25 +170,66 @@ static time_t run_clock(void)
 	return time(NULL);
 }
 
-int cmd_ingest(int argc, char **argv, const cli_ctx *c)
+enum { OPT_DATE = 256, OPT_LICENSE, OPT_RETENTION, OPT_ORG, OPT_DRY_RUN, OPT_FORCE };
+
+static const struct option longopts[] = {
+	{ "date", required_argument, NULL, OPT_DATE },
+	{ "license", required_argument, NULL, OPT_LICENSE },
+	{ "retention", required_argument, NULL, OPT_RETENTION },
+	{ "org", required_argument, NULL, OPT_ORG },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ 0 },
+};
+
+static struct {
+	ingest_opts o;
+	int jobs; /* 0: the number of CPUs */
+	int npaths;
+	char **paths;
+} args;
+
+static int option(cli_ctx *c, int opt, const char *arg)
 {
-	static const struct option longopts[] = {
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ "license", required_argument, NULL, OPT_LICENSE },
-		{ "retention", required_argument, NULL, OPT_RETENTION },
-		{ "org", required_argument, NULL, OPT_ORG },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	ingest_opts o = { .now = run_clock() };
-	bool json = false;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int jobs = ncpu > 0 ? (int)MIN(ncpu, 1024) : 1, opt, rc = EXIT_OK;
-	cli_store st = { 0 };
+	switch (opt) {
+	case 'j':
+		if (!cli_parse_jobs(arg, &args.jobs))
+			return cli_usage_error(c, "-j %s: not a number of jobs (1 or more)", arg);
+		break;
+	case OPT_DATE: args.o.date = arg; break;
+	case OPT_LICENSE:
+		if (!(args.o.license_type = kogl_parse_name(arg)))
+			return cli_usage_error(c, "--license %s: not one of kogl-1, kogl-2, kogl-3, kogl-4",
+			                       arg);
+		break;
+	case OPT_RETENTION: args.o.retention = arg; break;
+	case OPT_ORG: args.o.organisation = arg; break;
+	case OPT_DRY_RUN: args.o.dry_run = true; break;
+	case OPT_FORCE: args.o.force = true; break;
+	}
+	return -1;
+}
+
+static int operands(cli_ctx *c, int argc, char **argv)
+{
+	if (argc < 1)
+		return cli_usage_error(c, "no PATH given: name a release, a release directory or a batch");
+	args.npaths = argc;
+	args.paths = argv;
+	return -1;
+}
+
+static int run(const cli_ctx *c, cli_store *st)
+{
+	int rc = EXIT_OK, jobs = args.jobs;
+	if (!jobs) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = ncpu > 0 ? (int)MIN(ncpu, 1024) : 1;
+	}
+	ingest_opts o = args.o;
+	o.now = run_clock();
+	worker_limits_default(&o.limits);
 	ingester *g = NULL;
 	GError *err = NULL;
 	GPtrArray *releases = g_ptr_array_new_with_free_func((GDestroyNotify)release_input_free);
@@ -204,44 +238,8 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 	run_state rs = { .c = c };
 	ingest_callbacks cb = { on_started, on_done, &rs };
 
-	worker_limits_default(&o.limits);
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			if (!cli_parse_jobs(optarg, &jobs)) {
-				rc = cli_usage_error(c, "-j %s: not a number of jobs (1 or more)", optarg);
-				goto out;
-			}
-			break;
-		case OPT_DATE: o.date = optarg; break;
-		case OPT_LICENSE:
-			if (!(o.license_type = kogl_parse_name(optarg))) {
-				rc = cli_usage_error(c, "--license %s: not one of kogl-1, kogl-2, kogl-3, kogl-4",
-				                     optarg);
-				goto out;
-			}
-			break;
-		case OPT_RETENTION: o.retention = optarg; break;
-		case OPT_ORG: o.organisation = optarg; break;
-		case OPT_DRY_RUN: o.dry_run = true; break;
-		case OPT_FORCE: o.force = true; break;
-		case OPT_JSON: json = true; break;
-		case 'h': fputs(usage_text, stdout); goto out;
-		case ':': rc = cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]); goto out;
-		default: rc = cli_usage_error(c, "unknown option '%s'", argv[optind - 1]); goto out;
-		}
-	}
-	if (optind >= argc) {
-		rc = cli_usage_error(c, "no PATH given: name a release, a release directory or a batch");
-		goto out;
-	}
-	if ((rc = cli_open_store(c, STORE_WRITE, &st)) != EXIT_OK)
-		goto out;
-	if (!(g = ingester_new(st.store, st.catalog, &o, &err))) {
-		cli_error(c, "%s", err->message);
-		rc = cli_exit_code(err);
+	if (!(g = ingester_new(st->store, st->catalog, &o, &err))) {
+		rc = cli_fail(c, err);
 		if (rc == EXIT_ITEM_FAILED)
 			rc = EXIT_CANNOT_PROCEED;
 		goto out;
@@ -249,8 +247,8 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 
 	/* Find every release first, so that a typo in one PATH is reported
 	 * together with the others and the rest still run. */
-	for (int i = optind; i < argc; i++) {
-		if (!input_collect(argv[i], releases, stray, &err)) {
+	for (int i = 0; i < args.npaths; i++) {
+		if (!input_collect(args.paths[i], releases, stray, &err)) {
 			cli_error(c, "%s", err->message);
 			g_clear_error(&err);
 			n_missing++;
@@ -267,12 +265,10 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 	for (guint i = 0; i < releases->len; i++)
 		total += release_bytes(g_ptr_array_index(releases, i));
 	cli_progress_start(c, releases->len, total);
-	rs.json = json;
 	bool ran = ingest_run(g, releases, (unsigned)jobs, &cb, &err);
 	cli_progress_end(c);
 	if (!ran) {
-		cli_error(c, "%s", err->message);
-		rc = cli_exit_code(err);
+		rc = cli_fail(c, err);
 		if (rc == EXIT_ITEM_FAILED)
 			rc = EXIT_CANNOT_PROCEED;
 		goto out;
@@ -285,10 +281,8 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 	            n_missing ? ", some paths not archived" : "");
 	if (n_quarantined || n_missing)
 		rc = EXIT_ITEM_FAILED;
-	if (json) {
-		json_writer *w = json_new(false);
-		json_begin_object(w);
-		json_kv_bool(w, "summary", true);
+	if (c->json) {
+		json_writer *w = cli_json_summary();
 		json_kv_int(w, "releases", releases->len);
 		json_kv_int(w, "archived", n_archived);
 		json_kv_int(w, "already_archived", n_already);
@@ -296,10 +290,7 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 		json_kv_int(w, "dry_run", n_dry);
 		json_kv_int(w, "not_found", n_missing);
 		json_kv_int(w, "exit", rc);
-		json_end_object(w);
-		char *str = json_finish(w);
-		printf("%s\n", str);
-		g_free(str);
+		cli_json_print(w);
 	} else if (c->verbosity >= 0) {
 		printf("%u release%s: %u archived, %u already archived, %u quarantined",
 		       releases->len, releases->len == 1 ? "" : "s", n_archived, n_already,
@@ -313,8 +304,9 @@ int cmd_ingest(int argc, char **argv, const cli_ctx *c)
 out:
 	g_clear_error(&err);
 	ingester_free(g);
-	cli_close_store(&st);
 	g_ptr_array_unref(releases);
 	g_ptr_array_unref(stray);
 	return rc;
 }
+
+const cli_command cmd_ingest = { usage_text, "j:", longopts, option, operands, run };

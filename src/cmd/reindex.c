@@ -2,14 +2,13 @@
  * cmd/reindex.c — `archive reindex`: rebuild catalog.sqlite from the
  * bundles and the audit log alone.
  */
-#include "catalog.h"
-#include "cli.h"
-#include "errors.h"
-#include "json.h"
-#include "recovery.h"
-#include "store.h"
+#include "store/catalog.h"
+#include "cli/cli.h"
+#include "core/errors.h"
+#include "core/json.h"
+#include "store/recovery.h"
+#include "store/store.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 static const char usage_text[] =
@@ -23,57 +22,56 @@ static const char usage_text[] =
 	"Exit: 0 rebuilt, 1 some bundle could not be read (left out), 2 usage,\n"
 	"3 the store cannot be read or written, 75 locked.\n";
 
-int cmd_reindex(int argc, char **argv, const cli_ctx *c)
+static int operands(cli_ctx *c, int argc, char **argv)
 {
-	bool json = false;
-	int rc = cli_simple_options(c, argc, argv, usage_text, &json);
-	if (rc >= 0)
-		return rc;
-	if (optind < argc)
-		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
-	/* Lock first: no writer may run while the catalog is rebuilt. Then
-	 * the usual repairs, which a damaged catalog could not have run. */
+	return argc > 0 ? cli_usage_error(c, "unexpected argument '%s'", argv[0]) : -1;
+}
+
+/* Under the lock (STORE_LOCK: no writer may run while the catalog is
+ * rebuilt), the catalog rebuilt, then the usual repairs, which a damaged
+ * catalog could not have run. */
+static int run(const cli_ctx *c, cli_store *st)
+{
 	GError *err = NULL;
-	store *s = store_open(c->store, false, &err);
-	catalog *cat = NULL;
 	GPtrArray *all = NULL;
 	recovery_report r = { 0 };
 	GPtrArray *skipped = g_ptr_array_new_with_free_func(g_free);
-	rc = EXIT_CANNOT_PROCEED;
-	if (s && !store_lock(s, &err))
-		rc = err->code == ARC_ERROR_LOCKED ? EXIT_LOCKED : EXIT_CANNOT_PROCEED;
-	else if (s && catalog_rebuild(c->store, skipped, &err) &&
-	         (cat = catalog_open(c->store, &err)) && recovery_run(c->store, cat, &r, &err) &&
-	         (all = catalog_list(cat, &err)))
+	int rc = EXIT_CANNOT_PROCEED;
+	catalog *cat = recovery_reindex(c->store, skipped, &r, &err);
+	if (cat && (all = catalog_list(cat, &err)))
 		rc = skipped->len ? EXIT_ITEM_FAILED : EXIT_OK;
 	cli_report_repairs(c, &r);
 	for (guint i = 0; i < skipped->len; i++) {
 		cli_error(c, "%s: left out of the catalog", (char *)g_ptr_array_index(skipped, i));
-		if (json) {
-			json_writer *w = json_new(false);
-			json_begin_object(w);
+		if (c->json) {
+			json_writer *w = cli_json_line();
 			json_kv_string(w, "skipped", g_ptr_array_index(skipped, i));
-			json_end_object(w);
-			char *line = json_finish(w);
-			printf("%s\n", line);
-			g_free(line);
+			cli_json_print(w);
 		}
 	}
 
-	if (rc == EXIT_CANNOT_PROCEED || rc == EXIT_LOCKED) {
+	if (rc == EXIT_CANNOT_PROCEED) {
 		cli_error(c, "%s", err->message);
-		if (json)
-			printf("{\"summary\":true,\"rebuilt\":false,\"exit\":%d}\n", rc);
+		if (c->json) {
+			json_writer *w = cli_json_summary();
+			json_kv_bool(w, "rebuilt", false);
+			json_kv_int(w, "exit", rc);
+			cli_json_print(w);
+		}
 	} else {
 		int64_t lines = catalog_last_seq(cat);
 		cli_summary(c, "catalog rebuilt: %u bundles, %u left out", all->len, skipped->len);
-		if (json)
-			printf("{\"summary\":true,\"rebuilt\":true,\"bundles\":%u,\"audit_lines\":%" G_GINT64_FORMAT
-			       ",\"skipped\":%u}\n",
-			       all->len, lines, skipped->len);
-		else if (c->verbosity >= 0)
+		if (c->json) {
+			json_writer *w = cli_json_summary();
+			json_kv_bool(w, "rebuilt", true);
+			json_kv_int(w, "bundles", all->len);
+			json_kv_int(w, "audit_lines", lines);
+			json_kv_int(w, "skipped", skipped->len);
+			cli_json_print(w);
+		} else if (c->verbosity >= 0) {
 			printf("catalog rebuilt: %u bundle%s, %" G_GINT64_FORMAT " audit line%s\n", all->len,
 			       all->len == 1 ? "" : "s", lines, lines == 1 ? "" : "s");
+		}
 	}
 	if (all)
 		g_ptr_array_unref(all);
@@ -81,6 +79,7 @@ int cmd_reindex(int argc, char **argv, const cli_ctx *c)
 	recovery_report_clear(&r);
 	g_clear_error(&err);
 	catalog_close(cat);
-	store_close(s);
 	return rc;
 }
+
+const cli_command cmd_reindex = { usage_text, "", NULL, NULL, operands, run };

@@ -2,12 +2,11 @@
  * cmd/report.c — `archive report --html FILE [--now DATE] [--json]`: the
  * state of the store as one self-contained HTML page, or as JSON.
  */
-#include "cli.h"
-#include "errors.h"
-#include "json.h"
-#include "report.h"
+#include "cli/cli.h"
+#include "core/errors.h"
+#include "core/json.h"
+#include "store/report.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,47 +25,47 @@ static const char usage_text[] =
 	"Exit: 0 written, 2 usage (neither --html nor --json), 3 the store cannot\n"
 	"be read or FILE cannot be written.\n";
 
-int cmd_report(int argc, char **argv, const cli_ctx *c)
-{
-	static const struct option longopts[] = {
-		{ "html", required_argument, NULL, 'H' },
-		{ "now", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *html = NULL;
-	bool json = false;
-	char day[11];
-	int opt, rc;
-	cli_today(day);
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'H': html = optarg; break;
-		case 'n':
-			if (!cli_parse_iso_date(optarg, day))
-				return cli_usage_error(c, "--now %s: not a date (YYYY-MM-DD)", optarg);
-			break;
-		case 'J': json = true; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case ':': return cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
-	if (!html && !json)
-		return cli_usage_error(c, "say where: --html FILE (or --json for the numbers)");
-	if (html && !*html)
-		return cli_usage_error(c, "--html needs a file name");
+static const struct option longopts[] = {
+	{ "html", required_argument, NULL, 'H' },
+	{ "now", required_argument, NULL, 'n' },
+	{ 0 },
+};
 
-	cli_store st;
-	if ((rc = cli_open_store(c, STORE_READ, &st)) != EXIT_OK)
-		return rc;
+static struct {
+	const char *html;
+	char day[11];
+} args;
+
+static int option(cli_ctx *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'H': args.html = arg; break;
+	case 'n':
+		if (!cli_parse_iso_date(arg, args.day))
+			return cli_usage_error(c, "--now %s: not a date (YYYY-MM-DD)", arg);
+		break;
+	}
+	return -1;
+}
+
+static int operands(cli_ctx *c, int argc, char **argv)
+{
+	if (argc > 0)
+		return cli_usage_error(c, "unexpected argument '%s'", argv[0]);
+	if (!args.html && !c->json)
+		return cli_usage_error(c, "say where: --html FILE (or --json for the numbers)");
+	if (args.html && !*args.html)
+		return cli_usage_error(c, "--html needs a file name");
+	if (!*args.day)
+		cli_today(args.day);
+	return -1;
+}
+
+static int run(const cli_ctx *c, cli_store *st)
+{
+	int rc = EXIT_OK;
 	GError *err = NULL;
-	report *r = report_collect(c->store, st.catalog, day, &err);
+	report *r = report_collect(c->store, st->catalog, args.day, &err);
 	if (!r) {
 		cli_error(c, "%s", err->message);
 		rc = EXIT_CANNOT_PROCEED;
@@ -80,37 +79,33 @@ int cmd_report(int argc, char **argv, const cli_ctx *c)
 		             " bytes without a newline), left out of the report: a write still going "
 		             "on, or an interrupted one that the next writing run repairs",
 		          c->store, r->audit_torn);
-	if (html) {
+	if (args.html) {
 		char *page = report_html(r, c->store);
 		/* Written beside FILE and renamed: a browser open on the old
 		 * report never sees half a page. */
-		bool ok = g_file_set_contents(html, page, -1, &err);
+		bool ok = g_file_set_contents(args.html, page, -1, &err);
 		g_free(page);
 		if (!ok) {
-			cli_error(c, "%s: cannot write: %s", html, err->message);
+			cli_error(c, "%s: cannot write: %s", args.html, err->message);
 			rc = EXIT_CANNOT_PROCEED;
 			goto out;
 		}
 	}
 	cli_summary(c, "%u bundles, %u on hold, %u due now; last fixity run: %u verified, %u failed",
 	            r->bundles, r->holds->len, r->overdue, r->run_verified, r->run_failed);
-	if (json) {
-		json_writer *w = json_new(false);
-		json_begin_object(w);
-		json_kv_bool(w, "summary", true);
-		json_kv_string(w, "html", html);
+	if (c->json) {
+		json_writer *w = cli_json_summary();
+		json_kv_string(w, "html", args.html);
 		report_to_json(r, w);
-		json_end_object(w);
-		char *s = json_finish(w);
-		printf("%s\n", s);
-		g_free(s);
+		cli_json_print(w);
 	} else if (c->verbosity >= 0) {
 		printf("report of %u bundle%s written to %s\n", r->bundles, r->bundles == 1 ? "" : "s",
-		       html);
+		       args.html);
 	}
 out:
 	g_clear_error(&err);
 	report_free(r);
-	cli_close_store(&st);
 	return rc;
 }
+
+const cli_command cmd_report = { usage_text, "", longopts, option, operands, run };

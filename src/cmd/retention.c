@@ -5,12 +5,11 @@
  * disposes of it, except bundles on hold (and never permanent ones).
  * Silent when nothing is due, so that cron mails only when it acted.
  */
-#include "cli.h"
-#include "disposal.h"
-#include "errors.h"
-#include "json.h"
+#include "cli/cli.h"
+#include "store/disposal.h"
+#include "core/errors.h"
+#include "core/json.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -40,42 +39,45 @@ static const char *status_name(disposal_status s)
 	return "due";
 }
 
-int cmd_retention(int argc, char **argv, const cli_ctx *c)
-{
-	static const struct option longopts[] = {
-		{ "now", required_argument, NULL, 'n' },
-		{ "apply", no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	bool apply = false, json = false;
-	char day[11];
-	int opt, rc;
-	cli_today(day);
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			if (!cli_parse_iso_date(optarg, day))
-				return cli_usage_error(c, "--now %s: not a date (YYYY-MM-DD)", optarg);
-			break;
-		case 'a': apply = true; break;
-		case 'J': json = true; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case ':': return cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+static const struct option longopts[] = {
+	{ "now", required_argument, NULL, 'n' },
+	{ "apply", no_argument, NULL, 'a' },
+	{ 0 },
+};
 
-	cli_store st;
-	if ((rc = cli_open_store(c, apply ? STORE_WRITE : STORE_READ, &st)) != EXIT_OK)
-		return rc;
+static struct {
+	bool apply;
+	char day[11]; /* --now, else today */
+} args;
+
+static int option(cli_ctx *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'n':
+		if (!cli_parse_iso_date(arg, args.day))
+			return cli_usage_error(c, "--now %s: not a date (YYYY-MM-DD)", arg);
+		break;
+	case 'a': args.apply = true; break;
+	}
+	return -1;
+}
+
+static int operands(cli_ctx *c, int argc, char **argv)
+{
+	if (argc > 0)
+		return cli_usage_error(c, "unexpected argument '%s'", argv[0]);
+	if (!*args.day)
+		cli_today(args.day);
+	if (args.apply)
+		c->mode = STORE_WRITE;
+	return -1;
+}
+
+static int run(const cli_ctx *c, cli_store *st)
+{
+	int rc = EXIT_OK;
 	GError *err = NULL;
-	GPtrArray *items = disposal_run(c->store, st.catalog, day, apply, &err);
+	GPtrArray *items = disposal_run(c->store, st->catalog, args.day, args.apply, &err);
 	unsigned n_done = 0, n_held = 0, n_due = 0;
 	for (guint i = 0; items && i < items->len; i++) {
 		const disposal_item *d = g_ptr_array_index(items, i);
@@ -86,9 +88,8 @@ int cmd_retention(int argc, char **argv, const cli_ctx *c)
 		if (d->status == DISPOSAL_HELD)
 			cli_log_failure(c, "%s: due %s but kept: on hold: %s", b->id, b->disposal_date,
 			                b->hold_reason);
-		if (json) {
-			json_writer *w = json_new(false);
-			json_begin_object(w);
+		if (c->json) {
+			json_writer *w = cli_json_line();
 			json_kv_string(w, "id", b->id);
 			json_kv_string(w, "status", status_name(d->status));
 			json_kv_string(w, "title", b->title);
@@ -97,10 +98,7 @@ int cmd_retention(int argc, char **argv, const cli_ctx *c)
 			json_kv_string(w, "disposal_date", b->disposal_date);
 			json_kv_string(w, "bundle_sha256", b->bundle_sha256);
 			json_kv_string(w, "hold_reason", b->hold_reason);
-			json_end_object(w);
-			char *s = json_finish(w);
-			printf("%s\n", s);
-			g_free(s);
+			cli_json_print(w);
 		} else if (d->status == DISPOSAL_HELD) {
 			printf("held      %s  (due %s; on hold: %s)\n", b->id, b->disposal_date,
 			       b->hold_reason);
@@ -117,25 +115,30 @@ int cmd_retention(int argc, char **argv, const cli_ctx *c)
 	}
 	unsigned total = items ? items->len : 0;
 	if (!total)
-		cli_summary(c, "nothing due on %s", day);
-	else if (apply)
-		cli_summary(c, "%u due on %s: %u disposed of, %u held", total, day, n_done, n_held);
+		cli_summary(c, "nothing due on %s", args.day);
+	else if (args.apply)
+		cli_summary(c, "%u due on %s: %u disposed of, %u held", total, args.day, n_done, n_held);
 	else
-		cli_summary(c, "%u due on %s (%u held); dry run", total, day, n_held);
-	if (json) {
-		printf("{\"summary\":true,\"now\":\"%s\",\"apply\":%s,\"due\":%u,\"disposed\":%u,"
-		       "\"held\":%u}\n",
-		       day, apply ? "true" : "false", total, n_done, n_held);
+		cli_summary(c, "%u due on %s (%u held); dry run", total, args.day, n_held);
+	if (c->json) {
+		json_writer *w = cli_json_summary();
+		json_kv_string(w, "now", args.day);
+		json_kv_bool(w, "apply", args.apply);
+		json_kv_int(w, "due", total);
+		json_kv_int(w, "disposed", n_done);
+		json_kv_int(w, "held", n_held);
+		cli_json_print(w);
 	} else if (total && c->verbosity >= 0) {
-		if (apply)
-			printf("%u due on %s: %u disposed of, %u held\n", total, day, n_done, n_held);
+		if (args.apply)
+			printf("%u due on %s: %u disposed of, %u held\n", total, args.day, n_done, n_held);
 		else
 			printf("%u due on %s (%u held); nothing changed: --apply disposes of them\n",
-			       total, day, n_held);
+			       total, args.day, n_held);
 	}
 	if (items)
 		g_ptr_array_unref(items);
 	g_clear_error(&err);
-	cli_close_store(&st);
 	return rc;
 }
+
+const cli_command cmd_retention = { usage_text, "", longopts, option, operands, run };

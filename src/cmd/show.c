@@ -2,11 +2,10 @@
  * cmd/show.c — `archive show ID`: one bundle's fields, checks, files and
  * events, as the catalog recorded them.
  */
-#include "cli.h"
-#include "errors.h"
-#include "json.h"
+#include "cli/cli.h"
+#include "core/errors.h"
+#include "core/json.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,45 +22,27 @@ static const char usage_text[] =
 	"Exit: 0 shown, 1 no such bundle (or disposed of), 2 usage, 3 the store\n"
 	"cannot be read.\n";
 
-/* A JSON field of the audit line, as text (lines are ours: "key":"value"). */
-static char *line_field(const char *line, const char *key)
-{
-	char *needle = g_strdup_printf("\"%s\":\"", key);
-	const char *p = strstr(line, needle);
-	char *v = NULL;
-	if (p) {
-		p += strlen(needle);
-		const char *end = strchr(p, '"');
-		v = end ? g_strndup(p, (gsize)(end - p)) : NULL;
-	}
-	g_free(needle);
-	return v;
-}
-
 /* Say why there is no bundle ID: disposed of (the audit log remembers), or
  * never there. */
 static void no_such_bundle(const cli_ctx *c, catalog *cat, const char *id)
 {
 	GPtrArray *events = catalog_events(cat, id, NULL);
-	char *on = NULL, *user = NULL;
+	JsonObject *disposal = NULL;
 	for (guint i = 0; events && i < events->len; i++) {
-		const char *line = g_ptr_array_index(events, i);
-		char *ev = line_field(line, "event");
-		if (ev && strcmp(ev, "dispose") == 0) {
-			g_free(on);
-			g_free(user);
-			on = line_field(line, "disposed_on");
-			user = line_field(line, "user");
+		JsonObject *o = json_read_object(g_ptr_array_index(events, i), -1, NULL);
+		if (g_strcmp0(json_get_string(o, "event"), "dispose") == 0) {
+			g_clear_pointer(&disposal, json_object_unref);
+			disposal = g_steal_pointer(&o);
 		}
-		g_free(ev);
+		g_clear_pointer(&o, json_object_unref);
 	}
-	if (on)
-		cli_error(c, "%s: disposed of on %s by %s; no longer in %s", id, on,
-		          user ? user : "?", c->store);
+	const char *user = json_get_string(disposal, "user");
+	if (disposal)
+		cli_error(c, "%s: disposed of on %s by %s; no longer in %s", id,
+		          json_get_string(disposal, "disposed_on"), user ? user : "?", c->store);
 	else
 		cli_error(c, "%s: no such bundle in %s", id, c->store);
-	g_free(on);
-	g_free(user);
+	g_clear_pointer(&disposal, json_object_unref);
 	if (events)
 		g_ptr_array_unref(events);
 }
@@ -97,13 +78,11 @@ static void print_human(const catalog_bundle *b, GPtrArray *events, catalog *cat
 	}
 	printf("\nevents\n");
 	for (guint i = 0; events && i < events->len; i++) {
-		const char *line = g_ptr_array_index(events, i);
-		char *time = line_field(line, "time"), *ev = line_field(line, "event"),
-		     *user = line_field(line, "user");
+		JsonObject *o = json_read_object(g_ptr_array_index(events, i), -1, NULL);
+		const char *time = json_get_string(o, "time"), *ev = json_get_string(o, "event"),
+		           *user = json_get_string(o, "user");
 		printf("  %s  %-13s %s\n", time ? time : "", ev ? ev : "", user ? user : "");
-		g_free(time);
-		g_free(ev);
-		g_free(user);
+		g_clear_pointer(&o, json_object_unref);
 	}
 	if (checks)
 		g_ptr_array_unref(checks);
@@ -111,57 +90,66 @@ static void print_human(const catalog_bundle *b, GPtrArray *events, catalog *cat
 		g_ptr_array_unref(files);
 }
 
-int cmd_show(int argc, char **argv, const cli_ctx *c)
+/* A JSON text (release.json, an audit line) as a value of w. */
+static void json_text(json_writer *w, const char *text)
 {
-	bool json = false;
-	int rc = cli_simple_options(c, argc, argv, usage_text, &json);
-	if (rc >= 0)
-		return rc;
-	if (optind != argc - 1)
-		return cli_usage_error(c, optind >= argc ? "no ID given" : "one ID at a time");
-	const char *id = argv[optind];
-	cli_store st;
-	if ((rc = cli_open_store(c, STORE_READ, &st)) != EXIT_OK)
-		return rc;
+	JsonObject *o = text ? json_read_object(text, -1, NULL) : NULL;
+	JsonNode *n = o ? json_node_init_object(json_node_alloc(), o) : NULL;
+	json_node(w, n);
+	if (n)
+		json_node_unref(n);
+	if (o)
+		json_object_unref(o);
+}
+
+static const char *id;
+
+static int operands(cli_ctx *c, int argc, char **argv)
+{
+	if (argc != 1)
+		return cli_usage_error(c, argc == 0 ? "no ID given" : "one ID at a time");
+	id = argv[0];
+	return -1;
+}
+
+static int run(const cli_ctx *c, cli_store *st)
+{
 	GError *err = NULL;
-	catalog_bundle *b = catalog_get(st.catalog, id, &err);
+	catalog_bundle *b = catalog_get(st->catalog, id, &err);
 	if (!b) {
 		if (err)
 			cli_error(c, "%s", err->message);
 		else
-			no_such_bundle(c, st.catalog, id);
-		rc = err ? EXIT_CANNOT_PROCEED : EXIT_ITEM_FAILED;
+			no_such_bundle(c, st->catalog, id);
+		int rc = err ? EXIT_CANNOT_PROCEED : EXIT_ITEM_FAILED;
 		g_clear_error(&err);
-		cli_close_store(&st);
 		return rc;
 	}
-	char *release_json = catalog_release_json(st.catalog, id);
-	GPtrArray *events = catalog_events(st.catalog, id, NULL);
-	if (json) {
-		json_writer *w = json_new(false);
+	char *release_json = catalog_release_json(st->catalog, id);
+	GPtrArray *events = catalog_events(st->catalog, id, NULL);
+	if (c->json) {
+		/* The bundle's fields, with release.json and the events inside. */
+		json_writer *w = cli_json_line();
 		catalog_bundle_to_json(b, w);
-		char *head = json_finish(w);
-		/* The bundle's object, with release.json and the events inside. */
-		head[strlen(head) - 1] = '\0';
-		GString *out = g_string_new(head);
-		g_string_append_printf(out, ",\"release\":%s,\"events\":[", release_json ? release_json : "null");
+		json_key(w, "release");
+		json_text(w, release_json);
+		json_key(w, "events");
+		json_begin_array(w);
 		for (guint i = 0; events && i < events->len; i++)
-			g_string_append_printf(out, "%s%s", i ? "," : "", (char *)g_ptr_array_index(events, i));
-		g_string_append(out, "]}");
-		/* release.json is pretty-printed: one line per object, as --json says. */
-		for (char *p = out->str; *p; p++)
-			if (*p == '\n')
-				*p = ' ';
-		printf("%s\n{\"summary\":true,\"bundles\":1}\n", out->str);
-		g_string_free(out, TRUE);
-		g_free(head);
+			json_text(w, g_ptr_array_index(events, i));
+		json_end_array(w);
+		cli_json_print(w);
+		w = cli_json_summary();
+		json_kv_int(w, "bundles", 1);
+		cli_json_print(w);
 	} else {
-		print_human(b, events, st.catalog);
+		print_human(b, events, st->catalog);
 	}
 	if (events)
 		g_ptr_array_unref(events);
 	g_free(release_json);
 	catalog_bundle_free(b);
-	cli_close_store(&st);
 	return EXIT_OK;
 }
+
+const cli_command cmd_show = { usage_text, "", NULL, NULL, operands, run };

@@ -7,10 +7,10 @@
 #define STORE_FIXTURE_H
 
 #include "unit.h"
-#include "catalog.h"
-#include "ingest.h"
-#include "recovery.h"
-#include "store.h"
+#include "store/catalog.h"
+#include "ingest/ingest.h"
+#include "store/recovery.h"
+#include "store/store.h"
 
 typedef struct {
 	char *dir;

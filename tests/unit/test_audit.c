@@ -1,7 +1,7 @@
 /* Unit tests: the hash-chained audit log. */
 #include "unit.h"
-#include "audit.h"
-#include "hash.h"
+#include "store/audit.h"
+#include "core/hash.h"
 
 #include <unistd.h>
 

@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "unit.h"
-#include "bag_verify.h"
-#include "bag_write.h"
-#include "errors.h"
-#include "hash.h"
+#include "bag/verify.h"
+#include "bag/write.h"
+#include "core/errors.h"
+#include "core/hash.h"
 
 #define TOP "2024-05-10_test_1a2b3c4d"
 

@@ -3,7 +3,7 @@
 #include <archive_entry.h>
 #include <sys/stat.h>
 #include "unit.h"
-#include "bag_extract.h"
+#include "bag/extract.h"
 
 /* A .tar.gz with the given entries: name, type (AE_IFREG, AE_IFLNK …), link target. */
 typedef struct {

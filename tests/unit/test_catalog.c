@@ -3,10 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include "unit.h"
-#include "audit.h"
-#include "bag_write.h"
-#include "catalog.h"
-#include "hash.h"
+#include "store/audit.h"
+#include "bag/write.h"
+#include "store/catalog.h"
+#include "core/hash.h"
 
 static char *release_json(const char *id, const char *disposal)
 {

@@ -1,7 +1,7 @@
 /* Unit tests: digests, and the prefix digest taken in the same pass. */
 #include "unit.h"
-#include "errors.h"
-#include "hash.h"
+#include "core/errors.h"
+#include "core/hash.h"
 
 /* A file of n pseudo-random bytes; its bytes in *data. */
 static char *make_file(const char *dir, size_t n, guint8 **data)

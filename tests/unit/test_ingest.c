@@ -1,9 +1,9 @@
 /* Unit tests: ingest of one release, through the library (no argv). */
 #include <unistd.h>
 #include "unit.h"
-#include "ingest.h"
-#include "license.h"
-#include "errors.h"
+#include "ingest/ingest.h"
+#include "release/license.h"
+#include "core/errors.h"
 
 typedef struct {
 	char *dir;

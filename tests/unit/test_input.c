@@ -2,8 +2,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "unit.h"
-#include "filetype.h"
-#include "input.h"
+#include "core/filetype.h"
+#include "release/input.h"
 
 static char *dir;
 

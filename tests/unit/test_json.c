@@ -1,9 +1,9 @@
 /* Unit tests: json writer, checks list, hashing. */
 #include <unistd.h>
 #include "unit.h"
-#include "checks.h"
-#include "hash.h"
-#include "json.h"
+#include "ingest/checks.h"
+#include "core/hash.h"
+#include "core/json.h"
 
 TEST(json_nesting_and_commas)
 {

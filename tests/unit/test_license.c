@@ -1,6 +1,6 @@
 /* Unit tests: the KOGL table and detection of KOGL statements. */
 #include "unit.h"
-#include "license.h"
+#include "release/license.h"
 
 TEST(kogl_table_matches_spec)
 {

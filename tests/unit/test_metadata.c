@@ -4,7 +4,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 #include "unit.h"
-#include "metadata.h"
+#include "ingest/metadata.h"
 
 static release_record *sample(void)
 {

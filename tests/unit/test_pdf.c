@@ -5,10 +5,10 @@
 #include <unistd.h>
 #include <poppler.h>
 #include "unit.h"
-#include "errors.h"
-#include "license.h"
-#include "pdf.h"
-#include "worker.h"
+#include "core/errors.h"
+#include "release/license.h"
+#include "pdf/pdf.h"
+#include "core/worker.h"
 
 #define MSIT "msit-2024-05-10-ai-digital-diplomacy"
 #define EN "en-2024-06-03-quantum-strategy"

@@ -4,9 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "unit.h"
-#include "errors.h"
-#include "license.h"
-#include "pdf_worker.h"
+#include "core/errors.h"
+#include "release/license.h"
+#include "pdf/worker.h"
 
 static char *fixture_pdf(void)
 {

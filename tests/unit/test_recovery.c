@@ -2,9 +2,9 @@
 #include <sqlite3.h>
 #include <unistd.h>
 #include "store_fixture.h"
-#include "audit.h"
-#include "disposal.h"
-#include "fixity.h"
+#include "store/audit.h"
+#include "store/disposal.h"
+#include "store/fixity.h"
 
 static char *read_all(const char *path)
 {

@@ -1,7 +1,7 @@
 /* Unit tests: decoding and parsing of release documents, dates. */
 #include "unit.h"
-#include "errors.h"
-#include "release.h"
+#include "core/errors.h"
+#include "release/release.h"
 
 /* An English release laid out as the ministry's site serves it (after
  * the sample release of the Ministry of Science and ICT, KOGL Type 1). */

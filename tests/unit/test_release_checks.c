@@ -1,9 +1,9 @@
 /* Unit tests: the decisions and checks on a release record (release_checks.h),
  * on records built here, without files but the extracted texts. */
 #include "unit.h"
-#include "checks.h"
-#include "license.h"
-#include "release_checks.h"
+#include "ingest/checks.h"
+#include "release/license.h"
+#include "ingest/decide.h"
 
 /* pdf.matches_release folds text with an ASCII fast path (fold_append):
  * g_ascii_isalnum stands in for g_unichar_isalnum below 0x80. Were they

@@ -1,7 +1,7 @@
 /* Unit tests: retention periods, disposal dates, bundle ids. */
 #include "unit.h"
-#include "bundle_id.h"
-#include "retention.h"
+#include "release/bundle_id.h"
+#include "store/retention.h"
 
 static const char *disposal(const char *date, const char *period)
 {

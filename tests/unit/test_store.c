@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "unit.h"
-#include "errors.h"
-#include "hash.h"
-#include "store.h"
+#include "core/errors.h"
+#include "core/hash.h"
+#include "store/store.h"
 
 static char *path_in(const char *dir, const char *rel) { return g_build_filename(dir, rel, NULL); }
 

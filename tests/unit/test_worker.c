@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "unit.h"
-#include "errors.h"
-#include "worker.h"
+#include "core/errors.h"
+#include "core/worker.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1

@@ -1,0 +1,123 @@
+/*
+ * catalog.h — STORE/catalog.sqlite: an index of the store for quick
+ * answers (list, show, retention), rebuildable at any time.
+ *
+ * It holds nothing of its own. A bundle's row, files and checks come from
+ * the bundle's metadata/release.json; holds, verifications, disposals and
+ * events come from the audit log's lines. Both go in through the same two
+ * functions whether live (ingest, hold, …) or in catalog_rebuild(), so a
+ * rebuilt catalog answers exactly as the one it replaces. SQLite's JSON
+ * functions read release.json and the audit lines.
+ *
+ * Strings in returned structs are owned by them; free with the _free
+ * functions. Errors are ARC_ERROR_STORE ("catalog.sqlite: …").
+ */
+#ifndef ARC_CATALOG_H
+#define ARC_CATALOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+#include "core/json.h"
+
+typedef struct catalog catalog;
+
+/* Open (creating when missing) STORE/catalog.sqlite in WAL mode. */
+catalog *catalog_open(const char *store_dir, GError **err);
+void catalog_close(catalog *c);
+
+/* Record a bundle now in the store, from its release.json, in one
+ * transaction (replacing an earlier row of the same id). */
+bool catalog_add_bundle(catalog *c, const char *bundle_path, const char *release_json,
+                        const char *bundle_sha256, int64_t bundle_size, GError **err);
+
+/* Mirror one audit line (seq order; a line already mirrored is skipped):
+ * the events table, and holds, verifications and disposals. A "dispose"
+ * line takes the bundle's row out of bundles. */
+bool catalog_apply_event(catalog *c, const char *audit_line, GError **err);
+
+/* catalog_apply_event for each of lines (char*, in seq order), in one
+ * transaction: all are mirrored or none (one commit, one fsync, for a
+ * batch of lines appended together). */
+bool catalog_apply_events(catalog *c, const GPtrArray *lines, GError **err);
+
+/* The highest audit seq mirrored (0 for none). */
+int64_t catalog_last_seq(catalog *c);
+
+typedef struct {
+	char *id;
+	char *path;
+	char *title;
+	char *release_date;
+	char *organisation;
+	char *license;
+	char *retention;
+	char *disposal_date;  /* YYYY-MM-DD or "permanent" */
+	char *check_status;
+	char *bundle_sha256;
+	char *content_sha256;
+	char *ingested_at;
+	int64_t size;
+	char *hold_reason;    /* NULL when not on hold */
+	char *last_verified;  /* time of the last verification, NULL if never */
+	bool last_valid;
+} catalog_bundle;
+
+void catalog_bundle_free(catalog_bundle *b);
+/* The bundle's fields as members of the object w is writing (--json). */
+void catalog_bundle_to_json(const catalog_bundle *b, json_writer *w);
+
+/* Every bundle, by id (catalog_bundle*, the array frees them). */
+GPtrArray *catalog_list(catalog *c, GError **err);
+/* One bundle; NULL without err when there is no such id. */
+catalog_bundle *catalog_get(catalog *c, const char *id, GError **err);
+/* Bundles whose disposal date is on or before date (YYYY-MM-DD), held or
+ * not; never permanent ones. */
+GPtrArray *catalog_due(catalog *c, const char *date, GError **err);
+/* The id of the bundle holding this content, or NULL. */
+char *catalog_find_content(catalog *c, const char *content_sha256);
+/* A bundle's release.json as recorded, or NULL. Caller frees. */
+char *catalog_release_json(catalog *c, const char *id);
+typedef struct {
+	char *id, *level, *status, *message, *file;
+} catalog_check;
+
+typedef struct {
+	char *path, *role, *mime, *sha256;
+	int64_t size;
+} catalog_file;
+
+/* A bundle's check results and payload files, in recorded order. */
+GPtrArray *catalog_checks(catalog *c, const char *id, GError **err);
+GPtrArray *catalog_files(catalog *c, const char *id, GError **err);
+
+/* The audit lines that concern a bundle, oldest first (char*). */
+GPtrArray *catalog_events(catalog *c, const char *id, GError **err);
+
+typedef struct {
+	char *id;
+	char *reason;
+	char *user;
+	char *since;
+} catalog_hold;
+
+void catalog_hold_free(catalog_hold *h);
+/* Every hold in force, by id (catalog_hold*). */
+GPtrArray *catalog_holds(catalog *c, GError **err);
+
+/*
+ * Rebuild STORE/catalog.sqlite from the bundles (their release.json and
+ * .sha256 sidecars) and the audit log alone, in one transaction. A bundle
+ * that cannot be read is left out and named in skipped (char*, "path:
+ * reason"). The caller holds the store lock.
+ */
+bool catalog_rebuild(const char *store_dir, GPtrArray *skipped, GError **err);
+
+/* Add the bundle at STORE/rel (its release.json, sidecar hash and size). */
+bool catalog_add_bundle_file(catalog *c, const char *store_dir, const char *rel, GError **err);
+
+/* release.json of a bundle file, read from the start of its stream.
+ * Caller frees; NULL with err when the bundle has none. */
+char *catalog_read_release_json(const char *bundle_path, GError **err);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * store.h — the archive store on disk (SPEC, "Store"):
+ *
+ *   STORE/bundles/YYYY/ID.tar.gz (+ .sha256)
+ *   STORE/quarantine/<name>/   the release as given, plus reason.json
+ *   STORE/archive.conf         optional GLib key file: [defaults], [limits]
+ *   STORE/tmp/                 work space of the run holding the lock
+ *   STORE/lock                 flock(2) target of mutating runs
+ *
+ * Everything that becomes visible in bundles/ or quarantine/ is written
+ * beside it first, flushed, and renamed into place, so a crash leaves no
+ * partial bundle. The store object owns every string it returns as const.
+ */
+#ifndef ARC_STORE_H
+#define ARC_STORE_H
+
+#include <stdbool.h>
+#include <glib.h>
+#include "release/input.h"
+
+typedef struct store store;
+
+/* Open the store at dir; with create, make it (and its folders) when it is
+ * missing. Reads archive.conf when present. Errors are ARC_ERROR_STORE. */
+store *store_open(const char *dir, bool create, GError **err);
+void store_close(store *s);
+const char *store_dir(const store *s);
+
+/* Take the exclusive lock for a mutating run, without waiting: another
+ * holder gives ARC_ERROR_LOCKED. Then removes what an earlier, crashed run
+ * left in tmp/. The lock lasts until store_close. */
+bool store_lock(store *s, GError **err);
+
+/* A value of archive.conf's [defaults] group ("license", "retention",
+ * "organisation"), or NULL. */
+const char *store_config(const store *s, const char *key);
+/* Every key of an archive.conf group ("limits") → its trimmed value, owned
+ * by the store; NULL when the group is absent. */
+GHashTable *store_config_group(const store *s, const char *group);
+
+/* A fresh private directory under tmp/ (caller frees the path; remove it
+ * with store_remove_tree). */
+char *store_make_tmpdir(store *s, GError **err);
+/* Remove a tree under tmp/ (never follows links). */
+void store_remove_tree(const char *path);
+/* Write data to path, which must not exist, flushed with fsync when sync;
+ * on failure the file is removed and err names it (ARC_ERROR_STORE). */
+bool store_write_new_file(const char *path, const char *data, size_t len, bool sync,
+                          GError **err);
+
+/* Where the bundle ID lives (caller frees): bundles/YYYY/ID.tar.gz. */
+char *store_bundle_path(const store *s, const char *id);
+bool store_has_bundle(const store *s, const char *id);
+
+/* The SHA-256 a bundle's .sha256 sidecar records (its first 64
+ * characters), or NULL when there is none. Caller frees. */
+char *store_sidecar_sha256(const char *bundle_path);
+
+/* Every bundle file under STORE/bundles/, as store-relative paths
+ * ("bundles/2024/ID.tar.gz"), sorted (char*). */
+GPtrArray *store_bundle_files(const char *store_dir);
+/* The same for any file name ending in suffix (".tar.gz.sha256"). */
+GPtrArray *store_year_files(const char *store_dir, const char *suffix);
+
+/*
+ * Make the finished bundle at tmp_path (under tmp/) visible as ID: fsync
+ * it, write ID.tar.gz.sha256 (sha256 given), fsync that, move the sidecar
+ * and then the bundle into bundles/YYYY/ without replacing anything there,
+ * fsync the directory.
+ * *final_path receives the bundle's path (caller frees).
+ */
+bool store_publish_bundle(store *s, const char *tmp_path, const char *id,
+                          const char *bundle_sha256, char **final_path, GError **err);
+
+/*
+ * Copy the release as given into quarantine/<name>/ (or <name>-2, -3 …
+ * when taken) with reason.json beside it: symlinks are copied as links,
+ * never followed; FIFOs, devices and sockets are left out. Built under
+ * tmp/ and renamed into place. *qdir receives the folder (caller frees).
+ */
+bool store_quarantine(store *s, const release_input *r, const char *reason_json, char **qdir,
+                      GError **err);
+
+#endif

@@ -1,0 +1,396 @@
+/*
+ * release_checks.c — what ingest decides about a release once its files
+ * are read and its PDFs extracted (release_checks.h).
+ */
+#include "ingest/decide.h"
+#include "release/license.h"
+
+#include <string.h>
+
+/* Fewer non-blank characters per page than this: (almost) no text. */
+#define PDF_TEXT_MIN_PER_PAGE 20
+
+static char *read_small_file(const char *path)
+{
+	char *s = NULL;
+	if (!g_file_get_contents(path, &s, NULL, NULL))
+		return NULL;
+	return s;
+}
+
+static bool fold_simple(gunichar c)
+{
+	return c < 0x80 || (c >= 0xAC00 && c <= 0xD7A3);
+}
+
+static void fold_append(GString *out, gunichar c)
+{
+	/* In ASCII the Unicode letters and digits are [A-Za-z0-9] exactly
+	 * (test_ingest checks all 128): no table look-up, no encoding. */
+	if (c < 0x80) {
+		if (g_ascii_isalnum((char)c))
+			g_string_append_c(out, (char)c);
+		else if (out->len && out->str[out->len - 1] != ' ')
+			g_string_append_c(out, ' ');
+		return;
+	}
+	if (g_unichar_isalnum(c))
+		g_string_append_unichar(out, c);
+	else if (out->len && out->str[out->len - 1] != ' ')
+		g_string_append_c(out, ' ');
+}
+
+/* Letters and digits only, case-folded and width-folded (NFKC), so that
+ * "AI·Digital" in a PDF matches "AI and Digital"-less spacing variants.
+ *
+ * GLib's g_utf8_normalize composes by shifting the rest of its buffer for
+ * every pair it composes: over a whole Korean PDF text (each syllable is
+ * decomposed into jamo and composed again) it is quadratic, and took a
+ * third of all ingest time. So a character is folded directly when it and
+ * the one after it are fold_simple (the next one then cannot compose with
+ * it, and it is its own folded form); the runs in between, which always
+ * start and end next to a fold_simple character that composes with
+ * nothing before it, are normalised one run at a time: the same result as
+ * normalising the whole text. */
+static char *fold_for_match(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = s;
+	while (*p) {
+		gunichar c = g_utf8_get_char(p);
+		const char *n = g_utf8_next_char(p);
+		if (fold_simple(c) && (!*n || fold_simple(g_utf8_get_char(n)))) {
+			fold_append(out, c < 0x80 ? (gunichar)g_ascii_tolower((char)c) : c);
+			p = n;
+			continue;
+		}
+		/* A run up to the next character that is simple and followed
+		 * by a simple one (or the end). */
+		const char *end = n;
+		while (*end) {
+			const char *after = g_utf8_next_char(end);
+			if (fold_simple(g_utf8_get_char(end)) &&
+			    (!*after || fold_simple(g_utf8_get_char(after))))
+				break;
+			end = after;
+		}
+		char *nfkc = g_utf8_normalize(p, end - p, G_NORMALIZE_NFKC);
+		char *lower = g_utf8_casefold(nfkc ? nfkc : "", -1);
+		for (const char *q = lower; *q; q = g_utf8_next_char(q))
+			fold_append(out, g_utf8_get_char(q));
+		g_free(nfkc);
+		g_free(lower);
+		p = end;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* s without its spaces: what joining its words split at each space gives,
+ * without a string per word of a whole PDF's text. */
+static char *without_spaces(const char *s)
+{
+	char *out = g_malloc(strlen(s) + 1), *o = out;
+	for (; *s; s++)
+		if (*s != ' ')
+			*o++ = *s;
+	*o = '\0';
+	return out;
+}
+
+/* Is the title in the text: as a whole once spacing and punctuation are
+ * folded away, or by at least 80% of its words (OCR slips, line breaks
+ * inside words, a subtitle merged in)? */
+bool release_title_in_text(const char *title, const char *text)
+{
+	char *t = fold_for_match(title), *x = fold_for_match(text);
+	char **words = g_strsplit(t, " ", -1);
+	char *t_nospace = without_spaces(t);
+	char *x_nospace = without_spaces(x);
+	bool found = *t_nospace && strstr(x_nospace, t_nospace) != NULL;
+	if (!found) {
+		int n = 0, hit = 0;
+		for (char **w = words; *w; w++) {
+			if (g_utf8_strlen(*w, -1) < 2)
+				continue;
+			n++;
+			if (strstr(x, *w))
+				hit++;
+		}
+		found = n > 0 && hit * 10 >= n * 8;
+	}
+	g_strfreev(words);
+	g_free(t_nospace);
+	g_free(x_nospace);
+	g_free(t);
+	g_free(x);
+	return found;
+}
+
+const kogl_license *release_early_license(const release_policy *pol, const release_record *r)
+{
+	if (pol->license_type)
+		return kogl_get(pol->license_type);
+	return r->doc && r->doc->license_type ? kogl_get(r->doc->license_type) : NULL;
+}
+
+/* The licence: --license, else the release's statement, else a PDF's,
+ * else archive.conf's default; with none, license.detected is an error.
+ * license.consistent compares every statement (not with --license). */
+static void decide_license(const release_policy *pol, release_record *r)
+{
+	const release_doc *d = r->doc;
+	int doc_type = d ? d->license_type : 0;
+	int pdf_type = 0;
+	const char *pdf_file = NULL;
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		if (p->license_type && !pdf_type) {
+			pdf_type = p->license_type;
+			pdf_file = p->rel;
+		}
+	}
+	if (pol->license_type) {
+		r->license = kogl_get(pol->license_type);
+		r->license_source = "option";
+		check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, true, NULL,
+		          "licence %s given with --license", r->license->id);
+		return;
+	}
+	if (doc_type || pdf_type) {
+		r->license = kogl_get(doc_type ? doc_type : pdf_type);
+		r->license_source = doc_type ? "release" : "pdf";
+		check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, true, NULL,
+		          "%s states %s", doc_type ? "the release" : pdf_file, r->license->id);
+	} else if (pol->default_license) {
+		r->license = kogl_get(pol->default_license);
+		r->license_source = "config";
+		check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, false, NULL,
+		          "no KOGL statement in the release or its PDFs; the store default %s is used",
+		          r->license->id);
+	} else {
+		check_add(r->checks, "license.detected", CHECK_LEVEL_ERROR, false, NULL,
+		          "no KOGL statement in the release or its PDFs, and no --license or "
+		          "store default (archive.conf [defaults] license) to fall back on");
+	}
+
+	/* Consistency: every stated type must be the same. */
+	unsigned stated = d ? d->license_types_stated : 0;
+	const char *other = NULL;
+	int other_type = 0;
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		if (!p->license_type)
+			continue;
+		stated |= 1u << p->license_type;
+		if (doc_type && p->license_type != doc_type && !other) {
+			other = p->rel;
+			other_type = p->license_type;
+		}
+	}
+	if (other)
+		check_add(r->checks, "license.consistent", CHECK_LEVEL_ERROR, false, other,
+		          "the release states %s but %s states %s", kogl_get(doc_type)->id, other,
+		          kogl_get(other_type)->id);
+	else if (stated & (stated - 1))
+		check_add(r->checks, "license.consistent", CHECK_LEVEL_ERROR, false, NULL,
+		          "the release states more than one KOGL type");
+	else
+		check_add(r->checks, "license.consistent", CHECK_LEVEL_ERROR, true, NULL,
+		          "every KOGL statement agrees");
+}
+
+/*
+ * A date from the first page of the first PDF that has one. Scraped
+ * releases often lose the year ("May 10") while the published PDF keeps
+ * it; the ingest date would be wrong by years and shift the disposal date
+ * with it. (A departure from SPEC, which names only the ingest date.)
+ */
+static char *date_from_pdfs(release_record *r)
+{
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		char *t = p->text_path ? read_small_file(p->text_path) : NULL;
+		char iso[11];
+		if (t) {
+			char *ff = strchr(t, '\f');
+			if (ff)
+				*ff = '\0';
+		}
+		bool found = t && release_find_date(t, iso);
+		g_free(t);
+		if (found) {
+			r->date_pdf = p->rel;
+			return g_strdup(iso);
+		}
+	}
+	return NULL;
+}
+
+char *release_decided_title(const release_record *r)
+{
+	const release_doc *d = r->doc;
+	return g_strdup(d && d->title ? d->title : "");
+}
+
+char *release_decided_organisation(const release_policy *pol, const release_record *r,
+                                   const char **source)
+{
+	const release_doc *d = r->doc;
+	if (pol->organisation) {
+		*source = "option";
+		return g_strdup(pol->organisation);
+	} else if (pol->conf_organisation) {
+		*source = "config";
+		return g_strdup(pol->conf_organisation);
+	} else if (d && d->organisation) {
+		*source = "text";
+		return g_strdup(d->organisation);
+	}
+	*source = "none";
+	return g_strdup("unknown");
+}
+
+/* The fields of the record from the document and the options. */
+void release_decide_fields(const release_policy *pol, release_record *r)
+{
+	const release_doc *d = r->doc;
+	r->title = release_decided_title(r);
+	if (pol->date) {
+		char iso[11];
+		release_parse_date(pol->date, iso);
+		r->date = g_strdup(iso);
+		r->date_source = "option";
+	} else if (d && d->date) {
+		r->date = g_strdup(d->date);
+		r->date_source = d->date_source && strcmp(d->date_source, "html-meta") == 0
+		                         ? "html-meta"
+		                         : "text";
+	} else if ((r->date = date_from_pdfs(r))) {
+		r->date_source = "pdf";
+	} else {
+		r->date = g_strdup(pol->today);
+		r->date_source = "ingest-date";
+	}
+	r->organisation = release_decided_organisation(pol, r, &r->organisation_source);
+	r->retention = g_strdup(pol->retention);
+	retention_disposal_date(r->date, pol->period, r->disposal_date);
+	g_strlcpy(r->bagging_date, pol->today, sizeof r->bagging_date);
+	GDateTime *now = g_date_time_new_from_unix_utc(pol->now);
+	r->ingested_at = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref(now);
+}
+
+static void document_checks(const release_policy *pol, release_record *r,
+                            const release_input *in)
+{
+	const release_doc *d = r->doc;
+	const char *doc = in->doc ? in->doc->rel : NULL;
+	if (!d)
+		return;
+	if (d->title)
+		check_add(r->checks, "release.title", CHECK_LEVEL_ERROR, true, doc, "title: %s", d->title);
+	else
+		check_add(r->checks, "release.title", CHECK_LEVEL_ERROR, false, doc,
+		          "%s: no title found (expected a headline line after the site navigation)",
+		          doc);
+	if (pol->date)
+		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, true, doc, "date %s given with --date",
+		          r->date);
+	else if (d->date)
+		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, true, doc, "date %s found %s",
+		          d->date, strcmp(r->date_source, "html-meta") == 0 ? "in the page's <meta> date"
+		                                                         : "in the text");
+	else if (r->date_pdf)
+		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, false, doc,
+		          "%s: no full date with a year in the text; the date %s on the first page of "
+		          "%s is used",
+		          doc, r->date, r->date_pdf);
+	else
+		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, false, doc,
+		          "%s: no full date with a year in the text; the ingest date %s is used", doc,
+		          r->date);
+	if (!d->contact)
+		check_add(r->checks, "release.contact", CHECK_LEVEL_WARNING, false, doc,
+		          "%s: no contact line found", doc);
+	else if (!d->contact_phone || !d->contact_email)
+		check_add(r->checks, "release.contact", CHECK_LEVEL_WARNING, false, doc,
+		          "%s: the contact line has no %s: \"%s\"", doc,
+		          !d->contact_phone && !d->contact_email ? "phone number and no e-mail address"
+		          : !d->contact_phone                    ? "phone number"
+		                                                 : "e-mail address",
+		          d->contact);
+	else
+		check_add(r->checks, "release.contact", CHECK_LEVEL_WARNING, true, doc,
+		          "contact: phone %s, e-mail %s", d->contact_phone, d->contact_email);
+	if (d->mentions_attachment && in->attachments->len == 0)
+		check_add(r->checks, "attachment.present", CHECK_LEVEL_ERROR, false, doc,
+		          "%s refers to an attached file, but the release has no attachment", doc);
+	else
+		check_add(r->checks, "attachment.present", CHECK_LEVEL_ERROR, true, doc,
+		          d->mentions_attachment ? "the attachment it refers to is there (%u file%s)"
+		                                 : "refers to no attachment (%u file%s)",
+		          in->attachments->len, in->attachments->len == 1 ? "" : "s");
+}
+
+static void pdf_checks(release_record *r)
+{
+	bool any_text = false, matched = false;
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		if (!p->opened) {
+			check_add(r->checks, "pdf.open", CHECK_LEVEL_ERROR, false, p->rel,
+			          "%s: cannot be opened: %s", p->rel, p->open_error);
+			continue;
+		}
+		check_add(r->checks, "pdf.open", CHECK_LEVEL_ERROR, true, p->rel, "%s: opened, %d page%s",
+		          p->rel, p->info.pages, p->info.pages == 1 ? "" : "s");
+		uint64_t min = (uint64_t)PDF_TEXT_MIN_PER_PAGE * (uint64_t)MAX(p->info.pages, 1);
+		bool has_text = p->info.text_chars >= min;
+		check_add(r->checks, "pdf.text", CHECK_LEVEL_WARNING, has_text, p->rel,
+		          has_text ? "%s: %" G_GUINT64_FORMAT " characters of text"
+		                   : "%s: (almost) no extractable text (%" G_GUINT64_FORMAT
+		                     " characters): image-only, needs OCR",
+		          p->rel, p->info.text_chars);
+		/* Named one by one, comma-separated: a PDF may hold all three. */
+		GString *what = g_string_new(NULL);
+		if (p->info.javascript)
+			g_string_append(what, ", JavaScript");
+		if (p->info.launch_action)
+			g_string_append(what, ", launch actions (that start other programs)");
+		if (p->info.embedded_files)
+			g_string_append(what, ", embedded files");
+		if (what->len)
+			check_add(r->checks, "pdf.active_content", CHECK_LEVEL_WARNING, false, p->rel,
+			          "%s: holds active content: %s; it is archived as it is, but a PDF "
+			          "reader may run or open it",
+			          p->rel, what->str + 2);
+		else
+			check_add(r->checks, "pdf.active_content", CHECK_LEVEL_WARNING, true, p->rel,
+			          "%s: no JavaScript, launch actions or embedded files", p->rel);
+		g_string_free(what, TRUE);
+		if (p->info.text_chars > 0) {
+			any_text = true;
+			/* Once one PDF has the title, the others' text need not
+			 * be read and folded: the check passes either way. */
+			if (!matched && r->title[0]) {
+				char *t = read_small_file(p->text_path);
+				if (t && release_title_in_text(r->title, t))
+					matched = true;
+				g_free(t);
+			}
+		}
+	}
+	if (any_text && r->title[0])
+		check_add(r->checks, "pdf.matches_release", CHECK_LEVEL_WARNING, matched, NULL,
+		          matched ? "the release title is found in the PDF text"
+		                  : "the release title \"%s\" is found in the text of none of its PDFs",
+		          r->title);
+}
+
+void release_decide(const release_policy *pol, release_record *r, const release_input *in)
+{
+	release_decide_fields(pol, r);
+	document_checks(pol, r, in);
+	pdf_checks(r);
+	decide_license(pol, r);
+}

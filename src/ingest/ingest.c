@@ -1,0 +1,1258 @@
+/*
+ * ingest.c — the work on one release, in the order of SPEC "What ingest
+ * does": identify, parse, extract (pdf_worker.h), check and license
+ * (release_checks.h), stamp (pdf_worker.h), bag, publish.
+ *
+ * Every input file is read twice: once hashed (the bundle id and the
+ * manifest must be known before the first tar entry is written, since the
+ * manifest precedes the payload in the tar), once streamed into the bundle,
+ * where it is hashed again so that a file changed in between is caught
+ * rather than archived with a wrong checksum. A PDF is read by poppler
+ * too, in its worker (text, and the stamped access copy). The finished
+ * bundle is hashed as it is written, never read back. (Writing the payload
+ * first into a gzip member of its own and joining members afterwards would
+ * save the first read, but a bundle would then be several gzip members,
+ * and the copy of the payload when joining costs about what the hash pass
+ * saves: SHA-256 runs at ~2 GB/s here with SHA-NI, from the page cache.)
+ *
+ * Releases are prepared side by side in release workers and committed to
+ * the store one by one in input order: see "preparing a release" below.
+ */
+#include "ingest/ingest.h"
+#include "store/audit.h"
+#include "bag/write.h"
+#include "store/catalog.h"
+#include "core/json.h"
+#include "release/bundle_id.h"
+#include "core/errors.h"
+#include "core/filetype.h"
+#include "core/hash.h"
+#include "release/license.h"
+#include "pdf/pdf.h"
+#include "pdf/worker.h"
+#include "release/release.h"
+#include "ingest/decide.h"
+#include "store/retention.h"
+#include "core/testhook.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A release document bigger than this is not a press release. */
+#define RELEASE_DOC_MAX (64u << 20)
+
+/* The order of SPEC's checks table, in which results are reported. */
+static const char *const check_order[] = {
+	"release.readable", "input.file", "release.title", "release.date", "release.contact",
+	"attachment.present", "attachment.type", "pdf.open", "pdf.text", "pdf.matches_release",
+	"license.detected", "license.consistent", "pdf.active_content", "pdf.stamp", NULL,
+};
+
+struct ingester {
+	store *store;
+	catalog *catalog;
+	ingest_opts opts;
+	filetype *ft;
+	retention_period period;
+	char *retention;
+	int default_license; /* archive.conf, 0 when none */
+	char today[11];
+	GHashTable *known;   /* content sha256 -> id, while children run (ingest_run) */
+	pdf_warm *warm;      /* poppler set up once, before workers fork */
+	pdf_worker *pdf;     /* poppler's long-lived child (pdf_worker.h) */
+	release_policy policy; /* the options and archive.conf, for release_checks.h */
+};
+
+const char *ingest_status_name(ingest_status s)
+{
+	switch (s) {
+	case INGEST_ARCHIVED: return "archived";
+	case INGEST_ALREADY_ARCHIVED: return "already-archived";
+	case INGEST_QUARANTINED: return "quarantined";
+	case INGEST_DRY_RUN: break;
+	}
+	return "dry-run";
+}
+
+ingester *ingester_new(store *s, catalog *c, const ingest_opts *opts, GError **err)
+{
+	ingester *g = g_new0(ingester, 1);
+	g->store = s;
+	g->catalog = c;
+	g->opts = *opts;
+	char iso[11];
+	if (opts->date && !release_parse_date(opts->date, iso)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_USAGE, "--date %s: not a date (YYYY-MM-DD)",
+		            opts->date);
+		goto fail;
+	}
+	const char *period = opts->retention ? opts->retention : store_config(s, "retention");
+	if (!period)
+		period = RETENTION_DEFAULT;
+	if (!retention_parse(period, &g->period)) {
+		g_set_error(err, ARC_ERROR, opts->retention ? ARC_ERROR_USAGE : ARC_ERROR_STORE,
+		            "%s%s: not a retention period (1y 3y 5y 10y 30y permanent, or Ny Nm Nd)",
+		            opts->retention ? "--retention " : "archive.conf: retention = ", period);
+		goto fail;
+	}
+	g->retention = g_strdup(period);
+	GHashTable *limits = store_config_group(s, "limits");
+	if (limits) {
+		GHashTableIter it;
+		gpointer k, v;
+		g_hash_table_iter_init(&it, limits);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			if (!worker_limits_set(&g->opts.limits, k, v, err)) {
+				g_prefix_error(err, "archive.conf: ");
+				goto fail;
+			}
+	}
+	const char *lic = store_config(s, "license");
+	if (lic && !(g->default_license = kogl_parse_name(lic))) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+		            "archive.conf: license = %s: not one of kogl-1 … kogl-4", lic);
+		goto fail;
+	}
+	GDateTime *now = g_date_time_new_from_unix_utc(opts->now);
+	char *d = g_date_time_format(now, "%Y-%m-%d");
+	g_strlcpy(g->today, d, sizeof g->today);
+	g_free(d);
+	g_date_time_unref(now);
+	if (!(g->ft = filetype_new(err)))
+		goto fail;
+	g->warm = pdf_warm_up();
+	g->pdf = pdf_worker_new(&g->opts.limits);
+	g->policy = (release_policy){ g->opts.license_type, g->default_license, g->opts.organisation,
+		                      store_config(s, "organisation"), g->opts.date, g->today,
+		                      g->retention, &g->period, g->opts.now };
+	/* The parser's and the licence detector's patterns, compiled here
+	 * once rather than in every forked child. */
+	release_init();
+	kogl_init();
+	return g;
+fail:
+	ingester_free(g);
+	return NULL;
+}
+
+void ingester_free(ingester *g)
+{
+	if (!g)
+		return;
+	pdf_worker_free(g->pdf);
+	filetype_free(g->ft);
+	pdf_warm_free(g->warm);
+	g_free(g->retention);
+	g_free(g);
+}
+
+void ingest_result_clear(ingest_result *res)
+{
+	g_free(res->id);
+	g_free(res->path);
+	release_record_free(res->record);
+	memset(res, 0, sizeof *res);
+}
+
+/* ---- helpers over one release ---- */
+
+static bool name_is_pdf(const char *name)
+{
+	return g_str_has_suffix(name, ".pdf") || g_str_has_suffix(name, ".PDF") ||
+	       g_ascii_strcasecmp(name + (strlen(name) > 4 ? strlen(name) - 4 : 0), ".pdf") == 0;
+}
+
+/* Read the release document without following links, within a size cap. */
+static bool read_doc(const char *path, char **data, size_t *len, GError **err)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s", g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > RELEASE_DOC_MAX) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s",
+		            S_ISREG(st.st_mode) ? "larger than 64 MiB: not a release document"
+		                                : "not a regular file");
+		close(fd);
+		return false;
+	}
+	GString *s = g_string_sized_new((gsize)st.st_size + 1);
+	char buf[1 << 16];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "read: %s", g_strerror(errno));
+			close(fd);
+			g_string_free(s, TRUE);
+			return false;
+		}
+		if (n == 0)
+			break;
+		if (s->len + (size_t)n > RELEASE_DOC_MAX) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
+			            "larger than 64 MiB: not a release document");
+			close(fd);
+			g_string_free(s, TRUE);
+			return false;
+		}
+		g_string_append_len(s, buf, n);
+	}
+	close(fd);
+	*len = s->len;
+	*data = g_string_free(s, FALSE);
+	return true;
+}
+
+/* Characters that are their own NFKC form and case fold and that never
+ * compose with the character before them: ASCII and precomposed Hangul
+ * syllables, nearly all of any release's text. */
+/*
+ * The reason in a worker's error, without the path it opens with: pdf.c
+ * names the file by the path it was given (the input path, often long or
+ * absolute), while a check message already names it by its name in the
+ * release, and should not name it twice.
+ */
+static const char *reason_of(const GError *e, const char *path)
+{
+	if (!e)
+		return "the worker's result was unreadable";
+	size_t n = strlen(path);
+	if (strncmp(e->message, path, n) == 0 && strncmp(e->message + n, ": ", 2) == 0)
+		return e->message + n + 2;
+	return e->message;
+}
+
+/* The worker failed because our own disk did (full, read-only), not
+ * because of the PDF: that stops the run instead of judging the PDF. */
+static bool store_failed(GError **e, GError **err)
+{
+	if (!*e || (*e)->domain != ARC_ERROR || (*e)->code != ARC_ERROR_STORE)
+		return false;
+	g_propagate_error(err, g_steal_pointer(e));
+	return true;
+}
+
+/*
+ * The licence the release will get whatever its PDFs say, or NULL: the one
+ * given with --license, else the one the release states (decide_license
+ * takes these before any PDF's). Then the extraction worker can stamp the
+ * access copy ahead, saving a second worker and a second open of the PDF.
+ */
+/* Run the extraction worker for one PDF and record what it found. */
+static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const char *work, guint n,
+                        GError **err)
+{
+	bool ok = true;
+	char *name = g_strdup_printf("text-%u.txt", n);
+	char *text = g_build_filename(work, name, NULL);
+	char *access_name = g_strdup_printf("access-%u.pdf", n);
+	char *access = g_build_filename(work, access_name, NULL);
+	pdf_job job = { .pdf = p->src, .text_out = text };
+	if ((p->early_license = release_early_license(&g->policy, r))) {
+		const char *source;
+		p->early_title = release_decided_title(r);
+		p->early_organisation = release_decided_organisation(&g->policy, r, &source);
+		job.access_out = access;
+		job.meta = (pdf_stamp_meta){ p->early_license, p->early_title, p->early_organisation };
+	}
+	GKeyFile *kf = NULL;
+	GError *e = NULL;
+	bool ran = pdf_worker_run(g->pdf, &job, &kf, &e);
+	if (!ran && job.access_out && !(e && e->domain == ARC_ERROR && e->code == ARC_ERROR_STORE)) {
+		/* Stamping ahead must never cost the extraction (a crash, a
+		 * limit reached by the two together): the job as it runs
+		 * without it decides, and the stamp worker runs later. */
+		g_clear_error(&e);
+		unlink(access);
+		job.access_out = NULL;
+		ran = pdf_worker_run(g->pdf, &job, &kf, &e);
+	}
+	if (ran && pdf_info_from_keyfile(&p->info, kf, "pdf")) {
+		p->opened = true;
+		if (job.access_out && g_key_file_get_boolean(kf, "stamp", "ok", NULL))
+			p->early_access = g_steal_pointer(&access);
+		p->text_path = g_steal_pointer(&text);
+		char *t = NULL;
+		p->license_type =
+		        g_file_get_contents(p->text_path, &t, NULL, NULL) ? kogl_detect(t, NULL) : 0;
+		g_free(t);
+	} else if (store_failed(&e, err)) {
+		ok = false;
+		unlink(text);
+	} else {
+		p->open_error = g_strdup(reason_of(e, p->src));
+		unlink(text);
+	}
+	g_clear_error(&e);
+	if (kf)
+		g_key_file_free(kf);
+	if (access && job.access_out)
+		unlink(access); /* not stamped, or the worker failed */
+	g_free(access);
+	g_free(access_name);
+	g_free(text);
+	g_free(name);
+	return ok;
+}
+
+static bool add_access_copy(release_record *r, const pdf_record *pdf, const char *path,
+                            bool *matches, GError **err);
+
+/* The access copy: the one stamped ahead, or one stamped now; into the
+ * payload when it checks out (add_access_copy), else pdf.stamp says why. */
+static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char *work, guint n,
+                      GError **err)
+{
+	bool ok = true, matches = false;
+	char *name = g_strdup_printf("access-%u.pdf", n);
+	char *out = g_build_filename(work, name, NULL);
+	char *copy = NULL;
+	pdf_job job = { .pdf = p->src,
+	                .access_out = out,
+	                .meta = { r->license, r->title, r->organisation } };
+	GKeyFile *kf = NULL;
+	GError *e = NULL;
+	/* The copy stamped ahead is the one this would make, when made with
+	 * the same licence, title and organisation; else it goes. */
+	bool early = p->early_access && p->early_license == r->license &&
+	             g_strcmp0(p->early_title, r->title) == 0 &&
+	             g_strcmp0(p->early_organisation, r->organisation) == 0;
+	if (p->early_access && !early)
+		unlink(p->early_access);
+	if (early) {
+		copy = g_steal_pointer(&p->early_access);
+	} else if (pdf_worker_run(g->pdf, &job, &kf, &e)) {
+		copy = g_steal_pointer(&out);
+	} else {
+		unlink(out); /* what the failed worker may have left */
+		if (store_failed(&e, err))
+			ok = false;
+		else
+			p->stamp_error = g_strdup(e->message);
+	}
+
+	if (copy && !(ok = add_access_copy(r, p, copy, &matches, err))) {
+		unlink(copy);
+	} else if (copy && matches) {
+		p->access_path = g_steal_pointer(&copy);
+		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, true, p->rel,
+		          "%s: access copy stamped with %s", p->rel, r->license->id);
+	} else if (copy) {
+		unlink(copy);
+		p->stamp_error = g_strdup("the copy the PDF worker made does not begin with the "
+		                          "original's exact bytes");
+		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, false, p->rel,
+		          "%s: no access copy: %s", p->rel, p->stamp_error);
+	} else if (ok) {
+		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, false, p->rel,
+		          "%s: no access copy: the licence could not be written into it: %s", p->rel,
+		          reason_of(e, p->src));
+	}
+	g_clear_error(&e);
+	if (kf)
+		g_key_file_free(kf);
+	g_free(copy);
+	g_free(out);
+	g_free(name);
+	return ok;
+}
+
+/* SHA-256 over "<sha256>  <bag path>\n" of the release's own files in bag
+ * order: the same files give the same id, whatever their names on disk. */
+static void content_hash(release_record *r)
+{
+	hash_ctx *h = hash_new(HASH_MASK(HASH_SHA256));
+	for (guint i = 0; i < r->payload->len; i++) {
+		payload_file *f = g_ptr_array_index(r->payload, i);
+		if (strcmp(f->role, "release") && strcmp(f->role, "attachment"))
+			continue;
+		hash_update(h, f->sha256, 64);
+		hash_update(h, "  ", 2);
+		hash_update(h, f->bag_path, strlen(f->bag_path));
+		hash_update(h, "\n", 1);
+	}
+	char hex[HASH_HEX_MAX];
+	hash_final_hex(h, HASH_SHA256, hex);
+	hash_free(h);
+	r->content_sha256 = g_strdup(hex);
+}
+
+/* Add a file we made in the work folder (text, access copy) to the payload. */
+static bool add_made_file(release_record *r, const char *bag_path, const char *src,
+                          const char *role, const char *mime, GError **err)
+{
+	payload_file *f = release_record_add_payload(r, bag_path, src, role);
+	f->mime = g_strdup(mime);
+	if (!hash_file_sha256(f->src, f->sha256, &f->size, err)) {
+		(*err)->code = ARC_ERROR_STORE; /* our own work folder failed us */
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The access copy of pdf into the payload, if it begins with the exact
+ * bytes of its original: the worker that made it parsed a hostile PDF,
+ * and this process, which packs the bundle, takes from it only what it
+ * has checked (hashed in one pass: the whole for the manifest, the
+ * prefix against the original's sha256). *matches false: not added.
+ */
+static bool add_access_copy(release_record *r, const pdf_record *pdf, const char *path,
+                            bool *matches, GError **err)
+{
+	const payload_file *orig = NULL;
+	for (guint i = 0; i < r->payload->len && !orig; i++) {
+		const payload_file *f = g_ptr_array_index(r->payload, i);
+		if (!strcmp(f->role, "attachment") && !strcmp(f->src, pdf->src))
+			orig = f;
+	}
+	char prefix[65], sha[65];
+	uint64_t size = 0;
+	if (!hash_file_sha256_prefix(path, sha, &size, orig ? orig->size : 0, prefix, err)) {
+		(*err)->code = ARC_ERROR_STORE;
+		return false;
+	}
+	*matches = orig && size > orig->size && strcmp(prefix, orig->sha256) == 0;
+	if (!*matches)
+		return true;
+	char *bp = g_build_filename("data/access", pdf->rel, NULL);
+	payload_file *f = release_record_add_payload(r, bp, path, "access");
+	g_free(bp);
+	f->mime = g_strdup("application/pdf");
+	memcpy(f->sha256, sha, sizeof sha);
+	f->size = size;
+	return true;
+}
+
+/* The normalised release text, written into the work folder to be
+ * streamed into the bag, and hashed from memory rather than read back.
+ * A plain write: the work folder is scratch space, never published as
+ * it is, so g_file_set_contents' temporary file, rename and fsync would
+ * buy nothing. */
+static bool add_made_text(release_record *r, const char *bag_path, const char *path,
+                          const char *data, GError **err)
+{
+	size_t len = strlen(data);
+	if (!store_write_new_file(path, data, len, false, err))
+		return false;
+	payload_file *f = release_record_add_payload(r, bag_path, path, "text");
+	f->mime = g_strdup("text/plain");
+	f->size = len;
+	hash_sha256_hex(data, len, f->sha256);
+	return true;
+}
+
+/* Append an audit line and mirror it in the catalog. */
+static bool record(ingester *g, audit_entry *e, GError **err)
+{
+	char *line = NULL;
+	bool ok = audit_append(store_dir(g->store), e, &line, err) &&
+	          catalog_apply_event(g->catalog, line, err);
+	g_free(line);
+	audit_entry_free(e);
+	return ok;
+}
+
+/* The published bundle's audit line, then its catalog row. The audit log
+ * is the record and goes first; the catalog, a cache, follows (a crash in
+ * between is repaired by recovery.h). */
+static bool record_ingest(ingester *g, const release_record *r, const char *release_json,
+                          const char *bundle_sha256, int64_t size, GError **err)
+{
+	char year[5];
+	g_strlcpy(year, r->id, sizeof year);
+	char *name = g_strconcat(r->id, ".tar.gz", NULL);
+	char *rel = g_build_filename("bundles", year, name, NULL);
+	audit_entry *e = audit_entry_new("ingest");
+	audit_entry_set(e, "id", r->id);
+	audit_entry_set(e, "path", rel);
+	audit_entry_set(e, "bundle_sha256", bundle_sha256);
+	audit_entry_set(e, "content_sha256", r->content_sha256);
+	audit_entry_set(e, "title", r->title);
+	audit_entry_set(e, "check_status", check_list_status(r->checks));
+	bool ok = record(g, e, err) &&
+	          catalog_add_bundle(g->catalog, rel, release_json, bundle_sha256, size, err);
+	g_free(rel);
+	g_free(name);
+	return ok;
+}
+
+static bool record_quarantine(ingester *g, const release_record *r, const release_input *in,
+                              const char *qdir, GError **err)
+{
+	json_writer *w = json_new(false);
+	metadata_json_reasons(w, r);
+	char *reasons = json_finish(w);
+	char *base = g_path_get_basename(qdir);
+	char *rel = g_build_filename("quarantine", base, NULL);
+	audit_entry *e = audit_entry_new("quarantine");
+	audit_entry_set(e, "release", in->source);
+	audit_entry_set(e, "path", rel);
+	audit_entry_set(e, "content_sha256", r->content_sha256);
+	audit_entry_set_json(e, "reasons", reasons);
+	bool ok = record(g, e, err);
+	g_free(rel);
+	g_free(base);
+	g_free(reasons);
+	return ok;
+}
+
+/* ---- preparing a release, and committing it ----
+ *
+ * prepare() does all the work on one release that nothing else in the
+ * store can see: reading, hashing, identifying, extraction and stamping
+ * (in workers), the checks, and the finished bundle in the release's own
+ * work folder under tmp/. commit() then does, one release at a time and
+ * in input order, everything that writes the store's records: publish the
+ * bundle or copy the release to quarantine, the audit line, the catalog
+ * row. With -j N, prepare() runs in N forked release workers at once (a
+ * worker_pool of worker.h: each prepares release after release, with a
+ * PDF worker of its own) and its result comes back through the worker's
+ * socket; commit() stays in the parent, which holds the store lock.
+ * So the store changes exactly as in a run of one release at a time: the
+ * same records in the same order, the same crash points in the parent,
+ * and whatever a crash leaves is in tmp/, which the next locked run
+ * removes (children inherit the lock, so no run can start while one of
+ * them still writes there).
+ */
+
+typedef enum {
+	PREP_BUNDLE,          /* a finished bundle in work, to publish */
+	PREP_ALREADY,         /* the same content is in the store already */
+	PREP_QUARANTINE,      /* to copy to quarantine with reason_json */
+	PREP_DRY_RUN,         /* --dry-run: would be archived */
+	PREP_DRY_QUARANTINE,  /* --dry-run: would be quarantined */
+} prep_kind;
+
+typedef struct {
+	prep_kind kind;
+	char *work;             /* the work folder under tmp/; removed by prepared_clear */
+	char *bundle;           /* PREP_BUNDLE: the finished bundle, in work */
+	char bundle_sha256[65];
+	int64_t bundle_size;
+	char *release_json;     /* PREP_BUNDLE: what the catalog records */
+	char *reason_json;      /* PREP_QUARANTINE */
+	char *existing;         /* PREP_ALREADY: the id of the bundle with this content */
+	release_record *record; /* prepared here: all of it; through a pipe: id, title,
+	                         * content hash and checks, all that commit and output read */
+} prepared;
+
+static void prepared_clear(prepared *p)
+{
+	if (p->work) {
+		store_remove_tree(p->work);
+		g_free(p->work);
+	}
+	g_free(p->bundle);
+	g_free(p->release_json);
+	g_free(p->reason_json);
+	g_free(p->existing);
+	release_record_free(p->record);
+	memset(p, 0, sizeof *p);
+}
+
+/* How each payload file goes into the gzip stream (bag_write.h): text
+ * squeezed, what is compressed already stored, the unknown probed. */
+static bag_packing packing_of(const payload_file *f)
+{
+	static const char *const stored[] = {
+		"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp",
+		"image/jp2", "video/", "audio/mpeg", "application/zip", "application/gzip",
+		"application/x-gzip", "application/x-bzip2", "application/x-xz", "application/zstd",
+		"application/x-7z-compressed", "application/vnd.rar", "application/x-rar",
+		"application/epub+zip", "application/x-hwp", "application/haansofthwp",
+		"application/vnd.hancom.", "application/vnd.openxmlformats-officedocument.",
+		"application/vnd.oasis.opendocument.", NULL,
+	};
+	const char *m = f->mime ? f->mime : "";
+	if (g_str_has_prefix(m, "text/") || strstr(m, "xml") || strstr(m, "json"))
+		return BAG_DEFLATE;
+	for (const char *const *s = stored; *s; s++)
+		if (g_str_has_prefix(m, *s))
+			return BAG_STORE;
+	return BAG_PROBE;
+}
+
+/* Write the bag into the release's work folder (not yet published). */
+static bool make_bundle(release_record *r, prepared *p, GError **err)
+{
+	bool ok = false;
+	bag_writer *w = NULL;
+	char *bag_info = metadata_bag_info(r);
+	char *release_json = metadata_release_json(r);
+	char *dc = metadata_dc_xml(r);
+	GString *manifest = g_string_new(NULL);
+	char *tmp = g_build_filename(p->work, "bundle.tar.gz", NULL);
+	int fd = -1;
+	uint64_t size = 0;
+	for (guint i = 0; i < r->payload->len; i++) {
+		payload_file *f = g_ptr_array_index(r->payload, i);
+		bag_manifest_add(manifest, f->sha256, f->bag_path);
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, tmp);
+		goto out;
+	}
+	/* Entries carry the bagging day, not the second: equal input, equal bytes. */
+	GDateTime *day = g_date_time_new_utc(atoi(r->bagging_date), atoi(r->bagging_date + 5),
+	                                     atoi(r->bagging_date + 8), 0, 0, 0);
+	time_t mtime = (time_t)g_date_time_to_unix(day);
+	g_date_time_unref(day);
+	if (!(w = bag_writer_new(fd, r->id, mtime, err)))
+		goto out;
+	static const char bagit[] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+	if (!bag_writer_add_bytes(w, "bagit.txt", bagit, strlen(bagit), err) ||
+	    !bag_writer_add_bytes(w, "bag-info.txt", bag_info, strlen(bag_info), err) ||
+	    !bag_writer_add_bytes(w, "manifest-sha256.txt", manifest->str, manifest->len, err) ||
+	    !bag_writer_add_bytes(w, "metadata/release.json", release_json, strlen(release_json), err) ||
+	    !bag_writer_add_bytes(w, "metadata/dc.xml", dc, strlen(dc), err))
+		goto out;
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		pdf_record *pdf = g_ptr_array_index(r->pdfs, i);
+		char *xmp = metadata_xmp(r, pdf);
+		char *path = g_strdup_printf("metadata/%s.xmp", pdf->rel);
+		bool added = bag_writer_add_bytes(w, path, xmp, strlen(xmp), err);
+		g_free(xmp);
+		g_free(path);
+		if (!added)
+			goto out;
+	}
+	for (guint i = 0; i < r->payload->len; i++) {
+		payload_file *f = g_ptr_array_index(r->payload, i);
+		if (!bag_writer_add_file(w, f->bag_path, f->src, f->sha256, f->size, packing_of(f), err))
+			goto out;
+	}
+	if (!bag_writer_finish(w, err))
+		goto out;
+	/* Writeback starts here, where releases are prepared side by side,
+	 * without waiting for it: store_publish_bundle's fsync in the
+	 * committing parent, a few releases later, then finds little or
+	 * nothing left to write, and this worker goes on to the next release
+	 * instead of waiting on the disk. */
+	if (sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0 && errno != ENOSYS) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, tmp);
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		arc_set_errno(err, ARC_ERROR_STORE, errno, tmp);
+		goto out;
+	}
+	fd = -1;
+	/* The writer hashed the bytes as it wrote them: no second read. */
+	bag_writer_digest(w, p->bundle_sha256, &size);
+	p->bundle_size = (int64_t)size;
+	p->bundle = g_steal_pointer(&tmp);
+	p->release_json = g_steal_pointer(&release_json);
+	ok = true;
+out:
+	/* The bag writer says "write: No space left on device"; name the
+	 * file, so that it is clear which disk is full (the store's). */
+	if (!ok && err && *err && (*err)->domain == ARC_ERROR && (*err)->code == ARC_ERROR_STORE &&
+	    !strstr((*err)->message, tmp))
+		g_prefix_error(err, "%s: ", tmp);
+	if (fd >= 0)
+		close(fd);
+	bag_writer_free(w);
+	g_free(bag_info);
+	g_free(release_json);
+	g_free(dc);
+	g_string_free(manifest, TRUE);
+	g_free(tmp);
+	return ok;
+}
+
+/*
+ * input.file for a file that changed or vanished between its first read
+ * and packing. The bag writer names it by its input path; the check names
+ * it as every other check does, by its name in the release.
+ */
+static void changed_input(release_record *r, const release_input *in, const GError *e)
+{
+	const input_file *hit = NULL;
+	const char *why = e->message;
+	GPtrArray *files = g_ptr_array_new();
+	if (in->doc)
+		g_ptr_array_add(files, in->doc);
+	for (guint i = 0; i < in->attachments->len; i++)
+		g_ptr_array_add(files, g_ptr_array_index(in->attachments, i));
+	for (guint i = 0; i < files->len && !hit; i++) {
+		const input_file *f = g_ptr_array_index(files, i);
+		const char *rest = reason_of(e, f->path);
+		if (rest != e->message) {
+			hit = f;
+			why = rest;
+		}
+	}
+	g_ptr_array_unref(files);
+	if (!hit)
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, NULL, "%s", why);
+	else if (strcmp(why, g_strerror(ENOENT)) == 0)
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, hit->rel,
+		          "%s: vanished while being archived", hit->rel);
+	else
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, hit->rel, "%s: %s",
+		          hit->rel, why);
+}
+
+/* An error about one input file is the release's problem (it goes to
+ * quarantine); anything else stops the run. */
+static bool input_problem(GError *e)
+{
+	return e && e->domain == ARC_ERROR && e->code == ARC_ERROR_INPUT;
+}
+
+/* The id of a bundle in the store with this content, or NULL. A child
+ * asks the copy of the catalog's content hashes taken before the children
+ * started (an SQLite connection must not be used across fork); what the
+ * run itself archived since, commit() finds. */
+static char *known_content(ingester *g, const char *content_sha256)
+{
+	if (g->known)
+		return g_strdup(g_hash_table_lookup(g->known, content_sha256));
+	return catalog_find_content(g->catalog, content_sha256);
+}
+
+/* Everything up to a finished bundle (or a decision to quarantine), in
+ * p. Returns false only when the run cannot go on. */
+static bool prepare(ingester *g, const release_input *in, prepared *p, GError **err)
+{
+	bool ok = false;
+	release_doc *doc = NULL;
+	GError *e = NULL;
+	const input_file *unreadable = NULL; /* the file being read when reading failed */
+	release_record *r = release_record_new();
+	memset(p, 0, sizeof *p);
+	p->record = r;
+
+	if (!(p->work = store_make_tmpdir(g->store, err)))
+		goto out;
+	const char *work = p->work;
+
+	/* input.file: links, FIFOs and devices are refused, never read. */
+	for (guint i = 0; i < in->refused->len; i++) {
+		const input_file *f = g_ptr_array_index(in->refused, i);
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, f->rel,
+		          "%s: is a %s; links, devices and FIFOs are never followed or read", f->rel,
+		          input_kind_name(f->kind));
+	}
+
+	/* The release document. */
+	if (!in->doc) {
+		check_add(r->checks, "release.readable", CHECK_LEVEL_ERROR, false, NULL,
+		          "%s: no release document (.txt, .html or .htm) at its top level", in->source);
+	} else {
+		char *bytes = NULL;
+		size_t len = 0;
+		if (read_doc(in->doc->path, &bytes, &len, &e))
+			doc = release_parse(bytes, len, in->doc->rel, &e);
+		g_free(bytes);
+		if (doc)
+			check_add(r->checks, "release.readable", CHECK_LEVEL_ERROR, true, in->doc->rel,
+			          "%s: read as %s", in->doc->rel, doc->encoding);
+		else
+			check_add(r->checks, "release.readable", CHECK_LEVEL_ERROR, false, in->doc->rel, "%s%s%s",
+			          g_str_has_prefix(e->message, in->doc->rel) ? "" : in->doc->rel,
+			          g_str_has_prefix(e->message, in->doc->rel) ? "" : ": ", e->message);
+		g_clear_error(&e);
+	}
+	r->doc = doc;
+
+	/* Identify and hash every file of the release (first read). */
+	if (in->doc) {
+		char *bp = g_build_filename("data/release", in->doc->rel, NULL);
+		payload_file *f = release_record_add_payload(r, bp, in->doc->path, "release");
+		g_free(bp);
+		unreadable = in->doc;
+		if (!hash_file_sha256(f->src, f->sha256, &f->size, &e) ||
+		    !(f->mime = filetype_mime(g->ft, f->src, &e)))
+			goto input_failed;
+	}
+	for (guint i = 0; i < in->attachments->len; i++) {
+		const input_file *a = g_ptr_array_index(in->attachments, i);
+		char *bp = g_build_filename("data/attachments", a->rel, NULL);
+		payload_file *f = release_record_add_payload(r, bp, a->path, "attachment");
+		g_free(bp);
+		unreadable = a;
+		if (!hash_file_sha256(f->src, f->sha256, &f->size, &e) ||
+		    !(f->mime = filetype_mime(g->ft, f->src, &e)))
+			goto input_failed;
+		bool by_content = strcmp(f->mime, "application/pdf") == 0 || pdf_has_header(f->src);
+		if (name_is_pdf(a->rel)) {
+			if (f->size == 0)
+				check_add(r->checks, "attachment.type", CHECK_LEVEL_ERROR, false, a->rel,
+				          "%s: is empty, not a PDF", a->rel);
+			else if (!pdf_has_header(f->src))
+				check_add(r->checks, "attachment.type", CHECK_LEVEL_ERROR, false, a->rel,
+				          "%s: named .pdf but is not a PDF: no %%PDF- header in its first "
+				          "1024 bytes (libmagic: %s)",
+				          a->rel, f->mime);
+			else
+				check_add(r->checks, "attachment.type", CHECK_LEVEL_ERROR, true, a->rel,
+				          "%s: a PDF (%s)", a->rel, f->mime);
+		}
+		if (by_content && f->size > 0) {
+			pdf_record *pdf = g_new0(pdf_record, 1);
+			pdf->rel = g_strdup(a->rel);
+			pdf->src = g_strdup(a->path);
+			g_ptr_array_add(r->pdfs, pdf);
+		}
+	}
+
+	/*
+	 * A PDF gets two files named after it, <name>.txt and <name>.xmp; a
+	 * name longer than NAME_MAX - 4 bytes would make those 256 bytes or
+	 * more, and a bundle that neither tar nor extract can unpack. Refused,
+	 * not renamed: the bundle's names are the SPEC's.
+	 */
+	bool names_fit = true;
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		const pdf_record *pdf = g_ptr_array_index(r->pdfs, i);
+		const char *base = strrchr(pdf->rel, '/');
+		base = base ? base + 1 : pdf->rel;
+		if (strlen(base) + strlen(".xmp") > NAME_MAX) {
+			names_fit = false;
+			check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, pdf->rel,
+			          "%s: a PDF name of %zu bytes is too long: its text and XMP files "
+			          "(name + \".txt\", \".xmp\") would exceed %d bytes, which no file "
+			          "system can unpack; rename it to at most %d bytes",
+			          pdf->rel, strlen(base), NAME_MAX, NAME_MAX - 4);
+		}
+	}
+
+	/* Every file was read: input.file passes unless something was refused. */
+	if (in->refused->len == 0 && names_fit)
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, true, NULL,
+		          "only regular files, every one readable (no links, devices or FIFOs)");
+
+	/* Extract each PDF's text in a worker (second read, by poppler). */
+	for (guint i = 0; i < r->pdfs->len; i++)
+		if (!extract_pdf(g, r, g_ptr_array_index(r->pdfs, i), work, i, err))
+			goto out;
+
+	release_decide(&g->policy, r, in);
+
+	check_list_sort(r->checks, check_order);
+
+	/* The id; identical content already in the store is not archived twice. */
+	content_hash(r);
+	r->id = bundle_id_make(r->date, r->title, r->content_sha256);
+	if ((p->existing = known_content(g, r->content_sha256))) {
+		p->kind = PREP_ALREADY;
+		ok = true;
+		goto out;
+	}
+
+	if ((check_list_has_error(r->checks) && !g->opts.force) || !r->license)
+		goto quarantine;
+
+	/* The payload we make: normalised text, extracted texts, access copies. */
+	char *text = g_build_filename(work, "release.txt", NULL);
+	bool made = add_made_text(r, "data/text/release.txt", text, doc ? doc->text : "", err);
+	g_free(text);
+	for (guint i = 0; made && i < r->pdfs->len; i++) {
+		pdf_record *pdf = g_ptr_array_index(r->pdfs, i);
+		char *bp = g_strdup_printf("data/text/attachments/%s.txt", pdf->rel);
+		made = !pdf->opened || add_made_file(r, bp, pdf->text_path, "text", "text/plain", err);
+		g_free(bp);
+	}
+	for (guint i = 0; made && i < r->pdfs->len; i++) {
+		pdf_record *pdf = g_ptr_array_index(r->pdfs, i);
+		if (pdf->opened)
+			made = stamp_pdf(g, r, pdf, work, i, err);
+	}
+	if (!made)
+		goto out;
+
+	if (g->opts.dry_run) {
+		p->kind = PREP_DRY_RUN;
+		ok = true;
+		goto out;
+	}
+	for (guint i = 0; i < r->payload->len; i++) {
+		payload_file *f = g_ptr_array_index(r->payload, i);
+		if (!strcmp(f->role, "release") || !strcmp(f->role, "attachment"))
+			testhook_input_file(f->src);
+	}
+	if (!make_bundle(r, p, &e)) {
+		if (input_problem(e)) {
+			/* A file changed or vanished while being archived. */
+			check_list_drop_passed(r->checks, "input.file");
+			changed_input(r, in, e);
+			g_clear_error(&e);
+			goto quarantine;
+		}
+		g_propagate_error(err, e);
+		goto out;
+	}
+	p->kind = PREP_BUNDLE;
+	ok = true;
+	goto out;
+
+input_failed:
+	/* A file of the release could not be read (vanished, no permission). */
+	check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, unreadable->rel,
+	          "%s: cannot be read: %s", unreadable->rel, reason_of(e, unreadable->path));
+	g_clear_error(&e);
+	if (!r->title)
+		release_decide_fields(&g->policy, r);
+quarantine:
+	if (g->opts.dry_run) {
+		p->kind = PREP_DRY_QUARANTINE;
+	} else {
+		p->kind = PREP_QUARANTINE;
+		p->reason_json = metadata_reason_json(r, in->source);
+	}
+	ok = true;
+out:
+	if (!ok && p->work) {
+		store_remove_tree(p->work);
+		g_clear_pointer(&p->work, g_free);
+	}
+	return ok;
+}
+
+/* Publish or quarantine, and record it, in the parent, in input order.
+ * res takes the record; p is cleared (its work folder removed). */
+static bool commit(ingester *g, const release_input *in, prepared *p, ingest_result *res,
+                   GError **err)
+{
+	bool ok = false;
+	release_record *r = p->record;
+	memset(res, 0, sizeof *res);
+	res->record = g_steal_pointer(&p->record);
+	res->id = g_strdup(r->id);
+	char *existing = NULL;
+	switch (p->kind) {
+	case PREP_BUNDLE:
+		/* An earlier release of this same run may have had the same
+		 * content: prepared side by side, neither could know. */
+		if ((existing = catalog_find_content(g->catalog, r->content_sha256)))
+			goto already;
+		ok = store_publish_bundle(g->store, p->bundle, r->id, p->bundle_sha256, &res->path, err) &&
+		     record_ingest(g, r, p->release_json, p->bundle_sha256, p->bundle_size, err);
+		res->status = INGEST_ARCHIVED;
+		break;
+	case PREP_ALREADY:
+		existing = g_steal_pointer(&p->existing);
+	already:
+		g_free(res->id);
+		res->id = existing;
+		res->path = store_bundle_path(g->store, existing);
+		res->status = INGEST_ALREADY_ARCHIVED;
+		ok = true;
+		break;
+	case PREP_QUARANTINE:
+		ok = store_quarantine(g->store, in, p->reason_json, &res->path, err) &&
+		     record_quarantine(g, r, in, res->path, err);
+		res->status = INGEST_QUARANTINED;
+		break;
+	case PREP_DRY_RUN:
+		res->status = INGEST_DRY_RUN;
+		ok = true;
+		break;
+	case PREP_DRY_QUARANTINE:
+		res->status = INGEST_QUARANTINED;
+		ok = true;
+		break;
+	}
+	prepared_clear(p);
+	return ok;
+}
+
+bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GError **err)
+{
+	prepared p;
+	memset(res, 0, sizeof *res);
+	if (!prepare(g, in, &p, err)) {
+		prepared_clear(&p);
+		return false;
+	}
+	return commit(g, in, &p, res, err);
+}
+
+/* ---- a prepared release through the worker socket ---- */
+
+static void prepared_to_keyfile(const prepared *p, GKeyFile *kf)
+{
+	const release_record *r = p->record;
+	g_key_file_set_integer(kf, "prep", "kind", (int)p->kind);
+	worker_kf_put(kf, "prep", "work", p->work);
+	worker_kf_put(kf, "prep", "bundle", p->bundle);
+	worker_kf_put(kf, "prep", "bundle_sha256", p->bundle ? p->bundle_sha256 : NULL);
+	g_key_file_set_int64(kf, "prep", "bundle_size", p->bundle_size);
+	worker_kf_put(kf, "prep", "release_json", p->release_json);
+	worker_kf_put(kf, "prep", "reason_json", p->reason_json);
+	worker_kf_put(kf, "prep", "existing", p->existing);
+	worker_kf_put(kf, "prep", "id", r->id);
+	worker_kf_put(kf, "prep", "title", r->title);
+	worker_kf_put(kf, "prep", "content_sha256", r->content_sha256);
+	g_key_file_set_integer(kf, "prep", "checks", (int)r->checks->items->len);
+	for (guint i = 0; i < r->checks->items->len; i++) {
+		const check_result *c = g_ptr_array_index(r->checks->items, i);
+		char group[32];
+		g_snprintf(group, sizeof group, "check %u", i);
+		worker_kf_put(kf, group, "id", c->id);
+		g_key_file_set_integer(kf, group, "level", (int)c->level);
+		g_key_file_set_boolean(kf, group, "passed", c->passed);
+		worker_kf_put(kf, group, "file", c->file);
+		worker_kf_put(kf, group, "message", c->message);
+	}
+}
+
+static bool prepared_from_keyfile(GKeyFile *kf, prepared *p, GError **err)
+{
+	memset(p, 0, sizeof *p);
+	release_record *r = p->record = release_record_new();
+	int kind = g_key_file_get_integer(kf, "prep", "kind", NULL);
+	p->kind = (prep_kind)kind;
+	p->work = worker_kf_take(kf, "prep", "work");
+	p->bundle = worker_kf_take(kf, "prep", "bundle");
+	char *hex = worker_kf_take(kf, "prep", "bundle_sha256");
+	if (hex)
+		g_strlcpy(p->bundle_sha256, hex, sizeof p->bundle_sha256);
+	g_free(hex);
+	p->bundle_size = g_key_file_get_int64(kf, "prep", "bundle_size", NULL);
+	p->release_json = worker_kf_take(kf, "prep", "release_json");
+	p->reason_json = worker_kf_take(kf, "prep", "reason_json");
+	p->existing = worker_kf_take(kf, "prep", "existing");
+	r->id = worker_kf_take(kf, "prep", "id");
+	r->title = worker_kf_take(kf, "prep", "title");
+	r->content_sha256 = worker_kf_take(kf, "prep", "content_sha256");
+	int n = g_key_file_get_integer(kf, "prep", "checks", NULL);
+	for (int i = 0; i < n; i++) {
+		char group[32];
+		g_snprintf(group, sizeof group, "check %d", i);
+		char *id = worker_kf_take(kf, group, "id"), *file = worker_kf_take(kf, group, "file"),
+		     *msg = worker_kf_take(kf, group, "message");
+		if (id && msg)
+			check_add(r->checks, id,
+			          g_key_file_get_integer(kf, group, "level", NULL) == CHECK_LEVEL_ERROR
+			                  ? CHECK_LEVEL_ERROR
+			                  : CHECK_LEVEL_WARNING,
+			          g_key_file_get_boolean(kf, group, "passed", NULL), file, "%s", msg);
+		g_free(id);
+		g_free(file);
+		g_free(msg);
+	}
+	/* Our own child wrote it; still, never act on half a result. */
+	bool quarantined = kind == PREP_QUARANTINE || kind == PREP_DRY_QUARANTINE;
+	/* A release with an unreadable file is quarantined before it has an id. */
+	bool complete = kind >= PREP_BUNDLE && kind <= PREP_DRY_QUARANTINE && p->work &&
+	                (quarantined || (r->id && r->content_sha256)) &&
+	                (kind != PREP_BUNDLE || (p->bundle && p->release_json)) &&
+	                (kind != PREP_QUARANTINE || p->reason_json) &&
+	                (kind != PREP_ALREADY || p->existing);
+	if (!complete)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "release worker sent an incomplete result");
+	return complete;
+}
+
+/* ---- the run: releases side by side, committed in input order ---- */
+
+typedef struct {
+	ingester *g;
+	GPtrArray *releases; /* release_input* */
+} release_pool_arg;
+
+/* In a release worker: prepare release number *request, and hand its work
+ * folder over to the parent (which removes it when done with it). */
+static GBytes *release_job(void *arg, GBytes *request, GError **err)
+{
+	release_pool_arg *a = arg;
+	guint32 i;
+	if (g_bytes_get_size(request) != sizeof i) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "release worker: a malformed request");
+		return NULL;
+	}
+	memcpy(&i, g_bytes_get_data(request, NULL), sizeof i);
+	prepared p;
+	if (i >= a->releases->len || !prepare(a->g, g_ptr_array_index(a->releases, i), &p, err))
+		return NULL;
+	GKeyFile *kf = g_key_file_new();
+	prepared_to_keyfile(&p, kf);
+	gsize len = 0;
+	char *data = g_key_file_to_data(kf, &len, NULL);
+	g_key_file_free(kf);
+	g_clear_pointer(&p.work, g_free); /* the parent's now: not removed here */
+	prepared_clear(&p);
+	return g_bytes_new_take(data, len);
+}
+
+typedef struct {
+	worker_job *job; /* running, or NULL */
+	bool done;       /* p (or err) holds its result */
+	prepared p;
+	GError *err;
+} slot;
+
+static void finish_slot(slot *t)
+{
+	GKeyFile *kf = NULL;
+	GError *e = NULL;
+	if (worker_finish(t->job, &kf, &e))
+		prepared_from_keyfile(kf, &t->p, &e);
+	else if (e && e->code != ARC_ERROR_STORE)
+		g_prefix_error(&e, "release worker: "); /* "worker killed by signal 11" */
+	t->err = e;
+	if (kf)
+		g_key_file_free(kf);
+	t->job = NULL;
+	t->done = true;
+}
+
+/* Copy of the catalog's content hashes, for the children (known_content). */
+static bool snapshot_known(ingester *g, GError **err)
+{
+	GPtrArray *all = catalog_list(g->catalog, err);
+	if (!all)
+		return false;
+	g->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (guint i = 0; i < all->len; i++) {
+		const catalog_bundle *b = g_ptr_array_index(all, i);
+		if (b->content_sha256 && b->id)
+			g_hash_table_replace(g->known, g_strdup(b->content_sha256), g_strdup(b->id));
+	}
+	g_ptr_array_unref(all);
+	return true;
+}
+
+bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_callbacks *cb,
+                GError **err)
+{
+	guint n = releases->len;
+	if (jobs <= 1 || n <= 1) {
+		for (guint i = 0; i < n; i++) {
+			const release_input *in = g_ptr_array_index(releases, i);
+			ingest_result res;
+			if (cb->started)
+				cb->started(in, cb->user);
+			if (!ingest_release(g, in, &res, err)) {
+				g_prefix_error(err, "%s: ", in->source);
+				ingest_result_clear(&res);
+				return false;
+			}
+			cb->done(in, &res, cb->user);
+			ingest_result_clear(&res);
+		}
+		return true;
+	}
+
+	/* The release workers need no limits of their own: what parses
+	 * hostile bytes (poppler) runs in their PDF workers, with theirs.
+	 * Each prepares release after release (a fork per worker, not per
+	 * release) with the next one queued, so that none waits while the
+	 * parent commits. */
+	static const worker_limits none = { 0, 0, 0, 0 };
+	if (!snapshot_known(g, err))
+		return false;
+	release_pool_arg pool_arg = { g, releases };
+	worker_pool *pool = worker_pool_new(&none, jobs, 2, 0, release_job, &pool_arg);
+	/* At most this many releases are prepared ahead of the one to commit:
+	 * results and finished bundles in tmp/ wait only that long, so memory
+	 * and tmp/ stay bounded however many releases the run has. */
+	guint window = jobs * 4;
+	slot *slots = g_new0(slot, window);
+	struct pollfd *pfds = g_new0(struct pollfd, window);
+	guint *which = g_new0(guint, window);
+	guint next = 0, started = 0, running = 0;
+	bool ok = true, stop = false;
+
+	while (ok && next < n) {
+		while (!stop && running < 2 * jobs && started < n && started - next < window) {
+			slot *t = &slots[started % window];
+			guint32 idx = started;
+			GBytes *req = g_bytes_new(&idx, sizeof idx);
+			if (cb->started)
+				cb->started(g_ptr_array_index(releases, started), cb->user);
+			if ((t->job = worker_pool_submit(pool, req, &t->err)))
+				running++;
+			else
+				t->done = stop = true;
+			g_bytes_unref(req);
+			started++;
+		}
+		slot *t = &slots[next % window];
+		if (t->done) {
+			const release_input *in = g_ptr_array_index(releases, next);
+			ingest_result res;
+			t->done = false;
+			next++;
+			if (t->err) {
+				g_propagate_prefixed_error(err, g_steal_pointer(&t->err), "%s: ", in->source);
+				prepared_clear(&t->p);
+				ok = false;
+			} else if (!commit(g, in, &t->p, &res, err)) {
+				g_prefix_error(err, "%s: ", in->source);
+				ingest_result_clear(&res);
+				ok = false;
+			} else {
+				cb->done(in, &res, cb->user);
+				ingest_result_clear(&res);
+			}
+			continue;
+		}
+		/* Wait until some child is done. */
+		guint np = 0;
+		for (guint i = next; i < started; i++) {
+			slot *u = &slots[i % window];
+			if (!u->job)
+				continue;
+			pfds[np] = (struct pollfd){ .fd = worker_job_fd(u->job), .events = POLLIN };
+			which[np++] = i % window;
+		}
+		if (np == 0) { /* cannot happen: the next release is running or done */
+			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "ingest: no release in progress");
+			ok = false;
+			break;
+		}
+		/* A job whose worker could not be replaced has no socket (fd
+		 * -1, which poll skips): it is done at once. */
+		int wait_ms = -1;
+		for (guint k = 0; k < np; k++)
+			if (pfds[k].fd < 0)
+				wait_ms = 0;
+		if (poll(pfds, np, wait_ms) < 0 && errno != EINTR) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, "poll");
+			ok = false;
+			break;
+		}
+		for (guint k = 0; k < np; k++) {
+			slot *u = &slots[which[k]];
+			if ((pfds[k].revents || pfds[k].fd < 0) && worker_job_read(u->job)) {
+				finish_slot(u);
+				running--;
+				if (u->err)
+					stop = true; /* no new releases; the ones before it still commit */
+			}
+		}
+	}
+	/* After a failure: the children still running finish (their PDF
+	 * workers have deadlines), and what they made is removed. */
+	for (guint i = next; i < started; i++) {
+		slot *u = &slots[i % window];
+		if (u->job)
+			finish_slot(u);
+		prepared_clear(&u->p);
+		g_clear_error(&u->err);
+	}
+	worker_pool_free(pool);
+	g_free(which);
+	g_free(pfds);
+	g_free(slots);
+	g_hash_table_destroy(g->known);
+	g->known = NULL;
+	return ok;
+}

@@ -1,0 +1,692 @@
+/*
+ * catalog.c — the SQLite index of the store.
+ *
+ * Invariant: every row can be derived from a bundle's release.json or an
+ * audit line; nothing is written here that is not written there first.
+ * That is what makes catalog_rebuild() exact, and the catalog a cache.
+ */
+#include "store/catalog.h"
+#include "store/audit.h"
+#include "core/errors.h"
+#include "store/store.h"
+#include "core/testhook.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct catalog {
+	sqlite3 *db;
+	char *path;
+};
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS bundles("
+	" id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT, release_date TEXT,"
+	" organisation TEXT, license TEXT, retention TEXT, disposal_date TEXT,"
+	" check_status TEXT, content_sha256 TEXT, bundle_sha256 TEXT, size INTEGER,"
+	" ingested_at TEXT, release_json TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS bundles_content ON bundles(content_sha256);"
+	"CREATE INDEX IF NOT EXISTS bundles_disposal ON bundles(disposal_date);"
+	"CREATE TABLE IF NOT EXISTS files(bundle_id TEXT NOT NULL, path TEXT, role TEXT,"
+	" mime TEXT, size INTEGER, sha256 TEXT);"
+	"CREATE INDEX IF NOT EXISTS files_bundle ON files(bundle_id);"
+	"CREATE TABLE IF NOT EXISTS checks(bundle_id TEXT NOT NULL, check_id TEXT, level TEXT,"
+	" status TEXT, message TEXT, file TEXT);"
+	"CREATE INDEX IF NOT EXISTS checks_bundle ON checks(bundle_id);"
+	"CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, time TEXT, user TEXT,"
+	" event TEXT, bundle_id TEXT, line TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS events_bundle ON events(bundle_id);"
+	"CREATE TABLE IF NOT EXISTS holds(bundle_id TEXT PRIMARY KEY, reason TEXT, user TEXT,"
+	" since TEXT);"
+	"CREATE TABLE IF NOT EXISTS verifications(seq INTEGER PRIMARY KEY, bundle_id TEXT,"
+	" time TEXT, valid INTEGER, problems TEXT);"
+	"CREATE INDEX IF NOT EXISTS verifications_bundle ON verifications(bundle_id);"
+	"CREATE TABLE IF NOT EXISTS disposals(bundle_id TEXT PRIMARY KEY, title TEXT,"
+	" bundle_sha256 TEXT, retention TEXT, release_date TEXT, disposal_date TEXT,"
+	" disposed_at TEXT, user TEXT, seq INTEGER);";
+
+/*
+ * SQLite's message, with the reason of the system call behind it when
+ * there is one: a full disk under `ulimit -f` is SQLITE_IOERR, "disk I/O
+ * error", and only errno says "File too large"; a read-only store says
+ * "unable to open database file" where errno says "Permission denied".
+ * (sqlite3_system_errno is meaningful only after such an error.)
+ */
+static char *db_message(catalog *c, const char *msg)
+{
+	int code = sqlite3_errcode(c->db) & 0xff;
+	int e = sqlite3_system_errno(c->db);
+	if (e && (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN ||
+	          code == SQLITE_READONLY))
+		return g_strdup_printf("%s (%s)", msg, g_strerror(e));
+	return g_strdup(msg);
+}
+
+static bool db_error(catalog *c, GError **err, const char *what)
+{
+	char *m = db_message(c, sqlite3_errmsg(c->db));
+	g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s: %s", c->path, what, m);
+	g_free(m);
+	return false;
+}
+
+static bool exec(catalog *c, const char *sql, GError **err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		char *m = db_message(c, msg ? msg : sqlite3_errmsg(c->db));
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", c->path, m);
+		g_free(m);
+		sqlite3_free(msg);
+		return false;
+	}
+	return true;
+}
+
+static catalog *open_path(const char *path, GError **err)
+{
+	catalog *c = g_new0(catalog, 1);
+	c->path = g_strdup(path);
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		db_error(c, err, "cannot open");
+		catalog_close(c);
+		return NULL;
+	}
+	/* Readers (list, show) wait out a writer's commit instead of failing. */
+	sqlite3_busy_timeout(c->db, 10000);
+	/* Keep catalog.sqlite-wal and -shm when the last connection closes: a
+	 * user who may read the store but not write it (an auditor; a store
+	 * owned by the records office) can then read the catalog, since
+	 * SQLite reads a WAL database without write access only when those
+	 * files exist (it cannot create them in a read-only folder). */
+	int persist = 1;
+	sqlite3_file_control(c->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	/* The WAL stays on disk (above); after each checkpoint it is cut back
+	 * to at most 1 MiB rather than keeping its largest size for ever.
+	 * synchronous=NORMAL: in WAL mode a commit is not flushed to disk
+	 * (checkpoints are); a power cut may lose the last commits but never
+	 * corrupts the database. The catalog is a cache of what the audit
+	 * log, which is flushed before it, records: the next run's recovery
+	 * puts lost rows back from the log (recovery.c). FULL cost two
+	 * fdatasyncs per release, a third of ingest's waiting on the disk. */
+	if (!exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	             " PRAGMA journal_size_limit=1048576;",
+	          err) ||
+	    !exec(c, schema, err)) {
+		catalog_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+catalog *catalog_open(const char *store_dir, GError **err)
+{
+	char *p = g_build_filename(store_dir, "catalog.sqlite", NULL);
+	catalog *c = open_path(p, err);
+	g_free(p);
+	return c;
+}
+
+void catalog_close(catalog *c)
+{
+	if (!c)
+		return;
+	sqlite3_close(c->db);
+	g_free(c->path);
+	g_free(c);
+}
+
+/* Run one statement with text parameters ?1…?n (NULL binds NULL). */
+static bool run(catalog *c, GError **err, const char *sql, int n, const char *const *args)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(c, err, "prepare");
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_error(c, err, "write");
+	return true;
+}
+
+/* Savepoints, not BEGIN: they commit on their own, and nest inside the
+ * single transaction of catalog_rebuild(). */
+static bool finish_savepoint(catalog *c, const char *name, bool ok, GError **err)
+{
+	char *sql = ok ? g_strdup_printf("RELEASE %s", name)
+	               : g_strdup_printf("ROLLBACK TO %s; RELEASE %s", name, name);
+	bool done = exec(c, sql, ok ? err : NULL);
+	g_free(sql);
+	return ok && done;
+}
+
+bool catalog_add_bundle(catalog *c, const char *bundle_path, const char *release_json,
+                        const char *bundle_sha256, int64_t bundle_size, GError **err)
+{
+	char size[32];
+	g_snprintf(size, sizeof size, "%" G_GINT64_FORMAT, bundle_size);
+	const char *a[] = { release_json, bundle_path, bundle_sha256, size };
+	if (!exec(c, "SAVEPOINT add_bundle", err))
+		return false;
+	bool ok =
+		run(c, err,
+		    "INSERT OR REPLACE INTO bundles SELECT json_extract(?1,'$.id'), ?2,"
+		    " json_extract(?1,'$.title'), json_extract(?1,'$.date'),"
+		    " json_extract(?1,'$.organisation'), json_extract(?1,'$.license.id'),"
+		    " json_extract(?1,'$.retention'), json_extract(?1,'$.disposal_date'),"
+		    " json_extract(?1,'$.check_status'), json_extract(?1,'$.content_sha256'), ?3,"
+		    " CAST(?4 AS INTEGER), json_extract(?1,'$.ingested_at'), ?1"
+		    " WHERE json_valid(?1) AND json_extract(?1,'$.id') IS NOT NULL",
+		    4, a) &&
+		(sqlite3_changes(c->db) == 1 ||
+		 (g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+		              "%s: release.json is not valid or has no id", bundle_path),
+		  false)) &&
+		run(c, err, "DELETE FROM files WHERE bundle_id = json_extract(?1,'$.id')", 1, a) &&
+		run(c, err,
+		    "INSERT INTO files SELECT json_extract(?1,'$.id'), json_extract(value,'$.path'),"
+		    " json_extract(value,'$.role'), json_extract(value,'$.mime'),"
+		    " json_extract(value,'$.size'), json_extract(value,'$.sha256')"
+		    " FROM json_each(?1,'$.files')",
+		    1, a) &&
+		run(c, err, "DELETE FROM checks WHERE bundle_id = json_extract(?1,'$.id')", 1, a) &&
+		run(c, err,
+		    "INSERT INTO checks SELECT json_extract(?1,'$.id'), json_extract(value,'$.id'),"
+		    " json_extract(value,'$.level'), json_extract(value,'$.status'),"
+		    " json_extract(value,'$.message'), json_extract(value,'$.file')"
+		    " FROM json_each(?1,'$.checks')",
+		    1, a);
+	ok = finish_savepoint(c, "add_bundle", ok, err);
+	if (ok)
+		testhook_crash_point("catalog.add_bundle");
+	return ok;
+}
+
+bool catalog_apply_event(catalog *c, const char *line, GError **err)
+{
+	const char *a[] = { line };
+	if (!exec(c, "SAVEPOINT apply_event", err))
+		return false;
+	bool ok = run(c, err,
+	              "INSERT OR IGNORE INTO events SELECT json_extract(?1,'$.seq'),"
+	              " json_extract(?1,'$.time'), json_extract(?1,'$.user'),"
+	              " json_extract(?1,'$.event'), json_extract(?1,'$.id'), ?1"
+	              " WHERE json_valid(?1) AND json_extract(?1,'$.seq') IS NOT NULL",
+	              1, a);
+	/* Nothing inserted: mirrored before (or not ours); nothing to derive. */
+	if (ok && sqlite3_changes(c->db) == 1)
+		ok = run(c, err,
+		         "INSERT OR REPLACE INTO holds SELECT json_extract(?1,'$.id'),"
+		         " json_extract(?1,'$.reason'), json_extract(?1,'$.user'),"
+		         " json_extract(?1,'$.time') WHERE json_extract(?1,'$.event') = 'hold'",
+		         1, a) &&
+		     run(c, err,
+		         "DELETE FROM holds WHERE json_extract(?1,'$.event') = 'hold-removed'"
+		         " AND bundle_id = json_extract(?1,'$.id')",
+		         1, a) &&
+		     run(c, err,
+		         "INSERT OR REPLACE INTO verifications SELECT json_extract(?1,'$.seq'),"
+		         " json_extract(?1,'$.id'), json_extract(?1,'$.time'),"
+		         " json_extract(?1,'$.valid'), json_extract(?1,'$.problems')"
+		         " WHERE json_extract(?1,'$.event') = 'verify'",
+		         1, a) &&
+		     run(c, err,
+		         "INSERT OR REPLACE INTO disposals SELECT json_extract(?1,'$.id'),"
+		         " json_extract(?1,'$.title'), json_extract(?1,'$.bundle_sha256'),"
+		         " json_extract(?1,'$.retention'), json_extract(?1,'$.release_date'),"
+		         " json_extract(?1,'$.disposal_date'), json_extract(?1,'$.time'),"
+		         " json_extract(?1,'$.user'), json_extract(?1,'$.seq')"
+		         " WHERE json_extract(?1,'$.event') = 'dispose'",
+		         1, a) &&
+		     run(c, err,
+		         "DELETE FROM files WHERE json_extract(?1,'$.event') = 'dispose'"
+		         " AND bundle_id = json_extract(?1,'$.id')",
+		         1, a) &&
+		     run(c, err,
+		         "DELETE FROM checks WHERE json_extract(?1,'$.event') = 'dispose'"
+		         " AND bundle_id = json_extract(?1,'$.id')",
+		         1, a) &&
+		     run(c, err,
+		         "DELETE FROM bundles WHERE json_extract(?1,'$.event') = 'dispose'"
+		         " AND id = json_extract(?1,'$.id')",
+		         1, a);
+	ok = finish_savepoint(c, "apply_event", ok, err);
+	if (ok)
+		testhook_crash_point("catalog.apply_event");
+	return ok;
+}
+
+bool catalog_apply_events(catalog *c, const GPtrArray *lines, GError **err)
+{
+	if (!lines->len)
+		return true;
+	if (!exec(c, "SAVEPOINT apply_events", err))
+		return false;
+	bool ok = true;
+	for (guint i = 0; ok && i < lines->len; i++)
+		ok = catalog_apply_event(c, g_ptr_array_index(lines, i), err);
+	ok = finish_savepoint(c, "apply_events", ok, err);
+	if (ok)
+		testhook_crash_point("catalog.apply_events");
+	return ok;
+}
+
+int64_t catalog_last_seq(catalog *c)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t seq = 0;
+	if (sqlite3_prepare_v2(c->db, "SELECT COALESCE(MAX(seq), 0) FROM events", -1, &st, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		seq = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return seq;
+}
+
+static char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? g_strdup((const char *)s) : NULL;
+}
+
+void catalog_bundle_free(catalog_bundle *b)
+{
+	if (!b)
+		return;
+	g_free(b->id);
+	g_free(b->path);
+	g_free(b->title);
+	g_free(b->release_date);
+	g_free(b->organisation);
+	g_free(b->license);
+	g_free(b->retention);
+	g_free(b->disposal_date);
+	g_free(b->check_status);
+	g_free(b->bundle_sha256);
+	g_free(b->content_sha256);
+	g_free(b->ingested_at);
+	g_free(b->hold_reason);
+	g_free(b->last_verified);
+	g_free(b);
+}
+
+void catalog_bundle_to_json(const catalog_bundle *b, json_writer *w)
+{
+	json_kv_string(w, "id", b->id);
+	json_kv_string(w, "title", b->title);
+	json_kv_string(w, "release_date", b->release_date);
+	json_kv_string(w, "organisation", b->organisation);
+	json_kv_string(w, "license", b->license);
+	json_kv_string(w, "retention", b->retention);
+	json_kv_string(w, "disposal_date", b->disposal_date);
+	json_kv_string(w, "check_status", b->check_status);
+	json_kv_string(w, "bundle", b->path);
+	json_kv_string(w, "bundle_sha256", b->bundle_sha256);
+	json_kv_int(w, "size", b->size);
+	json_kv_string(w, "ingested_at", b->ingested_at);
+	json_kv_bool(w, "held", b->hold_reason != NULL);
+	json_kv_string(w, "hold_reason", b->hold_reason);
+	json_kv_string(w, "last_verified", b->last_verified);
+	if (b->last_verified)
+		json_kv_bool(w, "last_valid", b->last_valid);
+}
+
+#define BUNDLE_COLUMNS                                                                          \
+	"SELECT b.id, b.path, b.title, b.release_date, b.organisation, b.license, b.retention,"  \
+	" b.disposal_date, b.check_status, b.bundle_sha256, b.content_sha256, b.ingested_at,"     \
+	" b.size, h.reason,"                                                                      \
+	" (SELECT time FROM verifications v WHERE v.bundle_id = b.id ORDER BY seq DESC LIMIT 1)," \
+	" (SELECT valid FROM verifications v WHERE v.bundle_id = b.id ORDER BY seq DESC LIMIT 1)" \
+	" FROM bundles b LEFT JOIN holds h ON h.bundle_id = b.id "
+
+/* Every row of a BUNDLE_COLUMNS query with one optional text parameter. */
+static GPtrArray *bundles_where(catalog *c, const char *where, const char *param, GError **err)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = g_strconcat(BUNDLE_COLUMNS, where, NULL);
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)catalog_bundle_free);
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	g_free(sql);
+	if (rc != SQLITE_OK)
+		goto fail;
+	if (param)
+		sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		catalog_bundle *b = g_new0(catalog_bundle, 1);
+		b->id = col(st, 0);
+		b->path = col(st, 1);
+		b->title = col(st, 2);
+		b->release_date = col(st, 3);
+		b->organisation = col(st, 4);
+		b->license = col(st, 5);
+		b->retention = col(st, 6);
+		b->disposal_date = col(st, 7);
+		b->check_status = col(st, 8);
+		b->bundle_sha256 = col(st, 9);
+		b->content_sha256 = col(st, 10);
+		b->ingested_at = col(st, 11);
+		b->size = sqlite3_column_int64(st, 12);
+		b->hold_reason = col(st, 13);
+		b->last_verified = col(st, 14);
+		b->last_valid = sqlite3_column_int(st, 15) != 0;
+		g_ptr_array_add(out, b);
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return out;
+fail:
+	db_error(c, err, "read");
+	sqlite3_finalize(st);
+	g_ptr_array_unref(out);
+	return NULL;
+}
+
+GPtrArray *catalog_list(catalog *c, GError **err)
+{
+	return bundles_where(c, "ORDER BY b.id", NULL, err);
+}
+
+catalog_bundle *catalog_get(catalog *c, const char *id, GError **err)
+{
+	GPtrArray *a = bundles_where(c, "WHERE b.id = ?1", id, err);
+	catalog_bundle *b = a && a->len ? g_ptr_array_steal_index(a, 0) : NULL;
+	if (a)
+		g_ptr_array_unref(a);
+	return b;
+}
+
+GPtrArray *catalog_due(catalog *c, const char *date, GError **err)
+{
+	return bundles_where(c,
+	                     "WHERE b.disposal_date <> 'permanent' AND b.disposal_date <= ?1"
+	                     " ORDER BY b.disposal_date, b.id",
+	                     date, err);
+}
+
+/* The first column of the first row of sql with one parameter, or NULL. */
+static char *scalar(catalog *c, const char *sql, const char *param)
+{
+	sqlite3_stmt *st = NULL;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = col(st, 0);
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+char *catalog_find_content(catalog *c, const char *content_sha256)
+{
+	return scalar(c, "SELECT id FROM bundles WHERE content_sha256 = ?1 ORDER BY id LIMIT 1",
+	              content_sha256);
+}
+
+char *catalog_release_json(catalog *c, const char *id)
+{
+	return scalar(c, "SELECT release_json FROM bundles WHERE id = ?1", id);
+}
+
+GPtrArray *catalog_events(catalog *c, const char *id, GError **err)
+{
+	sqlite3_stmt *st = NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	if (sqlite3_prepare_v2(c->db, "SELECT line FROM events WHERE bundle_id = ?1 ORDER BY seq",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		db_error(c, err, "read");
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		g_ptr_array_add(out, col(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* Rows of sql (one text parameter) as string arrays of ncol columns. */
+static GPtrArray *rows(catalog *c, const char *sql, const char *param, int ncol, GError **err)
+{
+	sqlite3_stmt *st = NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_error(c, err, "read");
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	if (param)
+		sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char **r = g_new0(char *, ncol + 1);
+		for (int i = 0; i < ncol; i++) {
+			char *v = col(st, i);
+			r[i] = v ? v : g_strdup("");
+		}
+		g_ptr_array_add(out, r);
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+static void check_free(gpointer p)
+{
+	catalog_check *k = p;
+	g_free(k->id);
+	g_free(k->level);
+	g_free(k->status);
+	g_free(k->message);
+	g_free(k->file);
+	g_free(k);
+}
+
+GPtrArray *catalog_checks(catalog *c, const char *id, GError **err)
+{
+	GPtrArray *r = rows(c, "SELECT check_id, level, status, message, file FROM checks"
+	                       " WHERE bundle_id = ?1 ORDER BY rowid", id, 5, err);
+	if (!r)
+		return NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func(check_free);
+	for (guint i = 0; i < r->len; i++) {
+		char **v = g_ptr_array_index(r, i);
+		catalog_check *k = g_new0(catalog_check, 1);
+		k->id = g_strdup(v[0]);
+		k->level = g_strdup(v[1]);
+		k->status = g_strdup(v[2]);
+		k->message = g_strdup(v[3]);
+		k->file = g_strdup(v[4]);
+		g_ptr_array_add(out, k);
+	}
+	g_ptr_array_unref(r);
+	return out;
+}
+
+static void file_free(gpointer p)
+{
+	catalog_file *f = p;
+	g_free(f->path);
+	g_free(f->role);
+	g_free(f->mime);
+	g_free(f->sha256);
+	g_free(f);
+}
+
+GPtrArray *catalog_files(catalog *c, const char *id, GError **err)
+{
+	GPtrArray *r = rows(c, "SELECT path, role, mime, sha256, size FROM files"
+	                       " WHERE bundle_id = ?1 ORDER BY rowid", id, 5, err);
+	if (!r)
+		return NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func(file_free);
+	for (guint i = 0; i < r->len; i++) {
+		char **v = g_ptr_array_index(r, i);
+		catalog_file *f = g_new0(catalog_file, 1);
+		f->path = g_strdup(v[0]);
+		f->role = g_strdup(v[1]);
+		f->mime = g_strdup(v[2]);
+		f->sha256 = g_strdup(v[3]);
+		f->size = g_ascii_strtoll(v[4], NULL, 10);
+		g_ptr_array_add(out, f);
+	}
+	g_ptr_array_unref(r);
+	return out;
+}
+
+void catalog_hold_free(catalog_hold *h)
+{
+	if (!h)
+		return;
+	g_free(h->id);
+	g_free(h->reason);
+	g_free(h->user);
+	g_free(h->since);
+	g_free(h);
+}
+
+GPtrArray *catalog_holds(catalog *c, GError **err)
+{
+	sqlite3_stmt *st = NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)catalog_hold_free);
+	if (sqlite3_prepare_v2(c->db, "SELECT bundle_id, reason, user, since FROM holds ORDER BY bundle_id",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		db_error(c, err, "read");
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		catalog_hold *h = g_new0(catalog_hold, 1);
+		h->id = col(st, 0);
+		h->reason = col(st, 1);
+		h->user = col(st, 2);
+		h->since = col(st, 3);
+		g_ptr_array_add(out, h);
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+char *catalog_read_release_json(const char *bundle_path, GError **err)
+{
+	char *found = NULL;
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, bundle_path, 1 << 16) != ARCHIVE_OK) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", bundle_path,
+		            archive_error_string(a));
+		goto out;
+	}
+	/* release.json is among the first entries: stop at the payload. */
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		const char *slash = name ? strchr(name, '/') : NULL;
+		if (!slash || g_str_has_prefix(slash + 1, "data/"))
+			break;
+		if (strcmp(slash + 1, "metadata/release.json") != 0)
+			continue;
+		int64_t size = archive_entry_size(e);
+		if (size < 0 || size > (64 << 20))
+			break;
+		char *buf = g_malloc((gsize)size + 1);
+		if (archive_read_data(a, buf, (size_t)size) == size) {
+			buf[size] = '\0';
+			found = buf;
+		} else {
+			g_free(buf);
+		}
+		break;
+	}
+	if (!found)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: no readable metadata/release.json",
+		            bundle_path);
+out:
+	archive_read_free(a);
+	return found;
+}
+
+typedef struct {
+	catalog *c;
+	GError **err;
+} replay_ctx;
+
+static bool replay_line(const char *line, void *arg)
+{
+	replay_ctx *r = arg;
+	return catalog_apply_event(r->c, line, r->err);
+}
+
+bool catalog_add_bundle_file(catalog *c, const char *store_dir, const char *rel, GError **err)
+{
+	char *abs = g_build_filename(store_dir, rel, NULL);
+	char *json = catalog_read_release_json(abs, err);
+	char *sha = store_sidecar_sha256(abs);
+	struct stat st;
+	bool ok = json && stat(abs, &st) == 0 &&
+	          catalog_add_bundle(c, rel, json, sha, (int64_t)st.st_size, err);
+	if (json && !ok && err && !*err)
+		arc_set_errno(err, ARC_ERROR_STORE, errno, abs);
+	g_free(json);
+	g_free(sha);
+	g_free(abs);
+	return ok;
+}
+
+bool catalog_rebuild(const char *store_dir, GPtrArray *skipped, GError **err)
+{
+	bool ok = false;
+	GPtrArray *paths = NULL;
+	catalog *c = catalog_open(store_dir, NULL);
+	if (!c) {
+		/* Damaged beyond opening: keep it aside for the curious, start anew. */
+		char *p = g_build_filename(store_dir, "catalog.sqlite", NULL);
+		char *aside = g_strdup_printf("%s.damaged-%ld", p, (long)time(NULL));
+		if (rename(p, aside) == 0) {
+			const char *sfx[] = { "-wal", "-shm" };
+			for (int i = 0; i < 2; i++) {
+				char *x = g_strconcat(p, sfx[i], NULL);
+				unlink(x);
+				g_free(x);
+			}
+		}
+		g_free(aside);
+		g_free(p);
+		if (!(c = catalog_open(store_dir, err)))
+			goto out;
+	}
+	/* One transaction: readers see the old catalog or the new, never half. */
+	if (!exec(c, "BEGIN IMMEDIATE; DELETE FROM bundles; DELETE FROM files; DELETE FROM checks;"
+	             " DELETE FROM events; DELETE FROM holds; DELETE FROM verifications;"
+	             " DELETE FROM disposals;",
+	          err))
+		goto out;
+	paths = store_bundle_files(store_dir);
+	ok = true;
+	for (guint i = 0; i < paths->len; i++) {
+		GError *e = NULL;
+		if (!catalog_add_bundle_file(c, store_dir, g_ptr_array_index(paths, i), &e) && skipped)
+			g_ptr_array_add(skipped, g_strdup(e ? e->message : "unreadable"));
+		g_clear_error(&e);
+	}
+	replay_ctx r = { c, err };
+	/* A torn last line is left out: it is no record (recovery, which
+	 * reindex runs next, cuts it or completes and mirrors it). */
+	ok = ok && audit_foreach(store_dir, replay_line, &r, NULL, err);
+	ok = ok && exec(c, "COMMIT", err);
+	if (!ok)
+		exec(c, "ROLLBACK", NULL);
+out:
+	if (paths)
+		g_ptr_array_unref(paths);
+	catalog_close(c);
+	return ok;
+}

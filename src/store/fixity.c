@@ -1,0 +1,243 @@
+/*
+ * fixity.c — the nightly fixity run over the whole store.
+ */
+#include "store/fixity.h"
+#include "store/audit.h"
+#include "core/errors.h"
+#include "core/json.h"
+#include "store/store.h"
+#include "core/testhook.h"
+
+#include <string.h>
+
+void fixity_result_clear(fixity_result *res)
+{
+	if (res->problems)
+		g_ptr_array_unref(res->problems);
+	memset(res, 0, sizeof *res);
+}
+
+/* The verification, as an audit entry: added to the batch, which
+ * flush() appends to the log and then mirrors in the catalog. */
+static void record(audit_batch *batch, const bag_report *r)
+{
+	json_writer *w = json_new(false);
+	bag_problems_to_json(w, r->problems);
+	char *problems = json_finish(w);
+	audit_entry *e = audit_entry_new("verify");
+	audit_entry_set(e, "id", r->id);
+	audit_entry_set_bool(e, "valid", r->valid);
+	audit_entry_set_json(e, "problems", problems);
+	audit_batch_add(batch, e);
+	g_free(problems);
+}
+
+/* The batch's lines: in the audit log (one write, one fsync) first, then
+ * in the catalog (one transaction). A crash between the two leaves lines
+ * that the next run's recovery mirrors; a crash before the fsync loses
+ * the batch's records, not its chain (verification is repeatable). */
+static bool flush(const char *store_dir, catalog *c, audit_batch *batch, GError **err)
+{
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	bool ok = audit_batch_append(store_dir, batch, lines, err) &&
+	          catalog_apply_events(c, lines, err);
+	g_ptr_array_unref(lines);
+	return ok;
+}
+
+/* A bundle on disk, with when it was last verified (NULL: never). */
+typedef struct {
+	char *rel;
+	char *id;
+	char *last;
+} candidate;
+
+static void candidate_free(gpointer p)
+{
+	candidate *k = p;
+	g_free(k->rel);
+	g_free(k->id);
+	g_free(k->last);
+	g_free(k);
+}
+
+/* Least recently verified first, never verified before all; then by path. */
+static int by_last_verified(gconstpointer a, gconstpointer b)
+{
+	const candidate *x = *(candidate *const *)a, *y = *(candidate *const *)b;
+	if (!x->last != !y->last)
+		return x->last ? 1 : -1;
+	int d = x->last ? strcmp(x->last, y->last) : 0;
+	return d ? d : strcmp(x->rel, y->rel);
+}
+
+typedef struct {
+	const char *store_dir;
+	catalog *c;
+	GHashTable *rows;          /* id -> const catalog_bundle*: the catalog's rows */
+	GPtrArray *selected;       /* candidate* */
+	fixity_progress progress;
+	void *arg;
+	fixity_result *res;
+	GError **err;
+	bool ok;
+	audit_batch *batch;        /* verifications not yet recorded */
+	unsigned batch_max;
+} run_ctx;
+
+/* One bundle's report, in order: what only the store knows (sidecar,
+ * name, catalog), then the record. */
+static bool on_report(guint i, bag_report *r, void *arg)
+{
+	run_ctx *x = arg;
+	const candidate *k = g_ptr_array_index(x->selected, i);
+	char *abs = g_build_filename(x->store_dir, k->rel, NULL);
+	char *side = g_strconcat(abs, ".sha256", NULL);
+	char *base = g_path_get_basename(k->rel);
+	char *sidecar = store_sidecar_sha256(abs);
+	/* In the store a bundle must have its sidecar; bag_verify only
+	 * checks one that is there. (One that reads is there.) */
+	if (!sidecar && !g_file_test(side, G_FILE_TEST_EXISTS)) {
+		char *name = g_path_get_basename(side);
+		bag_add_problem(r->problems, name, "missing: the bundle's sha256sum sidecar");
+		r->valid = false;
+		g_free(name);
+	}
+	if (r->id && strcmp(r->id, k->id) != 0) {
+		bag_add_problem(r->problems, base, "the file is named %s but holds bag %s", k->id, r->id);
+		r->valid = false;
+	}
+	const catalog_bundle *b = g_hash_table_lookup(x->rows, k->id);
+	if (!b) {
+		bag_add_problem(r->problems, "catalog.sqlite", "the catalog does not list this bundle");
+		r->valid = false;
+	} else if (sidecar && b->bundle_sha256 && strcmp(sidecar, b->bundle_sha256) != 0) {
+		bag_add_problem(r->problems, "catalog.sqlite",
+		            "the catalog records sha256 %s, the sidecar %s", b->bundle_sha256, sidecar);
+		r->valid = false;
+	}
+	x->res->verified++;
+	x->res->failed += !r->valid;
+	record(x->batch, r);
+	/* Verified, its record not yet written: a crash here loses the
+	 * records of the batch so far, and nothing else. */
+	testhook_crash_point("fixity.verified");
+	if (audit_batch_len(x->batch) >= x->batch_max)
+		x->ok = flush(x->store_dir, x->c, x->batch, x->err);
+	if (x->progress)
+		x->progress(k->rel, r, x->arg);
+	g_free(sidecar);
+	g_free(base);
+	g_free(side);
+	g_free(abs);
+	return x->ok;
+}
+
+bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
+                fixity_progress progress, void *arg, fixity_result *res, GError **err)
+{
+	memset(res, 0, sizeof *res);
+	res->problems = g_ptr_array_new_with_free_func(bag_problem_free);
+	/* The catalog's rows, read once: a run changes none of them (it adds
+	 * verifications), and the store lock keeps others from doing so. */
+	GPtrArray *all = catalog_list(c, err);
+	if (!all)
+		return false;
+	GHashTable *rows = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < all->len; i++) {
+		const catalog_bundle *b = g_ptr_array_index(all, i);
+		g_hash_table_insert(rows, b->id, (gpointer)b);
+	}
+	GPtrArray *files = store_bundle_files(store_dir);
+	GHashTable *on_disk = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GPtrArray *selected = g_ptr_array_new_with_free_func(candidate_free);
+	bool pick = opts->stale_days >= 0 || opts->limit > 0;
+	char *cutoff = NULL;
+	if (opts->stale_days >= 0) {
+		GDateTime *now = testhook_now_utc();
+		GDateTime *then = g_date_time_add_days(now, -opts->stale_days);
+		cutoff = g_date_time_format(then, "%Y-%m-%dT%H:%M:%SZ");
+		g_date_time_unref(then);
+		g_date_time_unref(now);
+	}
+	for (guint i = 0; i < files->len; i++) {
+		const char *rel = g_ptr_array_index(files, i);
+		char *base = g_path_get_basename(rel);
+		candidate *k = g_new0(candidate, 1);
+		k->rel = g_strdup(rel);
+		k->id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
+		g_free(base);
+		g_hash_table_add(on_disk, g_strdup(k->id));
+		if (pick) {
+			const catalog_bundle *b = g_hash_table_lookup(rows, k->id);
+			k->last = b ? g_strdup(b->last_verified) : NULL;
+		}
+		/* Verified at or after the cutoff: not due yet. Times are
+		 * all "YYYY-MM-DDTHH:MM:SSZ", so strings compare as times. */
+		if (cutoff && k->last && strcmp(k->last, cutoff) >= 0) {
+			candidate_free(k);
+			res->not_due++;
+			continue;
+		}
+		g_ptr_array_add(selected, k);
+	}
+	g_ptr_array_unref(files);
+	g_free(cutoff);
+	if (pick)
+		g_ptr_array_sort(selected, by_last_verified);
+	if (opts->limit > 0 && selected->len > opts->limit) {
+		res->not_due += selected->len - opts->limit;
+		g_ptr_array_set_size(selected, opts->limit);
+	}
+
+	run_ctx x = { store_dir, c, rows, selected, progress, arg, res, err, true,
+		      audit_batch_new(), opts->batch ? opts->batch : FIXITY_BATCH };
+	const char **paths = g_new0(const char *, selected->len + 1);
+	GPtrArray *abs = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < selected->len; i++) {
+		const candidate *k = g_ptr_array_index(selected, i);
+		g_ptr_array_add(abs, g_build_filename(store_dir, k->rel, NULL));
+		paths[i] = g_ptr_array_index(abs, i);
+	}
+	bag_verify_each(paths, selected->len, &opts->verify, opts->jobs, on_report, &x);
+	/* The last batch, and whatever was verified before a stop. */
+	if (x.ok)
+		x.ok = flush(store_dir, c, x.batch, err);
+	audit_batch_free(x.batch);
+	bool ok = x.ok;
+	g_free(paths);
+	g_ptr_array_unref(abs);
+	g_ptr_array_unref(selected);
+
+	/* Rows the catalog had lost before this run's recovery put them back:
+	 * the catalog did not agree with the store. */
+	for (guint i = 0; opts->rows_restored && i < opts->rows_restored->len; i++)
+		bag_add_problem(res->problems, "catalog.sqlite",
+		            "no row for bundle %s, whose ingest the audit log records; restored "
+		            "from the bundle",
+		            (const char *)g_ptr_array_index(opts->rows_restored, i));
+
+	/* Bundles the catalog lists that are not on disk: lost. */
+	for (guint i = 0; ok && i < all->len; i++) {
+		const catalog_bundle *b = g_ptr_array_index(all, i);
+		if (!g_hash_table_contains(on_disk, b->id))
+			bag_add_problem(res->problems, b->path,
+			            "missing: the catalog lists bundle %s, which is not in the store, and "
+			            "the audit log records no disposal of it",
+			            b->id);
+	}
+	g_hash_table_unref(rows);
+	g_ptr_array_unref(all);
+	g_hash_table_unref(on_disk);
+
+	uint64_t bad = 0;
+	char *why = NULL;
+	if (ok && !audit_verify_chain(store_dir, &res->audit_lines, &bad, &why, err)) {
+		if (why)
+			bag_add_problem(res->problems, "audit.log", "%s", why);
+		else
+			ok = false;
+	}
+	g_free(why);
+	return ok;
+}

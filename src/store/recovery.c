@@ -1,0 +1,223 @@
+/*
+ * recovery.c — repairs after a crash. Every step is idempotent: running it
+ * on a consistent store changes nothing, and a crash inside it is repaired
+ * by the next run the same way.
+ */
+#include "store/recovery.h"
+#include "store/audit.h"
+#include "core/errors.h"
+#include "core/hash.h"
+#include "store/store.h"
+#include "core/testhook.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+	catalog *c;
+	int64_t after;
+	unsigned n;
+	GError **err;
+} replay_ctx;
+
+static bool replay(const char *line, void *arg)
+{
+	replay_ctx *r = arg;
+	if ((int64_t)audit_line_seq(line) <= r->after)
+		return true;
+	r->n++;
+	if (!catalog_apply_event(r->c, line, r->err))
+		return false;
+	testhook_crash_point("recovery.replayed");
+	return true;
+}
+
+/*
+ * The last "ingest" or "dispose" line of the audit log for this bundle
+ * (caller frees), or NULL. The last one, not any: a bundle disposed of and
+ * later archived again (same content, so the same id) has both, and
+ * only the later says what the file on disk is.
+ */
+static char *last_ingest_or_dispose(catalog *c, const char *id)
+{
+	GPtrArray *ev = catalog_events(c, id, NULL);
+	char *last = NULL;
+	for (guint i = 0; ev && i < ev->len; i++) {
+		const char *l = g_ptr_array_index(ev, i);
+		if (strstr(l, ",\"event\":\"ingest\",") || strstr(l, ",\"event\":\"dispose\",")) {
+			g_free(last);
+			last = g_strdup(l);
+		}
+	}
+	if (ev)
+		g_ptr_array_unref(ev);
+	return last;
+}
+
+static bool is_dispose(const char *line)
+{
+	return line && strstr(line, ",\"event\":\"dispose\",") != NULL;
+}
+
+/* Is the file at path the bundle the dispose line recorded (its SHA-256)?
+ * Only then is deleting it finishing that disposal; another file of the
+ * same name is a later ingest that the crash kept from being recorded. */
+static bool is_disposed_bundle(const char *path, const char *dispose_line)
+{
+	const char *key = "\"bundle_sha256\":\"";
+	const char *p = strstr(dispose_line, key);
+	char hex[65];
+	if (!p || !hash_file_sha256(path, hex, NULL, NULL))
+		return true; /* no hash to compare, or unreadable: the record rules */
+	return strncmp(p + strlen(key), hex, 64) == 0;
+}
+
+static bool remove_file(const char *path, GError **err)
+{
+	if (unlink(path) != 0 && errno != ENOENT) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		return false;
+	}
+	return true;
+}
+
+/* Record an ingest that happened but was not recorded, and mirror it. */
+static bool record_recovered(const char *store_dir, catalog *c, const char *id, const char *rel,
+                             GError **err)
+{
+	audit_entry *e = audit_entry_new("ingest");
+	audit_entry_set(e, "id", id);
+	audit_entry_set(e, "path", rel);
+	audit_entry_set_bool(e, "recovered", true);
+	char *line = NULL;
+	bool ok = audit_append(store_dir, e, &line, err) && catalog_apply_event(c, line, err);
+	g_free(line);
+	audit_entry_free(e);
+	return ok;
+}
+
+/* The repair of a torn audit line, recorded in the log it repaired (the
+ * "repair" event): what an archivist reading the log must know, that
+ * bytes were cut there (how many, their SHA-256, the file keeping them),
+ * or that a line's newline was added. Mirrored into the catalog by the
+ * replay that follows. A crash between the repair and this line leaves a
+ * whole log without the line; the kept file is still there. */
+static bool record_tail_repair(const char *store_dir, const audit_tail *t, GError **err)
+{
+	audit_entry *e = audit_entry_new("repair");
+	audit_entry_set(e, "file", "audit.log");
+	audit_entry_set(e, "repair", t->completed ? "newline added" : "torn line cut");
+	audit_entry_set_int(e, "after_seq", (int64_t)t->after_seq);
+	audit_entry_set_int(e, "bytes", (int64_t)t->bytes);
+	audit_entry_set(e, "sha256", t->sha256);
+	if (t->kept)
+		audit_entry_set(e, "kept", t->kept);
+	bool ok = audit_append(store_dir, e, NULL, err);
+	audit_entry_free(e);
+	if (ok)
+		testhook_crash_point("recovery.tail_recorded");
+	return ok;
+}
+
+void recovery_report_clear(recovery_report *r)
+{
+	audit_tail_clear(&r->audit_tail);
+	if (r->unreadable)
+		g_ptr_array_unref(r->unreadable);
+	if (r->rows_restored)
+		g_ptr_array_unref(r->rows_restored);
+	memset(r, 0, sizeof *r);
+}
+
+bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GError **err)
+{
+	recovery_report r = { .unreadable = g_ptr_array_new_with_free_func(g_free),
+	                      .rows_restored = g_ptr_array_new_with_free_func(g_free) };
+	/* First the log itself: a torn last line (audit_repair_tail: cut off
+	 * and kept aside, or completed when only its newline is missing), so
+	 * that every line after it, the repair's own first, chains on. */
+	bool ok = audit_repair_tail(store_dir, &r.audit_tail, err) &&
+	          (!r.audit_tail.bytes || record_tail_repair(store_dir, &r.audit_tail, err));
+	replay_ctx ctx = { c, catalog_last_seq(c), 0, err };
+	ok = ok && audit_foreach(store_dir, replay, &ctx, NULL, err);
+	r.replayed = ctx.n;
+	GPtrArray *files = ok ? store_bundle_files(store_dir) : NULL;
+	for (guint i = 0; ok && i < files->len; i++) {
+		const char *rel = g_ptr_array_index(files, i);
+		char *base = g_path_get_basename(rel);
+		char *id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
+		char *abs = g_build_filename(store_dir, rel, NULL);
+		char *side = g_strconcat(abs, ".sha256", NULL);
+		catalog_bundle *b = catalog_get(c, id, NULL);
+		char *last = last_ingest_or_dispose(c, id);
+		if (is_dispose(last) && is_disposed_bundle(abs, last)) {
+			ok = remove_file(abs, err) && remove_file(side, err);
+			r.disposals_finished++;
+			if (ok)
+				testhook_crash_point("recovery.disposal_finished");
+		} else if (!b) {
+			/* The audit log (mirrored above) has its ingest, the catalog
+			 * no row: the row was lost, not left out by a crash. */
+			if (last && !is_dispose(last))
+				g_ptr_array_add(r.rows_restored, g_strdup(id));
+			if (!last || is_dispose(last)) {
+				ok = record_recovered(store_dir, c, id, rel, err);
+				r.recorded++;
+				if (ok)
+					testhook_crash_point("recovery.recorded");
+			}
+			GError *e = NULL;
+			if (ok && catalog_add_bundle_file(c, store_dir, rel, &e)) {
+				r.indexed++;
+				testhook_crash_point("recovery.indexed");
+			}
+			else if (e)
+				g_ptr_array_add(r.unreadable, g_strdup(e->message));
+			g_clear_error(&e);
+		}
+		catalog_bundle_free(b);
+		g_free(last);
+		g_free(side);
+		g_free(abs);
+		g_free(id);
+		g_free(base);
+	}
+	if (files)
+		g_ptr_array_unref(files);
+
+	/* Sidecars whose bundle is not there. */
+	GPtrArray *sides = ok ? store_year_files(store_dir, ".tar.gz.sha256") : NULL;
+	for (guint i = 0; ok && sides && i < sides->len; i++) {
+		char *side = g_build_filename(store_dir, g_ptr_array_index(sides, i), NULL);
+		char *bundle = g_strndup(side, strlen(side) - strlen(".sha256"));
+		if (!g_file_test(bundle, G_FILE_TEST_EXISTS)) {
+			ok = remove_file(side, err);
+			r.orphans_removed++;
+			if (ok)
+				testhook_crash_point("recovery.orphan_removed");
+		}
+		g_free(bundle);
+		g_free(side);
+	}
+	if (sides)
+		g_ptr_array_unref(sides);
+	if (rep)
+		*rep = r;
+	else
+		recovery_report_clear(&r);
+	return ok;
+}
+
+catalog *recovery_reindex(const char *store_dir, GPtrArray *skipped, recovery_report *rep,
+                          GError **err)
+{
+	catalog *cat = NULL;
+	if (!catalog_rebuild(store_dir, skipped, err) || !(cat = catalog_open(store_dir, err)))
+		return NULL;
+	if (!recovery_run(store_dir, cat, rep, err)) {
+		catalog_close(cat);
+		return NULL;
+	}
+	return cat;
+}

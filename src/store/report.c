@@ -1,0 +1,597 @@
+/*
+ * report.c — the numbers of a store, and their HTML page (include/report.h).
+ */
+#include "store/report.h"
+#include "store/audit.h"
+#include "core/errors.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* -- collecting ----------------------------------------------------------- */
+
+static int key_cmp(gconstpointer a, gconstpointer b, gpointer unused)
+{
+	return strcmp(a, b);
+}
+
+static GTree *count_tree(void)
+{
+	return g_tree_new_full(key_cmp, NULL, g_free, NULL);
+}
+
+static void count(GTree *t, const char *key)
+{
+	const char *k = key && *key ? key : "(none)";
+	gpointer old = g_tree_lookup(t, k);
+	g_tree_replace(t, g_strdup(k), GUINT_TO_POINTER(GPOINTER_TO_UINT(old) + 1));
+}
+
+static void failure_free(gpointer p)
+{
+	report_failure *f = p;
+	g_free(f->id);
+	g_free(f->time);
+	g_free(f->problems);
+	g_free(f);
+}
+
+/* The walk over the audit log. Audit lines are JSON; the project writes
+ * JSON but parses none itself, so SQLite's JSON functions (already what
+ * the catalog reads the log with) take the lines apart, on a connection
+ * to an empty in-memory database. */
+typedef struct {
+	report *r;
+	sqlite3 *db;
+	sqlite3_stmt *line_q, *problems_q;
+	GHashTable *ids; /* ids of the stretch of verify lines being read */
+	bool in_run;
+} audit_scan;
+
+static char *column_text(sqlite3_stmt *q, int i)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	return t ? g_strdup((const char *)t) : NULL;
+}
+
+static void start_run(audit_scan *s)
+{
+	report *r = s->r;
+	g_hash_table_remove_all(s->ids);
+	g_ptr_array_set_size(r->run_failures, 0);
+	g_clear_pointer(&r->run_start, g_free);
+	g_clear_pointer(&r->run_end, g_free);
+	r->run_verified = r->run_failed = 0;
+	s->in_run = true;
+}
+
+/* "file: reason; file: reason" of a verify line's problems array. */
+static char *problems_text(audit_scan *s, const char *json)
+{
+	GString *out = g_string_new(NULL);
+	sqlite3_reset(s->problems_q);
+	sqlite3_bind_text(s->problems_q, 1, json ? json : "[]", -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(s->problems_q) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(s->problems_q, 0);
+		const char *why = (const char *)sqlite3_column_text(s->problems_q, 1);
+		g_string_append_printf(out, "%s%s: %s", out->len ? "; " : "", f ? f : "?",
+		                       why ? why : "?");
+	}
+	return g_string_free(out, FALSE);
+}
+
+static bool on_line(const char *line, void *arg)
+{
+	audit_scan *s = arg;
+	report *r = s->r;
+	sqlite3_reset(s->line_q);
+	sqlite3_bind_text(s->line_q, 1, line, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s->line_q) != SQLITE_ROW) {
+		s->in_run = false; /* not JSON: verify reports the broken chain */
+		return true;
+	}
+	const char *event = (const char *)sqlite3_column_text(s->line_q, 0);
+	if (!event || strcmp(event, "verify") != 0) {
+		s->in_run = false;
+		return true;
+	}
+	char *id = column_text(s->line_q, 1);
+	bool valid = sqlite3_column_int(s->line_q, 2) != 0;
+	char *time = column_text(s->line_q, 3);
+	if (!s->in_run || !id || g_hash_table_contains(s->ids, id))
+		start_run(s);
+	g_hash_table_add(s->ids, g_strdup(id ? id : ""));
+	r->run_verified++;
+	if (!r->run_start)
+		r->run_start = g_strdup(time);
+	g_free(r->run_end);
+	r->run_end = g_strdup(time);
+	if (!valid) {
+		report_failure *f = g_new0(report_failure, 1);
+		f->id = g_strdup(id);
+		f->time = g_strdup(time);
+		f->problems = problems_text(s, (const char *)sqlite3_column_text(s->line_q, 4));
+		g_ptr_array_add(r->run_failures, f);
+		r->run_failed++;
+	}
+	g_free(id);
+	g_free(time);
+	return true;
+}
+
+static bool scan_audit(const char *store_dir, report *r, GError **err)
+{
+	audit_scan s = { .r = r };
+	bool ok = false;
+	s.ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (sqlite3_open(":memory:", &s.db) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s.db,
+	                       "SELECT json_extract(?1,'$.event'), json_extract(?1,'$.id'),"
+	                       " json_extract(?1,'$.valid'), json_extract(?1,'$.time'),"
+	                       " json_extract(?1,'$.problems') WHERE json_valid(?1)",
+	                       -1, &s.line_q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s.db,
+	                       "SELECT json_extract(value,'$.file'), json_extract(value,'$.reason')"
+	                       " FROM json_each(?1)",
+	                       -1, &s.problems_q, NULL) != SQLITE_OK) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "audit.log: cannot read: %s",
+		            s.db ? sqlite3_errmsg(s.db) : "out of memory");
+		goto out;
+	}
+	ok = audit_foreach(store_dir, on_line, &s, &r->audit_torn, err);
+out:
+	sqlite3_finalize(s.line_q);
+	sqlite3_finalize(s.problems_q);
+	sqlite3_close(s.db);
+	g_hash_table_unref(s.ids);
+	return ok;
+}
+
+static void count_checks(report *r, catalog *c, const char *id)
+{
+	GPtrArray *checks = catalog_checks(c, id, NULL);
+	for (guint i = 0; checks && i < checks->len; i++) {
+		const catalog_check *k = g_ptr_array_index(checks, i);
+		if (!k->status || strcmp(k->status, "fail") != 0 || !k->level)
+			continue;
+		if (strcmp(k->level, "warning") == 0)
+			count(r->warnings, k->id);
+		else if (strcmp(k->level, "error") == 0)
+			count(r->errors, k->id);
+	}
+	if (checks)
+		g_ptr_array_unref(checks);
+}
+
+static void count_disposal(report *r, const char *date)
+{
+	if (!date || strcmp(date, "permanent") == 0) {
+		r->permanent++;
+		return;
+	}
+	/* Due on or before today: the retention run would dispose of it now
+	 * (it is still here because it is held, or no run has come yet). */
+	if (strcmp(date, r->now) <= 0) {
+		r->overdue++;
+		return;
+	}
+	int i = atoi(date) - r->first_year;
+	if (i >= 0 && i < REPORT_DISPOSAL_YEARS)
+		r->due[i]++;
+	else
+		r->later++;
+}
+
+report *report_collect(const char *store_dir, catalog *c, const char *now, GError **err)
+{
+	report *r = g_new0(report, 1);
+	g_strlcpy(r->now, now, sizeof r->now);
+	r->first_year = atoi(now);
+	r->by_year = count_tree();
+	r->by_license = count_tree();
+	r->by_status = count_tree();
+	r->warnings = count_tree();
+	r->errors = count_tree();
+	r->run_failures = g_ptr_array_new_with_free_func(failure_free);
+	GPtrArray *all = catalog_list(c, err);
+	if (!all || !(r->holds = catalog_holds(c, err)))
+		goto fail;
+	for (guint i = 0; i < all->len; i++) {
+		const catalog_bundle *b = g_ptr_array_index(all, i);
+		char year[5] = { 0 };
+		if (b->release_date)
+			g_strlcpy(year, b->release_date, sizeof year);
+		r->bundles++;
+		r->bytes += b->size;
+		count(r->by_year, year);
+		count(r->by_license, b->license);
+		count(r->by_status, b->check_status);
+		count_checks(r, c, b->id);
+		count_disposal(r, b->disposal_date);
+	}
+	if (!scan_audit(store_dir, r, err))
+		goto fail;
+	g_ptr_array_unref(all);
+	return r;
+fail:
+	if (all)
+		g_ptr_array_unref(all);
+	report_free(r);
+	return NULL;
+}
+
+void report_free(report *r)
+{
+	if (!r)
+		return;
+	g_tree_destroy(r->by_year);
+	g_tree_destroy(r->by_license);
+	g_tree_destroy(r->by_status);
+	g_tree_destroy(r->warnings);
+	g_tree_destroy(r->errors);
+	if (r->holds)
+		g_ptr_array_unref(r->holds);
+	g_ptr_array_unref(r->run_failures);
+	g_free(r->run_start);
+	g_free(r->run_end);
+	g_free(r);
+}
+
+/* -- JSON ----------------------------------------------------------------- */
+
+static gboolean tree_to_json(gpointer key, gpointer value, gpointer w)
+{
+	json_kv_int(w, key, GPOINTER_TO_UINT(value));
+	return FALSE;
+}
+
+static void kv_tree(json_writer *w, const char *key, GTree *t)
+{
+	json_key(w, key);
+	json_begin_object(w);
+	g_tree_foreach(t, tree_to_json, w);
+	json_end_object(w);
+}
+
+void report_to_json(const report *r, json_writer *w)
+{
+	json_kv_string(w, "now", r->now);
+	json_kv_int(w, "bundles", r->bundles);
+	json_kv_int(w, "bytes", r->bytes);
+	kv_tree(w, "by_year", r->by_year);
+	kv_tree(w, "by_license", r->by_license);
+	kv_tree(w, "check_status", r->by_status);
+	kv_tree(w, "warnings", r->warnings);
+	kv_tree(w, "errors_forced", r->errors);
+	json_key(w, "disposals");
+	json_begin_object(w);
+	json_kv_int(w, "due_now", r->overdue);
+	json_key(w, "by_year");
+	json_begin_object(w);
+	for (int i = 0; i < REPORT_DISPOSAL_YEARS; i++) {
+		char y[16];
+		g_snprintf(y, sizeof y, "%d", r->first_year + i);
+		json_kv_int(w, y, r->due[i]);
+	}
+	json_end_object(w);
+	json_kv_int(w, "later", r->later);
+	json_kv_int(w, "permanent", r->permanent);
+	json_end_object(w);
+	json_key(w, "holds");
+	json_begin_array(w);
+	for (guint i = 0; i < r->holds->len; i++) {
+		const catalog_hold *h = g_ptr_array_index(r->holds, i);
+		json_begin_object(w);
+		json_kv_string(w, "id", h->id);
+		json_kv_string(w, "reason", h->reason);
+		json_kv_string(w, "user", h->user);
+		json_kv_string(w, "since", h->since);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_key(w, "last_fixity_run");
+	if (!r->run_verified) {
+		json_null(w);
+		return;
+	}
+	json_begin_object(w);
+	json_kv_string(w, "start", r->run_start);
+	json_kv_string(w, "end", r->run_end);
+	json_kv_int(w, "verified", r->run_verified);
+	json_kv_int(w, "failed", r->run_failed);
+	json_key(w, "failures");
+	json_begin_array(w);
+	for (guint i = 0; i < r->run_failures->len; i++) {
+		const report_failure *f = g_ptr_array_index(r->run_failures, i);
+		json_begin_object(w);
+		json_kv_string(w, "id", f->id);
+		json_kv_string(w, "time", f->time);
+		json_kv_string(w, "problems", f->problems);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_end_object(w);
+}
+
+/* -- HTML ----------------------------------------------------------------- */
+
+/* Text into the page: everything from a release or a user is escaped
+ * (<, >, &, both quotes), so a title can never become markup. */
+static void put(GString *h, const char *text)
+{
+	char *e = g_markup_escape_text(text ? text : "", -1);
+	g_string_append(h, e);
+	g_free(e);
+}
+
+typedef struct {
+	GPtrArray *labels; /* char*, owned */
+	GArray *values;    /* unsigned */
+} series;
+
+static series *series_new(void)
+{
+	series *s = g_new0(series, 1);
+	s->labels = g_ptr_array_new_with_free_func(g_free);
+	s->values = g_array_new(FALSE, FALSE, sizeof(unsigned));
+	return s;
+}
+
+static void series_add(series *s, const char *label, unsigned v)
+{
+	g_ptr_array_add(s->labels, g_strdup(label));
+	g_array_append_val(s->values, v);
+}
+
+static void series_free(series *s)
+{
+	g_ptr_array_unref(s->labels);
+	g_array_unref(s->values);
+	g_free(s);
+}
+
+static gboolean tree_to_series(gpointer key, gpointer value, gpointer s)
+{
+	series_add(s, key, GPOINTER_TO_UINT(value));
+	return FALSE;
+}
+
+static series *series_of(GTree *t)
+{
+	series *s = series_new();
+	g_tree_foreach(t, tree_to_series, s);
+	return s;
+}
+
+/* A horizontal bar chart as inline SVG: one row per label, bars scaled to
+ * the largest value, the value written after each bar. Long labels are
+ * cut (the full text is the row's tooltip). */
+static void svg_bars(GString *h, const char *caption, const series *s, const char *color)
+{
+	enum { ROW = 22, LABEL_W = 190, BAR_W = 240, WIDTH = LABEL_W + BAR_W + 50 };
+	unsigned max = 0;
+	for (guint i = 0; i < s->values->len; i++)
+		max = MAX(max, g_array_index(s->values, unsigned, i));
+	g_string_append(h, "<figure><figcaption>");
+	put(h, caption);
+	g_string_append(h, "</figcaption>\n");
+	if (!s->values->len) {
+		g_string_append(h, "<p class=\"none\">none</p></figure>\n");
+		return;
+	}
+	g_string_append_printf(h,
+	                       "<svg role=\"img\" width=\"%d\" "
+	                       "height=\"%u\" viewBox=\"0 0 %d %u\" aria-label=\"",
+	                       WIDTH, s->values->len * ROW + 4, WIDTH, s->values->len * ROW + 4);
+	put(h, caption);
+	g_string_append(h, "\">\n");
+	for (guint i = 0; i < s->values->len; i++) {
+		unsigned v = g_array_index(s->values, unsigned, i);
+		const char *label = g_ptr_array_index(s->labels, i);
+		int w = max ? (int)((double)v / max * BAR_W + 0.5) : 0;
+		if (v && w < 2)
+			w = 2;
+		unsigned y = i * ROW;
+		char *shown = g_utf8_strlen(label, -1) > 34 ? g_utf8_substring(label, 0, 33)
+		                                            : g_strdup(label);
+		g_string_append(h, "<g><title>");
+		put(h, label);
+		g_string_append_printf(h, ": %u</title>", v);
+		g_string_append_printf(h, "<text x=\"%d\" y=\"%u\" text-anchor=\"end\">", LABEL_W - 8,
+		                       y + 16);
+		put(h, shown);
+		if (strcmp(shown, label) != 0)
+			g_string_append(h, "\u2026");
+		g_string_append_printf(h,
+		                       "</text><rect x=\"%d\" y=\"%u\" width=\"%d\" height=\"%d\" "
+		                       "fill=\"%s\"/><text x=\"%d\" y=\"%u\">%u</text></g>\n",
+		                       LABEL_W, y + 3, w, ROW - 6, color, LABEL_W + w + 6, y + 16, v);
+		g_free(shown);
+	}
+	g_string_append(h, "</svg></figure>\n");
+}
+
+/* A column chart for a run of years: one column per year, every fifth
+ * year named under the axis, the value over each column that has one. */
+static void svg_years(GString *h, const char *caption, int first, const unsigned *v, int n)
+{
+	enum { COL = 30, TOP = 18, PLOT_H = 160, LEFT = 10 };
+	unsigned max = 0;
+	for (int i = 0; i < n; i++)
+		max = MAX(max, v[i]);
+	int width = LEFT * 2 + n * COL, height = TOP + PLOT_H + 24;
+	g_string_append(h, "<figure><figcaption>");
+	put(h, caption);
+	g_string_append_printf(h,
+	                       "</figcaption>\n<svg role=\"img\" "
+	                       "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" aria-label=\"",
+	                       width, height, width, height);
+	put(h, caption);
+	g_string_append_printf(h, "\">\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	                          "stroke=\"#888\"/>\n",
+	                       LEFT, TOP + PLOT_H, LEFT + n * COL, TOP + PLOT_H);
+	for (int i = 0; i < n; i++) {
+		int x = LEFT + i * COL;
+		int bh = max ? (int)((double)v[i] / max * PLOT_H + 0.5) : 0;
+		if (v[i] && bh < 2)
+			bh = 2;
+		g_string_append_printf(h, "<g><title>%d: %u</title>", first + i, v[i]);
+		if (v[i])
+			g_string_append_printf(h,
+			                       "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+			                       "fill=\"#8a6d3b\"/><text x=\"%d\" y=\"%d\" "
+			                       "text-anchor=\"middle\">%u</text>",
+			                       x + 3, TOP + PLOT_H - bh, COL - 6, bh, x + COL / 2,
+			                       TOP + PLOT_H - bh - 4, v[i]);
+		if (i % 5 == 0)
+			g_string_append_printf(h, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d</text>",
+			                       x + COL / 2, TOP + PLOT_H + 18, first + i);
+		g_string_append(h, "</g>\n");
+	}
+	g_string_append(h, "</svg></figure>\n");
+}
+
+static const char css[] =
+	"body{font-family:'DejaVu Sans','NanumGothic',sans-serif;margin:2em;color:#1a1a1a;"
+	"background:#fff;max-width:1100px}"
+	"h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;"
+	"border-bottom:2px solid #2f6fb0;padding-bottom:.2em}"
+	"table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;"
+	"padding:.3em .6em;text-align:left;vertical-align:top}th{background:#eef3f9}"
+	"td.n{text-align:right}figure{margin:1em 2em 1em 0;display:inline-block;vertical-align:top}"
+	"figcaption{font-weight:bold;margin-bottom:.4em}svg text{font-size:13px;fill:#1a1a1a}"
+	".none{color:#666;font-style:italic}.bad{color:#b00020;font-weight:bold}"
+	".ok{color:#1b7a2f;font-weight:bold}.meta{color:#555}"
+	"table.holds td:nth-child(2),table.failures td:nth-child(2){white-space:nowrap}";
+
+static void figures_table(GString *h, const report *r)
+{
+	g_string_append(h, "<table class=\"figures\">\n");
+	g_string_append_printf(h, "<tr><th>bundles</th><td class=\"n\">%u</td></tr>\n", r->bundles);
+	g_string_append_printf(h,
+	                       "<tr><th>size</th><td class=\"n\">%.1f MB</td></tr>\n",
+	                       (double)r->bytes / 1e6);
+	g_string_append_printf(h, "<tr><th>on hold</th><td class=\"n\">%u</td></tr>\n",
+	                       r->holds->len);
+	g_string_append_printf(h, "<tr><th>last fixity run</th><td class=\"n\">%s</td></tr>\n",
+	                       !r->run_verified ? "none"
+	                       : r->run_failed  ? "<span class=\"bad\">FAILURES</span>"
+	                                        : "<span class=\"ok\">all valid</span>");
+	g_string_append(h, "</table>\n");
+}
+
+static void holds_table(GString *h, const report *r)
+{
+	g_string_append(h, "<h2>Holds</h2>\n");
+	if (!r->holds->len) {
+		g_string_append(h, "<p class=\"none\">No bundle is on hold.</p>\n");
+		return;
+	}
+	g_string_append(h, "<table class=\"holds\"><tr><th>bundle</th><th>since</th><th>by</th>"
+	                   "<th>reason</th></tr>\n");
+	for (guint i = 0; i < r->holds->len; i++) {
+		const catalog_hold *k = g_ptr_array_index(r->holds, i);
+		g_string_append(h, "<tr><td>");
+		put(h, k->id);
+		g_string_append(h, "</td><td>");
+		put(h, k->since);
+		g_string_append(h, "</td><td>");
+		put(h, k->user);
+		g_string_append(h, "</td><td>");
+		put(h, k->reason);
+		g_string_append(h, "</td></tr>\n");
+	}
+	g_string_append(h, "</table>\n");
+}
+
+static void fixity_section(GString *h, const report *r)
+{
+	g_string_append(h, "<h2>Last fixity run</h2>\n");
+	if (!r->run_verified) {
+		g_string_append(h, "<p class=\"none\">No fixity run recorded in the audit log: run "
+		                   "<code>archive verify</code>.</p>\n");
+		return;
+	}
+	g_string_append(h, "<p>");
+	put(h, r->run_start);
+	if (g_strcmp0(r->run_start, r->run_end) != 0) {
+		g_string_append(h, " \u2013 ");
+		put(h, r->run_end);
+	}
+	g_string_append_printf(h, ": %u bundle%s verified, ", r->run_verified,
+	                       r->run_verified == 1 ? "" : "s");
+	if (r->run_failed)
+		g_string_append_printf(h, "<span class=\"bad\">%u FAILED</span></p>\n", r->run_failed);
+	else
+		g_string_append(h, "<span class=\"ok\">all valid</span></p>\n");
+	if (!r->run_failures->len)
+		return;
+	g_string_append(h, "<table class=\"failures\"><tr><th>bundle</th><th>verified</th>"
+	                   "<th>problems</th></tr>\n");
+	for (guint i = 0; i < r->run_failures->len; i++) {
+		const report_failure *f = g_ptr_array_index(r->run_failures, i);
+		g_string_append(h, "<tr><td>");
+		put(h, f->id);
+		g_string_append(h, "</td><td>");
+		put(h, f->time);
+		g_string_append(h, "</td><td>");
+		put(h, f->problems);
+		g_string_append(h, "</td></tr>\n");
+	}
+	g_string_append(h, "</table>\n");
+}
+
+char *report_html(const report *r, const char *store_name)
+{
+	GString *h = g_string_new(NULL);
+	g_string_append(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	                   "<title>archive report: ");
+	put(h, store_name);
+	g_string_append_printf(h, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+	g_string_append(h, "<h1>Archive store report</h1>\n<p class=\"meta\">store <code>");
+	put(h, store_name);
+	g_string_append(h, "</code>, as of ");
+	put(h, r->now);
+	g_string_append(h, ", made by archive " ARCHIVE_VERSION "</p>\n");
+	figures_table(h, r);
+
+	g_string_append(h, "<h2>Bundles</h2>\n");
+	series *s = series_of(r->by_year);
+	svg_bars(h, "Bundles per release year", s, "#2f6fb0");
+	series_free(s);
+	s = series_of(r->by_license);
+	svg_bars(h, "Bundles per licence", s, "#3b8f6a");
+	series_free(s);
+	s = series_of(r->by_status);
+	svg_bars(h, "Bundles per check status", s, "#7a5cb0");
+	series_free(s);
+
+	g_string_append(h, "<h2>Checks</h2>\n");
+	s = series_of(r->warnings);
+	svg_bars(h, "Warnings by check id (bundles)", s, "#d08a1e");
+	series_free(s);
+	if (g_tree_nnodes(r->errors)) {
+		s = series_of(r->errors);
+		svg_bars(h, "Errors archived with --force, by check id (bundles)", s, "#b00020");
+		series_free(s);
+	}
+
+	g_string_append(h, "<h2>Disposals</h2>\n");
+	char *cap = g_strdup_printf("Disposals due per year, %d\u2013%d", r->first_year,
+	                            r->first_year + REPORT_DISPOSAL_YEARS - 1);
+	svg_years(h, cap, r->first_year, r->due, REPORT_DISPOSAL_YEARS);
+	g_free(cap);
+	g_string_append_printf(h,
+	                       "<table class=\"disposals\"><tr><th>due now (held, or no retention "
+	                       "run since)</th><td class=\"n\">%u</td></tr>\n<tr><th>due after %d</th>"
+	                       "<td class=\"n\">%u</td></tr>\n<tr><th>permanent</th><td class=\"n\">%u"
+	                       "</td></tr></table>\n",
+	                       r->overdue, r->first_year + REPORT_DISPOSAL_YEARS - 1, r->later,
+	                       r->permanent);
+
+	holds_table(h, r);
+	fixity_section(h, r);
+	g_string_append(h, "</body>\n</html>\n");
+	return g_string_free(h, FALSE);
+}

@@ -1,0 +1,570 @@
+/*
+ * store.c — the store's folders, its lock, atomic publication of bundles
+ * and quarantine copies.
+ *
+ * Crash safety rests on one rule: nothing is created in bundles/ or
+ * quarantine/ directly. It is written under tmp/, flushed with fsync, and
+ * linked or renamed into place; then the directory is flushed. A crash
+ * leaves at worst debris in tmp/, which the next locked run removes.
+ */
+#include "store/store.h"
+#include "core/errors.h"
+#include "core/testhook.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct store {
+	char *dir;
+	char *tmp;
+	int lock_fd;
+	GHashTable *groups;   /* archive.conf: group → (key → trimmed value) */
+};
+
+static bool mkdir_p(const char *path, GError **err)
+{
+	if (g_mkdir_with_parents(path, 0755) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		return false;
+	}
+	return true;
+}
+
+static bool fsync_path(const char *path, GError **err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		arc_set_errno(err, ARC_ERROR_STORE, e, path);
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
+store *store_open(const char *dir, bool create, GError **err)
+{
+	struct stat st;
+	store *s = g_new0(store, 1);
+	s->lock_fd = -1;
+	s->dir = g_strdup(dir);
+	s->tmp = g_build_filename(dir, "tmp", NULL);
+	if (stat(dir, &st) != 0) {
+		if (errno != ENOENT || !create) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: cannot open store: %s", dir,
+			            g_strerror(errno));
+			goto fail;
+		}
+	} else if (!S_ISDIR(st.st_mode)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: not a directory", dir);
+		goto fail;
+	}
+	if (create) {
+		const char *sub[] = { "bundles", "quarantine", "tmp" };
+		for (size_t i = 0; i < G_N_ELEMENTS(sub); i++) {
+			char *p = g_build_filename(dir, sub[i], NULL);
+			bool ok = mkdir_p(p, err);
+			g_free(p);
+			if (!ok)
+				goto fail;
+		}
+	}
+	char *conf = g_build_filename(dir, "archive.conf", NULL);
+	if (g_file_test(conf, G_FILE_TEST_EXISTS)) {
+		GError *e = NULL;
+		GKeyFile *kf = g_key_file_new();
+		if (!g_key_file_load_from_file(kf, conf, G_KEY_FILE_NONE, &e)) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", conf, e->message);
+			g_error_free(e);
+			g_key_file_free(kf);
+			g_free(conf);
+			goto fail;
+		}
+		s->groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		                                  (GDestroyNotify)g_hash_table_unref);
+		char **groups = g_key_file_get_groups(kf, NULL);
+		for (char **gr = groups; gr && *gr; gr++) {
+			GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+			char **keys = g_key_file_get_keys(kf, *gr, NULL, NULL);
+			for (char **k = keys; k && *k; k++) {
+				char *v = g_key_file_get_string(kf, *gr, *k, NULL);
+				if (v)
+					g_hash_table_insert(t, g_strdup(*k), g_strstrip(v));
+			}
+			g_strfreev(keys);
+			g_hash_table_insert(s->groups, g_strdup(*gr), t);
+		}
+		g_strfreev(groups);
+		g_key_file_free(kf);
+	}
+	g_free(conf);
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	if (s->lock_fd >= 0)
+		close(s->lock_fd); /* releases the flock */
+	if (s->groups)
+		g_hash_table_unref(s->groups);
+	g_free(s->dir);
+	g_free(s->tmp);
+	g_free(s);
+}
+
+const char *store_dir(const store *s) { return s->dir; }
+
+GHashTable *store_config_group(const store *s, const char *group)
+{
+	return s->groups ? g_hash_table_lookup(s->groups, group) : NULL;
+}
+
+const char *store_config(const store *s, const char *key)
+{
+	GHashTable *t = store_config_group(s, "defaults");
+	return t ? g_hash_table_lookup(t, key) : NULL;
+}
+
+void store_remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		GDir *d = g_dir_open(path, 0, NULL);
+		const char *n;
+		while (d && (n = g_dir_read_name(d))) {
+			char *p = g_build_filename(path, n, NULL);
+			store_remove_tree(p);
+			g_free(p);
+		}
+		if (d)
+			g_dir_close(d);
+		rmdir(path);
+	} else {
+		unlink(path);
+	}
+}
+
+bool store_lock(store *s, GError **err)
+{
+	char *p = g_build_filename(s->dir, "lock", NULL);
+	bool ok = false;
+	s->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (s->lock_fd < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, p);
+		goto out;
+	}
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			g_set_error(err, ARC_ERROR, ARC_ERROR_LOCKED,
+			            "%s: the store is locked by another run", s->dir);
+		else
+			arc_set_errno(err, ARC_ERROR_STORE, errno, p);
+		close(s->lock_fd);
+		s->lock_fd = -1;
+		goto out;
+	}
+	/* We hold the lock: whatever is in tmp/ is debris of a crashed run. */
+	GDir *d = g_dir_open(s->tmp, 0, NULL);
+	const char *n;
+	while (d && (n = g_dir_read_name(d))) {
+		char *t = g_build_filename(s->tmp, n, NULL);
+		store_remove_tree(t);
+		g_free(t);
+	}
+	if (d)
+		g_dir_close(d);
+	ok = true;
+out:
+	g_free(p);
+	return ok;
+}
+
+char *store_make_tmpdir(store *s, GError **err)
+{
+	if (!mkdir_p(s->tmp, err))
+		return NULL;
+	char *t = g_build_filename(s->tmp, "run-XXXXXX", NULL);
+	if (!g_mkdtemp(t)) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, t);
+		g_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+char *store_bundle_path(const store *s, const char *id)
+{
+	char year[5];
+	g_strlcpy(year, id, sizeof year);
+	char *name = g_strconcat(id, ".tar.gz", NULL);
+	char *p = g_build_filename(s->dir, "bundles", year, name, NULL);
+	g_free(name);
+	return p;
+}
+
+bool store_has_bundle(const store *s, const char *id)
+{
+	char *p = store_bundle_path(s, id);
+	bool yes = g_file_test(p, G_FILE_TEST_EXISTS);
+	g_free(p);
+	return yes;
+}
+
+bool store_write_new_file(const char *path, const char *data, size_t len, bool sync,
+                          GError **err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		return false;
+	}
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+			close(fd);
+			unlink(path);
+			return false;
+		}
+		done += (size_t)n;
+	}
+	if ((sync && fsync(fd) != 0) || close(fd) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		unlink(path);
+		return false;
+	}
+	return true;
+}
+
+bool store_publish_bundle(store *s, const char *tmp_path, const char *id,
+                          const char *bundle_sha256, char **final_path, GError **err)
+{
+	bool ok = false;
+	char *final = store_bundle_path(s, id);
+	char *dir = g_path_get_dirname(final);
+	char *sidecar = g_strconcat(final, ".sha256", NULL);
+	char *tmp_sidecar = g_strconcat(tmp_path, ".sha256", NULL);
+	char *line = g_strdup_printf("%s  %s.tar.gz\n", bundle_sha256, id);
+
+	if (!fsync_path(tmp_path, err))
+		goto out;
+	testhook_crash_point("store.tmp_fsynced");
+	if (!store_write_new_file(tmp_sidecar, line, strlen(line), true, err))
+		goto out;
+	testhook_crash_point("store.tmp_sidecar_written");
+	if (!mkdir_p(dir, err))
+		goto out;
+	/* The sidecar goes first, so that a visible bundle always has one; a
+	 * crash in between leaves an orphan sidecar, which the next run removes.
+	 * We hold the lock: nobody else can take the name between the test and
+	 * the link. */
+	if (g_file_test(final, G_FILE_TEST_EXISTS)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", final, g_strerror(EEXIST));
+		goto out;
+	}
+	if (rename(tmp_sidecar, sidecar) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, sidecar);
+		goto out;
+	}
+	testhook_crash_point("store.sidecar_renamed");
+	/* link() refuses to replace: a bundle, once there, is never overwritten. */
+	if (link(tmp_path, final) != 0) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", final, g_strerror(errno));
+		unlink(sidecar);
+		goto out;
+	}
+	testhook_crash_point("store.bundle_linked");
+	unlink(tmp_path);
+	testhook_crash_point("store.tmp_unlinked");
+	if (!fsync_path(dir, err))
+		goto out;
+	testhook_crash_point("store.dir_fsynced");
+	*final_path = g_steal_pointer(&final);
+	ok = true;
+out:
+	unlink(tmp_sidecar);
+	g_free(final);
+	g_free(dir);
+	g_free(sidecar);
+	g_free(tmp_sidecar);
+	g_free(line);
+	return ok;
+}
+
+/* Copy a regular file byte for byte, never through a link, and fsync it. */
+static bool copy_file(const char *src, const char *dst, GError **err)
+{
+	bool ok = false;
+	char buf[1 << 16];
+	int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int out = -1;
+	if (in < 0) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: %s", src, g_strerror(errno));
+		goto done;
+	}
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, dst);
+		goto done;
+	}
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: %s", src, g_strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				arc_set_errno(err, ARC_ERROR_STORE, errno, dst);
+				goto done;
+			}
+			off += w;
+		}
+	}
+	if (fsync(out) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, dst);
+		goto done;
+	}
+	ok = true;
+done:
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0 && ok) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, dst);
+		ok = false;
+	}
+	return ok;
+}
+
+/* Copy one input entry (regular file or symlink) to dst_root/rel. */
+static bool copy_entry(const char *src, const char *dst_root, const char *rel, GError **err)
+{
+	struct stat st;
+	char *dst = g_build_filename(dst_root, rel, NULL);
+	char *parent = g_path_get_dirname(dst);
+	bool ok = mkdir_p(parent, err);
+	if (ok && lstat(src, &st) != 0) {
+		/* Vanished: it cannot be kept, but it was never ours to lose. */
+		ok = true;
+	} else if (ok && S_ISLNK(st.st_mode)) {
+		char *target = g_file_read_link(src, NULL);
+		if (target && symlink(target, dst) != 0) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, dst);
+			ok = false;
+		}
+		g_free(target);
+	} else if (ok && S_ISREG(st.st_mode)) {
+		GError *e = NULL;
+		ok = copy_file(src, dst, &e);
+		/* Unreadable (no permission) or gone: it cannot be kept, and the
+		 * release's input.file check already names it. Only a store that
+		 * cannot be written stops the quarantine. */
+		if (!ok && e->domain == ARC_ERROR && e->code == ARC_ERROR_INPUT) {
+			unlink(dst);
+			g_clear_error(&e);
+			ok = true;
+		}
+		if (e)
+			g_propagate_error(err, e);
+	}
+	g_free(parent);
+	g_free(dst);
+	return ok;
+}
+
+/* Copy a whole release directory tree: directories, files, links. */
+static bool copy_tree(const char *src, const char *dst_root, const char *rel, GError **err)
+{
+	GDir *d = g_dir_open(src, 0, NULL);
+	const char *n;
+	bool ok = true;
+	while (ok && d && (n = g_dir_read_name(d))) {
+		struct stat st;
+		char *p = g_build_filename(src, n, NULL);
+		char *r = rel ? g_build_filename(rel, n, NULL) : g_strdup(n);
+		if (lstat(p, &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				char *dd = g_build_filename(dst_root, r, NULL);
+				ok = mkdir_p(dd, err) && copy_tree(p, dst_root, r, err);
+				g_free(dd);
+			} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+				ok = copy_entry(p, dst_root, r, err);
+			}
+		}
+		g_free(p);
+		g_free(r);
+	}
+	if (d)
+		g_dir_close(d);
+	return ok;
+}
+
+/*
+ * The n-th candidate name for a quarantine folder: base, then "base-2"...
+ * within NAME_MAX bytes. A release folder may legally be named with 255
+ * bytes; its second quarantine must not fail with ENAMETOOLONG, which
+ * would stop the whole run. The cut never splits a UTF-8 character.
+ */
+static char *quarantine_name(const char *base, int n)
+{
+	char suffix[16] = "";
+	if (n > 1)
+		snprintf(suffix, sizeof suffix, "-%d", n);
+	size_t keep = strlen(base), max = NAME_MAX - strlen(suffix);
+	if (keep > max) {
+		keep = max;
+		while (keep > 0 && ((unsigned char)base[keep] & 0xC0) == 0x80)
+			keep--;
+	}
+	return g_strdup_printf("%.*s%s", (int)keep, base, suffix);
+}
+
+bool store_quarantine(store *s, const release_input *r, const char *reason_json, char **qdir,
+                      GError **err)
+{
+	bool ok = false;
+	char *work = store_make_tmpdir(s, err);
+	char *stage = NULL, *qroot = NULL, *target = NULL;
+	if (!work)
+		return false;
+	stage = g_build_filename(work, "q", NULL);
+	if (!mkdir_p(stage, err))
+		goto out;
+	if (r->whole_dir) {
+		if (!copy_tree(r->root, stage, NULL, err))
+			goto out;
+	} else {
+		if (r->doc && !copy_entry(r->doc->path, stage, r->doc->rel, err))
+			goto out;
+		const GPtrArray *lists[] = { r->attachments, r->refused };
+		for (size_t l = 0; l < 2; l++)
+			for (guint i = 0; i < lists[l]->len; i++) {
+				const input_file *f = g_ptr_array_index(lists[l], i);
+				if ((f->kind == INPUT_REGULAR || f->kind == INPUT_SYMLINK) &&
+				    !copy_entry(f->path, stage, f->rel, err))
+					goto out;
+			}
+	}
+	char *reason = g_build_filename(stage, "reason.json", NULL);
+	/* reason.json beside the release's own files; a release file of that
+	 * name would already be in the copy, so ours then takes a prefix. */
+	if (g_file_test(reason, G_FILE_TEST_EXISTS)) {
+		g_free(reason);
+		reason = g_build_filename(stage, "archive-reason.json", NULL);
+	}
+	ok = store_write_new_file(reason, reason_json, strlen(reason_json), true, err);
+	g_free(reason);
+	if (!ok)
+		goto out;
+	testhook_crash_point("store.quarantine_copied");
+	ok = false;
+	qroot = g_build_filename(s->dir, "quarantine", NULL);
+	if (!mkdir_p(qroot, err))
+		goto out;
+	/* The name comes from the input: never let it climb out of quarantine/. */
+	const char *base = r->name;
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strchr(base, '/'))
+		base = "release";
+	for (int n = 1; n < 10000; n++) {
+		char *name = quarantine_name(base, n);
+		g_free(target);
+		target = g_build_filename(qroot, name, NULL);
+		g_free(name);
+		/* rename() onto an existing empty directory would succeed, so a
+		 * taken name is tested with mkdir's atomic EEXIST first. */
+		if (mkdir(target, 0755) != 0) {
+			if (errno == EEXIST)
+				continue;
+			arc_set_errno(err, ARC_ERROR_STORE, errno, target);
+			goto out;
+		}
+		if (rename(stage, target) != 0) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, target);
+			rmdir(target);
+			goto out;
+		}
+		testhook_crash_point("store.quarantine_renamed");
+		ok = fsync_path(qroot, err);
+		break;
+	}
+	if (!ok && !(err && *err))
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: no free quarantine name", base);
+	if (ok)
+		*qdir = g_steal_pointer(&target);
+out:
+	store_remove_tree(work);
+	g_free(work);
+	g_free(stage);
+	g_free(qroot);
+	g_free(target);
+	return ok;
+}
+
+static gint strcmp_ptr(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+GPtrArray *store_bundle_files(const char *store_dir)
+{
+	return store_year_files(store_dir, ".tar.gz");
+}
+
+GPtrArray *store_year_files(const char *store_dir, const char *suffix)
+{
+	GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+	char *bundles = g_build_filename(store_dir, "bundles", NULL);
+	GDir *years = g_dir_open(bundles, 0, NULL);
+	const char *y;
+	while (years && (y = g_dir_read_name(years))) {
+		char *yd = g_build_filename(bundles, y, NULL);
+		GDir *d = g_dir_open(yd, 0, NULL);
+		const char *n;
+		while (d && (n = g_dir_read_name(d)))
+			if (g_str_has_suffix(n, suffix))
+				g_ptr_array_add(paths, g_build_filename("bundles", y, n, NULL));
+		if (d)
+			g_dir_close(d);
+		g_free(yd);
+	}
+	if (years)
+		g_dir_close(years);
+	g_free(bundles);
+	g_ptr_array_sort(paths, strcmp_ptr);
+	return paths;
+}
+
+char *store_sidecar_sha256(const char *bundle_path)
+{
+	char *p = g_strconcat(bundle_path, ".sha256", NULL), *s = NULL, *hex = NULL;
+	if (g_file_get_contents(p, &s, NULL, NULL) && strlen(s) >= 64)
+		hex = g_strndup(s, 64);
+	g_free(s);
+	g_free(p);
+	return hex;
+}
