@@ -76,7 +76,8 @@ FUZZ_HDRS    = fuzz/fuzz.h $(HDRS)
 
 $(B)/fuzz/replay_%: fuzz/%.c fuzz/replay.c fuzz/scratch.c $(B)/libarchivetool.a $(FUZZ_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) -Ifuzz $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay.c fuzz/scratch.c $(B)/libarchivetool.a $(PKG_LIBS)
+	$(if $(V),,@echo "  LINK    $@")
+	$(Q)$(CC) $(CPPFLAGS_ALL) -Ifuzz $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay.c fuzz/scratch.c $(B)/libarchivetool.a $(PKG_LIBS)
 
 $(B)/fuzz/%: fuzz/%.c fuzz/scratch.c $(B)/libarchivetool.a $(FUZZ_HDRS)
 	@mkdir -p $(@D)

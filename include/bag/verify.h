@@ -67,8 +67,4 @@ typedef bool (*bag_verify_each_fn)(guint index, bag_report *r, void *arg);
 bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *opts, int jobs,
                      bag_verify_each_fn fn, void *arg);
 
-/* RFC 8493 §2.1.3 decoding of a manifest path: "%25", "%0D", "%0A" (any
- * case) are decoded, every other "%" is kept as it is. Caller frees. */
-char *bag_decode_path(const char *path);
-
 #endif

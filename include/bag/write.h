@@ -52,11 +52,7 @@ bool bag_writer_digest(const bag_writer *w, char hex[65], uint64_t *size);
 /* Free the writer; after a failure, what was written to the fd is garbage. */
 void bag_writer_free(bag_writer *w);
 
-/* RFC 8493 §2.1.3: the path as a manifest line writes it: "%" → "%25",
- * CR → "%0D", LF → "%0A", nothing else. Caller frees. */
-char *bag_encode_path(const char *path);
-
-/* Append one manifest line "<hex>  <encoded path>\n" to m. */
+/* Append one manifest line "<hex>  <encoded path>\n" to m (bag/path.h). */
 void bag_manifest_add(GString *m, const char *hex, const char *path);
 
 #endif

@@ -76,7 +76,8 @@ void worker_pool_free(worker_pool *p);
  *   "worker killed by signal 11 (Segmentation fault)";
  *   "worker timed out after 180 s";
  *   "worker exited with status 3" / "worker sent no result".
- * worker_finish() is the same for a job whose result is key file data.
+ * worker_finish() is the same for a job whose result is a dictionary
+ * (the wire format below).
  * The fd of a job may change (its child replaced): ask for it each time;
  * it is -1 when no child could be started to replace one (the job is
  * then done: worker_job_read returns true).
@@ -85,19 +86,26 @@ worker_job *worker_pool_submit(worker_pool *p, GBytes *request, GError **err);
 int worker_job_fd(const worker_job *j);
 bool worker_job_read(worker_job *j);
 GBytes *worker_finish_bytes(worker_job *j, GError **err);
-bool worker_finish(worker_job *j, GKeyFile **result, GError **err);
+bool worker_finish(worker_job *j, GVariantDict **result, GError **err);
 
-/* One job in a child of its own, its result a key file: a pool of one
+/*
+ * The one wire format of requests and results (release workers, verify
+ * workers, the PDF worker): a GVariant dictionary (a{sv}), serialised.
+ * pack ends d and returns its bytes; unpack returns a new dictionary (free
+ * with g_variant_dict_unref), or NULL when the bytes are not a whole one.
+ * Strings go as bytestrings (ay): a file name or a message naming one
+ * need not be UTF-8, and GVariant's own strings must be. put skips NULL;
+ * take returns a new string, NULL when the key is absent.
+ */
+GBytes *worker_dict_pack(GVariantDict *d);
+GVariantDict *worker_dict_unpack(GBytes *bytes, GError **err);
+void worker_dict_put(GVariantDict *d, const char *key, const char *s);
+char *worker_dict_take(GVariantDict *d, const char *key);
+
+/* One job in a child of its own, its result a dictionary: a pool of one
  * for one job, waited for. */
-typedef bool (*worker_fn)(void *arg, GKeyFile *result, GError **err);
-bool worker_run(const worker_limits *lim, worker_fn fn, void *arg, GKeyFile **result,
+typedef bool (*worker_fn)(void *arg, GVariantDict *result, GError **err);
+bool worker_run(const worker_limits *lim, worker_fn fn, void *arg, GVariantDict **result,
                 GError **err);
-
-/* Strings in a job's or a result's key file go base64-encoded: names
- * and messages may hold any bytes (a file name need not be UTF-8), and
- * GKeyFile reads back only UTF-8. put skips NULL; take returns NULL when
- * the key is absent. */
-void worker_kf_put(GKeyFile *kf, const char *group, const char *key, const char *s);
-char *worker_kf_take(GKeyFile *kf, const char *group, const char *key);
 
 #endif

@@ -2,8 +2,8 @@
  * pdf.h — PDF text extraction, facts and licence stamping (poppler-glib).
  *
  * These functions parse untrusted PDFs: callers run them inside a worker
- * (worker.h), never in the main process. pdf_info travels from the worker
- * to the parent as a GKeyFile group.
+ * (pdf/worker.h), never in the main process, which gets pdf_info back
+ * through the worker's wire (pdf_info_to_dict).
  */
 #ifndef ARC_PDF_H
 #define ARC_PDF_H
@@ -32,8 +32,6 @@ typedef struct {
 } pdf_info;
 
 void pdf_info_clear(pdf_info *info);  /* frees members, zeroes */
-void pdf_info_to_keyfile(const pdf_info *info, GKeyFile *kf, const char *group);
-bool pdf_info_from_keyfile(pdf_info *info, GKeyFile *kf, const char *group);
 
 /*
  * Open pdf_path, write its text to text_path (UTF-8, one form feed between

@@ -29,6 +29,14 @@ typedef struct {
 	pdf_stamp_meta meta;    /* for the stamp (meta.license NULL: none) */
 } pdf_job;
 
+typedef struct {
+	bool extracted; /* info is filled: the job had text_out */
+	pdf_info info;
+	bool stamped;   /* access_out holds the stamped copy */
+} pdf_result;
+
+void pdf_result_clear(pdf_result *r);
+
 typedef struct pdf_worker pdf_worker;
 
 pdf_worker *pdf_worker_new(const worker_limits *lim);
@@ -36,13 +44,18 @@ void pdf_worker_free(pdf_worker *w);
 
 /*
  * Run job j in the worker of the calling process. With text_out: extract
- * (pdf_extract) into group "pdf" of *result (pdf_info_to_keyfile), and
- * with access_out and a licence also stamp the same open document, key
- * "stamp"/"ok" saying whether that worked (the stamp's failure is not the
- * job's). Without text_out: only stamp (pdf_stamp), "stamp"/"ok" true.
- * Fails as pdf.h's calls do, or as worker.h says a worker fails
- * ("worker killed by signal 11 (Segmentation fault)", ...).
+ * (pdf_extract) into out->info, and with access_out and a licence also
+ * stamp the same open document, out->stamped saying whether that worked
+ * (the stamp's failure is not the job's). Without text_out: only stamp
+ * (pdf_stamp); out->stamped true. Fails as pdf.h's calls do, or as
+ * worker.h says a worker fails ("worker killed by signal 11
+ * (Segmentation fault)", ...). out is cleared first.
  */
-bool pdf_worker_run(pdf_worker *w, const pdf_job *j, GKeyFile **result, GError **err);
+bool pdf_worker_run(pdf_worker *w, const pdf_job *j, pdf_result *out, GError **err);
+
+/* pdf_info on the worker wire (core/worker.h). from_dict overwrites info
+ * (pass it zeroed or cleared); false when the page count is missing. */
+void pdf_info_to_dict(const pdf_info *info, GVariantDict *d);
+bool pdf_info_from_dict(pdf_info *info, GVariantDict *d);
 
 #endif

@@ -4,6 +4,7 @@
  * rather than let the writer skip or rewrite it.
  */
 #include "bag/extract.h"
+#include "bag/path.h"
 #include "core/errors.h"
 #include "store/store.h"
 
@@ -13,20 +14,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Is path "<top>/…" with no empty, "." or ".." part? */
+/* Is path "<top>/…", a plain path inside the bag (bag/path.h)? */
 static bool safe_path(const char *path, const char *top)
 {
 	size_t n = strlen(top);
-	if (strncmp(path, top, n) != 0 || (path[n] != '/' && path[n] != '\0'))
-		return false;
-	char **parts = g_strsplit(path, "/", -1);
-	bool ok = true;
-	for (char **p = parts; *p && ok; p++) {
-		bool last = p[1] == NULL;
-		ok = !((**p == '\0' && !last) || strcmp(*p, ".") == 0 || strcmp(*p, "..") == 0);
-	}
-	g_strfreev(parts);
-	return ok;
+	return strncmp(path, top, n) == 0 && (path[n] == '/' || path[n] == '\0') &&
+	       !bag_path_problem(path);
 }
 
 bool bag_extract(const char *bundle, const char *top, const char *dest, GError **err)

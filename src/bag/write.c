@@ -21,6 +21,7 @@
  * written, so the finished bundle is never read back.
  */
 #include "bag/write.h"
+#include "bag/path.h"
 #include "core/errors.h"
 #include "core/hash.h"
 #include "core/testhook.h"
@@ -241,28 +242,15 @@ static bool is_tag_file(const char *path)
 	return !g_str_has_prefix(path, "data/");
 }
 
-/* A path the bag can hold: relative, no empty, "." or ".." component.
- * Refused rather than normalised: the caller has a bug. */
-static bool path_ok(const char *path)
-{
-	if (!*path || path[0] == '/')
-		return false;
-	char **parts = g_strsplit(path, "/", -1);
-	bool ok = true;
-	for (char **p = parts; *p; p++)
-		if (!**p || strcmp(*p, ".") == 0 || strcmp(*p, "..") == 0)
-			ok = false;
-	g_strfreev(parts);
-	return ok;
-}
-
 static bool write_header(bag_writer *w, const char *path, uint64_t size, GError **err)
 {
 	bool ok = false;
 	char *full = g_strconcat(w->top_dir, "/", path, NULL);
 	struct archive_entry *e = archive_entry_new();
-	if (!path_ok(path)) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: not a path inside the bag", path);
+	const char *why = bag_path_problem(path);
+	if (why || g_str_has_suffix(path, "/")) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: not a file path inside the bag: %s",
+		            path, why ? why : "ends in /");
 		goto out;
 	}
 	/* Under C.UTF-8 a non-ASCII or long name goes into a pax "path"
@@ -531,20 +519,6 @@ void bag_writer_free(bag_writer *w)
 	g_free(w->rbuf);
 	g_free(w->top_dir);
 	g_free(w);
-}
-
-char *bag_encode_path(const char *path)
-{
-	GString *s = g_string_sized_new(strlen(path) + 8);
-	for (const char *p = path; *p; p++) {
-		switch (*p) {
-		case '%': g_string_append(s, "%25"); break;
-		case '\r': g_string_append(s, "%0D"); break;
-		case '\n': g_string_append(s, "%0A"); break;
-		default: g_string_append_c(s, *p);
-		}
-	}
-	return g_string_free(s, FALSE);
 }
 
 void bag_manifest_add(GString *m, const char *hex, const char *path)

@@ -235,23 +235,6 @@ static GBytes *parse_payload(const guint8 *data, gsize len, GError **err)
 	return g_bytes_new(p + head, len - head);
 }
 
-static bool parse_keyfile(GBytes *bytes, GKeyFile **result, GError **err)
-{
-	gsize len = 0;
-	const char *data = g_bytes_get_data(bytes, &len);
-	GKeyFile *kf = g_key_file_new();
-	GError *perr = NULL;
-	if (!g_key_file_load_from_data(kf, data ? data : "", len, G_KEY_FILE_NONE, &perr)) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker sent a malformed result: %s",
-		            perr->message);
-		g_error_free(perr);
-		g_key_file_free(kf);
-		return false;
-	}
-	*result = kf;
-	return true;
-}
-
 typedef struct {
 	pid_t pid;    /* 0: no child here (not started yet, or ended) */
 	int sock;     /* the parent's end, -1 when closed */
@@ -377,14 +360,54 @@ static void child_failed(const worker_job *j, bool in_time, int status, GError *
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker sent no result");
 }
 
-bool worker_finish(worker_job *j, GKeyFile **result, GError **err)
+bool worker_finish(worker_job *j, GVariantDict **result, GError **err)
 {
 	*result = NULL;
 	GBytes *b = worker_finish_bytes(j, err);
-	bool ok = b && parse_keyfile(b, result, err);
+	if (b)
+		*result = worker_dict_unpack(b, err);
 	if (b)
 		g_bytes_unref(b);
-	return ok;
+	return *result != NULL;
+}
+
+/* ---- the wire format ---- */
+
+GBytes *worker_dict_pack(GVariantDict *d)
+{
+	GVariant *v = g_variant_ref_sink(g_variant_dict_end(d));
+	GBytes *b = g_variant_get_data_as_bytes(v);
+	g_variant_unref(v);
+	return b;
+}
+
+GVariantDict *worker_dict_unpack(GBytes *bytes, GError **err)
+{
+	GVariant *v = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE_VARDICT, bytes, FALSE));
+	GVariantDict *d = NULL;
+	/* Our own child wrote it; still, half a result (a child that died
+	 * mid-write, a worker damaged by what it parsed) is no result. */
+	if (g_variant_is_normal_form(v))
+		d = g_variant_dict_new(v);
+	else
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "worker sent a malformed result");
+	g_variant_unref(v);
+	return d;
+}
+
+void worker_dict_put(GVariantDict *d, const char *key, const char *s)
+{
+	if (s)
+		g_variant_dict_insert_value(d, key, g_variant_new_bytestring(s));
+}
+
+char *worker_dict_take(GVariantDict *d, const char *key)
+{
+	GVariant *v = g_variant_dict_lookup_value(d, key, G_VARIANT_TYPE_BYTESTRING);
+	char *s = v ? g_variant_dup_bytestring(v, NULL) : NULL;
+	if (v)
+		g_variant_unref(v);
+	return s;
 }
 
 /* ---- the pool ---- */
@@ -697,18 +720,13 @@ typedef struct {
 static GBytes *one_job_run(void *arg, GBytes *request, GError **err)
 {
 	const one_job *o = arg;
-	GKeyFile *kf = g_key_file_new();
-	GBytes *out = NULL;
-	if (o->fn(o->arg, kf, err)) {
-		gsize len = 0;
-		char *data = g_key_file_to_data(kf, &len, NULL);
-		out = g_bytes_new_take(data, len);
-	}
-	g_key_file_free(kf);
+	GVariantDict *d = g_variant_dict_new(NULL);
+	GBytes *out = o->fn(o->arg, d, err) ? worker_dict_pack(d) : NULL;
+	g_variant_dict_unref(d);
 	return out;
 }
 
-bool worker_run(const worker_limits *lim, worker_fn fn, void *arg, GKeyFile **result,
+bool worker_run(const worker_limits *lim, worker_fn fn, void *arg, GVariantDict **result,
                 GError **err)
 {
 	one_job o = { fn, arg };
@@ -720,28 +738,4 @@ bool worker_run(const worker_limits *lim, worker_fn fn, void *arg, GKeyFile **re
 	bool ok = j && worker_finish(j, result, err);
 	worker_pool_free(p);
 	return ok;
-}
-
-void worker_kf_put(GKeyFile *kf, const char *group, const char *key, const char *s)
-{
-	if (!s)
-		return;
-	char *b = g_base64_encode((const guchar *)s, strlen(s));
-	g_key_file_set_string(kf, group, key, b);
-	g_free(b);
-}
-
-char *worker_kf_take(GKeyFile *kf, const char *group, const char *key)
-{
-	char *b = g_key_file_get_string(kf, group, key, NULL);
-	if (!b)
-		return NULL;
-	gsize n = 0;
-	guchar *d = g_base64_decode(b, &n);
-	char *s = g_malloc(n + 1);
-	memcpy(s, d, n);
-	s[n] = '\0';
-	g_free(d);
-	g_free(b);
-	return s;
 }

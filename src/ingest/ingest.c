@@ -1,5 +1,5 @@
 /*
- * ingest.c — the work on one release, in the order of SPEC "What ingest
+ * ingest/ingest.c — the work on one release, in the order of SPEC "What ingest
  * does": identify, parse, extract (pdf_worker.h), check and license
  * (release_checks.h), stamp (pdf_worker.h), bag, publish.
  *
@@ -16,9 +16,10 @@
  * saves: SHA-256 runs at ~2 GB/s here with SHA-NI, from the page cache.)
  *
  * Releases are prepared side by side in release workers and committed to
- * the store one by one in input order: see "preparing a release" below.
+ * the store one by one in input order: see "preparing a release" below,
+ * and run.c for the run.
  */
-#include "ingest/ingest.h"
+#include "prepared.h"
 #include "store/audit.h"
 #include "bag/write.h"
 #include "store/catalog.h"
@@ -51,21 +52,6 @@ static const char *const check_order[] = {
 	"release.readable", "input.file", "release.title", "release.date", "release.contact",
 	"attachment.present", "attachment.type", "pdf.open", "pdf.text", "pdf.matches_release",
 	"license.detected", "license.consistent", "pdf.active_content", "pdf.stamp", NULL,
-};
-
-struct ingester {
-	store *store;
-	catalog *catalog;
-	ingest_opts opts;
-	filetype *ft;
-	retention_period period;
-	char *retention;
-	int default_license; /* archive.conf, 0 when none */
-	char today[11];
-	GHashTable *known;   /* content sha256 -> id, while children run (ingest_run) */
-	pdf_warm *warm;      /* poppler set up once, before workers fork */
-	pdf_worker *pdf;     /* poppler's long-lived child (pdf_worker.h) */
-	release_policy policy; /* the options and archive.conf, for release_checks.h */
 };
 
 const char *ingest_status_name(ingest_status s)
@@ -266,9 +252,9 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 		job.access_out = access;
 		job.meta = (pdf_stamp_meta){ p->early_license, p->early_title, p->early_organisation };
 	}
-	GKeyFile *kf = NULL;
+	pdf_result res;
 	GError *e = NULL;
-	bool ran = pdf_worker_run(g->pdf, &job, &kf, &e);
+	bool ran = pdf_worker_run(g->pdf, &job, &res, &e);
 	if (!ran && job.access_out && !(e && e->domain == ARC_ERROR && e->code == ARC_ERROR_STORE)) {
 		/* Stamping ahead must never cost the extraction (a crash, a
 		 * limit reached by the two together): the job as it runs
@@ -276,11 +262,13 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 		g_clear_error(&e);
 		unlink(access);
 		job.access_out = NULL;
-		ran = pdf_worker_run(g->pdf, &job, &kf, &e);
+		ran = pdf_worker_run(g->pdf, &job, &res, &e);
 	}
-	if (ran && pdf_info_from_keyfile(&p->info, kf, "pdf")) {
+	if (ran) {
 		p->opened = true;
-		if (job.access_out && g_key_file_get_boolean(kf, "stamp", "ok", NULL))
+		p->info = res.info;
+		memset(&res.info, 0, sizeof res.info); /* now p's */
+		if (job.access_out && res.stamped)
 			p->early_access = g_steal_pointer(&access);
 		p->text_path = g_steal_pointer(&text);
 		char *t = NULL;
@@ -295,8 +283,7 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 		unlink(text);
 	}
 	g_clear_error(&e);
-	if (kf)
-		g_key_file_free(kf);
+	pdf_result_clear(&res);
 	if (access && job.access_out)
 		unlink(access); /* not stamped, or the worker failed */
 	g_free(access);
@@ -321,7 +308,7 @@ static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char 
 	pdf_job job = { .pdf = p->src,
 	                .access_out = out,
 	                .meta = { r->license, r->title, r->organisation } };
-	GKeyFile *kf = NULL;
+	pdf_result res;
 	GError *e = NULL;
 	/* The copy stamped ahead is the one this would make, when made with
 	 * the same licence, title and organisation; else it goes. */
@@ -332,8 +319,9 @@ static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char 
 		unlink(p->early_access);
 	if (early) {
 		copy = g_steal_pointer(&p->early_access);
-	} else if (pdf_worker_run(g->pdf, &job, &kf, &e)) {
+	} else if (pdf_worker_run(g->pdf, &job, &res, &e)) {
 		copy = g_steal_pointer(&out);
+		pdf_result_clear(&res);
 	} else {
 		unlink(out); /* what the failed worker may have left */
 		if (store_failed(&e, err))
@@ -360,8 +348,6 @@ static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char 
 		          reason_of(e, p->src));
 	}
 	g_clear_error(&e);
-	if (kf)
-		g_key_file_free(kf);
 	g_free(copy);
 	g_free(out);
 	g_free(name);
@@ -527,28 +513,7 @@ static bool record_quarantine(ingester *g, const release_record *r, const releas
  * them still writes there).
  */
 
-typedef enum {
-	PREP_BUNDLE,          /* a finished bundle in work, to publish */
-	PREP_ALREADY,         /* the same content is in the store already */
-	PREP_QUARANTINE,      /* to copy to quarantine with reason_json */
-	PREP_DRY_RUN,         /* --dry-run: would be archived */
-	PREP_DRY_QUARANTINE,  /* --dry-run: would be quarantined */
-} prep_kind;
-
-typedef struct {
-	prep_kind kind;
-	char *work;             /* the work folder under tmp/; removed by prepared_clear */
-	char *bundle;           /* PREP_BUNDLE: the finished bundle, in work */
-	char bundle_sha256[65];
-	int64_t bundle_size;
-	char *release_json;     /* PREP_BUNDLE: what the catalog records */
-	char *reason_json;      /* PREP_QUARANTINE */
-	char *existing;         /* PREP_ALREADY: the id of the bundle with this content */
-	release_record *record; /* prepared here: all of it; through a pipe: id, title,
-	                         * content hash and checks, all that commit and output read */
-} prepared;
-
-static void prepared_clear(prepared *p)
+void prepared_clear(prepared *p)
 {
 	if (p->work) {
 		store_remove_tree(p->work);
@@ -727,7 +692,7 @@ static char *known_content(ingester *g, const char *content_sha256)
 
 /* Everything up to a finished bundle (or a decision to quarantine), in
  * p. Returns false only when the run cannot go on. */
-static bool prepare(ingester *g, const release_input *in, prepared *p, GError **err)
+bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **err)
 {
 	bool ok = false;
 	release_doc *doc = NULL;
@@ -926,7 +891,7 @@ out:
 
 /* Publish or quarantine, and record it, in the parent, in input order.
  * res takes the record; p is cleared (its work folder removed). */
-static bool commit(ingester *g, const release_input *in, prepared *p, ingest_result *res,
+bool ingest_commit(ingester *g, const release_input *in, prepared *p, ingest_result *res,
                    GError **err)
 {
 	bool ok = false;
@@ -976,283 +941,10 @@ bool ingest_release(ingester *g, const release_input *in, ingest_result *res, GE
 {
 	prepared p;
 	memset(res, 0, sizeof *res);
-	if (!prepare(g, in, &p, err)) {
+	if (!ingest_prepare(g, in, &p, err)) {
 		prepared_clear(&p);
 		return false;
 	}
-	return commit(g, in, &p, res, err);
+	return ingest_commit(g, in, &p, res, err);
 }
 
-/* ---- a prepared release through the worker socket ---- */
-
-static void prepared_to_keyfile(const prepared *p, GKeyFile *kf)
-{
-	const release_record *r = p->record;
-	g_key_file_set_integer(kf, "prep", "kind", (int)p->kind);
-	worker_kf_put(kf, "prep", "work", p->work);
-	worker_kf_put(kf, "prep", "bundle", p->bundle);
-	worker_kf_put(kf, "prep", "bundle_sha256", p->bundle ? p->bundle_sha256 : NULL);
-	g_key_file_set_int64(kf, "prep", "bundle_size", p->bundle_size);
-	worker_kf_put(kf, "prep", "release_json", p->release_json);
-	worker_kf_put(kf, "prep", "reason_json", p->reason_json);
-	worker_kf_put(kf, "prep", "existing", p->existing);
-	worker_kf_put(kf, "prep", "id", r->id);
-	worker_kf_put(kf, "prep", "title", r->title);
-	worker_kf_put(kf, "prep", "content_sha256", r->content_sha256);
-	g_key_file_set_integer(kf, "prep", "checks", (int)r->checks->items->len);
-	for (guint i = 0; i < r->checks->items->len; i++) {
-		const check_result *c = g_ptr_array_index(r->checks->items, i);
-		char group[32];
-		g_snprintf(group, sizeof group, "check %u", i);
-		worker_kf_put(kf, group, "id", c->id);
-		g_key_file_set_integer(kf, group, "level", (int)c->level);
-		g_key_file_set_boolean(kf, group, "passed", c->passed);
-		worker_kf_put(kf, group, "file", c->file);
-		worker_kf_put(kf, group, "message", c->message);
-	}
-}
-
-static bool prepared_from_keyfile(GKeyFile *kf, prepared *p, GError **err)
-{
-	memset(p, 0, sizeof *p);
-	release_record *r = p->record = release_record_new();
-	int kind = g_key_file_get_integer(kf, "prep", "kind", NULL);
-	p->kind = (prep_kind)kind;
-	p->work = worker_kf_take(kf, "prep", "work");
-	p->bundle = worker_kf_take(kf, "prep", "bundle");
-	char *hex = worker_kf_take(kf, "prep", "bundle_sha256");
-	if (hex)
-		g_strlcpy(p->bundle_sha256, hex, sizeof p->bundle_sha256);
-	g_free(hex);
-	p->bundle_size = g_key_file_get_int64(kf, "prep", "bundle_size", NULL);
-	p->release_json = worker_kf_take(kf, "prep", "release_json");
-	p->reason_json = worker_kf_take(kf, "prep", "reason_json");
-	p->existing = worker_kf_take(kf, "prep", "existing");
-	r->id = worker_kf_take(kf, "prep", "id");
-	r->title = worker_kf_take(kf, "prep", "title");
-	r->content_sha256 = worker_kf_take(kf, "prep", "content_sha256");
-	int n = g_key_file_get_integer(kf, "prep", "checks", NULL);
-	for (int i = 0; i < n; i++) {
-		char group[32];
-		g_snprintf(group, sizeof group, "check %d", i);
-		char *id = worker_kf_take(kf, group, "id"), *file = worker_kf_take(kf, group, "file"),
-		     *msg = worker_kf_take(kf, group, "message");
-		if (id && msg)
-			check_add(r->checks, id,
-			          g_key_file_get_integer(kf, group, "level", NULL) == CHECK_LEVEL_ERROR
-			                  ? CHECK_LEVEL_ERROR
-			                  : CHECK_LEVEL_WARNING,
-			          g_key_file_get_boolean(kf, group, "passed", NULL), file, "%s", msg);
-		g_free(id);
-		g_free(file);
-		g_free(msg);
-	}
-	/* Our own child wrote it; still, never act on half a result. */
-	bool quarantined = kind == PREP_QUARANTINE || kind == PREP_DRY_QUARANTINE;
-	/* A release with an unreadable file is quarantined before it has an id. */
-	bool complete = kind >= PREP_BUNDLE && kind <= PREP_DRY_QUARANTINE && p->work &&
-	                (quarantined || (r->id && r->content_sha256)) &&
-	                (kind != PREP_BUNDLE || (p->bundle && p->release_json)) &&
-	                (kind != PREP_QUARANTINE || p->reason_json) &&
-	                (kind != PREP_ALREADY || p->existing);
-	if (!complete)
-		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "release worker sent an incomplete result");
-	return complete;
-}
-
-/* ---- the run: releases side by side, committed in input order ---- */
-
-typedef struct {
-	ingester *g;
-	GPtrArray *releases; /* release_input* */
-} release_pool_arg;
-
-/* In a release worker: prepare release number *request, and hand its work
- * folder over to the parent (which removes it when done with it). */
-static GBytes *release_job(void *arg, GBytes *request, GError **err)
-{
-	release_pool_arg *a = arg;
-	guint32 i;
-	if (g_bytes_get_size(request) != sizeof i) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "release worker: a malformed request");
-		return NULL;
-	}
-	memcpy(&i, g_bytes_get_data(request, NULL), sizeof i);
-	prepared p;
-	if (i >= a->releases->len || !prepare(a->g, g_ptr_array_index(a->releases, i), &p, err))
-		return NULL;
-	GKeyFile *kf = g_key_file_new();
-	prepared_to_keyfile(&p, kf);
-	gsize len = 0;
-	char *data = g_key_file_to_data(kf, &len, NULL);
-	g_key_file_free(kf);
-	g_clear_pointer(&p.work, g_free); /* the parent's now: not removed here */
-	prepared_clear(&p);
-	return g_bytes_new_take(data, len);
-}
-
-typedef struct {
-	worker_job *job; /* running, or NULL */
-	bool done;       /* p (or err) holds its result */
-	prepared p;
-	GError *err;
-} slot;
-
-static void finish_slot(slot *t)
-{
-	GKeyFile *kf = NULL;
-	GError *e = NULL;
-	if (worker_finish(t->job, &kf, &e))
-		prepared_from_keyfile(kf, &t->p, &e);
-	else if (e && e->code != ARC_ERROR_STORE)
-		g_prefix_error(&e, "release worker: "); /* "worker killed by signal 11" */
-	t->err = e;
-	if (kf)
-		g_key_file_free(kf);
-	t->job = NULL;
-	t->done = true;
-}
-
-/* Copy of the catalog's content hashes, for the children (known_content). */
-static bool snapshot_known(ingester *g, GError **err)
-{
-	GPtrArray *all = catalog_list(g->catalog, err);
-	if (!all)
-		return false;
-	g->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	for (guint i = 0; i < all->len; i++) {
-		const catalog_bundle *b = g_ptr_array_index(all, i);
-		if (b->content_sha256 && b->id)
-			g_hash_table_replace(g->known, g_strdup(b->content_sha256), g_strdup(b->id));
-	}
-	g_ptr_array_unref(all);
-	return true;
-}
-
-bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_callbacks *cb,
-                GError **err)
-{
-	guint n = releases->len;
-	if (jobs <= 1 || n <= 1) {
-		for (guint i = 0; i < n; i++) {
-			const release_input *in = g_ptr_array_index(releases, i);
-			ingest_result res;
-			if (cb->started)
-				cb->started(in, cb->user);
-			if (!ingest_release(g, in, &res, err)) {
-				g_prefix_error(err, "%s: ", in->source);
-				ingest_result_clear(&res);
-				return false;
-			}
-			cb->done(in, &res, cb->user);
-			ingest_result_clear(&res);
-		}
-		return true;
-	}
-
-	/* The release workers need no limits of their own: what parses
-	 * hostile bytes (poppler) runs in their PDF workers, with theirs.
-	 * Each prepares release after release (a fork per worker, not per
-	 * release) with the next one queued, so that none waits while the
-	 * parent commits. */
-	static const worker_limits none = { 0, 0, 0, 0 };
-	if (!snapshot_known(g, err))
-		return false;
-	release_pool_arg pool_arg = { g, releases };
-	worker_pool *pool = worker_pool_new(&none, jobs, 2, 0, release_job, &pool_arg);
-	/* At most this many releases are prepared ahead of the one to commit:
-	 * results and finished bundles in tmp/ wait only that long, so memory
-	 * and tmp/ stay bounded however many releases the run has. */
-	guint window = jobs * 4;
-	slot *slots = g_new0(slot, window);
-	struct pollfd *pfds = g_new0(struct pollfd, window);
-	guint *which = g_new0(guint, window);
-	guint next = 0, started = 0, running = 0;
-	bool ok = true, stop = false;
-
-	while (ok && next < n) {
-		while (!stop && running < 2 * jobs && started < n && started - next < window) {
-			slot *t = &slots[started % window];
-			guint32 idx = started;
-			GBytes *req = g_bytes_new(&idx, sizeof idx);
-			if (cb->started)
-				cb->started(g_ptr_array_index(releases, started), cb->user);
-			if ((t->job = worker_pool_submit(pool, req, &t->err)))
-				running++;
-			else
-				t->done = stop = true;
-			g_bytes_unref(req);
-			started++;
-		}
-		slot *t = &slots[next % window];
-		if (t->done) {
-			const release_input *in = g_ptr_array_index(releases, next);
-			ingest_result res;
-			t->done = false;
-			next++;
-			if (t->err) {
-				g_propagate_prefixed_error(err, g_steal_pointer(&t->err), "%s: ", in->source);
-				prepared_clear(&t->p);
-				ok = false;
-			} else if (!commit(g, in, &t->p, &res, err)) {
-				g_prefix_error(err, "%s: ", in->source);
-				ingest_result_clear(&res);
-				ok = false;
-			} else {
-				cb->done(in, &res, cb->user);
-				ingest_result_clear(&res);
-			}
-			continue;
-		}
-		/* Wait until some child is done. */
-		guint np = 0;
-		for (guint i = next; i < started; i++) {
-			slot *u = &slots[i % window];
-			if (!u->job)
-				continue;
-			pfds[np] = (struct pollfd){ .fd = worker_job_fd(u->job), .events = POLLIN };
-			which[np++] = i % window;
-		}
-		if (np == 0) { /* cannot happen: the next release is running or done */
-			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "ingest: no release in progress");
-			ok = false;
-			break;
-		}
-		/* A job whose worker could not be replaced has no socket (fd
-		 * -1, which poll skips): it is done at once. */
-		int wait_ms = -1;
-		for (guint k = 0; k < np; k++)
-			if (pfds[k].fd < 0)
-				wait_ms = 0;
-		if (poll(pfds, np, wait_ms) < 0 && errno != EINTR) {
-			arc_set_errno(err, ARC_ERROR_STORE, errno, "poll");
-			ok = false;
-			break;
-		}
-		for (guint k = 0; k < np; k++) {
-			slot *u = &slots[which[k]];
-			if ((pfds[k].revents || pfds[k].fd < 0) && worker_job_read(u->job)) {
-				finish_slot(u);
-				running--;
-				if (u->err)
-					stop = true; /* no new releases; the ones before it still commit */
-			}
-		}
-	}
-	/* After a failure: the children still running finish (their PDF
-	 * workers have deadlines), and what they made is removed. */
-	for (guint i = next; i < started; i++) {
-		slot *u = &slots[i % window];
-		if (u->job)
-			finish_slot(u);
-		prepared_clear(&u->p);
-		g_clear_error(&u->err);
-	}
-	worker_pool_free(pool);
-	g_free(which);
-	g_free(pfds);
-	g_free(slots);
-	g_hash_table_destroy(g->known);
-	g->known = NULL;
-	return ok;
-}

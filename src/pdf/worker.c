@@ -1,14 +1,15 @@
 /*
- * pdf_worker.c — poppler's jobs in a long-lived child (pdf_worker.h).
+ * pdf/worker.c — poppler's jobs in a long-lived child (pdf/worker.h).
  *
- * A job crosses to the child as a key file of its paths and stamp
- * metadata; the result comes back as a key file (worker.h's protocol).
+ * A job crosses to the child as a dictionary of its paths and stamp
+ * metadata; the result comes back as one (core/worker.h's wire format).
  */
 #include "pdf/worker.h"
 #include "core/errors.h"
 #include "release/license.h"
 #include "core/testhook.h"
 
+#include <string.h>
 #include <unistd.h>
 
 struct pdf_worker {
@@ -35,8 +36,72 @@ void pdf_worker_free(pdf_worker *w)
 	g_free(w);
 }
 
-/* In the child: one job, its result in kf. */
-static bool run_job(const pdf_job *j, GKeyFile *kf, GError **err)
+void pdf_result_clear(pdf_result *r)
+{
+	pdf_info_clear(&r->info);
+	memset(r, 0, sizeof *r);
+}
+
+void pdf_info_to_dict(const pdf_info *info, GVariantDict *d)
+{
+	g_variant_dict_insert(d, "pages", "i", info->pages);
+	worker_dict_put(d, "pdf_version", info->pdf_version);
+	worker_dict_put(d, "producer", info->producer);
+	worker_dict_put(d, "creator", info->creator);
+	worker_dict_put(d, "creation_date", info->creation_date);
+	worker_dict_put(d, "title", info->title);
+	worker_dict_put(d, "author", info->author);
+	worker_dict_put(d, "keywords", info->keywords);
+	worker_dict_put(d, "pdfa", info->pdfa);
+	g_variant_dict_insert(d, "encrypted", "b", info->encrypted);
+	g_variant_dict_insert(d, "text_chars", "t", (guint64)info->text_chars);
+	guint n = info->chars_per_page ? info->chars_per_page->len : 0;
+	g_variant_dict_insert_value(
+		d, "chars_per_page",
+		g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32,
+		                          n ? info->chars_per_page->data : NULL, n, sizeof(guint32)));
+	g_variant_dict_insert(d, "javascript", "b", info->javascript);
+	g_variant_dict_insert(d, "launch_action", "b", info->launch_action);
+	g_variant_dict_insert(d, "embedded_files", "b", info->embedded_files);
+}
+
+bool pdf_info_from_dict(pdf_info *info, GVariantDict *d)
+{
+	memset(info, 0, sizeof *info);
+	gboolean b = FALSE;
+	guint64 chars = 0;
+	if (!g_variant_dict_lookup(d, "pages", "i", &info->pages))
+		return false;
+	info->pdf_version = worker_dict_take(d, "pdf_version");
+	info->producer = worker_dict_take(d, "producer");
+	info->creator = worker_dict_take(d, "creator");
+	info->creation_date = worker_dict_take(d, "creation_date");
+	info->title = worker_dict_take(d, "title");
+	info->author = worker_dict_take(d, "author");
+	info->keywords = worker_dict_take(d, "keywords");
+	info->pdfa = worker_dict_take(d, "pdfa");
+	/* Missing booleans read as false, a missing count as 0. */
+	info->encrypted = g_variant_dict_lookup(d, "encrypted", "b", &b) && b;
+	info->text_chars = g_variant_dict_lookup(d, "text_chars", "t", &chars) ? chars : 0;
+	info->javascript = g_variant_dict_lookup(d, "javascript", "b", &b) && b;
+	info->launch_action = g_variant_dict_lookup(d, "launch_action", "b", &b) && b;
+	info->embedded_files = g_variant_dict_lookup(d, "embedded_files", "b", &b) && b;
+	info->chars_per_page = g_array_new(FALSE, FALSE, sizeof(guint));
+	GVariant *v = g_variant_dict_lookup_value(d, "chars_per_page", G_VARIANT_TYPE("au"));
+	if (v) {
+		gsize n = 0;
+		const guint32 *list = g_variant_get_fixed_array(v, &n, sizeof(guint32));
+		for (gsize i = 0; i < n; i++) {
+			guint c = list[i];
+			g_array_append_val(info->chars_per_page, c);
+		}
+		g_variant_unref(v);
+	}
+	return true;
+}
+
+/* In the child: one job, its result in d. */
+static bool run_job(const pdf_job *j, GVariantDict *d, GError **err)
 {
 	pdf_info info = { 0 };
 	bool stamped = false;
@@ -45,7 +110,7 @@ static bool run_job(const pdf_job *j, GKeyFile *kf, GError **err)
 		if (!pdf_stamp(j->pdf, j->access_out, &j->meta, err))
 			return false;
 		testhook_access_copy(j->pdf, j->access_out);
-		g_key_file_set_boolean(kf, "stamp", "ok", TRUE);
+		g_variant_dict_insert(d, "stamped", "b", TRUE);
 		return true;
 	}
 	if (j->access_out && j->meta.license) {
@@ -54,59 +119,59 @@ static bool run_job(const pdf_job *j, GKeyFile *kf, GError **err)
 			return false;
 		if (stamped)
 			testhook_access_copy(j->pdf, j->access_out);
-		g_key_file_set_boolean(kf, "stamp", "ok", stamped);
+		g_variant_dict_insert(d, "stamped", "b", stamped);
 	} else if (!pdf_extract(j->pdf, j->text_out, &info, err)) {
 		return false;
 	}
-	pdf_info_to_keyfile(&info, kf, "pdf");
+	GVariantDict *pd = g_variant_dict_new(NULL);
+	pdf_info_to_dict(&info, pd);
+	g_variant_dict_insert_value(d, "pdf", g_variant_dict_end(pd));
+	g_variant_dict_unref(pd);
 	pdf_info_clear(&info);
 	return true;
 }
 
 static GBytes *job_pack(const pdf_job *j)
 {
-	GKeyFile *kf = g_key_file_new();
-	worker_kf_put(kf, "job", "pdf", j->pdf);
-	worker_kf_put(kf, "job", "text_out", j->text_out);
-	worker_kf_put(kf, "job", "access_out", j->access_out);
+	GVariantDict *d = g_variant_dict_new(NULL);
+	worker_dict_put(d, "pdf", j->pdf);
+	worker_dict_put(d, "text_out", j->text_out);
+	worker_dict_put(d, "access_out", j->access_out);
 	if (j->meta.license)
-		g_key_file_set_integer(kf, "job", "license", j->meta.license->type);
-	worker_kf_put(kf, "job", "title", j->meta.title);
-	worker_kf_put(kf, "job", "organisation", j->meta.organisation);
-	gsize len = 0;
-	char *data = g_key_file_to_data(kf, &len, NULL);
-	g_key_file_free(kf);
-	return g_bytes_new_take(data, len);
+		g_variant_dict_insert(d, "license", "i", j->meta.license->type);
+	worker_dict_put(d, "title", j->meta.title);
+	worker_dict_put(d, "organisation", j->meta.organisation);
+	GBytes *b = worker_dict_pack(d);
+	g_variant_dict_unref(d);
+	return b;
 }
 
 /* The pool's function, in the child: unpack, run, pack the result. */
 static GBytes *child_job(void *arg, GBytes *request, GError **err)
 {
-	gsize len = 0;
-	const char *data = g_bytes_get_data(request, &len);
-	GKeyFile *req = g_key_file_new(), *res = NULL;
+	GVariantDict *req = worker_dict_unpack(request, NULL), *res = NULL;
 	GBytes *out = NULL;
-	char *pdf = NULL, *text = NULL, *access = NULL, *title = NULL, *org = NULL;
-	if (!g_key_file_load_from_data(req, data ? data : "", len, G_KEY_FILE_NONE, NULL) ||
-	    !(pdf = worker_kf_take(req, "job", "pdf"))) {
+	char *pdf = req ? worker_dict_take(req, "pdf") : NULL;
+	char *text = NULL, *access = NULL, *title = NULL, *org = NULL;
+	int license = 0;
+	if (!pdf) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "PDF worker: a malformed request");
 		goto out;
 	}
-	text = worker_kf_take(req, "job", "text_out");
-	access = worker_kf_take(req, "job", "access_out");
-	title = worker_kf_take(req, "job", "title");
-	org = worker_kf_take(req, "job", "organisation");
-	pdf_job j = { pdf, text, access,
-	              { kogl_get(g_key_file_get_integer(req, "job", "license", NULL)), title, org } };
-	res = g_key_file_new();
-	if (run_job(&j, res, err)) {
-		char *d = g_key_file_to_data(res, &len, NULL);
-		out = g_bytes_new_take(d, len);
-	}
+	text = worker_dict_take(req, "text_out");
+	access = worker_dict_take(req, "access_out");
+	title = worker_dict_take(req, "title");
+	org = worker_dict_take(req, "organisation");
+	g_variant_dict_lookup(req, "license", "i", &license);
+	pdf_job j = { pdf, text, access, { kogl_get(license), title, org } };
+	res = g_variant_dict_new(NULL);
+	if (run_job(&j, res, err))
+		out = worker_dict_pack(res);
 out:
-	g_key_file_free(req);
+	if (req)
+		g_variant_dict_unref(req);
 	if (res)
-		g_key_file_free(res);
+		g_variant_dict_unref(res);
 	g_free(pdf);
 	g_free(text);
 	g_free(access);
@@ -115,9 +180,9 @@ out:
 	return out;
 }
 
-bool pdf_worker_run(pdf_worker *w, const pdf_job *j, GKeyFile **result, GError **err)
+bool pdf_worker_run(pdf_worker *w, const pdf_job *j, pdf_result *out, GError **err)
 {
-	*result = NULL;
+	memset(out, 0, sizeof *out);
 	if (!w->pool || w->owner != getpid()) {
 		/* The first job of this process (one made before a fork is
 		 * left to the process that made it: see pdf_worker_free). */
@@ -127,5 +192,23 @@ bool pdf_worker_run(pdf_worker *w, const pdf_job *j, GKeyFile **result, GError *
 	GBytes *req = job_pack(j);
 	worker_job *job = worker_pool_submit(w->pool, req, err);
 	g_bytes_unref(req);
-	return job && worker_finish(job, result, err);
+	GVariantDict *d = NULL;
+	if (!job || !worker_finish(job, &d, err))
+		return false;
+	gboolean stamped = FALSE;
+	out->stamped = g_variant_dict_lookup(d, "stamped", "b", &stamped) && stamped;
+	GVariant *pv = g_variant_dict_lookup_value(d, "pdf", G_VARIANT_TYPE_VARDICT);
+	bool ok = true;
+	if (pv) {
+		GVariantDict *pd = g_variant_dict_new(pv);
+		ok = out->extracted = pdf_info_from_dict(&out->info, pd);
+		g_variant_dict_unref(pd);
+		g_variant_unref(pv);
+	} else if (j->text_out) {
+		ok = false;
+	}
+	g_variant_dict_unref(d);
+	if (!ok)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "PDF worker sent an incomplete result");
+	return ok;
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "unit.h"
+#include "bag/path.h"
 #include "bag/verify.h"
 #include "bag/write.h"
 #include "core/errors.h"
@@ -131,6 +132,36 @@ TEST(encode_decode_path)
 	bag_manifest_add(m, "ab", "data/x%y");
 	EXPECT_STR(m->str, "ab  data/x%25y\n");
 	g_string_free(m, TRUE);
+}
+
+/* The one check the writer, the verifier and extract share. */
+TEST(path_problem)
+{
+	static const char *const inside[] = { "data/x.pdf", "bagit.txt", "top/", "data/한글 %.pdf",
+		                              "a..b/c", "data/~x", "data/C:x" };
+	static const struct { const char *path, *why; } outside[] = {
+		{ "", "empty" }, { "/etc/passwd", "absolute" }, { "../x", ".." },
+		{ "data/../../x", ".." }, { "data\\..\\..\\x", ".." }, { "~/x", "home" },
+		{ "~root/x", "home" }, { "C:/x", "drive" }, { "c:x", "drive" },
+		{ "\\\\server\\x", "UNC" }, { "%HOMEDRIVE%/x", "variable" },
+		{ "data//x", "plain" }, { "data/./x", "plain" }, { "./x", "plain" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(inside); i++) {
+		const char *why = bag_path_problem(inside[i]);
+		if (why)
+			fprintf(stderr, "%s: %s\n", inside[i], why);
+		EXPECT(why == NULL);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(outside); i++) {
+		const char *why = bag_path_problem(outside[i].path);
+		if (!why || !strstr(why, outside[i].why))
+			fprintf(stderr, "%s: %s\n", outside[i].path, why ? why : "(accepted)");
+		EXPECT(why && strstr(why, outside[i].why));
+	}
+	char *n = bag_path_normal("./top//data/./x");
+	EXPECT_STR(n, "top/data/x");
+	g_free(n);
+	EXPECT(bag_path_normal("./") == NULL);
 }
 
 TEST(write_list_and_verify)
@@ -863,7 +894,7 @@ TEST(escaping_manifest_paths)
 	g_free(dir);
 }
 
-UNIT_MAIN(encode_decode_path, write_list_and_verify, writer_refuses, writer_mixed_levels,
+UNIT_MAIN(encode_decode_path, path_problem, write_list_and_verify, writer_refuses, writer_mixed_levels,
           writer_disk_full,
           hand_bag_valid, corrupt_variants, fast_mode, truncated_and_garbage, sidecar,
           our_profile, directory_bag, verify_each_parallel, escaping_manifest_paths)

@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "release/license.h"
 #include "pdf/pdf.h"
+#include "pdf/worker.h"
 #include "core/worker.h"
 
 #define MSIT "msit-2024-05-10-ai-digital-diplomacy"
@@ -747,18 +748,18 @@ TEST(stamp_refuses_repaired_pdf)
 	rm_dir(dir);
 }
 
-/* The way ingest runs it: in a worker, the facts back through a key file. */
+/* The way ingest runs it: in a worker, the facts back through the wire. */
 typedef struct {
 	const char *pdf, *txt;
 } extract_job;
 
-static bool run_extract(void *arg, GKeyFile *result, GError **err)
+static bool run_extract(void *arg, GVariantDict *result, GError **err)
 {
 	const extract_job *job = arg;
 	pdf_info info;
 	if (!pdf_extract(job->pdf, job->txt, &info, err))
 		return false;
-	pdf_info_to_keyfile(&info, result, "pdf");
+	pdf_info_to_dict(&info, result);
 	pdf_info_clear(&info);
 	return true;
 }
@@ -772,21 +773,21 @@ TEST(extract_in_worker)
 	worker_limits lim;
 	worker_limits_default(&lim);
 	lim.timeout_seconds = 60;
-	GKeyFile *kf = NULL;
+	GVariantDict *kf = NULL;
 	GError *err = NULL;
 	EXPECT(worker_run(&lim, run_extract, &job, &kf, &err));
 	if (err)
 		fprintf(stderr, "%s\n", err->message);
 	g_clear_error(&err);
 	pdf_info info = { 0 };
-	EXPECT(kf && pdf_info_from_keyfile(&info, kf, "pdf"));
+	EXPECT(kf && pdf_info_from_dict(&info, kf));
 	EXPECT_STR(info.title, KO_TITLE);
 	EXPECT_INT(info.pages, 1);
 	EXPECT(info.chars_per_page && info.chars_per_page->len == 1 &&
 	       g_array_index(info.chars_per_page, guint, 0) == info.text_chars);
 	pdf_info_clear(&info);
 	if (kf)
-		g_key_file_free(kf);
+		g_variant_dict_unref(kf);
 
 	/* A damaged PDF: the reason crosses the process boundary intact. */
 	char *half = g_build_filename(dir, "half.pdf", NULL);
@@ -806,9 +807,9 @@ TEST(extract_in_worker)
 	rm_dir(dir);
 }
 
-/* ---- key file and header ------------------------------------------------------- */
+/* ---- the wire and the header ---------------------------------------------------- */
 
-TEST(info_keyfile_round_trip)
+TEST(info_wire_round_trip)
 {
 	pdf_info a = { 0 }, b = { 0 };
 	a.pages = 3;
@@ -829,13 +830,13 @@ TEST(info_keyfile_round_trip)
 	a.launch_action = false;
 	a.embedded_files = true;
 
-	GKeyFile *kf = g_key_file_new();
-	pdf_info_to_keyfile(&a, kf, "x.pdf");
-	/* Through text, as between worker and parent. */
-	char *data = g_key_file_to_data(kf, NULL, NULL);
-	GKeyFile *kf2 = g_key_file_new();
-	EXPECT(g_key_file_load_from_data(kf2, data, (gsize)-1, G_KEY_FILE_NONE, NULL));
-	EXPECT(pdf_info_from_keyfile(&b, kf2, "x.pdf"));
+	GVariantDict *kf = g_variant_dict_new(NULL);
+	pdf_info_to_dict(&a, kf);
+	/* Through bytes, as between worker and parent. */
+	GBytes *data = worker_dict_pack(kf);
+	GVariantDict *kf2 = worker_dict_unpack(data, NULL);
+	EXPECT(kf2 != NULL);
+	EXPECT(kf2 && pdf_info_from_dict(&b, kf2));
 	EXPECT_INT(b.pages, 3);
 	EXPECT_STR(b.pdf_version, "1.7");
 	EXPECT_STR(b.producer, a.producer);
@@ -853,25 +854,36 @@ TEST(info_keyfile_round_trip)
 		EXPECT_INT(g_array_index(b.chars_per_page, guint, 1), 0);
 		EXPECT_INT(g_array_index(b.chars_per_page, guint, 2), 4000);
 	}
+	/* A dictionary without a page count is not a PDF's facts. */
 	pdf_info e = { 0 };
-	EXPECT(!pdf_info_from_keyfile(&e, kf2, "other.pdf"));
+	GVariantDict *other = g_variant_dict_new(NULL);
+	worker_dict_put(other, "title", "x");
+	EXPECT(!pdf_info_from_dict(&e, other));
 	pdf_info_clear(&e);
+	g_variant_dict_unref(other);
+	/* Half a result is none. */
+	GBytes *half = g_bytes_new_from_bytes(data, 0, g_bytes_get_size(data) / 2);
+	GError *err = NULL;
+	EXPECT(worker_dict_unpack(half, &err) == NULL && err);
+	g_clear_error(&err);
+	g_bytes_unref(half);
 
 	/* No pages: an empty list survives too. */
 	pdf_info c = { 0 }, d = { 0 };
-	GKeyFile *kf3 = g_key_file_new();
-	pdf_info_to_keyfile(&c, kf3, "e.pdf");
-	EXPECT(pdf_info_from_keyfile(&d, kf3, "e.pdf"));
+	GVariantDict *kf3 = g_variant_dict_new(NULL);
+	pdf_info_to_dict(&c, kf3);
+	EXPECT(pdf_info_from_dict(&d, kf3));
 	EXPECT(d.pages == 0 && d.chars_per_page && d.chars_per_page->len == 0);
 	EXPECT(d.title == NULL && !d.encrypted);
 
 	pdf_info_clear(&a);
 	pdf_info_clear(&b);
 	pdf_info_clear(&d);
-	g_key_file_free(kf);
-	g_key_file_free(kf2);
-	g_key_file_free(kf3);
-	g_free(data);
+	g_variant_dict_unref(kf);
+	if (kf2)
+		g_variant_dict_unref(kf2);
+	g_variant_dict_unref(kf3);
+	g_bytes_unref(data);
 }
 
 TEST(header_detection)
@@ -925,4 +937,4 @@ TEST(header_detection)
 UNIT_MAIN(ascii_white_space_is_glibs, raw_scan_names_at_the_end, extract_msit_fixture, extract_korean_fixture, extract_truncated_garbage_empty,
           extract_password, extract_active_content, stamp_fills_empty_fields,
           stamp_keeps_existing_fields, stamp_korean_title_kept, stamp_refuses_repaired_pdf,
-          extract_in_worker, info_keyfile_round_trip, header_detection)
+          extract_in_worker, info_wire_round_trip, header_detection)

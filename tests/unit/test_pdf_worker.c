@@ -29,26 +29,21 @@ TEST(extract_and_stamp_in_worker)
 	worker_limits lim = limits();
 	pdf_worker *w = pdf_worker_new(&lim);
 	pdf_job j = { pdf, text, access, { kogl_get(1), "Title", "Org" } };
-	GKeyFile *kf = NULL;
+	pdf_result res;
 	GError *err = NULL;
-	EXPECT(pdf_worker_run(w, &j, &kf, &err));
+	EXPECT(pdf_worker_run(w, &j, &res, &err));
 	EXPECT(err == NULL);
-	pdf_info info = { 0 };
-	EXPECT(kf && pdf_info_from_keyfile(&info, kf, "pdf") && info.pages > 0);
-	EXPECT(kf && g_key_file_get_boolean(kf, "stamp", "ok", NULL));
+	EXPECT(res.extracted && res.info.pages > 0);
+	EXPECT(res.stamped);
 	EXPECT(g_file_test(text, G_FILE_TEST_EXISTS) && g_file_test(access, G_FILE_TEST_EXISTS));
-	pdf_info_clear(&info);
-	if (kf)
-		g_key_file_free(kf);
+	pdf_result_clear(&res);
 	/* Stamp only: no text, the copy made again. */
 	unlink(access);
 	pdf_job s = { pdf, NULL, access, { kogl_get(2), "Title", NULL } };
-	EXPECT(pdf_worker_run(w, &s, &kf, &err));
-	EXPECT(kf && g_key_file_get_boolean(kf, "stamp", "ok", NULL) &&
-	       !g_key_file_has_group(kf, "pdf"));
+	EXPECT(pdf_worker_run(w, &s, &res, &err));
+	EXPECT(res.stamped && !res.extracted);
 	EXPECT(g_file_test(access, G_FILE_TEST_EXISTS));
-	if (kf)
-		g_key_file_free(kf);
+	pdf_result_clear(&res);
 	pdf_worker_free(w);
 	EXPECT(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
 	g_free(text);
@@ -66,18 +61,17 @@ TEST(crash_costs_only_its_job)
 	g_setenv("ARCHIVE_TEST_WORKER", "crash:crash.pdf", TRUE);
 	worker_limits lim = limits();
 	pdf_worker *w = pdf_worker_new(&lim);
-	GKeyFile *kf = NULL;
+	pdf_result res;
 	GError *err = NULL;
 	pdf_job bad = { crash, text, NULL, { NULL, NULL, NULL } };
-	EXPECT(!pdf_worker_run(w, &bad, &kf, &err));
+	EXPECT(!pdf_worker_run(w, &bad, &res, &err));
 	EXPECT(err && err->code == ARC_ERROR_INPUT &&
 	       strcmp(err->message, "worker killed by signal 11 (Segmentation fault)") == 0);
 	g_clear_error(&err);
 	pdf_job good = { pdf, text, NULL, { NULL, NULL, NULL } };
 	for (int i = 0; i < PDF_WORKER_JOBS + 2; i++) { /* past one worker's share */
-		EXPECT(pdf_worker_run(w, &good, &kf, &err));
-		if (kf)
-			g_key_file_free(kf);
+		EXPECT(pdf_worker_run(w, &good, &res, &err) && res.extracted);
+		pdf_result_clear(&res);
 		g_clear_error(&err);
 	}
 	g_unsetenv("ARCHIVE_TEST_WORKER");

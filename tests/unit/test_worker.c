@@ -47,28 +47,30 @@ static worker_limits quick_limits(void)
 	return lim;
 }
 
-static bool job_ok(void *arg, GKeyFile *result, GError **err)
+static bool job_ok(void *arg, GVariantDict *result, GError **err)
 {
-	g_key_file_set_string(result, "pdf", "title", (const char *)arg);
-	g_key_file_set_integer(result, "pdf", "pages", 3);
-	g_key_file_set_string(result, "pdf", "odd", "line1\nline2 = [x] ;#");
+	worker_dict_put(result, "title", (const char *)arg);
+	g_variant_dict_insert(result, "pages", "i", 3);
+	worker_dict_put(result, "odd", "line1\nline2 = [x] ;#");
+	/* Not UTF-8 (an EUC-KR file name): the wire carries it byte-exact. */
+	worker_dict_put(result, "name", "\xba\xd9.pdf");
 	return true;
 }
 
-static bool job_error(void *arg, GKeyFile *result, GError **err)
+static bool job_error(void *arg, GVariantDict *result, GError **err)
 {
 	g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "x.pdf: damaged or truncated: %s",
 	            "multi\nline");
 	return false;
 }
 
-static bool job_store_error(void *arg, GKeyFile *result, GError **err)
+static bool job_store_error(void *arg, GVariantDict *result, GError **err)
 {
 	g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "x.pdf.txt: No space left on device");
 	return false;
 }
 
-static bool job_segv(void *arg, GKeyFile *result, GError **err)
+static bool job_segv(void *arg, GVariantDict *result, GError **err)
 {
 	/* ASan catches SIGSEGV itself and exits with status 1; the default
 	 * action is what a poppler crash in a release build looks like. */
@@ -77,31 +79,31 @@ static bool job_segv(void *arg, GKeyFile *result, GError **err)
 	return true;
 }
 
-static bool job_hang(void *arg, GKeyFile *result, GError **err)
+static bool job_hang(void *arg, GVariantDict *result, GError **err)
 {
 	for (;;)
 		pause();
 	return true;
 }
 
-static bool job_exit3(void *arg, GKeyFile *result, GError **err)
+static bool job_exit3(void *arg, GVariantDict *result, GError **err)
 {
 	_exit(3);
 }
 
-static bool job_big(void *arg, GKeyFile *result, GError **err)
+static bool job_big(void *arg, GVariantDict *result, GError **err)
 {
 	/* Far more than a pipe buffer (64 KiB): the parent must read while the
 	 * child writes. */
 	for (int i = 0; i < 20000; i++) {
 		char key[32];
 		snprintf(key, sizeof key, "k%05d", i);
-		g_key_file_set_string(result, "big", key, "0123456789abcdef0123456789abcdef");
+		worker_dict_put(result, key, "0123456789abcdef0123456789abcdef");
 	}
 	return true;
 }
 
-static bool job_big_file(void *arg, GKeyFile *result, GError **err)
+static bool job_big_file(void *arg, GVariantDict *result, GError **err)
 {
 	const char *path = arg;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -123,7 +125,7 @@ static bool job_big_file(void *arg, GKeyFile *result, GError **err)
 }
 
 #if !UNDER_ASAN
-static bool job_alloc(void *arg, GKeyFile *result, GError **err)
+static bool job_alloc(void *arg, GVariantDict *result, GError **err)
 {
 	size_t n = (size_t)512 << 20;
 	char *p = malloc(n);
@@ -132,7 +134,7 @@ static bool job_alloc(void *arg, GKeyFile *result, GError **err)
 		return false;
 	}
 	memset(p, 1, n);
-	g_key_file_set_integer(result, "x", "sum", p[n - 1]);
+	g_variant_dict_insert(result, "sum", "i", (int)p[n - 1]);
 	free(p);
 	return true;
 }
@@ -141,20 +143,26 @@ static bool job_alloc(void *arg, GKeyFile *result, GError **err)
 TEST(worker_returns_keys)
 {
 	worker_limits lim = quick_limits();
-	GKeyFile *kf = NULL;
+	GVariantDict *kf = NULL;
 	GError *err = NULL;
 	int fds = count_fds();
 	EXPECT(worker_run(&lim, job_ok, "공공누리 title", &kf, &err));
 	EXPECT(err == NULL);
+	EXPECT(kf != NULL);
 	if (kf) {
-		char *t = g_key_file_get_string(kf, "pdf", "title", NULL);
-		char *o = g_key_file_get_string(kf, "pdf", "odd", NULL);
+		char *t = worker_dict_take(kf, "title");
+		char *o = worker_dict_take(kf, "odd");
+		char *n = worker_dict_take(kf, "name");
+		int pages = 0;
 		EXPECT_STR(t, "공공누리 title");
 		EXPECT_STR(o, "line1\nline2 = [x] ;#");
-		EXPECT_INT(g_key_file_get_integer(kf, "pdf", "pages", NULL), 3);
+		EXPECT_STR(n, "\xba\xd9.pdf");
+		EXPECT(g_variant_dict_lookup(kf, "pages", "i", &pages) && pages == 3);
+		EXPECT(worker_dict_take(kf, "absent") == NULL);
 		g_free(t);
 		g_free(o);
-		g_key_file_free(kf);
+		g_free(n);
+		g_variant_dict_unref(kf);
 	}
 	EXPECT_INT(count_fds(), fds);
 	EXPECT(no_zombies());
@@ -163,7 +171,7 @@ TEST(worker_returns_keys)
 TEST(worker_carries_job_error)
 {
 	worker_limits lim = quick_limits();
-	GKeyFile *kf = NULL;
+	GVariantDict *kf = NULL;
 	GError *err = NULL;
 	EXPECT(!worker_run(&lim, job_error, NULL, &kf, &err));
 	EXPECT(kf == NULL);
@@ -181,7 +189,7 @@ TEST(worker_carries_job_error)
 TEST(worker_reports_signal)
 {
 	worker_limits lim = quick_limits();
-	GKeyFile *kf = NULL;
+	GVariantDict *kf = NULL;
 	GError *err = NULL;
 	EXPECT(!worker_run(&lim, job_segv, NULL, &kf, &err));
 	EXPECT(kf == NULL);
@@ -193,7 +201,7 @@ TEST(worker_reports_signal)
 TEST(worker_reports_exit_status)
 {
 	worker_limits lim = quick_limits();
-	GKeyFile *kf = NULL;
+	GVariantDict *kf = NULL;
 	GError *err = NULL;
 	EXPECT(!worker_run(&lim, job_exit3, NULL, &kf, &err));
 	EXPECT_STR(err ? err->message : NULL, "worker exited with status 3");
@@ -205,7 +213,7 @@ TEST(worker_times_out)
 {
 	worker_limits lim = quick_limits();
 	lim.timeout_seconds = 1;
-	GKeyFile *kf = NULL;
+	GVariantDict *kf = NULL;
 	GError *err = NULL;
 	int fds = count_fds();
 	gint64 t0 = g_get_monotonic_time();
@@ -222,21 +230,21 @@ TEST(worker_times_out)
 TEST(worker_large_result)
 {
 	worker_limits lim = quick_limits();
-	GKeyFile *kf = NULL;
+	GVariantDict *kf = NULL;
 	GError *err = NULL;
 	EXPECT(worker_run(&lim, job_big, NULL, &kf, &err));
 	if (err)
 		fprintf(stderr, "%s\n", err->message);
 	g_clear_error(&err);
+	EXPECT(kf != NULL);
 	if (kf) {
-		gsize n = 0;
-		char **keys = g_key_file_get_keys(kf, "big", &n, NULL);
-		EXPECT_INT(n, 20000);
-		char *last = g_key_file_get_string(kf, "big", "k19999", NULL);
+		char *last = worker_dict_take(kf, "k19999");
 		EXPECT_STR(last, "0123456789abcdef0123456789abcdef");
 		g_free(last);
-		g_strfreev(keys);
-		g_key_file_free(kf);
+		GVariant *all = g_variant_ref_sink(g_variant_dict_end(kf));
+		EXPECT_INT(g_variant_n_children(all), 20000);
+		g_variant_unref(all);
+		g_variant_dict_unref(kf);
 	}
 	EXPECT(no_zombies());
 }
@@ -247,7 +255,7 @@ TEST(worker_file_size_limit)
 	lim.file_size = 1 << 20;
 	char *dir = unit_tmpdir();
 	char *path = g_build_filename(dir, "big", NULL);
-	GKeyFile *kf = NULL;
+	GVariantDict *kf = NULL;
 	GError *err = NULL;
 	EXPECT(!worker_run(&lim, job_big_file, path, &kf, &err));
 	EXPECT(kf == NULL);
@@ -272,7 +280,7 @@ TEST(worker_address_space_limit)
 {
 	worker_limits lim = quick_limits();
 	lim.address_space = (uint64_t)256 << 20;
-	GKeyFile *kf = NULL;
+	GVariantDict *kf = NULL;
 	GError *err = NULL;
 	EXPECT(!worker_run(&lim, job_alloc, NULL, &kf, &err));
 	EXPECT(kf == NULL);
@@ -285,7 +293,7 @@ TEST(worker_address_space_limit)
 	lim.address_space = 0;
 	EXPECT(worker_run(&lim, job_alloc, NULL, &kf, &err));
 	if (kf)
-		g_key_file_free(kf);
+		g_variant_dict_unref(kf);
 	g_clear_error(&err);
 	EXPECT(no_zombies());
 }
@@ -349,7 +357,7 @@ static void burn_cpu(double seconds)
 	} while ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9 < seconds);
 }
 
-static bool grandchild_kills_parent(void *arg, GKeyFile *result, GError **err)
+static bool grandchild_kills_parent(void *arg, GVariantDict *result, GError **err)
 {
 	kill(getppid(), SIGKILL);
 	sleep(8); /* holds whatever it inherited open for that long */
@@ -381,7 +389,7 @@ static GBytes *pool_job(void *arg, GBytes *request, GError **err)
 		/* A worker of this worker kills it and lives on: the pool
 		 * must see its death at once, not when the grandchild ends. */
 		worker_limits lim;
-		GKeyFile *kf = NULL;
+		GVariantDict *kf = NULL;
 		worker_limits_default(&lim);
 		worker_run(&lim, grandchild_kills_parent, NULL, &kf, err);
 	}

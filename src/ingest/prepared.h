@@ -1,0 +1,61 @@
+/*
+ * ingest/prepared.h — what ingest.c (one release) and run.c (the run,
+ * with release workers) share; private to src/ingest/.
+ */
+#ifndef ARC_INGEST_PREPARED_H
+#define ARC_INGEST_PREPARED_H
+
+#include "core/filetype.h"
+#include "ingest/decide.h"
+#include "ingest/ingest.h"
+#include "pdf/pdf.h"
+#include "pdf/worker.h"
+
+struct ingester {
+	store *store;
+	catalog *catalog;
+	ingest_opts opts;
+	filetype *ft;
+	retention_period period;
+	char *retention;
+	int default_license; /* archive.conf, 0 when none */
+	char today[11];
+	GHashTable *known;   /* content sha256 -> id, while children run (ingest_run) */
+	pdf_warm *warm;      /* poppler set up once, before workers fork */
+	pdf_worker *pdf;     /* poppler's long-lived child (pdf_worker.h) */
+	release_policy policy; /* the options and archive.conf, for release_checks.h */
+};
+
+typedef enum {
+	PREP_BUNDLE,          /* a finished bundle in work, to publish */
+	PREP_ALREADY,         /* the same content is in the store already */
+	PREP_QUARANTINE,      /* to copy to quarantine with reason_json */
+	PREP_DRY_RUN,         /* --dry-run: would be archived */
+	PREP_DRY_QUARANTINE,  /* --dry-run: would be quarantined */
+} prep_kind;
+
+typedef struct {
+	prep_kind kind;
+	char *work;             /* the work folder under tmp/; removed by prepared_clear */
+	char *bundle;           /* PREP_BUNDLE: the finished bundle, in work */
+	char bundle_sha256[65];
+	int64_t bundle_size;
+	char *release_json;     /* PREP_BUNDLE: what the catalog records */
+	char *reason_json;      /* PREP_QUARANTINE */
+	char *existing;         /* PREP_ALREADY: the id of the bundle with this content */
+	release_record *record; /* prepared here: all of it; through a pipe: id, title,
+	                         * content hash and checks, all that commit and output read */
+} prepared;
+
+void prepared_clear(prepared *p);
+
+/* All the work on one release that nothing else in the store can see
+ * (ingest.c, "preparing a release"); false only when the run cannot go on. */
+bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **err);
+
+/* Publish or quarantine, and record it, in the parent, in input order.
+ * res takes the record; p is cleared (its work folder removed). */
+bool ingest_commit(ingester *g, const release_input *in, prepared *p, ingest_result *res,
+                   GError **err);
+
+#endif
