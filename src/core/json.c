@@ -212,7 +212,7 @@ JsonObject *json_read_object(const char *text, gssize len, GError **err)
 	if (!json_parser_load_from_data(p, text, len, &e)) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "not JSON: %s", e->message);
 		g_error_free(e);
-	} else if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
+	} else if (!json_parser_get_root(p) || !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "not a JSON object");
 	} else {
 		o = json_object_ref(json_node_get_object(json_parser_get_root(p)));

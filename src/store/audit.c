@@ -191,10 +191,11 @@ static char *line_before(int fd, off_t end, GError **err)
 
 uint64_t audit_line_seq(const char *line)
 {
-	uint64_t seq = 0;
-	if (sscanf(line, "{\"seq\":%" SCNu64 ",", &seq) != 1)
-		return 0;
-	return seq;
+	JsonObject *o = json_read_object(line, -1, NULL);
+	int64_t seq = json_get_int(o, "seq", 0);
+	if (o)
+		json_object_unref(o);
+	return seq > 0 ? (uint64_t)seq : 0;
 }
 
 /* Now (or ARCHIVE_TEST_NOW) as an audit line's "time". */
@@ -428,24 +429,26 @@ static bool check_line(const char *line, void *arg)
 	chain_state *c = arg;
 	c->n++;
 	size_t len = strlen(line);
-	const char *tail = ",\"prev\":\"";
-	size_t tl = strlen(tail);
+	JsonObject *o = json_read_object(line, (gssize)len, NULL);
+	const char *prev = json_get_string(o, "prev");
 	char got[65] = "";
-	if (len < tl + 64 + 2 || line[len - 1] != '}' || line[len - 2] != '"' ||
-	    strncmp(line + len - 2 - 64 - tl, tail, tl) != 0) {
+	int64_t seq = json_get_int(o, "seq", 0);
+	if (prev && strlen(prev) < sizeof got)
+		strcpy(got, prev);
+	if (o)
+		json_object_unref(o);
+	if (!prev || !seq) {
 		c->reason = g_strdup_printf("line %" PRIu64 " is not an audit entry", c->n);
 		goto bad;
 	}
-	memcpy(got, line + len - 2 - 64, 64);
-	got[64] = '\0';
 	if (!is_hex64(got)) {
 		c->reason = g_strdup_printf("line %" PRIu64 ": prev is not a SHA-256", c->n);
 		goto bad;
 	}
-	if (audit_line_seq(line) != c->n) {
-		c->reason = g_strdup_printf("line %" PRIu64 ": seq is %" PRIu64 ", expected %" PRIu64
+	if ((uint64_t)seq != c->n) {
+		c->reason = g_strdup_printf("line %" PRIu64 ": seq is %" PRId64 ", expected %" PRIu64
 		                            " (a line was removed or inserted)",
-		                            c->n, audit_line_seq(line), c->n);
+		                            c->n, seq, c->n);
 		goto bad;
 	}
 	if (strcmp(got, c->prev) != 0) {

@@ -8,6 +8,7 @@
 #include "store/catalog.h"
 #include "store/audit.h"
 #include "core/errors.h"
+#include "core/json.h"
 #include "store/store.h"
 #include "core/testhook.h"
 
@@ -15,6 +16,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -142,14 +144,24 @@ void catalog_close(catalog *c)
 	g_free(c);
 }
 
-/* Run one statement with text parameters ?1…?n (NULL binds NULL). */
-static bool run(catalog *c, GError **err, const char *sql, int n, const char *const *args)
+/*
+ * Run one statement; its parameters ?1…?n follow as types says, one
+ * letter each: 's' a string (NULL binds NULL), 'i' an int64_t.
+ */
+static bool run(catalog *c, GError **err, const char *sql, const char *types, ...)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(c, err, "prepare");
-	for (int i = 0; i < n; i++)
-		sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_TRANSIENT);
+	va_list ap;
+	va_start(ap, types);
+	for (int i = 0; types[i]; i++) {
+		if (types[i] == 'i')
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		else
+			sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+	}
+	va_end(ap);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -171,93 +183,115 @@ static bool finish_savepoint(catalog *c, const char *name, bool ok, GError **err
 bool catalog_add_bundle(catalog *c, const char *bundle_path, const char *release_json,
                         const char *bundle_sha256, int64_t bundle_size, GError **err)
 {
-	char size[32];
-	g_snprintf(size, sizeof size, "%" G_GINT64_FORMAT, bundle_size);
-	const char *a[] = { release_json, bundle_path, bundle_sha256, size };
-	if (!exec(c, "SAVEPOINT add_bundle", err))
+	JsonObject *r = json_read_object(release_json, -1, NULL);
+	const char *id = json_get_string(r, "id");
+	if (!id) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: release.json is not valid or has no id",
+		            bundle_path);
+		if (r)
+			json_object_unref(r);
 		return false;
-	bool ok =
-		run(c, err,
-		    "INSERT OR REPLACE INTO bundles SELECT json_extract(?1,'$.id'), ?2,"
-		    " json_extract(?1,'$.title'), json_extract(?1,'$.date'),"
-		    " json_extract(?1,'$.organisation'), json_extract(?1,'$.license.id'),"
-		    " json_extract(?1,'$.retention'), json_extract(?1,'$.disposal_date'),"
-		    " json_extract(?1,'$.check_status'), json_extract(?1,'$.content_sha256'), ?3,"
-		    " CAST(?4 AS INTEGER), json_extract(?1,'$.ingested_at'), ?1"
-		    " WHERE json_valid(?1) AND json_extract(?1,'$.id') IS NOT NULL",
-		    4, a) &&
-		(sqlite3_changes(c->db) == 1 ||
-		 (g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
-		              "%s: release.json is not valid or has no id", bundle_path),
-		  false)) &&
-		run(c, err, "DELETE FROM files WHERE bundle_id = json_extract(?1,'$.id')", 1, a) &&
-		run(c, err,
-		    "INSERT INTO files SELECT json_extract(?1,'$.id'), json_extract(value,'$.path'),"
-		    " json_extract(value,'$.role'), json_extract(value,'$.mime'),"
-		    " json_extract(value,'$.size'), json_extract(value,'$.sha256')"
-		    " FROM json_each(?1,'$.files')",
-		    1, a) &&
-		run(c, err, "DELETE FROM checks WHERE bundle_id = json_extract(?1,'$.id')", 1, a) &&
-		run(c, err,
-		    "INSERT INTO checks SELECT json_extract(?1,'$.id'), json_extract(value,'$.id'),"
-		    " json_extract(value,'$.level'), json_extract(value,'$.status'),"
-		    " json_extract(value,'$.message'), json_extract(value,'$.file')"
-		    " FROM json_each(?1,'$.checks')",
-		    1, a);
+	}
+	if (!exec(c, "SAVEPOINT add_bundle", err)) {
+		json_object_unref(r);
+		return false;
+	}
+	bool ok = run(c, err, "INSERT OR REPLACE INTO bundles VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
+	                      "?11,?12,?13,?14)",
+	              "sssssssssssiss", id, bundle_path,
+	              json_get_string(r, "title"), json_get_string(r, "date"),
+	              json_get_string(r, "organisation"),
+	              json_get_string(json_get_object(r, "license"), "id"),
+	              json_get_string(r, "retention"), json_get_string(r, "disposal_date"),
+	              json_get_string(r, "check_status"), json_get_string(r, "content_sha256"),
+	              bundle_sha256, bundle_size, json_get_string(r, "ingested_at"), release_json);
+	ok = ok && run(c, err, "DELETE FROM files WHERE bundle_id = ?1", "s", id) &&
+	     run(c, err, "DELETE FROM checks WHERE bundle_id = ?1", "s", id);
+	JsonArray *files = json_get_array(r, "files"), *checks = json_get_array(r, "checks");
+	for (guint i = 0; ok && files && i < json_array_get_length(files); i++) {
+		JsonObject *f = json_array_get_object_element(files, i);
+		ok = run(c, err, "INSERT INTO files VALUES(?1,?2,?3,?4,?5,?6)", "ssssis", id,
+		         json_get_string(f, "path"), json_get_string(f, "role"),
+		         json_get_string(f, "mime"), json_get_int(f, "size", 0),
+		         json_get_string(f, "sha256"));
+	}
+	for (guint i = 0; ok && checks && i < json_array_get_length(checks); i++) {
+		JsonObject *k = json_array_get_object_element(checks, i);
+		ok = run(c, err, "INSERT INTO checks VALUES(?1,?2,?3,?4,?5,?6)", "ssssss", id,
+		         json_get_string(k, "id"), json_get_string(k, "level"),
+		         json_get_string(k, "status"), json_get_string(k, "message"),
+		         json_get_string(k, "file"));
+	}
+	json_object_unref(r);
 	ok = finish_savepoint(c, "add_bundle", ok, err);
 	if (ok)
 		testhook_crash_point("catalog.add_bundle");
 	return ok;
 }
 
+/* What an audit line says, in the catalog's tables (the events table has
+ * the line itself). */
+static bool derive(catalog *c, JsonObject *o, GError **err)
+{
+	const char *event = json_get_string(o, "event"), *id = json_get_string(o, "id");
+	if (!event)
+		return true;
+	if (strcmp(event, "hold") == 0)
+		return run(c, err, "INSERT OR REPLACE INTO holds VALUES(?1,?2,?3,?4)", "ssss", id,
+		           json_get_string(o, "reason"), json_get_string(o, "user"),
+		           json_get_string(o, "time"));
+	if (strcmp(event, "hold-removed") == 0)
+		return run(c, err, "DELETE FROM holds WHERE bundle_id = ?1", "s", id);
+	if (strcmp(event, "verify") == 0) {
+		JsonArray *problems = json_get_array(o, "problems");
+		char *text = NULL;
+		if (problems) {
+			JsonNode *n = json_node_init_array(json_node_alloc(), problems);
+			json_writer *w = json_new(false);
+			json_node(w, n);
+			text = json_finish(w);
+			json_node_unref(n);
+		}
+		bool ok = run(c, err, "INSERT OR REPLACE INTO verifications VALUES(?1,?2,?3,?4,?5)",
+		              "issis", json_get_int(o, "seq", 0), id, json_get_string(o, "time"),
+		              (int64_t)json_get_bool(o, "valid", false), text);
+		g_free(text);
+		return ok;
+	}
+	if (strcmp(event, "dispose") == 0)
+		return run(c, err, "INSERT OR REPLACE INTO disposals VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+		           "ssssssssi", id, json_get_string(o, "title"),
+		           json_get_string(o, "bundle_sha256"), json_get_string(o, "retention"),
+		           json_get_string(o, "release_date"), json_get_string(o, "disposal_date"),
+		           json_get_string(o, "time"), json_get_string(o, "user"),
+		           json_get_int(o, "seq", 0)) &&
+		       run(c, err, "DELETE FROM files WHERE bundle_id = ?1", "s", id) &&
+		       run(c, err, "DELETE FROM checks WHERE bundle_id = ?1", "s", id) &&
+		       run(c, err, "DELETE FROM bundles WHERE id = ?1", "s", id);
+	return true;
+}
+
 bool catalog_apply_event(catalog *c, const char *line, GError **err)
 {
-	const char *a[] = { line };
-	if (!exec(c, "SAVEPOINT apply_event", err))
+	JsonObject *o = json_read_object(line, -1, NULL);
+	int64_t seq = json_get_int(o, "seq", 0);
+	/* Not ours (no seq): nothing to mirror. */
+	if (!seq) {
+		if (o)
+			json_object_unref(o);
+		return true;
+	}
+	if (!exec(c, "SAVEPOINT apply_event", err)) {
+		json_object_unref(o);
 		return false;
-	bool ok = run(c, err,
-	              "INSERT OR IGNORE INTO events SELECT json_extract(?1,'$.seq'),"
-	              " json_extract(?1,'$.time'), json_extract(?1,'$.user'),"
-	              " json_extract(?1,'$.event'), json_extract(?1,'$.id'), ?1"
-	              " WHERE json_valid(?1) AND json_extract(?1,'$.seq') IS NOT NULL",
-	              1, a);
-	/* Nothing inserted: mirrored before (or not ours); nothing to derive. */
+	}
+	bool ok = run(c, err, "INSERT OR IGNORE INTO events VALUES(?1,?2,?3,?4,?5,?6)", "isssss", seq,
+	              json_get_string(o, "time"), json_get_string(o, "user"),
+	              json_get_string(o, "event"), json_get_string(o, "id"), line);
+	/* Nothing inserted: mirrored before; nothing to derive. */
 	if (ok && sqlite3_changes(c->db) == 1)
-		ok = run(c, err,
-		         "INSERT OR REPLACE INTO holds SELECT json_extract(?1,'$.id'),"
-		         " json_extract(?1,'$.reason'), json_extract(?1,'$.user'),"
-		         " json_extract(?1,'$.time') WHERE json_extract(?1,'$.event') = 'hold'",
-		         1, a) &&
-		     run(c, err,
-		         "DELETE FROM holds WHERE json_extract(?1,'$.event') = 'hold-removed'"
-		         " AND bundle_id = json_extract(?1,'$.id')",
-		         1, a) &&
-		     run(c, err,
-		         "INSERT OR REPLACE INTO verifications SELECT json_extract(?1,'$.seq'),"
-		         " json_extract(?1,'$.id'), json_extract(?1,'$.time'),"
-		         " json_extract(?1,'$.valid'), json_extract(?1,'$.problems')"
-		         " WHERE json_extract(?1,'$.event') = 'verify'",
-		         1, a) &&
-		     run(c, err,
-		         "INSERT OR REPLACE INTO disposals SELECT json_extract(?1,'$.id'),"
-		         " json_extract(?1,'$.title'), json_extract(?1,'$.bundle_sha256'),"
-		         " json_extract(?1,'$.retention'), json_extract(?1,'$.release_date'),"
-		         " json_extract(?1,'$.disposal_date'), json_extract(?1,'$.time'),"
-		         " json_extract(?1,'$.user'), json_extract(?1,'$.seq')"
-		         " WHERE json_extract(?1,'$.event') = 'dispose'",
-		         1, a) &&
-		     run(c, err,
-		         "DELETE FROM files WHERE json_extract(?1,'$.event') = 'dispose'"
-		         " AND bundle_id = json_extract(?1,'$.id')",
-		         1, a) &&
-		     run(c, err,
-		         "DELETE FROM checks WHERE json_extract(?1,'$.event') = 'dispose'"
-		         " AND bundle_id = json_extract(?1,'$.id')",
-		         1, a) &&
-		     run(c, err,
-		         "DELETE FROM bundles WHERE json_extract(?1,'$.event') = 'dispose'"
-		         " AND id = json_extract(?1,'$.id')",
-		         1, a);
+		ok = derive(c, o, err);
+	json_object_unref(o);
 	ok = finish_savepoint(c, "apply_event", ok, err);
 	if (ok)
 		testhook_crash_point("catalog.apply_event");

@@ -6,6 +6,7 @@
 #include "store/recovery.h"
 #include "store/audit.h"
 #include "core/errors.h"
+#include "core/json.h"
 #include "core/hash.h"
 #include "store/store.h"
 #include "core/testhook.h"
@@ -39,38 +40,41 @@ static bool replay(const char *line, void *arg)
  * later archived again (same content, so the same id) has both, and
  * only the later says what the file on disk is.
  */
-static char *last_ingest_or_dispose(catalog *c, const char *id)
+static JsonObject *last_ingest_or_dispose(catalog *c, const char *id)
 {
 	GPtrArray *ev = catalog_events(c, id, NULL);
-	char *last = NULL;
+	JsonObject *last = NULL;
 	for (guint i = 0; ev && i < ev->len; i++) {
-		const char *l = g_ptr_array_index(ev, i);
-		if (strstr(l, ",\"event\":\"ingest\",") || strstr(l, ",\"event\":\"dispose\",")) {
-			g_free(last);
-			last = g_strdup(l);
+		JsonObject *o = json_read_object(g_ptr_array_index(ev, i), -1, NULL);
+		const char *event = json_get_string(o, "event");
+		if (event && (strcmp(event, "ingest") == 0 || strcmp(event, "dispose") == 0)) {
+			if (last)
+				json_object_unref(last);
+			last = g_steal_pointer(&o);
 		}
+		if (o)
+			json_object_unref(o);
 	}
 	if (ev)
 		g_ptr_array_unref(ev);
 	return last;
 }
 
-static bool is_dispose(const char *line)
+static bool is_dispose(JsonObject *line)
 {
-	return line && strstr(line, ",\"event\":\"dispose\",") != NULL;
+	return g_strcmp0(json_get_string(line, "event"), "dispose") == 0;
 }
 
 /* Is the file at path the bundle the dispose line recorded (its SHA-256)?
  * Only then is deleting it finishing that disposal; another file of the
  * same name is a later ingest that the crash kept from being recorded. */
-static bool is_disposed_bundle(const char *path, const char *dispose_line)
+static bool is_disposed_bundle(const char *path, JsonObject *dispose_line)
 {
-	const char *key = "\"bundle_sha256\":\"";
-	const char *p = strstr(dispose_line, key);
+	const char *want = json_get_string(dispose_line, "bundle_sha256");
 	char hex[65];
-	if (!p || !hash_file_sha256(path, hex, NULL, NULL))
+	if (!want || !hash_file_sha256(path, hex, NULL, NULL))
 		return true; /* no hash to compare, or unreadable: the record rules */
-	return strncmp(p + strlen(key), hex, 64) == 0;
+	return strcmp(want, hex) == 0;
 }
 
 static bool remove_file(const char *path, GError **err)
@@ -150,7 +154,7 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 		char *abs = g_build_filename(store_dir, rel, NULL);
 		char *side = g_strconcat(abs, ".sha256", NULL);
 		catalog_bundle *b = catalog_get(c, id, NULL);
-		char *last = last_ingest_or_dispose(c, id);
+		JsonObject *last = last_ingest_or_dispose(c, id);
 		if (is_dispose(last) && is_disposed_bundle(abs, last)) {
 			ok = remove_file(abs, err) && remove_file(side, err);
 			r.disposals_finished++;
@@ -177,7 +181,8 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 			g_clear_error(&e);
 		}
 		catalog_bundle_free(b);
-		g_free(last);
+		if (last)
+			json_object_unref(last);
 		g_free(side);
 		g_free(abs);
 		g_free(id);

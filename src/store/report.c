@@ -4,8 +4,8 @@
 #include "store/report.h"
 #include "store/audit.h"
 #include "core/errors.h"
+#include "core/json.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,23 +37,12 @@ static void failure_free(gpointer p)
 	g_free(f);
 }
 
-/* The walk over the audit log. Audit lines are JSON; the project writes
- * JSON but parses none itself, so SQLite's JSON functions (already what
- * the catalog reads the log with) take the lines apart, on a connection
- * to an empty in-memory database. */
+/* The walk over the audit log. */
 typedef struct {
 	report *r;
-	sqlite3 *db;
-	sqlite3_stmt *line_q, *problems_q;
 	GHashTable *ids; /* ids of the stretch of verify lines being read */
 	bool in_run;
 } audit_scan;
-
-static char *column_text(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? g_strdup((const char *)t) : NULL;
-}
 
 static void start_run(audit_scan *s)
 {
@@ -67,14 +56,13 @@ static void start_run(audit_scan *s)
 }
 
 /* "file: reason; file: reason" of a verify line's problems array. */
-static char *problems_text(audit_scan *s, const char *json)
+static char *problems_text(JsonArray *problems)
 {
 	GString *out = g_string_new(NULL);
-	sqlite3_reset(s->problems_q);
-	sqlite3_bind_text(s->problems_q, 1, json ? json : "[]", -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(s->problems_q) == SQLITE_ROW) {
-		const char *f = (const char *)sqlite3_column_text(s->problems_q, 0);
-		const char *why = (const char *)sqlite3_column_text(s->problems_q, 1);
+	for (guint i = 0; problems && i < json_array_get_length(problems); i++) {
+		JsonNode *n = json_array_get_element(problems, i);
+		JsonObject *p = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+		const char *f = json_get_string(p, "file"), *why = json_get_string(p, "reason");
 		g_string_append_printf(out, "%s%s: %s", out->len ? "; " : "", f ? f : "?",
 		                       why ? why : "?");
 	}
@@ -85,20 +73,17 @@ static bool on_line(const char *line, void *arg)
 {
 	audit_scan *s = arg;
 	report *r = s->r;
-	sqlite3_reset(s->line_q);
-	sqlite3_bind_text(s->line_q, 1, line, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s->line_q) != SQLITE_ROW) {
-		s->in_run = false; /* not JSON: verify reports the broken chain */
-		return true;
-	}
-	const char *event = (const char *)sqlite3_column_text(s->line_q, 0);
-	if (!event || strcmp(event, "verify") != 0) {
+	JsonObject *o = json_read_object(line, -1, NULL);
+	/* Not JSON (verify reports the broken chain), or another event: the
+	 * stretch of verify lines ends. */
+	if (g_strcmp0(json_get_string(o, "event"), "verify") != 0) {
 		s->in_run = false;
+		if (o)
+			json_object_unref(o);
 		return true;
 	}
-	char *id = column_text(s->line_q, 1);
-	bool valid = sqlite3_column_int(s->line_q, 2) != 0;
-	char *time = column_text(s->line_q, 3);
+	const char *id = json_get_string(o, "id"), *time = json_get_string(o, "time");
+	bool valid = json_get_bool(o, "valid", false);
 	if (!s->in_run || !id || g_hash_table_contains(s->ids, id))
 		start_run(s);
 	g_hash_table_add(s->ids, g_strdup(id ? id : ""));
@@ -111,39 +96,19 @@ static bool on_line(const char *line, void *arg)
 		report_failure *f = g_new0(report_failure, 1);
 		f->id = g_strdup(id);
 		f->time = g_strdup(time);
-		f->problems = problems_text(s, (const char *)sqlite3_column_text(s->line_q, 4));
+		f->problems = problems_text(json_get_array(o, "problems"));
 		g_ptr_array_add(r->run_failures, f);
 		r->run_failed++;
 	}
-	g_free(id);
-	g_free(time);
+	json_object_unref(o);
 	return true;
 }
 
 static bool scan_audit(const char *store_dir, report *r, GError **err)
 {
 	audit_scan s = { .r = r };
-	bool ok = false;
 	s.ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	if (sqlite3_open(":memory:", &s.db) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s.db,
-	                       "SELECT json_extract(?1,'$.event'), json_extract(?1,'$.id'),"
-	                       " json_extract(?1,'$.valid'), json_extract(?1,'$.time'),"
-	                       " json_extract(?1,'$.problems') WHERE json_valid(?1)",
-	                       -1, &s.line_q, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s.db,
-	                       "SELECT json_extract(value,'$.file'), json_extract(value,'$.reason')"
-	                       " FROM json_each(?1)",
-	                       -1, &s.problems_q, NULL) != SQLITE_OK) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "audit.log: cannot read: %s",
-		            s.db ? sqlite3_errmsg(s.db) : "out of memory");
-		goto out;
-	}
-	ok = audit_foreach(store_dir, on_line, &s, &r->audit_torn, err);
-out:
-	sqlite3_finalize(s.line_q);
-	sqlite3_finalize(s.problems_q);
-	sqlite3_close(s.db);
+	bool ok = audit_foreach(store_dir, on_line, &s, &r->audit_torn, err);
 	g_hash_table_unref(s.ids);
 	return ok;
 }

@@ -34,6 +34,44 @@ TEST(json_escapes_and_invalid_utf8)
 	g_free(s);
 }
 
+/* The one reader: lenient getters over json-glib, and a parsed value
+ * written back as it was. */
+TEST(json_read_and_node)
+{
+	const char *line = "{\"seq\":7,\"time\":\"2024-05-10T00:00:00Z\",\"event\":\"verify\","
+	                   "\"valid\":false,\"problems\":[{\"file\":\"a\\nb\",\"reason\":\"x\"}],"
+	                   "\"o\":{\"k\":\"공공누리\"},\"n\":null}";
+	GError *err = NULL;
+	JsonObject *o = json_read_object(line, -1, &err);
+	EXPECT(o && !err);
+	EXPECT(json_get_int(o, "seq", 0) == 7);
+	EXPECT_STR(json_get_string(o, "event"), "verify");
+	EXPECT(!json_get_bool(o, "valid", true));
+	EXPECT(json_get_bool(o, "absent", true));
+	EXPECT(json_get_string(o, "seq") == NULL);  /* of another type */
+	EXPECT(json_get_string(o, "n") == NULL);    /* null */
+	EXPECT(json_get_int(o, "event", -1) == -1);
+	EXPECT_STR(json_get_string(json_get_object(o, "o"), "k"), "공공누리");
+	EXPECT(json_get_array(o, "problems") && json_array_get_length(json_get_array(o, "problems")) == 1);
+	EXPECT(json_get_string(NULL, "x") == NULL); /* a line that did not parse */
+	/* Written back: the same text, members in their order. */
+	JsonNode *n = json_node_init_object(json_node_alloc(), o);
+	json_writer *w = json_new(false);
+	json_node(w, n);
+	char *back = json_finish(w);
+	EXPECT_STR(back, line);
+	g_free(back);
+	json_node_unref(n);
+	json_object_unref(o);
+	/* Not JSON, not an object, half a line: NULL with a reason. */
+	EXPECT(json_read_object("[1,2]", -1, &err) == NULL && err);
+	g_clear_error(&err);
+	EXPECT(json_read_object(line, 20, &err) == NULL && err);
+	g_clear_error(&err);
+	EXPECT(json_read_object("", -1, &err) == NULL && err);
+	g_clear_error(&err);
+}
+
 TEST(json_pretty)
 {
 	json_writer *w = json_new(true);
@@ -118,5 +156,5 @@ TEST(hash_file)
 	g_free(d);
 }
 
-UNIT_MAIN(json_nesting_and_commas, json_escapes_and_invalid_utf8, json_pretty, checks_status,
+UNIT_MAIN(json_nesting_and_commas, json_escapes_and_invalid_utf8, json_read_and_node, json_pretty, checks_status,
           hash_known_vectors, hash_file)
