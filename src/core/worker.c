@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -413,36 +414,28 @@ char *worker_dict_take(GVariantDict *d, const char *key)
 /* ---- the pool ---- */
 
 /*
- * Sockets a child must not keep: its siblings' (were one kept, the parent
- * would never see that sibling die, nor the sibling see the parent close
- * its end). Every child closes them first thing; a child's own socket is
- * on the list for the children it forks in turn (a release worker's PDF
- * worker).
+ * A child keeps nothing of its parent's but stdin, stdout, stderr and its
+ * own socket: not its siblings' sockets (were one kept, the parent would
+ * never see that sibling die, nor the sibling see the parent close its
+ * end), not the catalog's SQLite descriptors and shared-memory map, not
+ * the store lock, not an input file the parent has open. A worker parses
+ * hostile bytes: what it does not hold it cannot damage. Since no child
+ * holds the lock, none may outlive its parent either: the kernel kills it
+ * when the parent dies (PR_SET_PDEATHSIG), so that a run killed with -9
+ * leaves no child writing into tmp/ while the next run cleans it.
  */
-static GArray *private_fds;
-
-static void private_add(int fd)
+static void close_inherited(int keep)
 {
-	if (!private_fds)
-		private_fds = g_array_new(FALSE, FALSE, sizeof(int));
-	g_array_append_val(private_fds, fd);
-}
-
-static void private_remove(int fd)
-{
-	for (guint i = 0; private_fds && i < private_fds->len; i++)
-		if (g_array_index(private_fds, int, i) == fd) {
-			g_array_remove_index_fast(private_fds, i);
-			return;
-		}
-}
-
-static void private_close_all(void)
-{
-	for (guint i = 0; private_fds && i < private_fds->len; i++)
-		close(g_array_index(private_fds, int, i));
-	if (private_fds)
-		g_array_set_size(private_fds, 0);
+	unsigned from = keep < 3 ? 3 : (unsigned)keep + 1;
+	if (keep > 3)
+		close_range(3, (unsigned)keep - 1, 0);
+	if (close_range(from, ~0u, 0) == 0)
+		return;
+	/* A kernel before 5.9: one by one, up to the descriptor limit. */
+	long max = sysconf(_SC_OPEN_MAX);
+	for (long fd = 3; fd < (max > 0 ? max : 65536); fd++)
+		if (fd != keep)
+			close((int)fd);
 }
 
 static bool read_full(int fd, void *buf, size_t len)
@@ -531,7 +524,6 @@ static int pool_child_end(pool_child *k, bool kill_it)
 {
 	int status = 0;
 	if (k->sock >= 0) {
-		private_remove(k->sock);
 		close(k->sock);
 		k->sock = -1;
 	}
@@ -554,7 +546,7 @@ static bool pool_child_start(worker_pool *p, pool_child *k, GError **err)
 	}
 	fflush(stdout);
 	fflush(stderr);
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid < 0) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, "worker: fork");
 		close(sv[0]);
@@ -562,15 +554,15 @@ static bool pool_child_start(worker_pool *p, pool_child *k, GError **err)
 		return false;
 	}
 	if (pid == 0) {
-		private_close_all();
-		close(sv[0]);
-		private_add(sv[1]);
+		close_inherited(sv[1]);
+		/* The parent may have died between fork and prctl. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+			_exit(1);
 		pool_child_run(sv[1], &p->lim, p->fn, p->arg);
 	}
 	close(sv[1]);
 	k->pid = pid;
 	k->sock = sv[0];
-	private_add(k->sock);
 	return true;
 }
 

@@ -509,8 +509,8 @@ static bool record_quarantine(ingester *g, const release_record *r, const releas
  * So the store changes exactly as in a run of one release at a time: the
  * same records in the same order, the same crash points in the parent,
  * and whatever a crash leaves is in tmp/, which the next locked run
- * removes (children inherit the lock, so no run can start while one of
- * them still writes there).
+ * removes (the children hold nothing of the parent's, not even the lock,
+ * and die with it: core/worker.h).
  */
 
 void prepared_clear(prepared *p)

@@ -596,16 +596,115 @@ TEST(pool_sees_death_despite_grandchild)
 	EXPECT(fds > 0);
 }
 
+/* The descriptors open in the child, "0,1,2,5", the one reading them left out. */
+static bool job_fds(void *arg, GVariantDict *result, GError **err)
+{
+	GString *list = g_string_new(NULL);
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d))
+			g_string_append_printf(list, "%s%s", list->len ? "," : "", e->d_name);
+	if (d)
+		closedir(d);
+	worker_dict_put(result, "fds", list->str);
+	g_string_free(list, TRUE);
+	return true;
+}
+
+/* A child holds nothing of the parent's but stdio and its own socket: not
+ * a file the parent has open (the catalog, the lock, an input). */
+TEST(child_holds_no_parent_fd)
+{
+	worker_limits lim = quick_limits();
+	int held = open("/dev/null", O_RDONLY); /* no O_CLOEXEC: as a library might */
+	int other = open(".", O_RDONLY | O_DIRECTORY);
+	GVariantDict *d = NULL;
+	GError *err = NULL;
+	EXPECT(held > 2 && other > 2);
+	EXPECT(worker_run(&lim, job_fds, NULL, &d, &err));
+	char *fds = d ? worker_dict_take(d, "fds") : NULL;
+	char **each = g_strsplit(fds ? fds : "", ",", -1);
+	EXPECT(g_strv_length(each) == 4); /* 0, 1, 2 and the socket */
+	for (char **f = each; *f; f++)
+		EXPECT(atoi(*f) != held && atoi(*f) != other);
+	if (g_strv_length(each) != 4)
+		fprintf(stderr, "child fds: %s\n", fds ? fds : "(none)");
+	g_strfreev(each);
+	g_free(fds);
+	if (d)
+		g_variant_dict_unref(d);
+	close(held);
+	close(other);
+	EXPECT(no_zombies());
+}
+
+/* The job of a child whose parent is killed: writes its pid, then waits. */
+static bool job_pid_hang(void *arg, GVariantDict *result, GError **err)
+{
+	char pid[32];
+	g_snprintf(pid, sizeof pid, "%d", (int)getpid());
+	g_file_set_contents((const char *)arg, pid, -1, NULL);
+	for (;;)
+		pause();
+	return true;
+}
+
+static bool process_gone(pid_t pid)
+{
+	char *stat = g_strdup_printf("/proc/%d/stat", (int)pid), *text = NULL;
+	bool gone = !g_file_get_contents(stat, &text, NULL, NULL) ||
+	            (strrchr(text, ')') && strrchr(text, ')')[2] == 'Z');
+	g_free(text);
+	g_free(stat);
+	return gone;
+}
+
+/* Holding no lock, a child must not outlive its parent: killed with -9,
+ * the parent takes its workers with it. */
+TEST(child_dies_with_parent)
+{
+	char *dir = g_dir_make_tmp("worker-XXXXXX", NULL);
+	char *pidfile = g_build_filename(dir, "pid", NULL);
+	pid_t mid = fork();
+	if (mid == 0) {
+		worker_limits lim = quick_limits();
+		GVariantDict *d = NULL;
+		worker_run(&lim, job_pid_hang, pidfile, &d, NULL);
+		_exit(0);
+	}
+	char *text = NULL;
+	for (int i = 0; i < 200 && !g_file_get_contents(pidfile, &text, NULL, NULL); i++)
+		g_usleep(20000);
+	pid_t child = text ? (pid_t)atoi(text) : 0;
+	EXPECT(child > 0);
+	kill(mid, SIGKILL);
+	waitpid(mid, NULL, 0);
+	bool gone = false;
+	for (int i = 0; i < 200 && child > 0 && !(gone = process_gone(child)); i++)
+		g_usleep(10000);
+	EXPECT(gone);
+	if (!gone && child > 0)
+		kill(child, SIGKILL);
+	g_free(text);
+	unlink(pidfile);
+	rmdir(dir);
+	g_free(pidfile);
+	g_free(dir);
+	EXPECT(no_zombies());
+}
+
 #if UNDER_ASAN
-UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
+UNIT_MAIN(child_holds_no_parent_fd, worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
           worker_file_size_limit, worker_defaults, worker_limits_from_config,
           pool_reuses_children, pool_failure_ends_only_its_job, pool_queues_jobs, pool_retires_children, pool_cpu_limit_per_job,
-          pool_sees_death_despite_grandchild)
+          pool_sees_death_despite_grandchild, child_dies_with_parent)
 #else
-UNIT_MAIN(worker_returns_keys, worker_carries_job_error, worker_reports_signal,
+UNIT_MAIN(child_holds_no_parent_fd, worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
           worker_file_size_limit, worker_address_space_limit, worker_defaults,
           worker_limits_from_config, pool_reuses_children, pool_failure_ends_only_its_job, pool_queues_jobs, pool_retires_children,
-          pool_cpu_limit_per_job, pool_sees_death_despite_grandchild)
+          pool_cpu_limit_per_job, pool_sees_death_despite_grandchild,
+          child_dies_with_parent)
 #endif
