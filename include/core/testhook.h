@@ -34,6 +34,15 @@
 
 #include <glib.h>
 
+/*
+ * Test builds only. The hooks exist in the build `make check` makes
+ * (compiled with ARCHIVE_TEST_HOOKS), never in the one `make` and `make
+ * install` make: there each call below is an empty inline function, and
+ * the binary carries no ARCHIVE_TEST_ variable at all (tests/e2e/build.sh
+ * builds it and looks).
+ */
+#ifdef ARCHIVE_TEST_HOOKS
+
 void testhook_crash_point(const char *name);
 
 /* The current time, UTC (caller unrefs). For tests only,
@@ -72,4 +81,18 @@ void testhook_worker_job(const char *path);
 void testhook_access_copy(const char *pdf, const char *copy);
 void testhook_input_file(const char *path);
 
+/* ARCHIVE_TEST_SYSLOG_FILE=PATH: the file syslog lines go to instead of
+ * syslog(3) (cli/message.c), or NULL. */
+const char *testhook_syslog_file(void);
+
+#else /* a release build: no hooks */
+
+static inline void testhook_crash_point(const char *name) { (void)name; }
+static inline GDateTime *testhook_now_utc(void) { return g_date_time_new_now_utc(); }
+static inline void testhook_worker_job(const char *path) { (void)path; }
+static inline void testhook_access_copy(const char *pdf, const char *copy) { (void)pdf; (void)copy; }
+static inline void testhook_input_file(const char *path) { (void)path; }
+static inline const char *testhook_syslog_file(void) { return NULL; }
+
+#endif
 #endif

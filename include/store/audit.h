@@ -11,8 +11,8 @@
  *   audit_entry *e = audit_entry_new("dispose");
  *   audit_entry_set(e, "id", id); ...
  *   audit_append(dir, e, &line, &err);
- * Every line has "seq" (1, 2, …), "time" (UTC, ISO 8601), "user" and
- * "event" first, then the entry's fields in the order set, then "prev".
+ * Every line has "seq" (1, 2, …), "time" (UTC, ISO 8601), "user" (and
+ * "sudo_user" under sudo: audit_user below) and "event" first, then the entry's fields in the order set, then "prev".
  */
 #ifndef ARC_AUDIT_H
 #define ARC_AUDIT_H
@@ -113,7 +113,11 @@ void audit_tail_clear(audit_tail *t);
 /* The "seq" of an audit line, or 0 when it has none. */
 uint64_t audit_line_seq(const char *line);
 
-/* The user recorded in entries: $SUDO_USER, else the login name, else the uid. */
+/* The user recorded in entries ("user"): the name of the real uid, else
+ * "uid N". Under sudo that is root; the user sudo names (SUDO_USER, when
+ * set and another) is recorded beside it as "sudo_user": a claim of the
+ * environment, which any process can set, never instead of the uid. */
 const char *audit_user(void);
+const char *audit_sudo_user(void); /* NULL: none */
 
 #endif

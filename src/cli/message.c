@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 #include "core/errors.h"
+#include "core/testhook.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,8 +31,8 @@ static void log_line(const cli_ctx *c, int prio, const char *msg)
 		return;
 	char *flat = g_strdup(msg);
 	g_strdelimit(flat, "\r\n", ' ');
-	const char *test = g_getenv("ARCHIVE_SYSLOG_TEST_FILE");
-	if (test && *test) {
+	const char *test = testhook_syslog_file();
+	if (test) {
 		FILE *f = fopen(test, "a");
 		if (f) {
 			fprintf(f, "%s %s: %s\n", priority_name(prio), c->cmd, flat);

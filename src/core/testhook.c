@@ -4,6 +4,8 @@
  */
 #include "core/testhook.h"
 
+#ifdef ARCHIVE_TEST_HOOKS /* the whole file: test builds only */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -156,3 +158,11 @@ void testhook_input_file(const char *path)
 		}
 	}
 }
+
+const char *testhook_syslog_file(void)
+{
+	const char *f = g_getenv("ARCHIVE_TEST_SYSLOG_FILE");
+	return f && *f ? f : NULL;
+}
+
+#endif

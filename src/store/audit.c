@@ -92,15 +92,18 @@ const char *audit_user(void)
 	static char user[256];
 	if (user[0])
 		return user;
-	const char *s = g_getenv("SUDO_USER");
 	struct passwd *pw = getpwuid(getuid());
-	if (s && *s)
-		g_strlcpy(user, s, sizeof user);
-	else if (pw && pw->pw_name)
+	if (pw && pw->pw_name)
 		g_strlcpy(user, pw->pw_name, sizeof user);
 	else
 		snprintf(user, sizeof user, "uid %u", (unsigned)getuid());
 	return user;
+}
+
+const char *audit_sudo_user(void)
+{
+	const char *s = g_getenv("SUDO_USER");
+	return s && *s && strcmp(s, audit_user()) != 0 ? s : NULL;
 }
 
 static char *log_path(const char *store_dir)
@@ -217,6 +220,9 @@ static void format_line(GString *out, const audit_entry *e, const char *when, ui
 	json_kv_int(w, "seq", (int64_t)seq);
 	json_kv_string(w, "time", when);
 	json_kv_string(w, "user", audit_user());
+	/* Only a claim: any process can set SUDO_USER. */
+	if (audit_sudo_user())
+		json_kv_string(w, "sudo_user", audit_sudo_user());
 	json_kv_string(w, "event", e->event);
 	json_end_object(w);
 	char *head = json_finish(w);

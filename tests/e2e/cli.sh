@@ -90,7 +90,7 @@ fi
 
 # -- syslog -------------------------------------------------------------------
 LOG=$PWD/syslog.txt
-export ARCHIVE_SYSLOG_TEST_FILE="$LOG"
+export ARCHIVE_TEST_SYSLOG_FILE="$LOG"
 "$ARCHIVE" --store sl ingest rel >out 2>err
 check syslog_off_by_default [ ! -e "$LOG" ]
 ARCHIVE_SYSLOG=0 "$ARCHIVE" --store sl ingest rel >out 2>err
@@ -110,4 +110,4 @@ ID2=$("$ARCHIVE" --store sl list --json | python3 -c "import json,sys; print(jso
 check syslog_held_bundle_exit_1 run_rc 1 "$ARCHIVE" --store sl --log-syslog retention --now 2099-01-01
 check syslog_held_bundle_logged has "$LOG" "^err retention: $ID2: due .* but kept: on hold: FOI 7\$"
 check syslog_retention_summary has "$LOG" '^warning retention: 3 due on 2099-01-01 \(1 held\); dry run \(exit 1\)$'
-unset ARCHIVE_SYSLOG_TEST_FILE
+unset ARCHIVE_TEST_SYSLOG_FILE

@@ -3,6 +3,7 @@
 #include "store/audit.h"
 #include "core/hash.h"
 
+#include <pwd.h>
 #include <unistd.h>
 
 static char *logfile(const char *dir) { return g_build_filename(dir, "audit.log", NULL); }
@@ -75,6 +76,36 @@ TEST(lines_are_chained)
 	g_free(s);
 	g_free(p);
 	g_free(line);
+	g_free(d);
+}
+
+/* The uid's name is the user; SUDO_USER only a claim beside it. */
+TEST(the_user_is_the_uid_and_sudo_a_claim)
+{
+	char *d = unit_tmpdir();
+	struct passwd *pw = getpwuid(getuid());
+	const char *me = pw ? pw->pw_name : NULL;
+	g_setenv("SUDO_USER", "someone-else", TRUE);
+	append(d, "ingest", "a");
+	g_setenv("SUDO_USER", me ? me : "", TRUE);
+	append(d, "ingest", "b");
+	g_unsetenv("SUDO_USER");
+	append(d, "ingest", "c");
+	char *p = logfile(d), *s = NULL;
+	g_file_get_contents(p, &s, NULL, NULL);
+	char **l = g_strsplit(s ? s : "", "\n", -1);
+	char *user = g_strdup_printf("\"user\":\"%s\"", me ? me : "?");
+	EXPECT(g_strv_length(l) == 4);
+	if (g_strv_length(l) == 4) {
+		EXPECT(strstr(l[0], user) && strstr(l[0], "\"sudo_user\":\"someone-else\""));
+		EXPECT(strstr(l[1], user) && !strstr(l[1], "sudo_user")); /* the same: said once */
+		EXPECT(strstr(l[2], user) && !strstr(l[2], "sudo_user"));
+	}
+	EXPECT(audit_verify_chain(d, NULL, NULL, NULL, NULL));
+	g_free(user);
+	g_strfreev(l);
+	g_free(s);
+	g_free(p);
 	g_free(d);
 }
 
@@ -408,7 +439,7 @@ TEST(a_torn_tail_is_cut_and_kept_or_completed)
 	g_unsetenv("ARCHIVE_TEST_NOW");
 }
 
-UNIT_MAIN(lines_are_chained, a_changed_line_is_named, a_removed_or_inserted_line_is_named,
+UNIT_MAIN(lines_are_chained, the_user_is_the_uid_and_sudo_a_claim, a_changed_line_is_named, a_removed_or_inserted_line_is_named,
           unwritable_log_is_a_store_error, a_batch_writes_what_appends_one_by_one_write,
           a_batch_entry_has_the_time_it_was_added, an_unwritable_batch_is_a_store_error,
           a_torn_line_is_no_record, a_torn_tail_is_cut_and_kept_or_completed)
