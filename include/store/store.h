@@ -39,14 +39,8 @@ const char *store_config(const store *s, const char *key);
 GHashTable *store_config_group(const store *s, const char *group);
 
 /* A fresh private directory under tmp/ (caller frees the path; remove it
- * with store_remove_tree). */
+ * with disk_remove_tree, core/disk.h). */
 char *store_make_tmpdir(store *s, GError **err);
-/* Remove a tree under tmp/ (never follows links). */
-void store_remove_tree(const char *path);
-/* Write data to path, which must not exist, flushed with fsync when sync;
- * on failure the file is removed and err names it (ARC_ERROR_STORE). */
-bool store_write_new_file(const char *path, const char *data, size_t len, bool sync,
-                          GError **err);
 
 /* Where the bundle ID lives (caller frees): bundles/YYYY/ID.tar.gz. */
 char *store_bundle_path(const store *s, const char *id);

@@ -6,7 +6,7 @@
 #include "bag/extract.h"
 #include "bag/path.h"
 #include "core/errors.h"
-#include "store/store.h"
+#include "core/disk.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -107,7 +107,7 @@ out:
 	archive_read_free(in);
 	archive_write_free(out);
 	if (!ok && made_root)
-		store_remove_tree(root);
+		disk_remove_tree(root);
 	g_free(root);
 	return ok;
 }

@@ -25,6 +25,7 @@
 #include "store/catalog.h"
 #include "core/json.h"
 #include "release/bundle_id.h"
+#include "core/disk.h"
 #include "core/errors.h"
 #include "core/filetype.h"
 #include "core/hash.h"
@@ -430,7 +431,7 @@ static bool add_made_text(release_record *r, const char *bag_path, const char *p
                           const char *data, GError **err)
 {
 	size_t len = strlen(data);
-	if (!store_write_new_file(path, data, len, false, err))
+	if (!disk_write_new(path, data, len, false, err))
 		return false;
 	payload_file *f = release_record_add_payload(r, bag_path, path, "text");
 	f->mime = g_strdup("text/plain");
@@ -516,7 +517,7 @@ static bool record_quarantine(ingester *g, const release_record *r, const releas
 void prepared_clear(prepared *p)
 {
 	if (p->work) {
-		store_remove_tree(p->work);
+		disk_remove_tree(p->work);
 		g_free(p->work);
 	}
 	g_free(p->bundle);
@@ -883,7 +884,7 @@ quarantine:
 	ok = true;
 out:
 	if (!ok && p->work) {
-		store_remove_tree(p->work);
+		disk_remove_tree(p->work);
 		g_clear_pointer(&p->work, g_free);
 	}
 	return ok;

@@ -6,6 +6,7 @@
  * else breaks the chain.
  */
 #include "store/audit.h"
+#include "core/disk.h"
 #include "core/errors.h"
 #include "core/hash.h"
 #include "core/json.h"
@@ -532,18 +533,6 @@ bool audit_verify_chain(const char *store_dir, uint64_t *lines, uint64_t *bad_li
  * possibly of something done (a disposal, a verification), for want of
  * one byte. The newline is added instead.
  */
-static bool fsync_dir(const char *dir, GError **err)
-{
-	int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d < 0 || fsync(d) != 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, dir);
-		if (d >= 0)
-			close(d);
-		return false;
-	}
-	close(d);
-	return true;
-}
 
 /* Does frag (len bytes) pass the chain check as the line after prev? */
 static bool is_next_line(const char *prev, const char *frag, size_t len)
@@ -573,39 +562,17 @@ static bool keep_torn(const char *store_dir, const char *bytes, size_t len, char
 	char *stamp = g_date_time_format(now, "%Y%m%dT%H%M%SZ");
 	g_date_time_unref(now);
 	char *path = NULL;
-	int fd = -1;
-	bool ok = false;
-	for (unsigned k = 1; fd < 0; k++) {
+	for (unsigned k = 1;; k++) {
 		g_free(*name);
 		g_free(path);
 		*name = k == 1 ? g_strdup_printf("audit.log.torn-%s", stamp)
 		               : g_strdup_printf("audit.log.torn-%s-%u", stamp, k);
 		path = g_build_filename(store_dir, *name, NULL);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0 && errno != EEXIST) {
-			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
-			goto out;
-		}
+		/* Only the lock's holder writes here: a name seen free stays free. */
+		if (!g_file_test(path, G_FILE_TEST_EXISTS))
+			break;
 	}
-	size_t done = 0;
-	while (done < len) {
-		ssize_t w = write(fd, bytes + done, len - done);
-		if (w <= 0) {
-			arc_set_errno(err, ARC_ERROR_STORE, w < 0 ? errno : ENOSPC, path);
-			goto out;
-		}
-		done += (size_t)w;
-	}
-	if (fsync(fd) != 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
-		goto out;
-	}
-	ok = fsync_dir(store_dir, err);
-out:
-	if (fd >= 0)
-		close(fd);
-	if (!ok && fd >= 0)
-		unlink(path);
+	bool ok = disk_write_new(path, bytes, len, true, err) && disk_fsync(store_dir, err);
 	g_free(path);
 	g_free(stamp);
 	return ok;

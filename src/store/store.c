@@ -8,6 +8,7 @@
  * leaves at worst debris in tmp/, which the next locked run removes.
  */
 #include "store/store.h"
+#include "core/disk.h"
 #include "core/errors.h"
 #include "core/testhook.h"
 
@@ -27,28 +28,7 @@ struct store {
 	GHashTable *groups;   /* archive.conf: group → (key → trimmed value) */
 };
 
-static bool mkdir_p(const char *path, GError **err)
-{
-	if (g_mkdir_with_parents(path, 0755) != 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
-		return false;
-	}
-	return true;
-}
 
-static bool fsync_path(const char *path, GError **err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) != 0) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		arc_set_errno(err, ARC_ERROR_STORE, e, path);
-		return false;
-	}
-	close(fd);
-	return true;
-}
 
 store *store_open(const char *dir, bool create, GError **err)
 {
@@ -71,7 +51,7 @@ store *store_open(const char *dir, bool create, GError **err)
 		const char *sub[] = { "bundles", "quarantine", "tmp" };
 		for (size_t i = 0; i < G_N_ELEMENTS(sub); i++) {
 			char *p = g_build_filename(dir, sub[i], NULL);
-			bool ok = mkdir_p(p, err);
+			bool ok = disk_mkdir_p(p, err);
 			g_free(p);
 			if (!ok)
 				goto fail;
@@ -138,26 +118,6 @@ const char *store_config(const store *s, const char *key)
 	return t ? g_hash_table_lookup(t, key) : NULL;
 }
 
-void store_remove_tree(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		GDir *d = g_dir_open(path, 0, NULL);
-		const char *n;
-		while (d && (n = g_dir_read_name(d))) {
-			char *p = g_build_filename(path, n, NULL);
-			store_remove_tree(p);
-			g_free(p);
-		}
-		if (d)
-			g_dir_close(d);
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
 
 bool store_lock(store *s, GError **err)
 {
@@ -183,7 +143,7 @@ bool store_lock(store *s, GError **err)
 	const char *n;
 	while (d && (n = g_dir_read_name(d))) {
 		char *t = g_build_filename(s->tmp, n, NULL);
-		store_remove_tree(t);
+		disk_remove_tree(t);
 		g_free(t);
 	}
 	if (d)
@@ -196,7 +156,7 @@ out:
 
 char *store_make_tmpdir(store *s, GError **err)
 {
-	if (!mkdir_p(s->tmp, err))
+	if (!disk_mkdir_p(s->tmp, err))
 		return NULL;
 	char *t = g_build_filename(s->tmp, "run-XXXXXX", NULL);
 	if (!g_mkdtemp(t)) {
@@ -225,34 +185,6 @@ bool store_has_bundle(const store *s, const char *id)
 	return yes;
 }
 
-bool store_write_new_file(const char *path, const char *data, size_t len, bool sync,
-                          GError **err)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
-		return false;
-	}
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
-			close(fd);
-			unlink(path);
-			return false;
-		}
-		done += (size_t)n;
-	}
-	if ((sync && fsync(fd) != 0) || close(fd) != 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
-		unlink(path);
-		return false;
-	}
-	return true;
-}
 
 bool store_publish_bundle(store *s, const char *tmp_path, const char *id,
                           const char *bundle_sha256, char **final_path, GError **err)
@@ -264,13 +196,13 @@ bool store_publish_bundle(store *s, const char *tmp_path, const char *id,
 	char *tmp_sidecar = g_strconcat(tmp_path, ".sha256", NULL);
 	char *line = g_strdup_printf("%s  %s.tar.gz\n", bundle_sha256, id);
 
-	if (!fsync_path(tmp_path, err))
+	if (!disk_fsync(tmp_path, err))
 		goto out;
 	testhook_crash_point("store.tmp_fsynced");
-	if (!store_write_new_file(tmp_sidecar, line, strlen(line), true, err))
+	if (!disk_write_new(tmp_sidecar, line, strlen(line), true, err))
 		goto out;
 	testhook_crash_point("store.tmp_sidecar_written");
-	if (!mkdir_p(dir, err))
+	if (!disk_mkdir_p(dir, err))
 		goto out;
 	/* The sidecar goes first, so that a visible bundle always has one; a
 	 * crash in between leaves an orphan sidecar, which the next run removes.
@@ -294,7 +226,7 @@ bool store_publish_bundle(store *s, const char *tmp_path, const char *id,
 	testhook_crash_point("store.bundle_linked");
 	unlink(tmp_path);
 	testhook_crash_point("store.tmp_unlinked");
-	if (!fsync_path(dir, err))
+	if (!disk_fsync(dir, err))
 		goto out;
 	testhook_crash_point("store.dir_fsynced");
 	*final_path = g_steal_pointer(&final);
@@ -367,7 +299,7 @@ static bool copy_entry(const char *src, const char *dst_root, const char *rel, G
 	struct stat st;
 	char *dst = g_build_filename(dst_root, rel, NULL);
 	char *parent = g_path_get_dirname(dst);
-	bool ok = mkdir_p(parent, err);
+	bool ok = disk_mkdir_p(parent, err);
 	if (ok && lstat(src, &st) != 0) {
 		/* Vanished: it cannot be kept, but it was never ours to lose. */
 		ok = true;
@@ -410,7 +342,7 @@ static bool copy_tree(const char *src, const char *dst_root, const char *rel, GE
 		if (lstat(p, &st) == 0) {
 			if (S_ISDIR(st.st_mode)) {
 				char *dd = g_build_filename(dst_root, r, NULL);
-				ok = mkdir_p(dd, err) && copy_tree(p, dst_root, r, err);
+				ok = disk_mkdir_p(dd, err) && copy_tree(p, dst_root, r, err);
 				g_free(dd);
 			} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
 				ok = copy_entry(p, dst_root, r, err);
@@ -453,7 +385,7 @@ bool store_quarantine(store *s, const release_input *r, const char *reason_json,
 	if (!work)
 		return false;
 	stage = g_build_filename(work, "q", NULL);
-	if (!mkdir_p(stage, err))
+	if (!disk_mkdir_p(stage, err))
 		goto out;
 	if (r->whole_dir) {
 		if (!copy_tree(r->root, stage, NULL, err))
@@ -477,14 +409,14 @@ bool store_quarantine(store *s, const release_input *r, const char *reason_json,
 		g_free(reason);
 		reason = g_build_filename(stage, "archive-reason.json", NULL);
 	}
-	ok = store_write_new_file(reason, reason_json, strlen(reason_json), true, err);
+	ok = disk_write_new(reason, reason_json, strlen(reason_json), true, err);
 	g_free(reason);
 	if (!ok)
 		goto out;
 	testhook_crash_point("store.quarantine_copied");
 	ok = false;
 	qroot = g_build_filename(s->dir, "quarantine", NULL);
-	if (!mkdir_p(qroot, err))
+	if (!disk_mkdir_p(qroot, err))
 		goto out;
 	/* The name comes from the input: never let it climb out of quarantine/. */
 	const char *base = r->name;
@@ -509,7 +441,7 @@ bool store_quarantine(store *s, const release_input *r, const char *reason_json,
 			goto out;
 		}
 		testhook_crash_point("store.quarantine_renamed");
-		ok = fsync_path(qroot, err);
+		ok = disk_fsync(qroot, err);
 		break;
 	}
 	if (!ok && !(err && *err))
@@ -517,7 +449,7 @@ bool store_quarantine(store *s, const release_input *r, const char *reason_json,
 	if (ok)
 		*qdir = g_steal_pointer(&target);
 out:
-	store_remove_tree(work);
+	disk_remove_tree(work);
 	g_free(work);
 	g_free(stage);
 	g_free(qroot);

@@ -6,6 +6,7 @@
 #include "unit.h"
 #include "core/errors.h"
 #include "core/hash.h"
+#include "core/disk.h"
 #include "store/store.h"
 
 static char *path_in(const char *dir, const char *rel) { return g_build_filename(dir, rel, NULL); }
@@ -100,7 +101,7 @@ TEST(publish_is_atomic_and_never_replaces)
 	char *kept = NULL;
 	g_file_get_contents(final, &kept, NULL, NULL);
 	EXPECT_STR(kept, "bundle bytes");
-	store_remove_tree(work);
+	disk_remove_tree(work);
 	EXPECT(!g_file_test(work, G_FILE_TEST_EXISTS));
 	g_free(kept);
 	g_free(want);
