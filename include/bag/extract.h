@@ -1,5 +1,5 @@
 /*
- * bag_extract.h — unpack a bag serialisation (.tar.gz) into a folder,
+ * bag/extract.h — unpack a bag serialisation (.tar.gz) into a folder,
  * refusing anything that is not a plain file or folder under the bag's
  * top directory: absolute paths, "..", links, devices. Nothing is written
  * outside DEST, and nothing already there is replaced.

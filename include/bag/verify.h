@@ -1,5 +1,5 @@
 /*
- * bag_verify.h — verify a BagIt bag: a .tar.gz/.tgz, .tar or .zip
+ * bag/verify.h — verify a BagIt bag: a .tar.gz/.tgz, .tar or .zip
  * serialisation read in one streaming pass (never extracted to disk), or an
  * unpacked bag directory.
  *

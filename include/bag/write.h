@@ -1,5 +1,5 @@
 /*
- * bag_write.h — write a BagIt bag as one gzip-compressed tar stream
+ * bag/write.h — write a BagIt bag as one gzip-compressed tar stream
  * (tar via libarchive, gzip via zlib), entry by entry, in the order the
  * caller adds them. Files are streamed, never held whole in memory.
  *

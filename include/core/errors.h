@@ -1,5 +1,5 @@
 /*
- * errors.h — the one error domain of the library modules.
+ * core/errors.h — the one error domain of the library modules.
  *
  * Library functions report failure as a GError in ARC_ERROR whose message
  * already names the file and the reason ("x.pdf: not a PDF"). The code tells

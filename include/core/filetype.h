@@ -1,5 +1,5 @@
 /*
- * filetype.h — identify a file by its content with libmagic, never by its
+ * core/filetype.h — identify a file by its content with libmagic, never by its
  * name and never through a symlink (the file is opened O_NOFOLLOW and
  * libmagic reads the descriptor).
  */

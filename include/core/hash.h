@@ -1,5 +1,5 @@
 /*
- * hash.h — message digests through OpenSSL's libcrypto (SHA-NI where the
+ * core/hash.h — message digests through OpenSSL's libcrypto (SHA-NI where the
  * CPU has it). The one hashing module of the project.
  *
  * A hash_ctx computes one or several algorithms over the same bytes in one

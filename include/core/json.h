@@ -1,5 +1,5 @@
 /*
- * json.h — the one JSON writer of the project (release.json, reason.json,
+ * core/json.h — the one JSON writer of the project (release.json, reason.json,
  * audit lines, --json output), and the one way to read JSON: json-glib's
  * JsonParser, with a few lenient getters over it.
  *

@@ -1,5 +1,5 @@
 /*
- * testhook.h — crash points, so that a test can kill the process between
+ * core/testhook.h — crash points, so that a test can kill the process between
  * any two steps that change the store.
  *
  * Why: the store's promise (SPEC, "Store") is that a crash at any point

@@ -1,5 +1,5 @@
 /*
- * worker.h — jobs in child processes with resource limits and a
+ * core/worker.h — jobs in child processes with resource limits and a
  * wall-clock timeout, so that a hostile input can crash or hang only the
  * child running it (poppler parses PDFs there).
  */

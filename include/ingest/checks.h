@@ -1,5 +1,5 @@
 /*
- * checks.h — check results: the list every ingest records.
+ * ingest/checks.h — check results: the list every ingest records.
  *
  * A check has an id ("pdf.open"), a level (error or warning: the level it
  * has when it fails), a status (pass or fail), a message a records officer

@@ -1,5 +1,5 @@
 /*
- * release_checks.h — what ingest decides about a release once its files
+ * ingest/decide.h — what ingest decides about a release once its files
  * are read and its PDFs extracted: the record's fields (title, date,
  * organisation, retention, licence) and SPEC's document, PDF and licence
  * checks (release.title, release.date, release.contact,

@@ -1,5 +1,5 @@
 /*
- * ingest.h — one release in, one bundle (or one quarantine folder) out.
+ * ingest/ingest.h — one release in, one bundle (or one quarantine folder) out.
  *
  * For each release: identify its files (libmagic), parse the release
  * document, extract each PDF's text in a worker, run the checks, decide

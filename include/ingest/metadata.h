@@ -1,5 +1,5 @@
 /*
- * metadata.h — the facts of one release being bundled, and the files that
+ * ingest/metadata.h — the facts of one release being bundled, and the files that
  * record them: bag-info.txt, metadata/release.json, metadata/dc.xml, the
  * XMP rights sidecars, and reason.json for quarantine.
  *

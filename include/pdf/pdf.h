@@ -1,5 +1,5 @@
 /*
- * pdf.h — PDF text extraction, facts and licence stamping (poppler-glib).
+ * pdf/pdf.h — PDF text extraction, facts and licence stamping (poppler-glib).
  *
  * These functions parse untrusted PDFs: callers run them inside a worker
  * (pdf/worker.h), never in the main process, which gets pdf_info back

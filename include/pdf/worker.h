@@ -1,5 +1,5 @@
 /*
- * pdf_worker.h — the PDF worker: everything poppler does to an input PDF
+ * pdf/worker.h — the PDF worker: everything poppler does to an input PDF
  * (pdf.h: extraction, stamping) runs in a long-lived child process with
  * the store's limits (worker.h), never in the process that packs bundles.
  *

@@ -1,5 +1,5 @@
 /*
- * bundle_id.h — bundle identifiers (SPEC, "The bundle"):
+ * release/bundle_id.h — bundle identifiers (SPEC, "The bundle"):
  * "YYYY-MM-DD_<slug>_<8 hex>".
  */
 #ifndef ARC_BUNDLE_ID_H

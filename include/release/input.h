@@ -1,5 +1,5 @@
 /*
- * input.h — find the releases in the paths given to `archive ingest`.
+ * release/input.h — find the releases in the paths given to `archive ingest`.
  *
  * A PATH is (SPEC, "Input"):
  *  - a release directory: exactly one release document (*.txt, *.html,

@@ -1,5 +1,5 @@
 /*
- * license.h — the Korea Open Government License (KOGL, 공공누리) types 1–4:
+ * release/license.h — the Korea Open Government License (KOGL, 공공누리) types 1–4:
  * their names and URLs (SPEC, "KOGL"), and detection of a licence statement
  * in English or Korean text.
  *

@@ -1,5 +1,5 @@
 /*
- * release.h — parsing of a release document (plain text or HTML): decoding
+ * release/release.h — parsing of a release document (plain text or HTML): decoding
  * to UTF-8, dropping site navigation, and finding the title, subtitle
  * lines, body, contact, date, organisation, licence statement and
  * references to attachments.

@@ -1,5 +1,5 @@
 /*
- * audit.h — the store's audit trail, STORE/audit.log.
+ * store/audit.h — the store's audit trail, STORE/audit.log.
  *
  * One JSON object per line. Every line carries "prev", the SHA-256 of the
  * line before it (its bytes without the newline; 64 zeros for the first),

@@ -1,5 +1,5 @@
 /*
- * catalog.h — STORE/catalog.sqlite: an index of the store for quick
+ * store/catalog.h — STORE/catalog.sqlite: an index of the store for quick
  * answers (list, show, retention), rebuildable at any time.
  *
  * It holds nothing of its own. A bundle's row, files and checks come from

@@ -1,5 +1,5 @@
 /*
- * disposal.h — retention run: what is due, and disposing of it.
+ * store/disposal.h — retention run: what is due, and disposing of it.
  *
  * A bundle is due when its disposal date is on or before the given day and
  * it is not "permanent". A due bundle on hold is kept (refused). Disposing

@@ -1,5 +1,5 @@
 /*
- * fixity.h — verify the whole store: every bundle (in one streaming pass
+ * store/fixity.h — verify the whole store: every bundle (in one streaming pass
  * each) with its .sha256 sidecar, the catalog's agreement with the files,
  * and the audit log's hash chain. Each bundle's verification is recorded
  * in the audit log ("verify" event) and so in the catalog, in batches

@@ -1,5 +1,5 @@
 /*
- * recovery.h — after a crash, bring the catalog and the bundle folder in
+ * store/recovery.h — after a crash, bring the catalog and the bundle folder in
  * line with the audit log, the record of what happened.
  *
  * Runs at the start of every mutating command, holding the store lock

@@ -1,5 +1,5 @@
 /*
- * report.h — the state of a store at a glance, for `archive report`.
+ * store/report.h — the state of a store at a glance, for `archive report`.
  *
  * report_collect() gathers the numbers from the catalog (bundles, checks,
  * holds, disposal dates) and from the audit log (the last fixity run);

@@ -1,5 +1,5 @@
 /*
- * retention.h — retention periods and disposal dates (SPEC, "Retention").
+ * store/retention.h — retention periods and disposal dates (SPEC, "Retention").
  *
  * A period is "permanent" or N followed by y, m or d ("10y", "18m", "90d").
  * The disposal date is the release date plus the period; a day that does

@@ -1,5 +1,5 @@
 /*
- * store.h — the archive store on disk (SPEC, "Store"):
+ * store/store.h — the archive store on disk (SPEC, "Store"):
  *
  *   STORE/bundles/YYYY/ID.tar.gz (+ .sha256)
  *   STORE/quarantine/<name>/   the release as given, plus reason.json

@@ -1,5 +1,5 @@
 /*
- * bag_extract.c — safe unpacking with libarchive's disk writer, with our
+ * bag/extract.c — safe unpacking with libarchive's disk writer, with our
  * own checks in front of its SECURE flags: we refuse an entry outright
  * rather than let the writer skip or rewrite it.
  */

@@ -1,5 +1,5 @@
 /*
- * bag_write.c — a BagIt bag as one .tar.gz stream.
+ * bag/write.c — a BagIt bag as one .tar.gz stream.
  *
  * libarchive builds the tar (pax restricted: plain ustar headers unless a
  * name is long or not ASCII, then a pax extended header, which every tar

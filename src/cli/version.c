@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 #include <archive.h>
+#include <json-glib/json-glib.h>
 #include <libxml/parser.h>
 #include <magic.h>
 #include <poppler.h>
@@ -26,6 +27,8 @@ void cli_print_version(void)
 	printf("SQLite %s\n", sqlite3_libversion());
 	printf("%s\n", OpenSSL_version(OPENSSL_VERSION));
 	printf("GLib %u.%u.%u\n", glib_major_version, glib_minor_version, glib_micro_version);
+	/* json-glib has no run-time version call: the one built against. */
+	printf("json-glib %d.%d.%d\n", JSON_MAJOR_VERSION, JSON_MINOR_VERSION, JSON_MICRO_VERSION);
 	int xv = atoi(xmlParserVersion); /* "21004" */
 	printf("libxml2 %d.%d.%d\n", xv / 10000, xv / 100 % 100, xv % 100);
 }

@@ -1,5 +1,5 @@
 /*
- * verify.c — `archive verify [-j N] [--fast] [--json] [--stale DAYS] [--limit N]
+ * cmd/verify.c — `archive verify [-j N] [--fast] [--json] [--stale DAYS] [--limit N]
  *                            [BUNDLE|BAGDIR ...]`
  *
  * Verifies each bundle or bag directory given, or with none every

@@ -1,5 +1,5 @@
 /*
- * filetype.c — libmagic behind a small object.
+ * core/filetype.c — libmagic behind a small object.
  */
 #include "core/filetype.h"
 #include "core/errors.h"

@@ -1,5 +1,5 @@
 /*
- * hash.c — digests via libcrypto's EVP interface.
+ * core/hash.c — digests via libcrypto's EVP interface.
  */
 #include "core/hash.h"
 #include "core/errors.h"

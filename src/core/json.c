@@ -1,5 +1,5 @@
 /*
- * json.c — a streaming JSON writer over a GString, and reading through
+ * core/json.c — a streaming JSON writer over a GString, and reading through
  * json-glib.
  */
 #include "core/json.h"

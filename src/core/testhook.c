@@ -1,5 +1,5 @@
 /*
- * testhook.c — crash points for tests/e2e/crash.sh, and the hostile-input
+ * core/testhook.c — crash points for tests/e2e/crash.sh, and the hostile-input
  * hooks (see testhook.h).
  */
 #include "core/testhook.h"

@@ -1,5 +1,5 @@
 /*
- * worker.c — jobs in forked children with resource limits and deadlines.
+ * core/worker.c — jobs in forked children with resource limits and deadlines.
  *
  * A pool's children run job after job. Each has one socket to the parent.
  * Parent to child: a job is an 8-byte length and the request's bytes; EOF

@@ -1,5 +1,5 @@
 /*
- * checks.c — the list of check results.
+ * ingest/checks.c — the list of check results.
  */
 #include "ingest/checks.h"
 

@@ -1,6 +1,6 @@
 /*
- * release_checks.c — what ingest decides about a release once its files
- * are read and its PDFs extracted (release_checks.h).
+ * ingest/decide.c — what ingest decides about a release once its files
+ * are read and its PDFs extracted (ingest/decide.h).
  */
 #include "ingest/decide.h"
 #include "release/license.h"

@@ -1,7 +1,7 @@
 /*
  * ingest/ingest.c — the work on one release, in the order of SPEC "What ingest
- * does": identify, parse, extract (pdf_worker.h), check and license
- * (release_checks.h), stamp (pdf_worker.h), bag, publish.
+ * does": identify, parse, extract (pdf/worker.h), check and license
+ * (decide.h), stamp (pdf/worker.h), bag, publish.
  *
  * Every input file is read twice: once hashed (the bundle id and the
  * manifest must be known before the first tar entry is written, since the
@@ -528,7 +528,7 @@ void prepared_clear(prepared *p)
 	memset(p, 0, sizeof *p);
 }
 
-/* How each payload file goes into the gzip stream (bag_write.h): text
+/* How each payload file goes into the gzip stream (bag/write.h): text
  * squeezed, what is compressed already stored, the unknown probed. */
 static bag_packing packing_of(const payload_file *f)
 {

@@ -1,5 +1,5 @@
 /*
- * metadata.c — rendering a release_record as bag-info.txt, release.json,
+ * ingest/metadata.c — rendering a release_record as bag-info.txt, release.json,
  * Dublin Core and XMP. XML is written with libxml2's text writer, so every
  * value is escaped by the library, not by hand.
  */

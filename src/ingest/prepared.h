@@ -22,8 +22,8 @@ struct ingester {
 	char today[11];
 	GHashTable *known;   /* content sha256 -> id, while children run (ingest_run) */
 	pdf_warm *warm;      /* poppler set up once, before workers fork */
-	pdf_worker *pdf;     /* poppler's long-lived child (pdf_worker.h) */
-	release_policy policy; /* the options and archive.conf, for release_checks.h */
+	pdf_worker *pdf;     /* poppler's long-lived child (pdf/worker.h) */
+	release_policy policy; /* the options and archive.conf, for decide.h */
 };
 
 typedef enum {

@@ -1,5 +1,5 @@
 /*
- * bundle_id.c — slugs and bundle identifiers.
+ * release/bundle_id.c — slugs and bundle identifiers.
  */
 #include "release/bundle_id.h"
 

@@ -1,5 +1,5 @@
 /*
- * input.c — walking the input paths into releases, without following
+ * release/input.c — walking the input paths into releases, without following
  * anything that is not a regular file or a directory.
  */
 #include "release/input.h"

@@ -1,5 +1,5 @@
 /*
- * license.c — the KOGL table and detection of KOGL statements.
+ * release/license.c — the KOGL table and detection of KOGL statements.
  *
  * Detection works line by line. A number ("Type 1", "제1유형", "1유형")
  * counts only when the line, or the non-blank line just before it, gives

@@ -1,5 +1,5 @@
 /*
- * audit.c — the hash-chained audit log.
+ * store/audit.c — the hash-chained audit log.
  *
  * The line format is ours, so it is checked strictly rather than parsed
  * loosely: a line is {"seq":N,"time":…,…,"prev":"<64 hex>"}. Anything

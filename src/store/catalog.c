@@ -1,5 +1,5 @@
 /*
- * catalog.c — the SQLite index of the store.
+ * store/catalog.c — the SQLite index of the store.
  *
  * Invariant: every row can be derived from a bundle's release.json or an
  * audit line; nothing is written here that is not written there first.

@@ -1,5 +1,5 @@
 /*
- * disposal.c — the retention run.
+ * store/disposal.c — the retention run.
  */
 #include "store/disposal.h"
 #include "store/audit.h"

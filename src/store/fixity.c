@@ -1,5 +1,5 @@
 /*
- * fixity.c — the nightly fixity run over the whole store.
+ * store/fixity.c — the nightly fixity run over the whole store.
  */
 #include "store/fixity.h"
 #include "store/audit.h"

@@ -1,5 +1,5 @@
 /*
- * recovery.c — repairs after a crash. Every step is idempotent: running it
+ * store/recovery.c — repairs after a crash. Every step is idempotent: running it
  * on a consistent store changes nothing, and a crash inside it is repaired
  * by the next run the same way.
  */

@@ -1,5 +1,5 @@
 /*
- * report.c — the numbers of a store, and their HTML page (include/report.h).
+ * store/report.c — the numbers of a store, and their HTML page (store/report.h).
  */
 #include "store/report.h"
 #include "store/audit.h"

@@ -1,5 +1,5 @@
 /*
- * retention.c — periods and disposal dates, with GLib's calendar (GDate
+ * store/retention.c — periods and disposal dates, with GLib's calendar (GDate
  * clamps to the month's last day, which is what the SPEC asks for).
  */
 #include "store/retention.h"

@@ -1,5 +1,5 @@
 /*
- * store.c — the store's folders, its lock, atomic publication of bundles
+ * store/store.c — the store's folders, its lock, atomic publication of bundles
  * and quarantine copies.
  *
  * Crash safety rests on one rule: nothing is created in bundles/ or

@@ -2,7 +2,7 @@
 # point leaves no partial bundle visible and a catalog that reindex or the
 # next run repairs"; "Retention": a disposal is never without its record).
 #
-# src/testhook.c kills the process with SIGKILL at its Nth crash point
+# src/core/testhook.c kills the process with SIGKILL at its Nth crash point
 # (ARCHIVE_TEST_CRASH_AT=N; ARCHIVE_TEST_CRASH_LOG lists the points of a
 # clean run; ingest runs with -j 1 here, so that the points are counted in
 # one process: tests/e2e/parallel.sh kills a -j 4 run). For every point of a clean `ingest` of the fixtures, and of a
@@ -291,7 +291,7 @@ while [ "$n" -le "$P" ]; do
 done
 
 # -- verify ------------------------------------------------------------------
-# verify records its verifications in batches (src/fixity.c): each bundle's
+# verify records its verifications in batches (src/store/fixity.c): each bundle's
 # record is kept until the batch is full or the run ends, then the batch's
 # audit lines go to the log in one write and one fsync, then to the catalog
 # in one transaction. Killed at each point of a clean run (a bundle verified,

@@ -2,7 +2,7 @@
 # sidecar, a catalog that disagrees with the store (a changed bundle_sha256,
 # a lost row) and a changed audit line; records every verification;
 # --stale DAYS and --limit N pick the least recently verified bundles
-# (ARCHIVE_TEST_NOW sets the clock, see include/testhook.h); -j N gives the
+# (ARCHIVE_TEST_NOW sets the clock, see include/core/testhook.h); -j N gives the
 # same output and the same records as -j 1.
 . "$TOP/tests/lib.sh"
 

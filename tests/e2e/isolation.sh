@@ -1,5 +1,5 @@
 # End-to-end: a PDF that crashes or hangs poppler costs only its own
-# release. The worker hooks (include/testhook.h, ARCHIVE_TEST_WORKER) make
+# release. The worker hooks (include/core/testhook.h, ARCHIVE_TEST_WORKER) make
 # the PDF worker crash with SIGSEGV, sleep for ever, or burn CPU for a PDF
 # of a given name; the batch must finish, quarantine those releases with
 # a pdf.open reason, archive the others, and exit 1. The limits come from

@@ -158,7 +158,7 @@ check unreadable_tmp_empty tmp_empty
 check unreadable_verify_store run_rc 0 A verify
 
 # -- an input file that vanishes or changes mid-run ----------------------------
-# ARCHIVE_TEST_INPUT (include/testhook.h) deletes one file and appends to
+# ARCHIVE_TEST_INPUT (include/core/testhook.h) deletes one file and appends to
 # another after they were hashed and read by the worker, just before the
 # bundle is packed: what a user still copying files into the drop folder
 # (or cleaning it up) does to a running ingest. Both releases go to
