@@ -45,6 +45,8 @@ void release_decide(const release_policy *pol, release_record *r, const release_
  * and organisation release_decide_fields will choose. */
 const kogl_license *release_early_license(const release_policy *pol, const release_record *r);
 char *release_decided_title(const release_record *r);
+/* --org, else archive.conf's, else the one the page names (SPEC); NULL
+ * ("none") when there is none. */
 char *release_decided_organisation(const release_policy *pol, const release_record *r,
                                    const char **source);
 

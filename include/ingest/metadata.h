@@ -56,7 +56,7 @@ typedef struct {
 	char *date;            /* YYYY-MM-DD */
 	const char *date_source; /* "option", "text", "html-meta", "pdf", "ingest-date" */
 	const char *date_pdf;  /* with "pdf": the PDF it came from (a pdf_record's rel) */
-	char *organisation;
+	char *organisation;    /* NULL when none is named ("none") */
 	const char *organisation_source; /* "option", "config", "text", "none" */
 	const kogl_license *license; /* NULL only for quarantined releases */
 	const char *license_source;  /* "option", "release", "pdf", "config" */

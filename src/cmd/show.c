@@ -52,7 +52,7 @@ static void print_human(const catalog_bundle *b, GPtrArray *events, catalog *cat
 	printf("id             %s\n", b->id);
 	printf("title          %s\n", b->title ? b->title : "");
 	printf("release date   %s\n", b->release_date);
-	printf("organisation   %s\n", b->organisation ? b->organisation : "");
+	printf("organisation   %s\n", b->organisation ? b->organisation : "none named");
 	printf("licence        %s\n", b->license);
 	printf("retention      %s (disposal %s)\n", b->retention, b->disposal_date);
 	printf("check status   %s\n", b->check_status);

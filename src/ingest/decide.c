@@ -246,8 +246,8 @@ char *release_decided_organisation(const release_policy *pol, const release_reco
 		*source = "text";
 		return g_strdup(d->organisation);
 	}
-	*source = "none";
-	return g_strdup("unknown");
+	*source = "none"; /* never a placeholder written as if it were a name */
+	return NULL;
 }
 
 /* The fields of the record from the document and the options. */
@@ -291,8 +291,8 @@ static void document_checks(const release_policy *pol, release_record *r,
 		check_add(r->checks, "release.title", CHECK_LEVEL_ERROR, true, doc, "title: %s", d->title);
 	else
 		check_add(r->checks, "release.title", CHECK_LEVEL_ERROR, false, doc,
-		          "%s: no title found (expected a headline line after the site navigation)",
-		          doc);
+		          "%s: no headline: %s", doc,
+		          d->title_problem ? d->title_problem : "none found");
 	if (pol->date)
 		check_add(r->checks, "release.date", CHECK_LEVEL_WARNING, true, doc, "date %s given with --date",
 		          r->date);

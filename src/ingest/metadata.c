@@ -98,7 +98,8 @@ char *metadata_bag_info(const release_record *r)
 	char *oxum = metadata_payload_oxum(r);
 	char *agent = g_strdup_printf("archive/%s", ARCHIVE_VERSION);
 	char *lname = g_strdup_printf("Korea Open Government License %s", r->license->name_en);
-	bag_info_line(s, "Source-Organization", r->organisation);
+	if (r->organisation) /* none named anywhere: no line rather than a made-up name */
+		bag_info_line(s, "Source-Organization", r->organisation);
 	bag_info_line(s, "Bagging-Date", r->bagging_date);
 	bag_info_line(s, "Bag-Software-Agent", agent);
 	bag_info_line(s, "Payload-Oxum", oxum);
@@ -290,12 +291,17 @@ static void el(xmlTextWriterPtr xw, const char *name, const char *value)
 
 static char *rights_en(const release_record *r)
 {
+	if (!r->organisation)
+		return g_strdup_printf("Korea Open Government License (KOGL) %s. %s",
+		                       r->license->name_en, r->license->url);
 	return g_strdup_printf("Korea Open Government License (KOGL) %s. Source: %s. %s",
 	                       r->license->name_en, r->organisation, r->license->url);
 }
 
 static char *rights_ko(const release_record *r)
 {
+	if (!r->organisation)
+		return g_strdup_printf("공공누리 %s. %s", r->license->name_ko, r->license->url);
 	return g_strdup_printf("공공누리 %s. 출처: %s. %s", r->license->name_ko, r->organisation,
 	                       r->license->url);
 }

@@ -86,6 +86,29 @@ TEST(bag_info_fields)
 	release_record_free(r);
 }
 
+/* No organisation named anywhere: no Source-Organization line, no creator,
+ * no "Source:" in the rights — never a placeholder written as a name. */
+TEST(no_organisation_no_made_up_name)
+{
+	release_record *r = sample();
+	g_clear_pointer(&r->organisation, g_free);
+	r->organisation_source = "none";
+	char *s = metadata_bag_info(r);
+	EXPECT(strstr(s, "Source-Organization") == NULL);
+	EXPECT(strstr(s, "unknown") == NULL);
+	EXPECT(strstr(s, "External-Identifier: 2024-05-10_a-b_1a2b3c4d\n") != NULL);
+	char *x = metadata_dc_xml(r);
+	char *creator = xpath(x, "count(/metadata/dc:creator)");
+	EXPECT_STR(creator, "0");
+	char *rights = xpath(x, "/metadata/dc:rights[@xml:lang='en']");
+	EXPECT(rights && !strstr(rights, "Source:") && strstr(rights, "Type 3"));
+	g_free(creator);
+	g_free(rights);
+	g_free(x);
+	g_free(s);
+	release_record_free(r);
+}
+
 TEST(dc_xml_is_well_formed_and_escaped)
 {
 	release_record *r = sample();
@@ -157,5 +180,5 @@ TEST(release_json_holds_checks_and_files)
 	release_record_free(r);
 }
 
-UNIT_MAIN(bag_info_fields, dc_xml_is_well_formed_and_escaped, xmp_is_well_formed,
+UNIT_MAIN(bag_info_fields, no_organisation_no_made_up_name, dc_xml_is_well_formed_and_escaped, xmp_is_well_formed,
           release_json_holds_checks_and_files)

@@ -44,7 +44,8 @@ TEST(licence_order_and_consistency)
 	EXPECT(r->license == NULL && check_list_has_error(r->checks));
 	EXPECT_STR(r->date_source, "ingest-date");
 	EXPECT_STR(r->date, "2026-11-27");
-	EXPECT_STR(r->organisation, "unknown");
+	EXPECT_STR(r->organisation, NULL); /* none named: none written */
+	EXPECT_STR(r->organisation_source, "none");
 	release_record_free(r);
 
 	pol.default_license = 3;
