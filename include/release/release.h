@@ -26,6 +26,8 @@ typedef struct {
 	char *text;          /* normalised text: UTF-8, NFC, LF line ends, no BOM,
 	                        navigation dropped; ends with one newline */
 	char *title;         /* NULL when none was found */
+	char *title_problem; /* when title is NULL: why no line could be told
+	                        apart as the headline */
 	GPtrArray *subtitles;/* char*: the "- ..." lines under the title */
 	char *body;          /* the paragraphs between subtitles and contact */
 	char *contact;       /* the contact line(s) as written, or NULL */

@@ -546,11 +546,75 @@ static char *meta_date(xmlDoc *xd)
 	return found;
 }
 
+/* <meta property="og:title" content="… | 정책브리핑">: the page's title,
+ * with the site's name after its separator cut off. */
+static char *meta_og_title(xmlDoc *xd)
+{
+	xmlNode *root = xmlDocGetRootElement(xd);
+	char *found = NULL;
+	for (xmlNode *n = root; n && !found; n = next_node(n, root, true, true, NULL)) {
+		if (!is_element(n, "meta"))
+			continue;
+		char *key = attr(n, "property"), *content = attr(n, "content");
+		if (key && content && g_ascii_strcasecmp(key, "og:title") == 0) {
+			char **parts = g_regex_split(re_title_split, content, 0);
+			char *t = parts && parts[0] ? text_trimmed(parts[0]) : NULL;
+			g_strfreev(parts);
+			if (t && *t)
+				found = g_steal_pointer(&t);
+			g_free(t);
+		}
+		g_free(key);
+		g_free(content);
+	}
+	return found;
+}
+
+/* Does the element or one of its two parents say "logo" (class, id, src)? */
+static bool is_logo(const xmlNode *n)
+{
+	for (int up = 0; n && n->type == XML_ELEMENT_NODE && up < 3; n = n->parent, up++) {
+		static const char *const keys[] = { "class", "id", "src" };
+		for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+			char *v = attr(n, keys[i]);
+			char *lower = v ? g_ascii_strdown(v, -1) : NULL;
+			bool yes = lower && strstr(lower, "logo");
+			g_free(v);
+			g_free(lower);
+			if (yes)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The site's name as its logo's alt text gives it ("Ministry of Foreign
+ * Affairs REPUBLIC OF KOREA"), or NULL. */
+static char *logo_alt(xmlDoc *xd)
+{
+	xmlNode *root = xmlDocGetRootElement(xd);
+	char *found = NULL;
+	for (xmlNode *n = root; n && !found; n = next_node(n, root, true, true, NULL)) {
+		if (!is_element(n, "img") || !is_logo(n))
+			continue;
+		char *alt = attr(n, "alt");
+		char *t = alt ? text_trimmed(alt) : NULL;
+		if (t && *t)
+			found = g_steal_pointer(&t);
+		g_free(t);
+		g_free(alt);
+	}
+	return found;
+}
+
 void html_page_clear(html_page *p)
 {
 	g_free(p->text);
 	g_free(p->page_text);
 	g_free(p->meta_date);
+	g_free(p->og_title);
+	g_free(p->title);
+	g_free(p->site);
 }
 
 bool html_extract(const char *utf8, const char *name, html_page *page, GPtrArray *links,
@@ -634,6 +698,12 @@ bool html_extract(const char *utf8, const char *name, html_page *page, GPtrArray
 	html_write(&all, body ? body : root);
 	page->page_text = g_string_free(all.out, FALSE);
 	page->meta_date = meta_date(xd);
+	page->og_title = meta_og_title(xd);
+	if (parts && parts[0] && usable_headline(parts[0], NULL))
+		page->title = text_trimmed(parts[0]);
+	page->site = logo_alt(xd);
+	if (!page->site && site)
+		page->site = text_trimmed(site);
 	ok = true;
 out:
 	if (title_line)

@@ -1,6 +1,11 @@
 /*
- * release/org.c — the organisation that issued a release: named in its licence
- * statement, or the first ministry or agency of its text; and letterheads
+ * release/org.c — the organisation that issued a release, as the page names
+ * it: the licence statement ("The works of the Ministry of …"), the date and
+ * department line under the headline ("2025.04.21 과학기술정보통신부",
+ * "부서명 외교부 > 북미국"), the contact line, the release's header or the
+ * site's name above the headline, or the subject the body's first sentence
+ * opens with ("The Ministry of Foreign Affairs announced …") — never a
+ * ministry the body mentions later, or none. And letterheads
  * ("과학기술정보통신부 보도자료"), which head a release but are not its title.
  */
 #include "parse.h"
@@ -37,7 +42,15 @@ static const struct {
 	{ "방송통신위원회", NULL }, { "방통위", "방송통신위원회" },
 	{ "공정거래위원회", NULL }, { "공정위", "공정거래위원회" },
 	{ "금융위원회", NULL }, { "개인정보보호위원회", NULL }, { "원자력안전위원회", NULL },
-	{ "국민권익위원회", NULL },
+	{ "국민권익위원회", NULL }, { "산업통상부", NULL }, { "기후에너지환경부", NULL },
+	{ "청와대", NULL }, { "대통령비서실", NULL }, { "국무총리비서실", NULL },
+	/* names of earlier governments, as their releases (still kept) give them */
+	{ "미래창조과학부", NULL }, { "미래부", "미래창조과학부" }, { "안전행정부", NULL },
+	{ "행정자치부", NULL }, { "국민안전처", NULL }, { "지식경제부", NULL },
+	{ "교육과학기술부", NULL }, { "문화관광부", NULL }, { "보건복지가족부", NULL },
+	{ "농림수산식품부", NULL }, { "국토해양부", NULL }, { "정보통신부", NULL },
+	{ "여성부", NULL }, { "외교통상부", NULL }, { "교육인적자원부", NULL },
+	{ "산업자원부", NULL }, { "건설교통부", NULL }, { "농림부", NULL },
 };
 
 /* The Korean organisation named first in s, by its full name. On a tie
@@ -65,13 +78,15 @@ static char *korean_org(const char *s)
 /* A "Ministry of …" phrase: capitalised words joined by and/of/for/&, so
  * that "Ministry of Science and ICT (Minister …" and "… and the Ministry of
  * Foreign Affairs" each stop where the name does. */
-#define NAME_WORD "(?!(?:Minister|Vice|Deputy|Director|Secretary|Commissioner|Chief|Head)\\b)" \
+#define NAME_WORD "(?!(?:Minister|Vice|Deputy|Director|Secretary|Commissioner|Chief|Head|REPUBLIC|KOREA)\\b)" \
                   "[A-Z][A-Za-z0-9&'-]*"
 static const char ministry_pattern[] =
-	"\\bMinistry\\s+of\\s+(?:the\\s+)?" NAME_WORD "(?:\\s+(?:(?:and|of|for|&)\\s+)?" NAME_WORD ")*";
+	"\\bMinistry[ \\t]+of[ \\t]+(?:the[ \\t]+)?" NAME_WORD "(?:[ \\t]+(?:(?:and|of|for|&)[ \\t]+)?" NAME_WORD ")*"
+	/* "Ministry of Trade, Industry and Energy": a list ending in "and" */
+	"(?:(?:,[ \\t]+" NAME_WORD "(?:[ \\t]+" NAME_WORD ")*)+,?[ \\t]+and[ \\t]+" NAME_WORD "(?:[ \\t]+" NAME_WORD ")*)?";
 static const char agency_pattern[] =
-	"\\bKorean?(?:\\s+" NAME_WORD ")*?\\s+(?:Agency|Institute|Service|Administration|Foundation)\\b"
-	"(?:\\s+(?:of|for|on)\\s+" NAME_WORD "(?:\\s+(?:and\\s+)?" NAME_WORD ")*)?";
+	"\\bKorean?(?:[ \\t]+" NAME_WORD ")*?[ \\t]+(?:Agency|Institute|Service|Administration|Foundation)\\b"
+	"(?:[ \\t]+(?:of|for|on)[ \\t]+" NAME_WORD "(?:[ \\t]+(?:and[ \\t]+)?" NAME_WORD ")*)?";
 
 static GRegex *re_works_of, *re_ministry, *re_agency, *re_letterhead;
 
@@ -89,7 +104,118 @@ void org_init(void)
 	g_once_init_leave(&done, 1);
 }
 
-char *org_find(const char *text, const char *statement)
+/* The organisation named in s: a Korean one, a "Ministry of …", or an
+ * agency; NULL when none. */
+static char *named_in(const char *s)
+{
+	if (!s || !*s)
+		return NULL;
+	char *org = text_first_match(re_ministry, 0, s);
+	if (!org)
+		org = korean_org(s);
+	if (!org)
+		org = text_first_match(re_agency, 0, s);
+	return org;
+}
+
+/* The organisation lead opens with ("The Ministry of … announced",
+ * "해양경찰청과 외교부는 …"): the subject of a release's first sentence. */
+static char *subject_of(const char *lead)
+{
+	if (!lead)
+		return NULL;
+	const char *s = text_skip_decoration(lead); /* "□ 식품의약품안전처 서울지방청은 …" */
+	if (g_str_has_prefix(s, "The "))
+		s += 4;
+	char *org = named_in(s);
+	if (org && !g_str_has_prefix(s, org) && !g_str_has_prefix(s, "Ministry") &&
+	    !g_str_has_prefix(s, "Korea"))
+		g_clear_pointer(&org, g_free);
+	return org;
+}
+
+/* The length of the organisation s opens with, by its name as written; 0
+ * when it opens with none. */
+static size_t opens_with_org(const char *s)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(korean_orgs); i++)
+		if (g_str_has_prefix(s, korean_orgs[i].written))
+			len = MAX(len, strlen(korean_orgs[i].written));
+	GRegex *english[] = { re_ministry, re_agency };
+	for (size_t i = 0; i < G_N_ELEMENTS(english) && !len; i++) {
+		GMatchInfo *mi = NULL;
+		gint start = -1, end = -1;
+		if (g_regex_match(english[i], s, 0, &mi))
+			g_match_info_fetch_pos(mi, 0, &start, &end);
+		g_match_info_free(mi);
+		if (start == 0)
+			len = (size_t)end;
+	}
+	return len;
+}
+
+/* A division's name ("대변인실", "북미국", "Public Relations Division"):
+ * a Korean one is one word; an English one a few capitalised words. */
+static bool is_division(const char *s)
+{
+	static const char *const ko[] = { "과", "국", "실", "팀", "관", "단", "센터", "본부", "처" };
+	static const char *const en[] = { "Division", "Bureau", "Office", "Center", "Centre", "Team" };
+	glong chars = g_utf8_strlen(s, -1);
+	for (size_t i = 0; i < G_N_ELEMENTS(ko); i++)
+		if (g_str_has_suffix(s, ko[i]))
+			return chars <= 12 && !strchr(s, ' ');
+	for (size_t i = 0; i < G_N_ELEMENTS(en); i++)
+		if (g_str_has_suffix(s, en[i])) {
+			int words = 1;
+			for (const char *p = s; *p; p++)
+				if (*p == ' ') {
+					words++;
+					if (!g_ascii_isupper(p[1]) && strncmp(p + 1, "and ", 4) != 0 &&
+					    strncmp(p + 1, "of ", 3) != 0 && strncmp(p + 1, "for ", 4) != 0)
+						return false;
+				}
+			return g_ascii_isupper(*s) && words <= 7;
+		}
+	return false;
+}
+
+/* A department line names the organisation alone (with the country: "…
+ * REPUBLIC OF KOREA", "대한민국 …"; with its date or its logo), the
+ * organisation and a division, or a division alone. */
+bool org_is_department_line(const char *line)
+{
+	org_init();
+	char *s = text_trimmed(line);
+	/* "[ 보건복지부 2022-06-16 ]": brackets round it */
+	size_t n = strlen(s);
+	if (n >= 2 && ((s[0] == '[' && s[n - 1] == ']') || (s[0] == '(' && s[n - 1] == ')'))) {
+		char *inner = g_strndup(s + 1, n - 2);
+		g_free(s);
+		s = text_trimmed(inner);
+		g_free(inner);
+	}
+	/* "대한민국 청와대": the country before it */
+	const char *at = g_str_has_prefix(s, "대한민국 ") ? s + strlen("대한민국 ") : s;
+	size_t len = opens_with_org(at);
+	bool yes = false;
+	if (len > 0) {
+		const char *rest = at + len;
+		while (*rest && strchr(" >|/-·,", *rest))
+			rest++;
+		char iso[11];
+		yes = !*rest || strcmp(rest, "REPUBLIC OF KOREA") == 0 || strcmp(rest, "Republic of Korea") == 0 ||
+		    release_parse_date(rest, iso) || g_str_has_suffix(rest, "로고") ||
+		    g_ascii_strcasecmp(rest, "logo") == 0 || is_division(rest); /* "통일부 로고통일부 로고" */
+	} else {
+		yes = is_division(s);
+	}
+	g_free(s);
+	return yes;
+}
+
+char *org_find(const char *statement, const char *dept, const char *contact, const char *head,
+               const char *lead)
 {
 	char *org = NULL;
 	org_init();
@@ -103,11 +229,13 @@ char *org_find(const char *text, const char *statement)
 			org = korean_org(statement);
 	}
 	if (!org)
-		org = text_first_match(re_ministry, 0, text);
+		org = named_in(dept);
 	if (!org)
-		org = korean_org(text);
+		org = named_in(contact);
 	if (!org)
-		org = text_first_match(re_agency, 0, text);
+		org = named_in(head);
+	if (!org)
+		org = subject_of(lead);
 	return org;
 }
 

@@ -31,8 +31,9 @@ void release_init(void)
 	org_init();
 	html_init();
 	re_mentions_attachment = text_regex("attached\\s+(?:pdf|file|document)|attachment|"
-	                                    "refer\\s+to\\s+the\\s+attached|첨부|붙임|별첨",
-	                                    G_REGEX_CASELESS);
+	                                    "refer\\s+to\\s+the\\s+attached|첨부|붙임|별첨|"
+	                                    "^\\W*files?\\s*:", /* a board's "File :" line */
+	                                    G_REGEX_CASELESS | G_REGEX_MULTILINE);
 	re_attachment_line = text_regex("refer\\s+to\\s+the\\s+attached|^\\W*attach(?:ed|ment)",
 	                                G_REGEX_CASELESS);
 	g_once_init_leave(&done, 1);
@@ -107,45 +108,70 @@ static char **split_lines(const char *utf8)
 }
 
 /*
- * The kept lines (borrowed from lines): navigation before the title
- * dropped, leading and trailing blank lines dropped, runs of blank lines
- * cut to two. *title_at: index of the title in the result, or -1.
- *
- * headline >= 0 (HTML whose headline is known): lines[headline] is the
- * title; before it only header and contact lines stay (what else stands
- * there is page chrome: a board's name, share buttons). html: lines that
- * are nothing but navigation words go wherever they stand.
+ * The kept lines (borrowed from lines) and their kinds: site chrome
+ * dropped wherever it stands, and before the headline everything but a
+ * release header, contact or metadata line; after an end mark ("<끝>")
+ * only contact, attachment, licence and metadata lines; leading and
+ * trailing blank lines dropped, runs of blank lines cut to two. *title_at:
+ * the headline's index in the result, or -1. html: lines that are nothing
+ * but navigation words go wherever they stand.
  */
-static GPtrArray *keep_lines(char **lines, int headline, bool html, int *title_at)
+static GPtrArray *keep_lines(char **lines, const line_kind *kinds, int title, bool html,
+                             GArray *kept_kinds, GString *head, int *title_at)
 {
 	GPtrArray *kept = g_ptr_array_new();
 	int blanks = 0;
+	bool body = false, after_end = false;
 	*title_at = -1;
 	for (int i = 0; lines[i]; i++) {
 		char *l = lines[i];
-		if (*l == '\0') {
-			if (kept->len > 0 && ++blanks <= 2)
+		line_kind k = kinds[i];
+		if (k == LINE_BLANK) {
+			if (kept->len > 0 && ++blanks <= 2) {
 				g_ptr_array_add(kept, l);
+				g_array_append_val(kept_kinds, k);
+			}
 			continue;
 		}
-		if (*title_at < 0 && headline >= 0) {
-			if (i == headline)
-				*title_at = (int)kept->len;
-			else if (chrome_is_navigation(l) || !(chrome_is_header_line(l) || contact_is_line(l)))
+		if (LINE_IS_CHROME(k)) {
+			/* A board's "List" button under the body ends the post:
+			 * what follows is the site's footer. */
+			if (body && chrome_is_list_button(l))
+				after_end = true;
+			continue;
+		}
+		if (k == LINE_SENTENCE || k == LINE_SPEAKER || k == LINE_MARKER || k == LINE_END)
+			body = true;
+		bool before = title >= 0 ? i < title : !body;
+		if (i == title) {
+			*title_at = (int)kept->len;
+		} else if (before) {
+			/* Before the headline: the release's own header lines stay;
+			 * the rest is the page's (the site's name, a menu's entries,
+			 * stray captions, banners). Without a headline, text before
+			 * the body stays too. */
+			if (k == LINE_HEADER || k == LINE_DEPT)
+				g_string_append_printf(head, "%s\n", l); /* a letterhead, the site's name */
+			if (k == LINE_DEPT || (k != LINE_META && chrome_is_navigation(l)) ||
+			    (title >= 0 && k != LINE_HEADER && k != LINE_CONTACT && k != LINE_META))
 				continue;
-		} else if (*title_at < 0) {
-			if (chrome_is_navigation(l))
-				continue;
-			if (!chrome_is_header_line(l) && !contact_is_line(l))
-				*title_at = (int)kept->len;
 		} else if (html && chrome_is_nav_trail(l)) {
 			continue;
+		} else if (after_end && k != LINE_CONTACT && k != LINE_META && k != LINE_DEPT &&
+		           !is_attachment_line(l) &&
+		           !kogl_detect(l, NULL)) {
+			continue; /* after "<끝>": the page's footer, other releases */
 		}
+		if (k == LINE_END || chrome_opens_with_end(l))
+			after_end = true;
 		blanks = 0;
 		g_ptr_array_add(kept, l);
+		g_array_append_val(kept_kinds, k);
 	}
-	while (kept->len > 0 && *(char *)kept->pdata[kept->len - 1] == '\0')
+	while (kept->len > 0 && *(char *)kept->pdata[kept->len - 1] == '\0') {
 		g_ptr_array_remove_index(kept, kept->len - 1);
+		g_array_remove_index(kept_kinds, kept_kinds->len - 1);
+	}
 	return kept;
 }
 
@@ -168,44 +194,111 @@ static bool ends_body(const char *line)
 	return kogl_detect(line, NULL) != 0;
 }
 
-/* Title, subtitles, body, contact: the structure of the kept lines. */
-static void parse_structure(release_doc *doc, GPtrArray *kept, int title_at)
+static bool has_phone_or_email(const char *l)
+{
+	char *phone = contact_find_phone(l), *email = phone ? NULL : contact_find_email(l);
+	bool yes = phone || email;
+	g_free(phone);
+	g_free(email);
+	return yes;
+}
+
+/*
+ * The contact's lines [*from, *end) of kept; false when there is none. In
+ * this order: a contact line and the lines after it that give more
+ * numbers, addresses or contact words (a table of persons in charge); or
+ * a contact's label alone ("연락처") and the block under it (a ministry,
+ * a division, a person, a number). A department the metadata names
+ * ("부서명 언론담당관실") is not a contact: nobody can be reached by it.
+ */
+static bool contact_span(GPtrArray *kept, guint *from, guint *end)
 {
 	guint n = kept->len, i;
-
-	for (i = 0; i < n; i++) {
-		if (contact_is_line(kept->pdata[i]))
-			break;
+	for (i = 0; i < n && !contact_is_line(kept->pdata[i]); i++)
+		;
+	if (i < n && contact_is_label(kept->pdata[i])) {
+		guint e = i + 1;
+		while (e < n && e <= i + 2 && *(char *)kept->pdata[e] == '\0')
+			e++;
+		guint block = e;
+		while (e < n && e < block + 8 && *(char *)kept->pdata[e] != '\0' &&
+		       g_utf8_strlen(kept->pdata[e], -1) <= 80 && !kogl_detect(kept->pdata[e], NULL))
+			e++;
+		*from = i;
+		*end = e > block ? e : i + 1;
+		return true;
 	}
 	if (i < n) {
-		guint end = i + 1;
-		/* The contact goes on while its lines give more numbers,
-		 * addresses or contact words (a table of persons in charge). */
-		while (end < n && *(char *)kept->pdata[end] != '\0') {
-			const char *l = kept->pdata[end];
-			char *phone = contact_find_phone(l), *email = contact_find_email(l);
-			bool more = (phone || email || contact_has_word(l)) &&
-			            !is_attachment_line(l) && !kogl_detect(l, NULL);
-			g_free(phone);
-			g_free(email);
+		guint e = i + 1;
+		while (e < n) {
+			const char *l = kept->pdata[e];
+			/* one blank line between its lines ("담당자 …", "", "전화 …") */
+			if (*l == '\0' && e + 1 < n && *(char *)kept->pdata[e + 1] &&
+			    (contact_is_line(kept->pdata[e + 1]) || has_phone_or_email(kept->pdata[e + 1])))
+				l = kept->pdata[++e];
+			if (*l == '\0')
+				break;
+			bool more = (has_phone_or_email(l) || contact_has_word(l)) && !is_attachment_line(l) &&
+			            !kogl_detect(l, NULL);
 			if (!more)
 				break;
-			end++;
+			e++;
 		}
-		doc->contact = join_lines(kept, i, end);
+		*from = i;
+		*end = e;
+		return true;
+	}
+	return false;
+}
+
+/* In copied text, a release's contact block ends it: short lines after
+ * it, none a sentence, an attachment, a licence or metadata, are the
+ * page's footer ("국내 최대 배포망으로 귀사의 소식을 널리 알리세요"). */
+static void drop_footer(GPtrArray *kept, GArray *kinds, int title_at)
+{
+	guint from, end;
+	if (!contact_span(kept, &from, &end) || (int)from <= title_at)
+		return;
+	for (guint i = end; i < kept->len; i++) {
+		const char *l = kept->pdata[i];
+		if (*l && (g_array_index(kinds, line_kind, i) != LINE_TEXT || g_utf8_strlen(l, -1) > 60 ||
+		           is_attachment_line(l) || kogl_detect(l, NULL)))
+			return;
+	}
+	g_ptr_array_set_size(kept, end);
+	g_array_set_size(kinds, end);
+}
+
+/* Title, subtitles, body, contact: the structure of the kept lines. */
+static void parse_structure(release_doc *doc, GPtrArray *kept, const GArray *kinds, int title_at)
+{
+	guint n = kept->len, i, from, end;
+
+	if (contact_span(kept, &from, &end)) {
+		doc->contact = join_lines(kept, from, end);
 		doc->contact_phone = contact_find_phone(doc->contact);
 		doc->contact_email = contact_find_email(doc->contact);
 	}
 
 	if (title_at < 0)
 		return;
-	doc->title = text_trimmed(kept->pdata[title_at]);
+	const char *t = kept->pdata[title_at];
+	size_t cut;
+	doc->title = chrome_glued_date(t, &cut) ? g_strndup(t, cut) : g_strdup(t);
+	char *trimmed = text_trimmed(doc->title);
+	g_free(doc->title);
+	doc->title = trimmed;
 
 	/* Subtitles share the marker of the first; a line of Korean prose
 	 * ("…밝혔다.") under a "□" is the body, which Korean releases
-	 * open with the same markers. */
+	 * open with the same markers. The date and department lines under
+	 * the headline are neither. */
 	const char *marker = NULL;
 	guint body_from = (guint)title_at + 1;
+	while (body_from < n && (g_array_index(kinds, line_kind, body_from) == LINE_META ||
+	                         g_array_index(kinds, line_kind, body_from) == LINE_DEPT ||
+	                         g_array_index(kinds, line_kind, body_from) == LINE_BLANK))
+		body_from++;
 	for (i = body_from; i < n; i++) {
 		const char *l = kept->pdata[i];
 		if (*l == '\0')
@@ -235,6 +328,7 @@ release_doc *release_parse(const char *bytes, size_t len, const char *name, GErr
 	release_doc *doc = NULL;
 	char **lines = NULL;
 	GPtrArray *kept = NULL;
+	GArray *kept_kinds = NULL;
 	html_page page = { .headline_line = -1 };
 	if (!name)
 		name = "(release)";
@@ -257,15 +351,27 @@ release_doc *release_parse(const char *bytes, size_t len, const char *name, GErr
 	}
 
 	lines = split_lines(utf8);
+	guint nlines = g_strv_length(lines);
+	line_kind *kinds = g_new0(line_kind, nlines + 1);
+	chrome_kinds(lines, kinds);
+	const char *hints[] = { page.og_title, page.title, NULL };
+	int title = headline_find(lines, kinds, page.headline_line, hints, &doc->title_problem);
 	int title_at;
-	kept = keep_lines(lines, page.headline_line, html, &title_at);
+	kept_kinds = g_array_new(FALSE, FALSE, sizeof(line_kind));
+	GString *head = g_string_new(NULL);
+	kept = keep_lines(lines, kinds, title, html, kept_kinds, head, &title_at);
+	if (page.site)
+		g_string_append_printf(head, "%s\n", page.site);
+	g_free(kinds);
+	if (!html) /* HTML's footer is known by its element */
+		drop_footer(kept, kept_kinds, title_at);
 	GString *text = g_string_new(NULL);
 	for (guint i = 0; i < kept->len; i++) {
 		g_string_append(text, kept->pdata[i]);
 		g_string_append_c(text, '\n');
 	}
 
-	parse_structure(doc, kept, title_at);
+	parse_structure(doc, kept, kept_kinds, title_at);
 
 	doc->license_type = kogl_detect(text->str, &doc->license_statement);
 	if (!doc->license_type && page.page_text) {
@@ -291,13 +397,30 @@ release_doc *release_parse(const char *bytes, size_t len, const char *name, GErr
 		doc->date_source = g_strdup("text");
 	}
 	doc->license_types_stated = kogl_detect_all(doc->text);
-	doc->organisation = org_find(doc->text, doc->license_statement);
+	GString *dept = g_string_new(NULL);
+	for (guint i = 0; i < kept->len; i++)
+		if (g_array_index(kept_kinds, line_kind, i) == LINE_META ||
+		    g_array_index(kept_kinds, line_kind, i) == LINE_DEPT)
+			g_string_append_printf(dept, "%s\n", (char *)kept->pdata[i]);
+	/* The body's first sentence or paragraph (not a repeat of the headline
+	 * above it, not a subtitle). */
+	const char *lead = NULL;
+	for (guint i = title_at >= 0 ? (guint)title_at + 1 : 0; i < kept->len && !lead; i++) {
+		line_kind k = g_array_index(kept_kinds, line_kind, i);
+		if (k == LINE_SENTENCE || k == LINE_MARKER)
+			lead = kept->pdata[i];
+	}
+	doc->organisation = org_find(doc->license_statement, dept->str, doc->contact, head->str, lead);
+	g_string_free(dept, TRUE);
+	g_string_free(head, TRUE);
 	doc->mentions_attachment = mentions_attachment(doc->text) || doc->attachment_links->len > 0;
 	doc->language = g_strdup(language_of(doc->body && *doc->body ? doc->body : doc->text));
 
 out:
 	if (kept)
 		g_ptr_array_free(kept, TRUE);
+	if (kept_kinds)
+		g_array_free(kept_kinds, TRUE);
 	g_strfreev(lines);
 	g_free(utf8);
 	html_page_clear(&page);
@@ -311,6 +434,7 @@ void release_doc_free(release_doc *doc)
 	g_free(doc->encoding);
 	g_free(doc->text);
 	g_free(doc->title);
+	g_free(doc->title_problem);
 	if (doc->subtitles)
 		g_ptr_array_free(doc->subtitles, TRUE);
 	g_free(doc->body);

@@ -259,6 +259,99 @@ TEST(korean_header_lines_are_not_the_title)
 	release_doc_free(doc);
 }
 
+/* Where no line stands as a headline does, there is no title, and the doc
+ * says why: never a skip link, a label or the body's first sentence. */
+TEST(no_headline_says_why)
+{
+	struct { const char *text, *why; } cases[] = {
+		{ "본문 바로가기 메인메뉴 바로가기\n브리핑룸\n보도자료\n"
+		  "정부는 오늘 새 계획을 발표했다고 밝혔다.\n두 번째 문단입니다.\n",
+		  "the body begins with a sentence (\"정부는 오늘 새 계획을 발표했다고 밝혔다.\") "
+		  "before any line that can be a headline" },
+		{ "Skip Menu\nPress Releases\n<Spokesperson Kim>\nGood afternoon.\n",
+		  "the body begins with a speaker's tag (\"<Spokesperson Kim>\") before any line "
+		  "that can be a headline" },
+		{ "□ 정부는 오늘 새 계획을 발표했다.\n", "the body begins with a paragraph marker "
+		  "(\"□ 정부는 오늘 새 계획을 발표했다.\") before any line that can be a headline" },
+		{ "Skip Menu\nPress Releases\nDate 2024.05.01\n",
+		  "every line of the page is site navigation, a label, a date or metadata, or a "
+		  "contact" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		release_doc *doc = parse_str(cases[i].text, "n.txt");
+		EXPECT(doc != NULL);
+		if (!doc)
+			continue;
+		EXPECT_STR(doc->title, NULL);
+		EXPECT_STR(doc->title_problem, cases[i].why);
+		release_doc_free(doc);
+	}
+}
+
+/* The structural rules, one page each: what the headline is told by. */
+TEST(headline_by_structure)
+{
+	struct { const char *text, *title, *org; } cases[] = {
+		/* eight short words, no punctuation: a headline, not a menu row */
+		{ "보도자료\n인공지능 반도체 산업 도약을 위한 민관 협력 강화\n\n정부는 오늘 계획을 밝혔다.\n",
+		  "인공지능 반도체 산업 도약을 위한 민관 협력 강화", NULL },
+		/* the line a department line stands under; other stories listed above */
+		{ "다른 기사 제목 하나\n\n또 다른 기사의 제목\n\n통일백서 발간\n통일부 대변인실\n\n"
+		  "□ 통일부는 올해 통일백서를 발간했다.\n",
+		  "통일백서 발간", "통일부" },
+		/* sidebar headlines above; its words come back in the body */
+		{ "오세훈표 안심소득 청년 돕는다\n\n고령자 통계 분석 발표\n\n「2019 통일백서」 발간\n\n"
+		  "폰트 확대 폰트 축소 프린트하기\n□ 정부는 「2019 통일백서」를 펴냈습니다.\n",
+		  "「2019 통일백서」 발간", NULL },
+		/* a date with its weekday glued to the headline is not part of it */
+		{ "콘텐츠 영역\n질병청, 여름철 코로나19 대응(8.12.월)\n\n질병관리청은 오늘 대책을 발표했다.\n",
+		  "질병청, 여름철 코로나19 대응", "질병관리청" /* the first sentence's subject */ },
+		/* a headline that ends like a sentence, the date line under it */
+		{ "9월 19일 프레스센터에서 전해드립니다.\n2018-09-19\n▲진행자: 안녕하세요.\n",
+		  "9월 19일 프레스센터에서 전해드립니다.", NULL },
+		/* the site's name above, a division under: the ministry is the site's */
+		{ "외교부\n\n외교부 브리핑\n\n대변인 정례브리핑(1.15)\n\n부서명\n언론담당관실\n작성일\n"
+		  "2026-01-15\n\nI. 모두 발언\n\n안녕하십니까? 브리핑을 시작하겠습니다.\n",
+		  "대변인 정례브리핑(1.15)", "외교부" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		release_doc *doc = parse_str(cases[i].text, "s.txt");
+		EXPECT(doc != NULL);
+		if (!doc)
+			continue;
+		EXPECT_STR(doc->title, cases[i].title);
+		EXPECT_STR(doc->organisation, cases[i].org);
+		release_doc_free(doc);
+	}
+}
+
+/* Site chrome wherever it stands: what a cleaned text never holds. */
+TEST(chrome_by_structure)
+{
+	const char *page =
+		"본문 바로가기\n보도자료\n정부, 새 계획 발표\n2025.04.21 과학기술정보통신부\n"
+		"크게 작게 위로 아래로 댓글로 가기 인쇄 첨부\n"
+		"정부는 오늘 새 계획을 발표했다고 밝혔다.\n---|\nworld1\n"
+		"연락처\n\n과학기술정보통신부\n홍보담당관실\n2100-7337\n"
+		"목록\n60, Sajik-ro 8-gil, Jongno-gu, Seoul\nCopyright © Ministry. All Rights Reserved.\n";
+	release_doc *doc = parse_str(page, "c.txt");
+	EXPECT(doc != NULL);
+	if (!doc)
+		return;
+	EXPECT_STR(doc->title, "정부, 새 계획 발표");
+	EXPECT_STR(doc->contact, "연락처\n\n과학기술정보통신부\n홍보담당관실\n2100-7337");
+	EXPECT_STR(doc->contact_phone, "2100-7337");
+	static const char *const gone[] = { "본문 바로가기", "크게 작게", "---|", "world1", "목록",
+		                            "Sajik-ro", "Copyright" };
+	for (size_t i = 0; i < G_N_ELEMENTS(gone); i++)
+		if (strstr(doc->text, gone[i])) {
+			fprintf(stderr, "left in the text: %s\n", gone[i]);
+			EXPECT(0);
+		}
+	EXPECT(g_str_has_prefix(doc->text, "정부, 새 계획 발표\n2025.04.21 과학기술정보통신부\n"));
+	release_doc_free(doc);
+}
+
 TEST(text_is_normalised)
 {
 	/* Decomposed 한 (U+1112 U+1161 U+11AB), CRLF, lone CR, trailing
@@ -409,6 +502,16 @@ TEST(organisation_fallbacks)
 		{ "제목\n\n외교부와 함께.\n\n공공누리 제1유형 — 과학기술정보통신부의 저작물\n",
 		  "과학기술정보통신부" },
 		{ "Title\n\nNobody in particular.\n", NULL },
+		/* a ministry the body names after its opening is not the issuer */
+		{ "Title\n\nToday the president met officials of the Ministry of Foreign Affairs.\n",
+		  NULL },
+		{ "제목\n\n대통령은 오늘 외교부 관계자들을 만났다.\n", NULL },
+		/* the date and department line; names with a list in them */
+		{ "Title\nDate 2022.03.02 Ministry of Trade, Industry and Energy\n\nExports rose.\n",
+		  "Ministry of Trade, Industry and Energy" },
+		{ "Title\n\nThe Ministry of Agriculture, Food and Rural Affairs said so.\n",
+		  "Ministry of Agriculture, Food and Rural Affairs" },
+		{ "제목\n2025.04.21 과학기술정보통신부\n\n외교부는 오늘 발표했다.\n", "과학기술정보통신부" },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		release_doc *doc = parse_str(cases[i].text, "o.txt");
@@ -995,7 +1098,7 @@ TEST(sample_release_fixture)
 }
 
 UNIT_MAIN(date_each_form, date_only_real_dates, date_find_first_in_text, parse_english_release,
-          parse_korean_release, korean_header_lines_are_not_the_title, text_is_normalised,
+          parse_korean_release, korean_header_lines_are_not_the_title, no_headline_says_why, headline_by_structure, chrome_by_structure, text_is_normalised,
           encodings_each, unreadable_inputs_fail_naming_the_file, contact_forms,
           organisation_fallbacks, attachment_and_language, html_entities_and_structure, html_page_fields,
           html_attachment_links, html_headline_choice, html_subtitles_as_list_items, html_dates,
