@@ -82,17 +82,21 @@ bool contact_has_word(const char *line)
 	return found;
 }
 
-/*
- * A line that gives the contact, not merely one that says "contact": it
- * opens with a contact word ("For further information, please contact …",
- * "문의: …"), or it says one and holds a phone number or an e-mail address
- * without being a sentence of Korean prose ("…로 문의하면 된다.").
- */
 static bool has_phone(const char *s)
 {
 	char *phone = contact_find_phone(s);
 	bool yes = phone != NULL;
 	g_free(phone);
+	return yes;
+}
+
+bool contact_has_number(const char *s)
+{
+	if (has_phone(s))
+		return true;
+	char *email = contact_find_email(s);
+	bool yes = email != NULL;
+	g_free(email);
 	return yes;
 }
 
@@ -107,6 +111,12 @@ static bool is_phone_line(const char *s)
 	return false;
 }
 
+/*
+ * A line that gives the contact, not merely one that says "contact": it
+ * opens with a contact word ("For further information, please contact …",
+ * "문의: …"), or it says one and holds a phone number or an e-mail address
+ * without being a sentence of Korean prose ("…로 문의하면 된다.").
+ */
 bool contact_is_line(const char *line)
 {
 	const char *s = text_skip_decoration(line);

@@ -99,6 +99,7 @@ bool contact_has_word(const char *line);
 /* A contact's label alone ("연락처", "Contact:"): its lines follow. */
 bool contact_is_label(const char *line);
 char *contact_find_phone(const char *s);
+bool contact_has_number(const char *s); /* a phone number or an e-mail address */
 char *contact_find_email(const char *s);
 
 /* date.c */

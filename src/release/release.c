@@ -194,15 +194,6 @@ static bool ends_body(const char *line)
 	return kogl_detect(line, NULL) != 0;
 }
 
-static bool has_phone_or_email(const char *l)
-{
-	char *phone = contact_find_phone(l), *email = phone ? NULL : contact_find_email(l);
-	bool yes = phone || email;
-	g_free(phone);
-	g_free(email);
-	return yes;
-}
-
 /*
  * The contact's lines [*from, *end) of kept; false when there is none. In
  * this order: a contact line and the lines after it that give more
@@ -234,11 +225,11 @@ static bool contact_span(GPtrArray *kept, guint *from, guint *end)
 			const char *l = kept->pdata[e];
 			/* one blank line between its lines ("담당자 …", "", "전화 …") */
 			if (*l == '\0' && e + 1 < n && *(char *)kept->pdata[e + 1] &&
-			    (contact_is_line(kept->pdata[e + 1]) || has_phone_or_email(kept->pdata[e + 1])))
+			    (contact_is_line(kept->pdata[e + 1]) || contact_has_number(kept->pdata[e + 1])))
 				l = kept->pdata[++e];
 			if (*l == '\0')
 				break;
-			bool more = (has_phone_or_email(l) || contact_has_word(l)) && !is_attachment_line(l) &&
+			bool more = (contact_has_number(l) || contact_has_word(l)) && !is_attachment_line(l) &&
 			            !kogl_detect(l, NULL);
 			if (!more)
 				break;
@@ -254,10 +245,9 @@ static bool contact_span(GPtrArray *kept, guint *from, guint *end)
 /* In copied text, a release's contact block ends it: short lines after
  * it, none a sentence, an attachment, a licence or metadata, are the
  * page's footer ("국내 최대 배포망으로 귀사의 소식을 널리 알리세요"). */
-static void drop_footer(GPtrArray *kept, GArray *kinds, int title_at)
+static void drop_footer(GPtrArray *kept, GArray *kinds, int title_at, guint from, guint end)
 {
-	guint from, end;
-	if (!contact_span(kept, &from, &end) || (int)from <= title_at)
+	if ((int)from <= title_at)
 		return;
 	for (guint i = end; i < kept->len; i++) {
 		const char *l = kept->pdata[i];
@@ -269,16 +259,10 @@ static void drop_footer(GPtrArray *kept, GArray *kinds, int title_at)
 	g_array_set_size(kinds, end);
 }
 
-/* Title, subtitles, body, contact: the structure of the kept lines. */
+/* Title, subtitles, body: the structure of the kept lines. */
 static void parse_structure(release_doc *doc, GPtrArray *kept, const GArray *kinds, int title_at)
 {
-	guint n = kept->len, i, from, end;
-
-	if (contact_span(kept, &from, &end)) {
-		doc->contact = join_lines(kept, from, end);
-		doc->contact_phone = contact_find_phone(doc->contact);
-		doc->contact_email = contact_find_email(doc->contact);
-	}
+	guint n = kept->len, i;
 
 	if (title_at < 0)
 		return;
@@ -363,8 +347,15 @@ release_doc *release_parse(const char *bytes, size_t len, const char *name, GErr
 	if (page.site)
 		g_string_append_printf(head, "%s\n", page.site);
 	g_free(kinds);
-	if (!html) /* HTML's footer is known by its element */
-		drop_footer(kept, kept_kinds, title_at);
+	guint contact_from, contact_end;
+	bool contact = contact_span(kept, &contact_from, &contact_end);
+	if (contact && !html) /* HTML's footer is known by its element */
+		drop_footer(kept, kept_kinds, title_at, contact_from, contact_end);
+	if (contact) {
+		doc->contact = join_lines(kept, contact_from, contact_end);
+		doc->contact_phone = contact_find_phone(doc->contact);
+		doc->contact_email = contact_find_email(doc->contact);
+	}
 	GString *text = g_string_new(NULL);
 	for (guint i = 0; i < kept->len; i++) {
 		g_string_append(text, kept->pdata[i]);
