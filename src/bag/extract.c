@@ -7,6 +7,7 @@
 #include "bag/path.h"
 #include "core/errors.h"
 #include "core/disk.h"
+#include "core/text.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -30,6 +31,8 @@ bool bag_extract(const char *bundle, const char *top, const char *dest, GError *
 	char *name = NULL;
 	char *root = g_build_filename(dest, top, NULL);
 	bool made_root = false;
+	/* Names are UTF-8 in the bag and on disk, whatever the locale. */
+	locale_t old_locale = text_utf8_locale_begin();
 	archive_read_support_filter_gzip(in);
 	archive_read_support_format_tar(in);
 	/* Entry names are checked below (safe_path) and then joined to dest,
@@ -106,6 +109,7 @@ out:
 	g_free(name);
 	archive_read_free(in);
 	archive_write_free(out);
+	text_utf8_locale_end(old_locale);
 	if (!ok && made_root)
 		disk_remove_tree(root);
 	g_free(root);

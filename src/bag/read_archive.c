@@ -6,12 +6,12 @@
  */
 #include "vctx.h"
 #include "bag/path.h"
+#include "core/text.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <locale.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -175,7 +175,7 @@ void bag_read_archive(vctx *v)
 	unsigned char *dbuf = g_malloc(CHUNK);
 	unsigned char magic[2];
 	struct stat st;
-	locale_t loc = (locale_t)0, old_loc = (locale_t)0;
+	locale_t old_loc = (locale_t)0;
 
 	if (fstat(v->fd, &st) == 0)
 		v->file_size = (uint64_t)st.st_size;
@@ -192,9 +192,7 @@ void bag_read_archive(vctx *v)
 	/* libarchive converts entry names to the locale's character set; in
 	 * the C locale (cron's) a zip's UTF-8 name then has no name at all.
 	 * Bag paths are UTF-8 (RFC 8493 §2.1.3): read them in C.UTF-8. */
-	loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	if (loc)
-		old_loc = uselocale(loc);
+	old_loc = text_utf8_locale_begin();
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_zip(a);
@@ -312,10 +310,7 @@ void bag_read_archive(vctx *v)
 	}
 out:
 	archive_read_free(a);
-	if (old_loc)
-		uselocale(old_loc);
-	if (loc)
-		freelocale(loc);
+	text_utf8_locale_end(old_loc);
 	if (v->gz)
 		inflateEnd(&v->zs);
 	g_free(v->zin);

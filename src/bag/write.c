@@ -25,12 +25,12 @@
 #include "core/errors.h"
 #include "core/hash.h"
 #include "core/testhook.h"
+#include "core/text.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -57,7 +57,6 @@ struct bag_writer {
 	GString *tagmanifest; /* lines for tagmanifest-sha256.txt, in the order added */
 	GError *io_err;       /* the first write error, kept with its errno */
 	bool failed;          /* after any failure the stream is garbage: refuse more */
-	locale_t utf8;        /* C.UTF-8 for libarchive's name conversion, or 0 */
 	bool finished;
 };
 
@@ -201,11 +200,6 @@ bag_writer *bag_writer_new(int fd, const char *top_dir, time_t mtime, GError **e
 	w->level = 6;
 	w->out_hash = hash_new(HASH_MASK(HASH_SHA256));
 	w->tagmanifest = g_string_new(NULL);
-	/* libarchive converts names through the locale's charset; under the
-	 * C locale a UTF-8 name cannot be converted and libarchive 3.6 even
-	 * crashes on a name set only as UTF-8. Headers are therefore written
-	 * under a thread-local UTF-8 locale (the process's is left alone). */
-	w->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 
 	if (!top_dir || !*top_dir || strchr(top_dir, '/') || strcmp(top_dir, ".") == 0 ||
 	    strcmp(top_dir, "..") == 0) {
@@ -269,10 +263,13 @@ static bool write_header(bag_writer *w, const char *path, uint64_t size, GError 
 		fail(w, err, full);
 		goto out;
 	}
-	locale_t old = w->utf8 ? uselocale(w->utf8) : (locale_t)0;
+	/* libarchive converts names through the locale's charset; under the
+	 * C locale a UTF-8 name cannot be converted and libarchive 3.6 even
+	 * crashes on a name set only as UTF-8. Headers are therefore written
+	 * under a thread-local UTF-8 locale (the process's is left alone). */
+	locale_t old = text_utf8_locale_begin();
 	int r = archive_write_header(w->a, e);
-	if (w->utf8)
-		uselocale(old);
+	text_utf8_locale_end(old);
 	if (r < ARCHIVE_WARN || w->failed) {
 		fail(w, err, full);
 		goto out;
@@ -510,8 +507,6 @@ void bag_writer_free(bag_writer *w)
 	if (w->probe_ready)
 		deflateEnd(&w->probe);
 	hash_free(w->out_hash);
-	if (w->utf8)
-		freelocale(w->utf8);
 	if (w->tagmanifest)
 		g_string_free(w->tagmanifest, TRUE);
 	g_clear_error(&w->io_err);

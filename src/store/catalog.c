@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "store/store.h"
 #include "core/testhook.h"
+#include "core/text.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -613,6 +614,9 @@ char *catalog_read_release_json(const char *bundle_path, GError **err)
 	char *found = NULL;
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
+	/* Names before metadata/ are ASCII in our bundles, but a bundle is
+	 * read as any other: UTF-8 names, whatever the locale. */
+	locale_t old_locale = text_utf8_locale_begin();
 	archive_read_support_filter_gzip(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, bundle_path, 1 << 16) != ARCHIVE_OK) {
@@ -632,7 +636,12 @@ char *catalog_read_release_json(const char *bundle_path, GError **err)
 		if (size < 0 || size > (64 << 20))
 			break;
 		char *buf = g_malloc((gsize)size + 1);
-		if (archive_read_data(a, buf, (size_t)size) == size) {
+		/* archive_read_data may return less than asked: read on. */
+		int64_t got = 0;
+		la_ssize_t n = 1;
+		while (got < size && (n = archive_read_data(a, buf + got, (size_t)(size - got))) > 0)
+			got += n;
+		if (got == size) {
 			buf[size] = '\0';
 			found = buf;
 		} else {
@@ -645,6 +654,7 @@ char *catalog_read_release_json(const char *bundle_path, GError **err)
 		            bundle_path);
 out:
 	archive_read_free(a);
+	text_utf8_locale_end(old_locale);
 	return found;
 }
 

@@ -63,3 +63,12 @@ assert 'data/attachments/첨부 %2541.hwp' in paths, paths
 assert 'data/attachments/sub dir/자료 모음.zip' in paths, paths
 assert not any('\r' in p for p in paths)
 PY
+
+# Extract writes the Hangul names back byte-exact under any locale (cron's
+# is C), and reindex reads the bundle under it too.
+id=$(basename "$bundle" .tar.gz)
+check extract_hangul_names_in_c_locale run_rc 0 env LC_ALL=C LANG=C "$ARCHIVE" --store "$S" extract "$id" x
+check extracted_names_byte_exact cmp "$R/보도 자료 100%.pdf" "x/$id/data/attachments/보도 자료 100%.pdf"
+check extracted_subfolder_name cmp "$R/sub dir/자료 모음.zip" "x/$id/data/attachments/sub dir/자료 모음.zip"
+check reindex_in_c_locale run_rc 0 env LC_ALL=C "$ARCHIVE" --store "$S" reindex
+check reindex_keeps_the_bundle sh -c "env LC_ALL=C '$ARCHIVE' --store '$S' list | grep -q '^$id '"
