@@ -36,6 +36,7 @@
 #include "ingest/decide.h"
 #include "store/retention.h"
 #include "core/testhook.h"
+#include "core/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -673,6 +674,11 @@ static void changed_input(release_record *r, const release_input *in, const GErr
 		          hit->rel, why);
 }
 
+static bool name_is_utf8(const input_file *f)
+{
+	return g_utf8_validate(f->rel, -1, NULL);
+}
+
 /* An error about one input file is the release's problem (it goes to
  * quarantine); anything else stops the run. */
 static bool input_problem(GError *e)
@@ -736,8 +742,30 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 	}
 	r->doc = doc;
 
+	/* input.file: a name that is not UTF-8 (EUC-KR bytes from a Windows
+	 * share) can be no bag path (RFC 8493 §2.1.3); it is left out, named
+	 * escaped. */
+	guint bad_names = 0;
+	GPtrArray *named = g_ptr_array_new();
+	if (in->doc)
+		g_ptr_array_add(named, in->doc);
+	g_ptr_array_extend(named, in->attachments, NULL, NULL);
+	for (guint i = 0; i < named->len; i++) {
+		const input_file *f = g_ptr_array_index(named, i);
+		if (name_is_utf8(f))
+			continue;
+		char *shown = text_escape(f->rel, true);
+		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, shown,
+		          "%s: the name is not valid UTF-8 (an EUC-KR or CP949 name?); rename the "
+		          "file in UTF-8",
+		          shown);
+		g_free(shown);
+		bad_names++;
+	}
+	g_ptr_array_unref(named);
+
 	/* Identify and hash every file of the release (first read). */
-	if (in->doc) {
+	if (in->doc && name_is_utf8(in->doc)) {
 		char *bp = g_build_filename("data/release", in->doc->rel, NULL);
 		payload_file *f = release_record_add_payload(r, bp, in->doc->path, "release");
 		g_free(bp);
@@ -748,6 +776,8 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 	}
 	for (guint i = 0; i < in->attachments->len; i++) {
 		const input_file *a = g_ptr_array_index(in->attachments, i);
+		if (!name_is_utf8(a))
+			continue;
 		char *bp = g_build_filename("data/attachments", a->rel, NULL);
 		payload_file *f = release_record_add_payload(r, bp, a->path, "attachment");
 		g_free(bp);
@@ -799,7 +829,7 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 	}
 
 	/* Every file was read: input.file passes unless something was refused. */
-	if (in->refused->len == 0 && names_fit)
+	if (in->refused->len == 0 && names_fit && bad_names == 0)
 		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, true, NULL,
 		          "only regular files, every one readable (no links, devices or FIFOs)");
 

@@ -72,3 +72,20 @@ check extracted_names_byte_exact cmp "$R/보도 자료 100%.pdf" "x/$id/data/att
 check extracted_subfolder_name cmp "$R/sub dir/자료 모음.zip" "x/$id/data/attachments/sub dir/자료 모음.zip"
 check reindex_in_c_locale run_rc 0 env LC_ALL=C "$ARCHIVE" --store "$S" reindex
 check reindex_keeps_the_bundle sh -c "env LC_ALL=C '$ARCHIVE' --store '$S' list | grep -q '^$id '"
+
+# A name that is not UTF-8 (EUC-KR "붙임" from a Windows share) fails
+# input.file, named escaped, and no bundle is made that verify would refuse.
+E=rel/euckr
+mkdir -p "$E"
+cp "$FIXTURES/releases/$SAMPLE/$SAMPLE.txt" "$E/"
+cp "$FIXTURES/releases/$SAMPLE/$SAMPLE.pdf" "$E/$(printf '\272\331\300\323').pdf"
+check euc_kr_name_quarantined run_rc 1 "$ARCHIVE" --store "$S" ingest --json "$E"
+check euc_kr_name_fails_input_file python3 - <<'PY'
+import json
+line = json.loads(open('out').readline())
+assert line['status'] == 'quarantined', line
+bad = [c for c in line['checks'] if c['id'] == 'input.file' and c['status'] == 'fail']
+assert bad and bad[0]['file'] == '\\xba\\xd9\\xc0\\xd3.pdf', line['checks']
+assert '\\xba\\xd9\\xc0\\xd3.pdf: the name is not valid UTF-8' in bad[0]['message'], bad
+PY
+check euc_kr_name_kept_in_quarantine test -f "$S/quarantine/euckr/$(printf '\272\331\300\323').pdf"
