@@ -105,6 +105,12 @@ void cli_close_store(cli_store *s);
  * removed. Nothing when there were none. */
 void cli_report_repairs(const cli_ctx *c, const recovery_report *r);
 
+/* Human output on stdout. Text from outside (a title, a file name, a
+ * reason) may hold control characters and bytes that are not UTF-8: they
+ * are shown escaped (\x1b, \xba), never written to the terminal, here and
+ * in every message below. */
+void cli_printf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
 /* "archive: <cmd>: <message>\n" on stderr (errors and warnings alike);
  * with c->syslog also "<cmd>: <message>" to syslog at LOG_ERR. */
 void cli_error(const cli_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/errors.h"
 #include "core/testhook.h"
+#include "core/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -70,9 +71,28 @@ void cli_log_failure(const cli_ctx *c, const char *fmt, ...)
 	g_free(m);
 }
 
+/* fmt's output escaped for a terminal (core/text.h). */
+static char *escaped_vprintf(const char *fmt, va_list ap)
+{
+	char *raw = g_strdup_vprintf(fmt, ap);
+	char *m = text_escape(raw, false);
+	g_free(raw);
+	return m;
+}
+
+void cli_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = escaped_vprintf(fmt, ap);
+	va_end(ap);
+	fputs(m, stdout);
+	g_free(m);
+}
+
 static void vmessage(const cli_ctx *c, const char *fmt, va_list ap)
 {
-	char *m = g_strdup_vprintf(fmt, ap);
+	char *m = escaped_vprintf(fmt, ap);
 	cli_progress_hide(c);
 	fprintf(stderr, "archive: %s: %s\n", c->cmd, m);
 	log_line(c, LOG_ERR, m);
@@ -93,7 +113,7 @@ void cli_verbose(const cli_ctx *c, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *m = g_strdup_vprintf(fmt, ap);
+	char *m = escaped_vprintf(fmt, ap);
 	va_end(ap);
 	/* Chatter, not a failure: never to syslog. */
 	cli_progress_hide(c);

@@ -85,7 +85,7 @@ static int run(const cli_ctx *c, cli_store *st)
 		if (c->json)
 			print_json(id, root, r, NULL);
 		else if (r->valid && c->verbosity >= 0)
-			printf("extracted %s into %s (verified)\n", id, root);
+			cli_printf("extracted %s into %s (verified)\n", id, root);
 		bag_report_free(r);
 	}
 	g_clear_error(&err);

@@ -45,7 +45,7 @@ static int list_holds(const cli_ctx *c, cli_store *st)
 			json_kv_string(w, "since", h->since);
 			cli_json_print(w);
 		} else {
-			printf("%s  since %s by %s: %s\n", h->id, h->since, h->user, h->reason);
+			cli_printf("%s  since %s by %s: %s\n", h->id, h->since, h->user, h->reason);
 		}
 	}
 	if (c->json) {
@@ -53,7 +53,7 @@ static int list_holds(const cli_ctx *c, cli_store *st)
 		json_kv_int(w, "holds", holds->len);
 		cli_json_print(w);
 	} else if (c->verbosity >= 0) {
-		printf("%u hold%s\n", holds->len, holds->len == 1 ? "" : "s");
+		cli_printf("%u hold%s\n", holds->len, holds->len == 1 ? "" : "s");
 	}
 	g_ptr_array_unref(holds);
 	return EXIT_OK;
@@ -105,7 +105,7 @@ static int change_hold(const cli_ctx *c, cli_store *st, const char *id, const ch
 		json_kv_int(w, "changed", 1);
 		cli_json_print(w);
 	} else if (c->verbosity >= 0)
-		printf("%s %s\n", reason ? "held    " : "released", id);
+		cli_printf("%s %s\n", reason ? "held    " : "released", id);
 out:
 	g_clear_error(&err);
 	g_free(line);

@@ -78,20 +78,20 @@ static void print_human(const cli_ctx *c, const release_input *in, const ingest_
 	switch (res->status) {
 	case INGEST_ARCHIVED:
 		if (c->verbosity >= 0)
-			printf("archived          %s\n                  %s\n", res->id, res->path);
+			cli_printf("archived          %s\n                  %s\n", res->id, res->path);
 		break;
 	case INGEST_ALREADY_ARCHIVED:
 		if (c->verbosity >= 0)
-			printf("already archived  %s\n", res->id);
+			cli_printf("already archived  %s\n", res->id);
 		return;
 	case INGEST_DRY_RUN:
 		if (c->verbosity >= 0)
-			printf("would archive     %s\n", res->id);
+			cli_printf("would archive     %s\n", res->id);
 		break;
 	case INGEST_QUARANTINED:
-		printf("quarantined       %s\n", in->source);
+		cli_printf("quarantined       %s\n", in->source);
 		if (res->path)
-			printf("                  %s\n", res->path);
+			cli_printf("                  %s\n", res->path);
 		break;
 	}
 	for (guint i = 0; i < checks->items->len; i++) {
@@ -100,7 +100,7 @@ static void print_human(const cli_ctx *c, const release_input *in, const ingest_
 			continue;
 		if (r->level == CHECK_LEVEL_WARNING && c->verbosity < 0)
 			continue;
-		printf("  %-7s %s: %s\n", r->level == CHECK_LEVEL_ERROR ? "error" : "warning", r->id,
+		cli_printf("  %-7s %s: %s\n", r->level == CHECK_LEVEL_ERROR ? "error" : "warning", r->id,
 		       r->message);
 	}
 }
@@ -292,14 +292,14 @@ static int run(const cli_ctx *c, cli_store *st)
 		json_kv_int(w, "exit", rc);
 		cli_json_print(w);
 	} else if (c->verbosity >= 0) {
-		printf("%u release%s: %u archived, %u already archived, %u quarantined",
+		cli_printf("%u release%s: %u archived, %u already archived, %u quarantined",
 		       releases->len, releases->len == 1 ? "" : "s", n_archived, n_already,
 		       n_quarantined);
 		if (n_dry)
-			printf(", %u checked (dry run)", n_dry);
+			cli_printf(", %u checked (dry run)", n_dry);
 		if (n_missing)
-			printf(", %u path%s not archived", n_missing, n_missing == 1 ? "" : "s");
-		printf("\n");
+			cli_printf(", %u path%s not archived", n_missing, n_missing == 1 ? "" : "s");
+		cli_printf("\n");
 	}
 out:
 	g_clear_error(&err);

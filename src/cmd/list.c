@@ -45,7 +45,7 @@ static int run(const cli_ctx *c, cli_store *st)
 			catalog_bundle_to_json(b, w);
 			cli_json_print(w);
 		} else {
-			printf("%-*s  %s  %-11s  %-10s  %-4s%s\n", idw, b->id, b->release_date, b->license,
+			cli_printf("%-*s  %s  %-11s  %-10s  %-4s%s\n", idw, b->id, b->release_date, b->license,
 			       b->disposal_date, b->check_status, b->hold_reason ? "  HOLD" : "");
 		}
 	}
@@ -54,7 +54,7 @@ static int run(const cli_ctx *c, cli_store *st)
 		json_kv_int(w, "bundles", all->len);
 		cli_json_print(w);
 	} else if (c->verbosity >= 0) {
-		printf("%u bundle%s\n", all->len, all->len == 1 ? "" : "s");
+		cli_printf("%u bundle%s\n", all->len, all->len == 1 ? "" : "s");
 	}
 	g_ptr_array_unref(all);
 	return EXIT_OK;

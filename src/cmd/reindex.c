@@ -69,7 +69,7 @@ static int run(const cli_ctx *c, cli_store *st)
 			json_kv_int(w, "skipped", skipped->len);
 			cli_json_print(w);
 		} else if (c->verbosity >= 0) {
-			printf("catalog rebuilt: %u bundle%s, %" G_GINT64_FORMAT " audit line%s\n", all->len,
+			cli_printf("catalog rebuilt: %u bundle%s, %" G_GINT64_FORMAT " audit line%s\n", all->len,
 			       all->len == 1 ? "" : "s", lines, lines == 1 ? "" : "s");
 		}
 	}

@@ -99,7 +99,7 @@ static int run(const cli_ctx *c, cli_store *st)
 		report_to_json(r, w);
 		cli_json_print(w);
 	} else if (c->verbosity >= 0) {
-		printf("report of %u bundle%s written to %s\n", r->bundles, r->bundles == 1 ? "" : "s",
+		cli_printf("report of %u bundle%s written to %s\n", r->bundles, r->bundles == 1 ? "" : "s",
 		       args.html);
 	}
 out:

@@ -100,10 +100,10 @@ static int run(const cli_ctx *c, cli_store *st)
 			json_kv_string(w, "hold_reason", b->hold_reason);
 			cli_json_print(w);
 		} else if (d->status == DISPOSAL_HELD) {
-			printf("held      %s  (due %s; on hold: %s)\n", b->id, b->disposal_date,
+			cli_printf("held      %s  (due %s; on hold: %s)\n", b->id, b->disposal_date,
 			       b->hold_reason);
 		} else {
-			printf("%-9s %s  (due %s, %s from %s)\n", status_name(d->status), b->id,
+			cli_printf("%-9s %s  (due %s, %s from %s)\n", status_name(d->status), b->id,
 			       b->disposal_date, b->retention, b->release_date);
 		}
 	}
@@ -130,9 +130,9 @@ static int run(const cli_ctx *c, cli_store *st)
 		cli_json_print(w);
 	} else if (total && c->verbosity >= 0) {
 		if (args.apply)
-			printf("%u due on %s: %u disposed of, %u held\n", total, args.day, n_done, n_held);
+			cli_printf("%u due on %s: %u disposed of, %u held\n", total, args.day, n_done, n_held);
 		else
-			printf("%u due on %s (%u held); nothing changed: --apply disposes of them\n",
+			cli_printf("%u due on %s (%u held); nothing changed: --apply disposes of them\n",
 			       total, args.day, n_held);
 	}
 	if (items)

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/errors.h"
 #include "core/json.h"
+#include "core/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -49,39 +50,42 @@ static void no_such_bundle(const cli_ctx *c, catalog *cat, const char *id)
 
 static void print_human(const catalog_bundle *b, GPtrArray *events, catalog *cat)
 {
-	printf("id             %s\n", b->id);
-	printf("title          %s\n", b->title ? b->title : "");
-	printf("release date   %s\n", b->release_date);
-	printf("organisation   %s\n", b->organisation ? b->organisation : "none named");
-	printf("licence        %s\n", b->license);
-	printf("retention      %s (disposal %s)\n", b->retention, b->disposal_date);
-	printf("check status   %s\n", b->check_status);
-	printf("bundle         %s (%" G_GINT64_FORMAT " bytes)\n", b->path, b->size);
-	printf("sha256         %s\n", b->bundle_sha256 ? b->bundle_sha256 : "");
-	printf("ingested       %s\n", b->ingested_at ? b->ingested_at : "");
-	printf("hold           %s\n", b->hold_reason ? b->hold_reason : "none");
+	cli_printf("id             %s\n", b->id);
+	cli_printf("title          %s\n", b->title ? b->title : "");
+	cli_printf("release date   %s\n", b->release_date);
+	cli_printf("organisation   %s\n", b->organisation ? b->organisation : "none named");
+	cli_printf("licence        %s\n", b->license);
+	cli_printf("retention      %s (disposal %s)\n", b->retention, b->disposal_date);
+	cli_printf("check status   %s\n", b->check_status);
+	cli_printf("bundle         %s (%" G_GINT64_FORMAT " bytes)\n", b->path, b->size);
+	cli_printf("sha256         %s\n", b->bundle_sha256 ? b->bundle_sha256 : "");
+	cli_printf("ingested       %s\n", b->ingested_at ? b->ingested_at : "");
+	cli_printf("hold           %s\n", b->hold_reason ? b->hold_reason : "none");
 	if (b->last_verified)
-		printf("last verified  %s (%s)\n", b->last_verified, b->last_valid ? "valid" : "INVALID");
+		cli_printf("last verified  %s (%s)\n", b->last_verified, b->last_valid ? "valid" : "INVALID");
 	else
-		printf("last verified  never\n");
+		cli_printf("last verified  never\n");
 	GPtrArray *checks = catalog_checks(cat, b->id, NULL);
-	printf("\nchecks\n");
+	cli_printf("\nchecks\n");
 	for (guint i = 0; checks && i < checks->len; i++) {
 		const catalog_check *k = g_ptr_array_index(checks, i);
-		printf("  %-4s %-7s %-20s %s\n", k->status, k->level, k->id, k->message);
+		cli_printf("  %-4s %-7s %-20s %s\n", k->status, k->level, k->id, k->message);
 	}
 	GPtrArray *files = catalog_files(cat, b->id, NULL);
-	printf("\nfiles\n");
+	cli_printf("\nfiles\n");
 	for (guint i = 0; files && i < files->len; i++) {
 		const catalog_file *f = g_ptr_array_index(files, i);
-		printf("  %10" G_GINT64_FORMAT "  %-24s %s\n", f->size, f->mime ? f->mime : "", f->path);
+		/* A name may hold a newline: one line each, all the same. */
+		char *name = text_escape(f->path, true);
+		cli_printf("  %10" G_GINT64_FORMAT "  %-24s %s\n", f->size, f->mime ? f->mime : "", name);
+		g_free(name);
 	}
-	printf("\nevents\n");
+	cli_printf("\nevents\n");
 	for (guint i = 0; events && i < events->len; i++) {
 		JsonObject *o = json_read_object(g_ptr_array_index(events, i), -1, NULL);
 		const char *time = json_get_string(o, "time"), *ev = json_get_string(o, "event"),
 		           *user = json_get_string(o, "user");
-		printf("  %s  %-13s %s\n", time ? time : "", ev ? ev : "", user ? user : "");
+		cli_printf("  %s  %-13s %s\n", time ? time : "", ev ? ev : "", user ? user : "");
 		g_clear_pointer(&o, json_object_unref);
 	}
 	if (checks)

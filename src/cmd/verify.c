@@ -54,15 +54,15 @@ static void print_report(const bag_report *r, const cli_ctx *c)
 		return;
 	}
 	if (r->valid && c->verbosity >= 0)
-		printf("OK  %s\n", r->id);
+		cli_printf("OK  %s\n", r->id);
 	for (guint i = 0; i < r->problems->len; i++) {
 		const bag_problem *p = g_ptr_array_index(r->problems, i);
-		printf("FAIL %s: %s: %s\n", r->id, p->file, p->reason);
+		cli_printf("FAIL %s: %s: %s\n", r->id, p->file, p->reason);
 	}
 	if (c->verbosity >= 0)
 		for (guint i = 0; i < r->warnings->len; i++) {
 			const bag_problem *p = g_ptr_array_index(r->warnings, i);
-			printf("WARN %s: %s: %s\n", r->id, p->file, p->reason);
+			cli_printf("WARN %s: %s: %s\n", r->id, p->file, p->reason);
 		}
 }
 
@@ -104,7 +104,7 @@ static int verify_store(const cli_ctx *c, cli_store *st, const fixity_opts *opts
 		const bag_problem *pr = g_ptr_array_index(res.problems, i);
 		cli_log_failure(c, "%s: %s", pr->file, pr->reason);
 		if (!c->json)
-			printf("FAIL %s: %s\n", pr->file, pr->reason);
+			cli_printf("FAIL %s: %s\n", pr->file, pr->reason);
 	}
 	cli_summary(c, "%u verified: %u OK, %u FAIL; %u store problems", res.verified,
 	            res.verified - res.failed, res.failed, res.problems->len);
@@ -120,7 +120,7 @@ static int verify_store(const cli_ctx *c, cli_store *st, const fixity_opts *opts
 		cli_json_print(w);
 	} else if (c->verbosity >= 0) {
 		char *rest = res.not_due ? g_strdup_printf(" (%u not due)", res.not_due) : g_strdup("");
-		printf("%u verified: %u OK, %u FAIL%s; audit log: %" G_GUINT64_FORMAT " lines, %s\n",
+		cli_printf("%u verified: %u OK, %u FAIL%s; audit log: %" G_GUINT64_FORMAT " lines, %s\n",
 		       res.verified, res.verified - res.failed, res.failed, rest, res.audit_lines,
 		       res.problems->len ? "PROBLEMS ABOVE" : "chain intact");
 		g_free(rest);
@@ -263,7 +263,7 @@ static int run(const cli_ctx *c, cli_store *st)
 		json_kv_int(w, "failed", x.nfail);
 		cli_json_print(w);
 	} else if (c->verbosity >= 0) {
-		printf("%d verified: %d OK, %d FAIL\n", x.nok + x.nfail, x.nok, x.nfail);
+		cli_printf("%d verified: %d OK, %d FAIL\n", x.nok + x.nfail, x.nok, x.nfail);
 	}
 	cli_summary(c, "%d verified: %d OK, %d FAIL", x.nok + x.nfail, x.nok, x.nfail);
 	return x.nfail ? EXIT_ITEM_FAILED : EXIT_OK;

@@ -4,6 +4,7 @@
  */
 #include "ingest/decide.h"
 #include "release/license.h"
+#include "core/text.h"
 
 #include <string.h>
 
@@ -16,11 +17,6 @@ static char *read_small_file(const char *path)
 	if (!g_file_get_contents(path, &s, NULL, NULL))
 		return NULL;
 	return s;
-}
-
-static bool fold_simple(gunichar c)
-{
-	return c < 0x80 || (c >= 0xAC00 && c <= 0xD7A3);
 }
 
 static void fold_append(GString *out, gunichar c)
@@ -42,46 +38,17 @@ static void fold_append(GString *out, gunichar c)
 
 /* Letters and digits only, case-folded and width-folded (NFKC), so that
  * "AI·Digital" in a PDF matches "AI and Digital"-less spacing variants.
- *
- * GLib's g_utf8_normalize composes by shifting the rest of its buffer for
- * every pair it composes: over a whole Korean PDF text (each syllable is
- * decomposed into jamo and composed again) it is quadratic, and took a
- * third of all ingest time. So a character is folded directly when it and
- * the one after it are fold_simple (the next one then cannot compose with
- * it, and it is its own folded form); the runs in between, which always
- * start and end next to a fold_simple character that composes with
- * nothing before it, are normalised one run at a time: the same result as
- * normalising the whole text. */
+ * text_normalize, not g_utf8_normalize: GLib's is quadratic in the length
+ * of a whole Korean PDF text. */
 static char *fold_for_match(const char *s)
 {
 	GString *out = g_string_new(NULL);
-	const char *p = s;
-	while (*p) {
-		gunichar c = g_utf8_get_char(p);
-		const char *n = g_utf8_next_char(p);
-		if (fold_simple(c) && (!*n || fold_simple(g_utf8_get_char(n)))) {
-			fold_append(out, c < 0x80 ? (gunichar)g_ascii_tolower((char)c) : c);
-			p = n;
-			continue;
-		}
-		/* A run up to the next character that is simple and followed
-		 * by a simple one (or the end). */
-		const char *end = n;
-		while (*end) {
-			const char *after = g_utf8_next_char(end);
-			if (fold_simple(g_utf8_get_char(end)) &&
-			    (!*after || fold_simple(g_utf8_get_char(after))))
-				break;
-			end = after;
-		}
-		char *nfkc = g_utf8_normalize(p, end - p, G_NORMALIZE_NFKC);
-		char *lower = g_utf8_casefold(nfkc ? nfkc : "", -1);
-		for (const char *q = lower; *q; q = g_utf8_next_char(q))
-			fold_append(out, g_utf8_get_char(q));
-		g_free(nfkc);
-		g_free(lower);
-		p = end;
-	}
+	char *nfkc = text_normalize(s, -1, G_NORMALIZE_NFKC);
+	char *folded = g_utf8_casefold(nfkc ? nfkc : "", -1);
+	for (const char *q = folded; *q; q = g_utf8_next_char(q))
+		fold_append(out, g_utf8_get_char(q));
+	g_free(nfkc);
+	g_free(folded);
 	return g_string_free(out, FALSE);
 }
 
@@ -236,12 +203,14 @@ char *release_decided_organisation(const release_policy *pol, const release_reco
                                    const char **source)
 {
 	const release_doc *d = r->doc;
+	/* --org and archive.conf enter here; the text's was cleaned as it
+	 * was read. */
 	if (pol->organisation) {
 		*source = "option";
-		return g_strdup(pol->organisation);
+		return text_strip_controls(pol->organisation, true);
 	} else if (pol->conf_organisation) {
 		*source = "config";
-		return g_strdup(pol->conf_organisation);
+		return text_strip_controls(pol->conf_organisation, true);
 	} else if (d && d->organisation) {
 		*source = "text";
 		return g_strdup(d->organisation);

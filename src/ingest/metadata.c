@@ -5,6 +5,7 @@
  */
 #include "ingest/metadata.h"
 #include "core/json.h"
+#include "core/text.h"
 
 #include <inttypes.h>
 #include <libxml/xmlwriter.h>
@@ -392,9 +393,11 @@ char *metadata_xmp(const release_record *r, const pdf_record *pdf)
 	el(xw, "xmpRights:WebStatement", r->license->url);
 	lang_alt(xw, "xmpRights:UsageTerms", en, ko);
 	el(xw, "cc:license", r->license->url);
-	xmlTextWriterStartElement(xw, BAD_CAST "dc:source");
-	xmlTextWriterWriteString(xw, BAD_CAST pdf->rel);
-	xmlTextWriterEndElement(xw);
+	/* XML 1.0 can hold no C0 control, not even as a reference: a name
+	 * with one is given escaped (the bag keeps it byte-exact). */
+	char *source = text_escape(pdf->rel, true);
+	el(xw, "dc:source", source);
+	g_free(source);
 	xmlTextWriterEndElement(xw); /* rdf:Description */
 	xmlTextWriterEndElement(xw); /* rdf:RDF */
 	xmlTextWriterEndElement(xw); /* x:xmpmeta */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "core/text.h"
 #include "release/license.h"
 
 static GRegex *re_mentions_attachment, *re_attachment_line;
@@ -85,23 +86,32 @@ static const char *language_of(const char *s)
 	return hangul > other ? "ko" : "en";
 }
 
-/* Lines of the decoded text: NFC, LF, trailing white space removed. */
-static char **split_lines(const char *utf8)
+/* The decoded text as it enters: NFC, every line ending LF, and no
+ * control character but tab and newline, so that none reaches a title,
+ * bag-info, XML or a terminal. Takes utf8. */
+static char *clean_text(char *utf8)
 {
-	char *nfc = g_utf8_normalize(utf8, -1, G_NORMALIZE_NFC);
+	char *nfc = text_normalize(utf8, -1, G_NORMALIZE_NFC);
+	g_free(utf8);
 	GString *lf = g_string_sized_new(strlen(nfc));
-	for (const char *p = nfc; *p; p++) {
-		if (*p == '\r') {
+	for (const char *p = nfc; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (c == '\r') {
 			g_string_append_c(lf, '\n');
 			if (p[1] == '\n')
 				p++;
-		} else {
-			g_string_append_c(lf, *p);
+		} else if (!text_is_unwanted_control(c)) {
+			g_string_append_len(lf, p, g_utf8_next_char(p) - p);
 		}
 	}
 	g_free(nfc);
-	char **lines = g_strsplit(lf->str, "\n", -1);
-	g_string_free(lf, TRUE);
+	return g_string_free(lf, FALSE);
+}
+
+/* Lines of the cleaned text, trailing white space removed. */
+static char **split_lines(const char *utf8)
+{
+	char **lines = g_strsplit(utf8, "\n", -1);
 	for (char **l = lines; *l; l++)
 		text_rtrim(*l);
 	return lines;
@@ -320,6 +330,7 @@ release_doc *release_parse(const char *bytes, size_t len, const char *name, GErr
 	char *utf8 = decode_release(bytes, len, name, html, &encoding, err);
 	if (!utf8)
 		goto out;
+	utf8 = clean_text(utf8);
 
 	doc = g_new0(release_doc, 1);
 	doc->encoding = g_strdup(encoding);
@@ -369,7 +380,7 @@ release_doc *release_parse(const char *bytes, size_t len, const char *name, GErr
 		/* A page states its licence in the site's footer as often as
 		 * in the article: the statement joins the text, where a .txt
 		 * release has it too. */
-		char *nfc = g_utf8_normalize(page.page_text, -1, G_NORMALIZE_NFC);
+		char *nfc = text_normalize(page.page_text, -1, G_NORMALIZE_NFC);
 		doc->license_type = kogl_detect(nfc, &doc->license_statement);
 		g_free(nfc);
 		if (doc->license_type)

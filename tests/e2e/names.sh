@@ -89,3 +89,39 @@ assert bad and bad[0]['file'] == '\\xba\\xd9\\xc0\\xd3.pdf', line['checks']
 assert '\\xba\\xd9\\xc0\\xd3.pdf: the name is not valid UTF-8' in bad[0]['message'], bad
 PY
 check euc_kr_name_kept_in_quarantine test -f "$S/quarantine/euckr/$(printf '\272\331\300\323').pdf"
+
+# Control characters (ESC, BEL, \x01) in the title and in a PDF's name:
+# stripped from the text as it enters, so bag-info, dc.xml and the XMP
+# stay well-formed; the name kept byte-exact in the bag, shown escaped by
+# show, never written raw to a terminal.
+C=rel/controls
+mkdir -p "$C"
+python3 - "$FIXTURES/releases/$SAMPLE/$SAMPLE.txt" "$C/$SAMPLE.txt" <<'PY'
+import sys
+t = open(sys.argv[1], encoding='utf-8').read()
+title = 'No Barriers Between Ministries in AI and Digital Diplomacy'
+assert title in t
+t = t.replace(title, 'No Barriers\x1b[31m Between\x07 Ministries\x01 in AI and Digital Diplomacy', 1)
+open(sys.argv[2], 'w', encoding='utf-8').write(t)
+PY
+cp "$FIXTURES/releases/$SAMPLE/$SAMPLE.pdf" "$C/$(printf 'x\033[2Jy').pdf"
+check controls_ingested run_rc 0 "$ARCHIVE" --store "$S" ingest --json "$C"
+cbundle=$(python3 -c "import json; print(json.loads(open('out').readline())['bundle'])")
+cid=$(basename "$cbundle" .tar.gz)
+check controls_never_reach_metadata python3 - "$cbundle" <<'PY'
+import re, sys, tarfile, xml.dom.minidom
+t = tarfile.open(sys.argv[1])
+top = t.getnames()[0].split('/')[0]
+info = t.extractfile(top + '/bag-info.txt').read().decode()
+assert not re.search('[\x00-\x08\x0b-\x1f\x7f]', info), repr(info)
+assert 'External-Description: No Barriers[31m Between Ministries in AI' in info, info
+xmp = [n for n in t.getnames() if n.endswith('.pdf.xmp')]
+assert xmp == [top + '/metadata/x\x1b[2Jy.pdf.xmp'], xmp  # the name kept
+for name in [top + '/metadata/dc.xml'] + xmp:
+    xml.dom.minidom.parseString(t.extractfile(name).read())  # well-formed
+assert top + '/data/attachments/x\x1b[2Jy.pdf' in t.getnames()
+PY
+check controls_bundle_verifies run_rc 0 "$ARCHIVE" --store "$S" verify "$cbundle"
+check show_escapes_controls run_rc 0 "$ARCHIVE" --store "$S" show "$cid"
+check show_writes_no_escape_sequence sh -c "! grep -q \"\$(printf '\033')\" out && grep -q 'x\\\\x1b\[2Jy.pdf' out"
+check show_escapes_newline_in_name sh -c "'$ARCHIVE' --store '$S' show '$(basename "$bundle" .tar.gz)' | grep -q 'line\\\\x0abreak.png'"
