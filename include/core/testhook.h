@@ -33,6 +33,7 @@
 #define ARC_TESTHOOK_H
 
 #include <glib.h>
+#include <stdint.h>
 
 /*
  * Test builds only. The hooks exist in the build `make check` makes
@@ -85,6 +86,11 @@ void testhook_input_file(const char *path);
  * syslog(3) (cli/message.c), or NULL. */
 const char *testhook_syslog_file(void);
 
+/* ARCHIVE_TEST_TEXT_MAX=BYTES: how much of an extracted text ingest reads
+ * (ingest/decide.c), so that a test need not make a 64 MiB text; else
+ * deflt. */
+uint64_t testhook_text_max(uint64_t deflt);
+
 #else /* a release build: no hooks */
 
 static inline void testhook_crash_point(const char *name) { (void)name; }
@@ -93,6 +99,7 @@ static inline void testhook_worker_job(const char *path) { (void)path; }
 static inline void testhook_access_copy(const char *pdf, const char *copy) { (void)pdf; (void)copy; }
 static inline void testhook_input_file(const char *path) { (void)path; }
 static inline const char *testhook_syslog_file(void) { return NULL; }
+static inline uint64_t testhook_text_max(uint64_t deflt) { return deflt; }
 
 #endif
 #endif

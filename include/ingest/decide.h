@@ -50,6 +50,15 @@ char *release_decided_title(const release_record *r);
 char *release_decided_organisation(const release_policy *pol, const release_record *r,
                                    const char **source);
 
+/* How much of a PDF's extracted text the checks read (the title, the
+ * licence, the date): the worker may write up to its file-size limit,
+ * and the parent, which has no limits, must not hold that in memory. */
+#define PDF_TEXT_READ_MAX ((uint64_t)64 << 20)
+
+/* The first PDF_TEXT_READ_MAX bytes of p's extracted text, cut back to
+ * whole UTF-8 characters; NULL when there is none or it cannot be read. */
+char *pdf_text_read(const pdf_record *p);
+
 /* pdf.matches_release: is title in text, as a whole once spacing and
  * punctuation are folded away, or by at least 80% of its words? */
 bool release_title_in_text(const char *title, const char *text);

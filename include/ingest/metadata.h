@@ -37,6 +37,7 @@ typedef struct {
 	pdf_info info;      /* when opened */
 	int license_type;   /* KOGL type stated in its text, 0 when none */
 	char *text_path;    /* extracted text in the work folder, or NULL */
+	uint64_t text_size; /* its size; past PDF_TEXT_READ_MAX it is read in part */
 	char *access_path;  /* stamped access copy in the work folder, or NULL */
 	char *stamp_error;  /* why there is no access copy */
 	/* An access copy the extraction worker stamped ahead, with the

@@ -165,4 +165,10 @@ const char *testhook_syslog_file(void)
 	return f && *f ? f : NULL;
 }
 
+uint64_t testhook_text_max(uint64_t deflt)
+{
+	const char *v = g_getenv("ARCHIVE_TEST_TEXT_MAX");
+	return v && *v ? g_ascii_strtoull(v, NULL, 10) : deflt;
+}
+
 #endif

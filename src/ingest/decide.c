@@ -5,18 +5,50 @@
 #include "ingest/decide.h"
 #include "release/license.h"
 #include "core/text.h"
+#include "core/testhook.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <string.h>
 
 /* Fewer non-blank characters per page than this: (almost) no text. */
 #define PDF_TEXT_MIN_PER_PAGE 20
 
-static char *read_small_file(const char *path)
+static uint64_t text_read_max(void)
 {
-	char *s = NULL;
-	if (!g_file_get_contents(path, &s, NULL, NULL))
+	return testhook_text_max(PDF_TEXT_READ_MAX);
+}
+
+char *pdf_text_read(const pdf_record *p)
+{
+	if (!p->text_path)
 		return NULL;
-	return s;
+	int fd = open(p->text_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	size_t max = (size_t)MIN(text_read_max(), (uint64_t)G_MAXSIZE - 1);
+	GString *s = g_string_sized_new(MIN(max, (size_t)1 << 20));
+	char buf[1 << 16];
+	ssize_t n = 0;
+	while (s->len < max && (n = read(fd, buf, MIN(sizeof buf, max - s->len))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		g_string_append_len(s, buf, n);
+	}
+	close(fd);
+	if (n < 0) {
+		g_string_free(s, TRUE);
+		return NULL;
+	}
+	/* A cut may fall inside a character (poppler writes UTF-8). */
+	const char *end;
+	if (!g_utf8_validate_len(s->str, s->len, &end))
+		g_string_truncate(s, end - s->str);
+	return g_string_free(s, FALSE);
 }
 
 static void fold_append(GString *out, gunichar c)
@@ -176,7 +208,7 @@ static char *date_from_pdfs(release_record *r)
 {
 	for (guint i = 0; i < r->pdfs->len; i++) {
 		pdf_record *p = g_ptr_array_index(r->pdfs, i);
-		char *t = p->text_path ? read_small_file(p->text_path) : NULL;
+		char *t = pdf_text_read(p);
 		char iso[11];
 		if (t) {
 			char *ff = strchr(t, '\f');
@@ -315,11 +347,18 @@ static void pdf_checks(release_record *r)
 		          p->rel, p->info.pages, p->info.pages == 1 ? "" : "s");
 		uint64_t min = (uint64_t)PDF_TEXT_MIN_PER_PAGE * (uint64_t)MAX(p->info.pages, 1);
 		bool has_text = p->info.text_chars >= min;
-		check_add(r->checks, "pdf.text", CHECK_LEVEL_WARNING, has_text, p->rel,
-		          has_text ? "%s: %" G_GUINT64_FORMAT " characters of text"
-		                   : "%s: (almost) no extractable text (%" G_GUINT64_FORMAT
-		                     " characters): image-only, needs OCR",
-		          p->rel, p->info.text_chars);
+		if (p->text_size > text_read_max())
+			check_add(r->checks, "pdf.text", CHECK_LEVEL_WARNING, false, p->rel,
+			          "%s: its text is %" G_GUINT64_FORMAT " bytes, more than the %"
+			          G_GUINT64_FORMAT " read: the title, licence and date were looked "
+			          "for in that first part only (the whole text is kept)",
+			          p->rel, p->text_size, text_read_max());
+		else
+			check_add(r->checks, "pdf.text", CHECK_LEVEL_WARNING, has_text, p->rel,
+			          has_text ? "%s: %" G_GUINT64_FORMAT " characters of text"
+			                   : "%s: (almost) no extractable text (%" G_GUINT64_FORMAT
+			                     " characters): image-only, needs OCR",
+			          p->rel, p->info.text_chars);
 		/* Named one by one, comma-separated: a PDF may hold all three. */
 		GString *what = g_string_new(NULL);
 		if (p->info.javascript)
@@ -342,7 +381,7 @@ static void pdf_checks(release_record *r)
 			/* Once one PDF has the title, the others' text need not
 			 * be read and folded: the check passes either way. */
 			if (!matched && r->title[0]) {
-				char *t = read_small_file(p->text_path);
+				char *t = pdf_text_read(p);
 				if (t && release_title_in_text(r->title, t))
 					matched = true;
 				g_free(t);

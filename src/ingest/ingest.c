@@ -273,9 +273,10 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 		if (job.access_out && res.stamped)
 			p->early_access = g_steal_pointer(&access);
 		p->text_path = g_steal_pointer(&text);
-		char *t = NULL;
-		p->license_type =
-		        g_file_get_contents(p->text_path, &t, NULL, NULL) ? kogl_detect(t, NULL) : 0;
+		struct stat st;
+		p->text_size = stat(p->text_path, &st) == 0 ? (uint64_t)st.st_size : 0;
+		char *t = pdf_text_read(p);
+		p->license_type = t ? kogl_detect(t, NULL) : 0;
 		g_free(t);
 	} else if (store_failed(&e, err)) {
 		ok = false;

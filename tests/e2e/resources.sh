@@ -204,3 +204,20 @@ check fifo_swap_exit_1 run_rc 1 timeout 120 env ARCHIVE_TEST_INPUT=fifo:en-2024-
 check fifo_swap_summary has out '^3 releases: 2 archived, 0 already archived, 1 quarantined$'
 check fifo_swap_named has out '^  error   input\.file: en-2024-06-03-quantum-strategy\.pdf: not a regular file$'
 check fifo_swap_tmp_empty tmp_empty
+
+# -- an extracted text larger than the parent reads --------------------------
+# The parent has no limits: it reads at most 64 MiB of a worker's text
+# (ARCHIVE_TEST_TEXT_MAX stands in for it here), fails pdf.text as a
+# warning naming the sizes, and still keeps the whole text in the bundle.
+S=$PWD/store-textmax
+check text_past_the_bound_archived run_rc 0 env ARCHIVE_TEST_TEXT_MAX=200 "$ARCHIVE" --store "$S" \
+	ingest --json "$FIXTURES/releases/msit-2024-05-10-ai-digital-diplomacy"
+check text_past_the_bound_fails_pdf_text python3 - <<'PY'
+import json, tarfile
+line = json.loads(open('out').readline())
+c = [c for c in line['checks'] if c['id'] == 'pdf.text'][0]
+assert c['status'] == 'fail' and 'more than the 200 read' in c['message'], c
+t = tarfile.open(line['bundle'])
+text = [n for n in t.getnames() if n.endswith('.pdf.txt')][0]
+assert t.getmember(text).size > 200, t.getmember(text).size  # kept whole
+PY
