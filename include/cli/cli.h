@@ -28,6 +28,8 @@ typedef enum {
 	STORE_WRITE,  /* must exist; locked, repaired after a crash (recovery.h) */
 	STORE_CREATE, /* STORE_WRITE, made first when missing (ingest) */
 	STORE_LOCK,   /* must exist; locked; no catalog opened, no recovery (reindex) */
+	STORE_PEEK,   /* read when it is there, catalog too; never made, locked or
+	               * changed; work space outside it (ingest --dry-run) */
 } store_mode;
 
 typedef struct {

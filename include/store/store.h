@@ -23,6 +23,10 @@ typedef struct store store;
 /* Open the store at dir; with create, make it (and its folders) when it is
  * missing. Reads archive.conf when present. Errors are ARC_ERROR_STORE. */
 store *store_open(const char *dir, bool create, GError **err);
+/* For a run that must change nothing (ingest --dry-run): the store at dir
+ * read when it is there (archive.conf), never made; its work space a
+ * private folder under $TMPDIR, removed by store_close. */
+store *store_open_dry(const char *dir, GError **err);
 void store_close(store *s);
 const char *store_dir(const store *s);
 

@@ -46,6 +46,15 @@ int cli_open_store(const cli_ctx *c, cli_store *out)
 	memset(out, 0, sizeof *out);
 	if (c->mode == STORE_NONE)
 		return EXIT_OK;
+	if (c->mode == STORE_PEEK) {
+		char *cat = g_build_filename(c->store, "catalog.sqlite", NULL);
+		bool have = g_file_test(cat, G_FILE_TEST_IS_REGULAR);
+		g_free(cat);
+		if (!(out->store = store_open_dry(c->store, &err)) ||
+		    (have && !(out->catalog = catalog_open(c->store, &err))))
+			goto fail;
+		return EXIT_OK;
+	}
 	/* Only ingest makes a store; every other command needs one there. */
 	if (c->mode != STORE_CREATE && !g_file_test(c->store, G_FILE_TEST_IS_DIR)) {
 		g_set_error(&err, ARC_ERROR, ARC_ERROR_STORE, "%s: cannot read store: %s", c->store,

@@ -7,6 +7,7 @@
 #include "release/input.h"
 #include "core/json.h"
 #include "release/license.h"
+#include "store/retention.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -31,7 +32,7 @@ static const char usage_text[] =
 	"  --license kogl-N     the KOGL type, whatever the text says\n"
 	"  --retention PERIOD   1y 3y 5y 10y 30y permanent, or Ny Nm Nd (default: store's, 10y)\n"
 	"  --org NAME           the issuing organisation\n"
-	"  --dry-run            check and report, write nothing\n"
+	"  --dry-run            check and report; create, lock and change nothing\n"
 	"  --force              archive despite failed checks (Check-Status: fail)\n"
 	"  --json               one JSON object per release, then a summary object\n"
 	"  --store DIR          the store (default: $ARCHIVE_STORE, else ./archive-store)\n"
@@ -185,6 +186,7 @@ static const struct option longopts[] = {
 
 static struct {
 	ingest_opts o;
+	char date[11]; /* --date, checked */
 	int jobs; /* 0: the number of CPUs */
 	int npaths;
 	char **paths;
@@ -197,13 +199,26 @@ static int option(cli_ctx *c, int opt, const char *arg)
 		if (!cli_parse_jobs(arg, &args.jobs))
 			return cli_usage_error(c, "-j %s: not a number of jobs (1 or more)", arg);
 		break;
-	case OPT_DATE: args.o.date = arg; break;
+	/* Usage errors are found here, before the store is made or locked. */
+	case OPT_DATE:
+		if (!cli_parse_iso_date(arg, args.date))
+			return cli_usage_error(c, "--date %s: not a date (YYYY-MM-DD)", arg);
+		args.o.date = args.date;
+		break;
 	case OPT_LICENSE:
 		if (!(args.o.license_type = kogl_parse_name(arg)))
 			return cli_usage_error(c, "--license %s: not one of kogl-1, kogl-2, kogl-3, kogl-4",
 			                       arg);
 		break;
-	case OPT_RETENTION: args.o.retention = arg; break;
+	case OPT_RETENTION: {
+		retention_period p;
+		if (!retention_parse(arg, &p))
+			return cli_usage_error(c, "--retention %s: not a retention period (1y 3y 5y 10y "
+			                          "30y permanent, or Ny Nm Nd)",
+			                       arg);
+		args.o.retention = arg;
+		break;
+	}
 	case OPT_ORG: args.o.organisation = arg; break;
 	case OPT_DRY_RUN: args.o.dry_run = true; break;
 	case OPT_FORCE: args.o.force = true; break;
@@ -217,6 +232,9 @@ static int operands(cli_ctx *c, int argc, char **argv)
 		return cli_usage_error(c, "no PATH given: name a release, a release directory or a batch");
 	args.npaths = argc;
 	args.paths = argv;
+	/* A dry run creates and changes nothing, not even the store. */
+	if (args.o.dry_run)
+		c->mode = STORE_PEEK;
 	return -1;
 }
 

@@ -695,7 +695,8 @@ static char *known_content(ingester *g, const char *content_sha256)
 {
 	if (g->known)
 		return g_strdup(g_hash_table_lookup(g->known, content_sha256));
-	return catalog_find_content(g->catalog, content_sha256);
+	/* No catalog: a dry run where there is no store yet. */
+	return g->catalog ? catalog_find_content(g->catalog, content_sha256) : NULL;
 }
 
 /* Everything up to a finished bundle (or a decision to quarantine), in

@@ -160,10 +160,12 @@ static void finish_slot(slot *t)
 /* Copy of the catalog's content hashes, for the children (known_content). */
 static bool snapshot_known(ingester *g, GError **err)
 {
+	g->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	if (!g->catalog) /* a dry run where there is no store yet */
+		return true;
 	GPtrArray *all = catalog_list(g->catalog, err);
 	if (!all)
 		return false;
-	g->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	for (guint i = 0; i < all->len; i++) {
 		const catalog_bundle *b = g_ptr_array_index(all, i);
 		if (b->content_sha256 && b->id)

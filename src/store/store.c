@@ -24,6 +24,7 @@
 struct store {
 	char *dir;
 	char *tmp;
+	bool own_tmp; /* tmp is store_open_dry's, removed at close */
 	int lock_fd;
 	GHashTable *groups;   /* archive.conf: group → (key → trimmed value) */
 };
@@ -92,10 +93,35 @@ fail:
 	return NULL;
 }
 
+store *store_open_dry(const char *dir, GError **err)
+{
+	store *s = NULL;
+	GError *e = NULL;
+	if (g_file_test(dir, G_FILE_TEST_EXISTS) && !(s = store_open(dir, false, err)))
+		return NULL;
+	if (!s) {
+		s = g_new0(store, 1);
+		s->lock_fd = -1;
+		s->dir = g_strdup(dir);
+	}
+	g_free(s->tmp);
+	if (!(s->tmp = g_dir_make_tmp("archive-dry-run-XXXXXX", &e))) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "cannot make a work folder: %s",
+		            e->message);
+		g_error_free(e);
+		store_close(s);
+		return NULL;
+	}
+	s->own_tmp = true;
+	return s;
+}
+
 void store_close(store *s)
 {
 	if (!s)
 		return;
+	if (s->own_tmp && s->tmp)
+		disk_remove_tree(s->tmp);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd); /* releases the flock */
 	if (s->groups)

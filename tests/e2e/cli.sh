@@ -111,3 +111,37 @@ check syslog_held_bundle_exit_1 run_rc 1 "$ARCHIVE" --store sl --log-syslog rete
 check syslog_held_bundle_logged has "$LOG" "^err retention: $ID2: due .* but kept: on hold: FOI 7\$"
 check syslog_retention_summary has "$LOG" '^warning retention: 3 due on 2099-01-01 \(1 held\); dry run \(exit 1\)$'
 unset ARCHIVE_TEST_SYSLOG_FILE
+
+# -- options before the command, with their values; values never options ------
+S2=$PWD/store-before
+check options_before_command_with_values run_rc 0 "$ARCHIVE" --store "$S2" --json --date 2024-04-01 \
+	--retention 3y ingest rel/en-2024-06-03-quantum-strategy
+check options_before_command_took_effect python3 - <<'PY'
+import json, tarfile
+line = json.loads(open('out').readline())
+assert line['id'].startswith('2024-04-01_'), line['id']
+info = tarfile.open(line['bundle']).extractfile(line['id'] + '/bag-info.txt').read().decode()
+assert 'Retention-Period: 3y' in info, info
+PY
+b2=$(find "$S2/bundles" -name '*.tar.gz')
+id2=$(basename "$b2" .tar.gz)
+check fast_before_verify run_rc 0 "$ARCHIVE" --store "$S2" --fast verify "$b2"
+check reason_dash_v_is_a_value run_rc 0 "$ARCHIVE" --store "$S2" hold add "$id2" --reason -v
+check reason_dash_v_recorded sh -c "'$ARCHIVE' --store '$S2' hold list | grep -q ': -v\$'"
+
+# -- usage errors before the store; --date strict; --dry-run makes nothing -----
+S3=$PWD/store-never
+for d in 2024-4-1 2024-02-30 "2024. 4. 1." 20240401 2024-04-01x; do
+	check "date_strict_$(echo "$d" | tr -c '0-9a-z' _)" run_rc 2 "$ARCHIVE" --store "$S3" ingest --date "$d" rel
+done
+check bad_retention_usage run_rc 2 "$ARCHIVE" --store "$S3" ingest --retention 3q rel
+check usage_errors_made_no_store test ! -e "$S3"
+check dry_run_ok run_rc 0 "$ARCHIVE" --store "$S3" ingest --dry-run rel
+check dry_run_says_would_archive has out '^would archive '
+check dry_run_made_no_store test ! -e "$S3"
+check dry_run_left_no_work_folder sh -c '! ls "${TMPDIR:-/tmp}" | grep -q archive-dry-run'
+(cd "$S2" && find . -printf '%p %s %T@\n' | grep -v catalog.sqlite-shm | sort) > before.dry
+check dry_run_on_a_store run_rc 0 "$ARCHIVE" --store "$S2" ingest --dry-run rel
+check dry_run_knows_what_is_archived has out '^already archived  '
+(cd "$S2" && find . -printf '%p %s %T@\n' | grep -v catalog.sqlite-shm | sort) > after.dry
+check dry_run_changed_nothing cmp before.dry after.dry

@@ -118,7 +118,15 @@ for name in ingest retention_apply hold_add hold_remove reindex; do
 	check "locked_${name}_exit_75" run_rc 75 timeout 20 "$ARCHIVE" --store "$S" $cmd
 	check "locked_${name}_says_locked" has err "^archive: [a-z]+: $S: the store is locked by another run\$"
 done
+# Usage errors are found before the lock is tried (2, not 75), and a dry
+# run takes no lock at all.
+check locked_bad_date_is_usage_error run_rc 2 timeout 20 "$ARCHIVE" --store "$S" ingest --date 2024-13-01 rel
+check locked_bad_date_message has err '^archive: ingest: --date 2024-13-01: not a date \(YYYY-MM-DD\)$'
+check locked_bad_retention_is_usage_error run_rc 2 timeout 20 "$ARCHIVE" --store "$S" ingest --retention 3q rel
 check locked_store_unchanged unchanged
+# (after the snapshot: reading the catalog, as list does, touches SQLite's
+# shared-memory index catalog.sqlite-shm)
+check locked_dry_run_works run_rc 0 timeout 20 "$ARCHIVE" --store "$S" ingest --dry-run rel
 check locked_list_works run_rc 0 A list
 check locked_show_works run_rc 0 A show "$ID"
 check locked_retention_dry_run_works run_rc 0 A retention --now 2100-01-01
