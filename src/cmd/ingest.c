@@ -59,14 +59,17 @@ static guint64 release_bytes(const release_input *in)
 	return n;
 }
 
-
 static void print_json(const release_input *in, const ingest_result *res)
 {
 	json_writer *w = cli_json_line();
 	json_kv_string(w, "release", in->source);
 	json_kv_string(w, "status", ingest_status_name(res->status));
+	/* Every key on every line (SPEC), null where there is no value: a
+	 * quarantined release has no bundle, an archived one no quarantine. */
+	bool quarantined = res->status == INGEST_QUARANTINED;
 	json_kv_string(w, "id", res->id);
-	json_kv_string(w, res->status == INGEST_QUARANTINED ? "quarantine" : "bundle", res->path);
+	json_kv_string(w, "bundle", quarantined ? NULL : res->path);
+	json_kv_string(w, "quarantine", quarantined ? res->path : NULL);
 	json_kv_string(w, "title", res->record && res->record->title ? res->record->title : NULL);
 	json_key(w, "checks");
 	check_list_to_json(res->record->checks, w);

@@ -145,3 +145,31 @@ check dry_run_on_a_store run_rc 0 "$ARCHIVE" --store "$S2" ingest --dry-run rel
 check dry_run_knows_what_is_archived has out '^already archived  '
 (cd "$S2" && find . -printf '%p %s %T@\n' | grep -v catalog.sqlite-shm | sort) > after.dry
 check dry_run_changed_nothing cmp before.dry after.dry
+
+# -- ingest --json: every key on every line, null where there is no value ------
+S4=$PWD/store-keys
+A4() { "$ARCHIVE" --store "$S4" "$@"; }
+A4 ingest -q rel/en-2024-06-03-quantum-strategy
+check json_keys_mixed_run run_rc 1 A4 ingest --json rel bad
+cp out keys.jsonl
+"$ARCHIVE" --store "$PWD/store-none" ingest --json --dry-run rel bad > keys-dry.jsonl
+check json_every_key_on_every_line python3 - <<'PY'
+import json
+rows = []
+for name in ('keys.jsonl', 'keys-dry.jsonl'):
+    rows += [(name, json.loads(l)) for l in open(name)]
+rows = [(n, l) for n, l in rows if not l.get('summary')]
+keys = {'release', 'status', 'id', 'bundle', 'quarantine', 'title', 'checks'}
+seen = set()
+for name, l in rows:
+    assert set(l) == keys, (sorted(l), l['status'])
+    seen.add(l['status'])
+    if l['status'] == 'quarantined':  # a dry run only says it would be
+        assert l['bundle'] is None and bool(l['quarantine']) == (name == 'keys.jsonl'), l
+    elif l['status'] in ('archived', 'already-archived'):
+        assert l['bundle'] and l['quarantine'] is None, l
+    else:
+        assert l['bundle'] is None and l['quarantine'] is None, l
+    assert l['id'], l
+assert seen == {'archived', 'already-archived', 'quarantined', 'dry-run'}, seen
+PY
