@@ -149,10 +149,21 @@ static void decide_license(const release_policy *pol, release_record *r)
 		}
 	}
 	if (pol->license_type) {
+		/* --license decides, but whether the release or a PDF states a
+		 * licence is still told: it fails when the option had to be
+		 * used, as the store default does (SPEC). */
 		r->license = kogl_get(pol->license_type);
 		r->license_source = "option";
-		check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, true, NULL,
-		          "licence %s given with --license", r->license->id);
+		if (doc_type || pdf_type)
+			check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, true, NULL,
+			          "%s states %s; %s given with --license is used",
+			          doc_type ? "the release" : pdf_file,
+			          kogl_get(doc_type ? doc_type : pdf_type)->id, r->license->id);
+		else
+			check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, false, NULL,
+			          "no KOGL statement in the release or its PDFs; %s given with "
+			          "--license is used",
+			          r->license->id);
 		return;
 	}
 	if (doc_type || pdf_type) {

@@ -210,3 +210,8 @@ check license_option_skips_consistent judge absent license-option.out license.co
 bag_file license-option bag-info.txt
 check license_option_stamps_type_2 grep -qx 'License: KOGL-Type-2' license-option.bag-info.txt
 check license_option_check_status_pass grep -qx 'Check-Status: pass' license-option.bag-info.txt
+# With no statement at all, --license had to be used: license.detected
+# fails as a warning, as with the store default (SPEC).
+cp -R "$C/license-detected" license-option-none
+expect license-option-none archived 0 "license.detected:warning:-" --license kogl-3
+check license_option_none_says_used judge message license-option-none.out license.detected "KOGL-Type-3 given with --license is used"
