@@ -64,6 +64,13 @@ $(B)/tests/%: tests/unit/%.c $(B)/libarchivetool.a $(HDRS)
 	$(if $(V),,@echo "  LINK    $@")
 	$(Q)$(CC) $(CPPFLAGS_ALL) -Itests/unit $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libarchivetool.a $(PKG_LIBS)
 
+# The I/O-fault shim of tests/e2e/faults.sh (tests/shim/fault.c), an
+# LD_PRELOAD library: built without the sanitizers, whatever the build.
+$(B)/libfault.so: tests/shim/fault.c
+	@mkdir -p $(@D)
+	$(if $(V),,@echo "  CC      $@")
+	$(Q)$(CC) $(WARN) -O1 -g -fPIC -shared -o $@ $<
+
 # Fixture PDF generator (cairo); the PDFs it makes are committed in fixtures/.
 $(B)/mkpdf: scripts/mkpdf.c
 	@mkdir -p $(@D)
@@ -96,7 +103,7 @@ SAN_B ?= build/san
 
 san:
 	$(MAKE) B=$(SAN_B) TEST_HOOKS=1 CFLAGS="$(SANFLAGS)" LDFLAGS="-fsanitize=address,undefined" $(SAN_B)/archive units
-	$(MAKE) B=$(SAN_B) $(SAN_B)/mkpdf
+	$(MAKE) B=$(SAN_B) $(SAN_B)/mkpdf $(SAN_B)/libfault.so
 
 check: san
 	ARCHIVE_BUILD=$(SAN_B) sh tests/run

@@ -6,8 +6,8 @@
  * attachment.present, pdf.open, pdf.text, pdf.active_content,
  * pdf.matches_release, license.detected, license.consistent). The checks
  * about files and bundles (input.file, attachment.type, pdf.stamp) are
- * ingest's, which reads and packs the files. Nothing here writes; the
- * extracted texts are read from the work folder.
+ * ingest's, which reads and packs the files. Nothing here reads or writes
+ * a file: what the PDFs' texts say ingest read into their pdf_records.
  */
 #ifndef ARC_RELEASE_CHECKS_H
 #define ARC_RELEASE_CHECKS_H
@@ -49,15 +49,6 @@ char *release_decided_title(const release_record *r);
  * ("none") when there is none. */
 char *release_decided_organisation(const release_policy *pol, const release_record *r,
                                    const char **source);
-
-/* How much of a PDF's extracted text the checks read (the title, the
- * licence, the date): the worker may write up to its file-size limit,
- * and the parent, which has no limits, must not hold that in memory. */
-#define PDF_TEXT_READ_MAX ((uint64_t)64 << 20)
-
-/* The first PDF_TEXT_READ_MAX bytes of p's extracted text, cut back to
- * whole UTF-8 characters; NULL when there is none or it cannot be read. */
-char *pdf_text_read(const pdf_record *p);
 
 /* pdf.matches_release: is title in text, as a whole once spacing and
  * punctuation are folded away, or by at least 80% of its words? */

@@ -37,7 +37,11 @@ typedef struct {
 	pdf_info info;      /* when opened */
 	int license_type;   /* KOGL type stated in its text, 0 when none */
 	char *text_path;    /* extracted text in the work folder, or NULL */
-	uint64_t text_size; /* its size; past PDF_TEXT_READ_MAX it is read in part */
+	/* What its text says, read once after extraction (ingest.c): at
+	 * most text_read of its text_size bytes were read. */
+	uint64_t text_size, text_read;
+	char *text_date;    /* a full date on its first page, YYYY-MM-DD, or NULL */
+	bool title_found;   /* the release title is in it (pdf.matches_release) */
 	char *access_path;  /* stamped access copy in the work folder, or NULL */
 	char *stamp_error;  /* why there is no access copy */
 	/* An access copy the extraction worker stamped ahead, with the

@@ -5,51 +5,11 @@
 #include "ingest/decide.h"
 #include "release/license.h"
 #include "core/text.h"
-#include "core/testhook.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <string.h>
 
 /* Fewer non-blank characters per page than this: (almost) no text. */
 #define PDF_TEXT_MIN_PER_PAGE 20
-
-static uint64_t text_read_max(void)
-{
-	return testhook_text_max(PDF_TEXT_READ_MAX);
-}
-
-char *pdf_text_read(const pdf_record *p)
-{
-	if (!p->text_path)
-		return NULL;
-	int fd = open(p->text_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return NULL;
-	size_t max = (size_t)MIN(text_read_max(), (uint64_t)G_MAXSIZE - 1);
-	GString *s = g_string_sized_new(MIN(max, (size_t)1 << 20));
-	char buf[1 << 16];
-	ssize_t n = 0;
-	while (s->len < max && (n = read(fd, buf, MIN(sizeof buf, max - s->len))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		g_string_append_len(s, buf, n);
-	}
-	close(fd);
-	if (n < 0) {
-		g_string_free(s, TRUE);
-		return NULL;
-	}
-	/* A cut may fall inside a character (poppler writes UTF-8). */
-	const char *end;
-	if (!g_utf8_validate_len(s->str, s->len, &end))
-		g_string_truncate(s, end - s->str);
-	return g_string_free(s, FALSE);
-}
 
 static void fold_append(GString *out, gunichar c)
 {
@@ -219,18 +179,9 @@ static char *date_from_pdfs(release_record *r)
 {
 	for (guint i = 0; i < r->pdfs->len; i++) {
 		pdf_record *p = g_ptr_array_index(r->pdfs, i);
-		char *t = pdf_text_read(p);
-		char iso[11];
-		if (t) {
-			char *ff = strchr(t, '\f');
-			if (ff)
-				*ff = '\0';
-		}
-		bool found = t && release_find_date(t, iso);
-		g_free(t);
-		if (found) {
+		if (p->text_date) {
 			r->date_pdf = p->rel;
-			return g_strdup(iso);
+			return g_strdup(p->text_date);
 		}
 	}
 	return NULL;
@@ -358,12 +309,12 @@ static void pdf_checks(release_record *r)
 		          p->rel, p->info.pages, p->info.pages == 1 ? "" : "s");
 		uint64_t min = (uint64_t)PDF_TEXT_MIN_PER_PAGE * (uint64_t)MAX(p->info.pages, 1);
 		bool has_text = p->info.text_chars >= min;
-		if (p->text_size > text_read_max())
+		if (p->text_size > p->text_read)
 			check_add(r->checks, "pdf.text", CHECK_LEVEL_WARNING, false, p->rel,
 			          "%s: its text is %" G_GUINT64_FORMAT " bytes, more than the %"
 			          G_GUINT64_FORMAT " read: the title, licence and date were looked "
 			          "for in that first part only (the whole text is kept)",
-			          p->rel, p->text_size, text_read_max());
+			          p->rel, p->text_size, p->text_read);
 		else
 			check_add(r->checks, "pdf.text", CHECK_LEVEL_WARNING, has_text, p->rel,
 			          has_text ? "%s: %" G_GUINT64_FORMAT " characters of text"
@@ -389,14 +340,7 @@ static void pdf_checks(release_record *r)
 		g_string_free(what, TRUE);
 		if (p->info.text_chars > 0) {
 			any_text = true;
-			/* Once one PDF has the title, the others' text need not
-			 * be read and folded: the check passes either way. */
-			if (!matched && r->title[0]) {
-				char *t = pdf_text_read(p);
-				if (t && release_title_in_text(r->title, t))
-					matched = true;
-				g_free(t);
-			}
+			matched = matched || p->title_found;
 		}
 	}
 	if (any_text && r->title[0])

@@ -237,6 +237,65 @@ static bool store_failed(GError **e, GError **err)
  * takes these before any PDF's). Then the extraction worker can stamp the
  * access copy ahead, saving a second worker and a second open of the PDF.
  */
+/* How much of a PDF's extracted text is read (for its licence, its date
+ * and the title): the worker may write up to its file-size limit, and
+ * the parent, which has no limits, must not hold that in memory. */
+#define PDF_TEXT_READ_MAX ((uint64_t)64 << 20)
+
+/*
+ * What p's extracted text says, from one bounded read: its licence, a
+ * date on its first page, whether it holds title (not looked for when
+ * another PDF already did). The file is the run's own: failing to read it
+ * is a store error, not the release's.
+ */
+static bool read_pdf_text(pdf_record *p, const char *title, GError **err)
+{
+	bool ok = false;
+	int fd = open(p->text_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	GString *s = NULL;
+	if (fd < 0 || fstat(fd, &st) != 0)
+		goto fail;
+	p->text_size = (uint64_t)st.st_size;
+	size_t max = (size_t)MIN(testhook_text_max(PDF_TEXT_READ_MAX), p->text_size);
+	s = g_string_sized_new(max + 1);
+	while (s->len < max) {
+		ssize_t n = read(fd, s->str + s->len, max - s->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		g_string_set_size(s, s->len + (gsize)n);
+	}
+	p->text_read = s->len;
+	/* A cut may fall inside a character (poppler writes UTF-8). */
+	const char *end;
+	if (!g_utf8_validate_len(s->str, s->len, &end))
+		g_string_truncate(s, (gsize)(end - s->str));
+	p->license_type = kogl_detect(s->str, NULL);
+	char *ff = strchr(s->str, '\f'), iso[11];
+	if (ff)
+		*ff = '\0';
+	if (release_find_date(s->str, iso))
+		p->text_date = g_strdup(iso);
+	if (ff)
+		*ff = '\f';
+	p->title_found = title && *title && p->info.text_chars > 0 &&
+	                 release_title_in_text(title, s->str);
+	ok = true;
+	goto out;
+fail:
+	arc_set_errno(err, ARC_ERROR_STORE, errno, p->text_path);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (s)
+		g_string_free(s, TRUE);
+	return ok;
+}
+
 /* Run the extraction worker for one PDF and record what it found. */
 static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const char *work, guint n,
                         GError **err)
@@ -273,11 +332,12 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 		if (job.access_out && res.stamped)
 			p->early_access = g_steal_pointer(&access);
 		p->text_path = g_steal_pointer(&text);
-		struct stat st;
-		p->text_size = stat(p->text_path, &st) == 0 ? (uint64_t)st.st_size : 0;
-		char *t = pdf_text_read(p);
-		p->license_type = t ? kogl_detect(t, NULL) : 0;
-		g_free(t);
+		bool found = false;
+		for (guint i = 0; i < n; i++)
+			found = found || ((pdf_record *)g_ptr_array_index(r->pdfs, i))->title_found;
+		char *title = found ? NULL : release_decided_title(r);
+		ok = read_pdf_text(p, title, err);
+		g_free(title);
 	} else if (store_failed(&e, err)) {
 		ok = false;
 		unlink(text);
@@ -680,6 +740,20 @@ static bool name_is_utf8(const input_file *f)
 	return g_utf8_validate(f->rel, -1, NULL);
 }
 
+/* Does e name a file of the release (the bag writer names the file it
+ * was reading)? */
+static bool names_input(const release_input *in, const GError *e)
+{
+	if (in->doc && reason_of(e, in->doc->path) != e->message)
+		return true;
+	for (guint i = 0; i < in->attachments->len; i++) {
+		const input_file *f = g_ptr_array_index(in->attachments, i);
+		if (reason_of(e, f->path) != e->message)
+			return true;
+	}
+	return false;
+}
+
 /* An error about one input file is the release's problem (it goes to
  * quarantine); anything else stops the run. */
 static bool input_problem(GError *e)
@@ -885,13 +959,17 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 			testhook_input_file(f->src);
 	}
 	if (!make_bundle(r, p, &e)) {
-		if (input_problem(e)) {
+		/* A file of the release that changed or vanished is the
+		 * release's problem; one of ours in the work folder that cannot
+		 * be read (EIO) is the store's. */
+		if (input_problem(e) && names_input(in, e)) {
 			/* A file changed or vanished while being archived. */
 			check_list_drop_passed(r->checks, "input.file");
 			changed_input(r, in, e);
 			g_clear_error(&e);
 			goto quarantine;
 		}
+		e->code = ARC_ERROR_STORE;
 		g_propagate_error(err, e);
 		goto out;
 	}

@@ -28,6 +28,7 @@ static void pdf_record_free(gpointer p)
 	g_free(d->open_error);
 	pdf_info_clear(&d->info);
 	g_free(d->text_path);
+	g_free(d->text_date);
 	g_free(d->access_path);
 	g_free(d->stamp_error);
 	g_free(d->early_access);

@@ -145,8 +145,10 @@ static bool line_start(int fd, off_t end, off_t *start, GError **err)
 	while (to > 0) {
 		off_t from = to > (off_t)sizeof buf ? to - (off_t)sizeof buf : 0;
 		size_t n = (size_t)(to - from);
-		if (pread(fd, buf, n, from) != (ssize_t)n) {
-			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "audit.log: cannot read its end");
+		ssize_t got = pread(fd, buf, n, from);
+		if (got != (ssize_t)n) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "audit.log: cannot read its end: %s",
+			            got < 0 ? g_strerror(errno) : "it is shorter than it was");
 			return false;
 		}
 		char *nl = memrchr(buf, '\n', n);
@@ -174,8 +176,10 @@ static bool log_end(int fd, off_t *size, off_t *tail, GError **err)
 	*size = *tail = st.st_size;
 	if (st.st_size == 0)
 		return true;
-	if (pread(fd, &last, 1, st.st_size - 1) != 1) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "audit.log: cannot read its end");
+	ssize_t got = pread(fd, &last, 1, st.st_size - 1);
+	if (got != 1) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "audit.log: cannot read its end: %s",
+		            got < 0 ? g_strerror(errno) : "it is shorter than it was");
 		return false;
 	}
 	return last == '\n' || line_start(fd, st.st_size, tail, err);
