@@ -12,6 +12,10 @@
  * claiming more than the file can hold, or a stream that unpacks far
  * beyond Payload-Oxum (or, without it, beyond 1000:1), stops the reading
  * with a problem. Nothing is written anywhere.
+ *
+ * A serialisation FILE (of any kind: .tar.gz, .tar, .zip) is also checked
+ * against FILE.sha256, in sha256sum format, when that exists: a digest
+ * that differs is a problem named after the sidecar.
  */
 #ifndef ARC_BAG_VERIFY_H
 #define ARC_BAG_VERIFY_H

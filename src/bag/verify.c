@@ -71,11 +71,12 @@ bag_report *bag_verify(const char *path, const bag_verify_opts *opts)
 		r->id = bag_default_id(path);
 		goto out;
 	}
-	if (g_str_has_suffix(path, ".tar.gz")) {
-		sidecar = g_strconcat(path, ".sha256", NULL);
-		if (g_file_test(sidecar, G_FILE_TEST_EXISTS))
-			v.raw_h = hash_new(HASH_MASK(HASH_SHA256));
-	}
+	/* Any serialisation may have its sha256sum sidecar, not only our
+	 * .tar.gz (SPEC: "verify FILE also checks FILE.sha256"): a .tar or a
+	 * .zip bag published with one is held to it too. */
+	sidecar = g_strconcat(path, ".sha256", NULL);
+	if (g_file_test(sidecar, G_FILE_TEST_EXISTS))
+		v.raw_h = hash_new(HASH_MASK(HASH_SHA256));
 	bag_read_archive(&v);
 	r->id = v.top ? g_strdup(v.top) : bag_default_id(path);
 	bag_verdict(&v);

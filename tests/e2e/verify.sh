@@ -71,6 +71,22 @@ sidecar() {
 }
 check sidecar sidecar
 
+# Not only a .tar.gz: any FILE given is checked against FILE.sha256 when
+# it exists, a plain tar and a zip bag alike.
+sidecar_any_file() {
+	rm -f side.zip && tar cf side.tar "$id" && python3 -m zipfile -c side.zip "$id" || return 1
+	for f in side.tar side.zip; do
+		sha256sum "$f" >"$f.sha256" && run_rc 0 "$ARCHIVE" verify "$f" &&
+			has out "^OK  $id\$" &&
+			printf '%064d  %s\n' 0 "$f" >"$f.sha256" &&
+			run_rc 1 "$ARCHIVE" verify "$f" &&
+			has out "^FAIL $id: $f.sha256: sha256 of the bundle differs\$" &&
+			has out "^1 verified: 0 OK, 1 FAIL\$" || { rm -f "$f.sha256"; return 1; }
+		rm -f "$f.sha256"
+	done
+}
+check sidecar_any_file sidecar_any_file
+
 flip_payload() { printf 'hellO\n' >data/a.txt; }
 payload_mismatch() {
 	variant flip flip_payload && run_rc 1 "$ARCHIVE" verify flip.tar.gz &&
