@@ -846,8 +846,8 @@ TEST(verify_each_parallel)
 	paths[6] = "no-such-bag.tar.gz";
 	GPtrArray *one = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *four = g_ptr_array_new_with_free_func(g_free);
-	EXPECT(bag_verify_each(paths, G_N_ELEMENTS(flags), NULL, 1, collect, one));
-	EXPECT(bag_verify_each(paths, G_N_ELEMENTS(flags), NULL, 4, collect, four));
+	EXPECT(bag_verify_each(paths, G_N_ELEMENTS(flags), NULL, 1, collect, one, NULL));
+	EXPECT(bag_verify_each(paths, G_N_ELEMENTS(flags), NULL, 4, collect, four, NULL));
 	EXPECT_INT(one->len, G_N_ELEMENTS(flags));
 	EXPECT_INT(four->len, G_N_ELEMENTS(flags));
 	for (guint i = 0; i < one->len && i < four->len; i++)
