@@ -12,6 +12,10 @@
  * claiming more than the file can hold, or a stream that unpacks far
  * beyond Payload-Oxum (or, without it, beyond 1000:1), stops the reading
  * with a problem. Nothing is written anywhere.
+ *
+ * A serialisation FILE (of any kind: .tar.gz, .tar, .zip) is also checked
+ * against FILE.sha256, in sha256sum format, when that exists: a digest
+ * that differs is a problem named after the sidecar.
  */
 #ifndef ARC_BAG_VERIFY_H
 #define ARC_BAG_VERIFY_H
@@ -63,8 +67,13 @@ typedef bool (*bag_verify_each_fn)(guint index, bag_report *r, void *arg);
  * forked child that sends its report back over a pipe; the callback still
  * runs here, in order, so that output and records are the same as with
  * jobs = 1 (which verifies in this process). A child that dies is a report
- * with that problem. Returns false when a callback stopped the run. */
+ * with that problem. Returns false when a callback stopped the run, or
+ * with err set (ARC_ERROR_STORE, the reason) when the run cannot go on:
+ * the workers' results cannot be waited for (poll fails, e.g. on more
+ * descriptors than the open-file limit: up to 2 × jobs are polled). The
+ * bags handed to the callback before that stay handed on; err is never
+ * set when a callback stopped the run. */
 bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *opts, int jobs,
-                     bag_verify_each_fn fn, void *arg);
+                     bag_verify_each_fn fn, void *arg, GError **err);
 
 #endif

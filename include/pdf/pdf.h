@@ -26,7 +26,8 @@ typedef struct {
 	bool encrypted;
 	uint64_t text_chars;   /* characters of extracted text, whitespace excluded */
 	GArray *chars_per_page;/* guint per page, same measure */
-	bool javascript;       /* JavaScript actions anywhere poppler shows them */
+	bool javascript;       /* JavaScript anywhere poppler shows it, or named in the
+	                          raw bytes or the inflated object streams (text.c) */
 	bool launch_action;
 	bool embedded_files;
 } pdf_info;

@@ -51,8 +51,10 @@ typedef void (*fixity_progress)(const char *path, const bag_report *r, void *arg
  * selects all, else least recently verified first), then the catalog and
  * the audit chain. The verifications are recorded in batches of
  * opts->batch, the last when all are done (or a record failed).
- * Returns false only when the store cannot be read or the records cannot
- * be written (ARC_ERROR_STORE); invalid bundles are in the result. */
+ * Returns false only when the store cannot be read, the records cannot be
+ * written, or the bundles cannot all be verified (bag_verify_each cannot
+ * wait for its workers) (ARC_ERROR_STORE); invalid bundles are in the
+ * result. */
 bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
                 fixity_progress progress, void *arg, fixity_result *res, GError **err);
 void fixity_result_clear(fixity_result *res);

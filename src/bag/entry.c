@@ -42,8 +42,8 @@ void bag_entry_begin(vctx *v, const char *rel)
 	if (!v->fast) {
 		if (payload)
 			mask = v->payload_manifest_seen ? v->payload_algs : ALL_ALGS;
-		else
-			mask = v->tag_manifest_seen ? v->tag_algs : ALL_ALGS;
+		else /* a pre-0.97 payload manifest may list a tag file too (tags.c) */
+			mask = (v->tag_manifest_seen ? v->tag_algs : ALL_ALGS) | v->payload_algs;
 		/* An original's sha256 is what its access copy must start with. */
 		if (g_str_has_prefix(rel, "data/attachments/"))
 			mask |= HASH_MASK(HASH_SHA256);

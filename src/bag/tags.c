@@ -241,9 +241,26 @@ void bag_tags_manifest(vctx *v, manifest *m, const char *encoding)
 			PROBLEM(v, m->name, "line %d: '%s' %s", lineno, p, why);
 			goto next;
 		}
+		/*
+		 * BagIt 0.97 and RFC 8493 (§2.1.3) say a payload manifest MUST
+		 * NOT reference files outside the payload directory. 0.96 and
+		 * before had no such rule, and bags of their day list tag files
+		 * there (bagit-java's test bag bag-with-tagfiles-in-payload-
+		 * manifest lists bag-info.txt); bagit-java and bagit-python
+		 * accept those and check the line like any other. So for such
+		 * a bag the line is kept, and checked, with a warning; the tag
+		 * file does not become payload (verdict.c counts data/ alone).
+		 */
 		if (!m->tag && !g_str_has_prefix(p, "data/")) {
-			PROBLEM(v, m->name, "line %d: '%s' is not in data/", lineno, p);
-			goto next;
+			if (v->version == 0 || v->version >= 97) {
+				PROBLEM(v, m->name, "line %d: '%s' is not in data/", lineno, p);
+				goto next;
+			}
+			WARNING(v, m->name,
+			        "line %d: '%s' is not in data/: a tag file in the payload manifest, which "
+			        "BagIt 0.96 and before allowed (0.97 and RFC 8493 forbid it); its "
+			        "checksum is checked",
+			        lineno, p);
 		}
 		const char *seen = g_hash_table_lookup(m->hex, p);
 		if (seen) {

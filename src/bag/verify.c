@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,11 +72,12 @@ bag_report *bag_verify(const char *path, const bag_verify_opts *opts)
 		r->id = bag_default_id(path);
 		goto out;
 	}
-	if (g_str_has_suffix(path, ".tar.gz")) {
-		sidecar = g_strconcat(path, ".sha256", NULL);
-		if (g_file_test(sidecar, G_FILE_TEST_EXISTS))
-			v.raw_h = hash_new(HASH_MASK(HASH_SHA256));
-	}
+	/* Any serialisation may have its sha256sum sidecar, not only our
+	 * .tar.gz (SPEC: "verify FILE also checks FILE.sha256"): a .tar or a
+	 * .zip bag published with one is held to it too. */
+	sidecar = g_strconcat(path, ".sha256", NULL);
+	if (g_file_test(sidecar, G_FILE_TEST_EXISTS))
+		v.raw_h = hash_new(HASH_MASK(HASH_SHA256));
 	bag_read_archive(&v);
 	r->id = v.top ? g_strdup(v.top) : bag_default_id(path);
 	bag_verdict(&v);
@@ -223,8 +225,24 @@ static bag_report *job_report(worker_job *j, const char *path)
 	return r;
 }
 
+/* Why poll() failed, for the message: EINVAL there means more
+ * descriptors than the open-file limit (RLIMIT_NOFILE) allows. */
+static void poll_failed(GError **err, int errnum, nfds_t np)
+{
+	struct rlimit rl;
+	char *lim = NULL;
+	if (errnum == EINVAL && getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)np > rl.rlim_cur)
+		lim = g_strdup_printf(" (more than the open-file limit, %llu: verify fewer bags at once)",
+		                      (unsigned long long)rl.rlim_cur);
+	g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+	            "cannot wait for the verifying workers: poll on %lu descriptors: %s%s",
+	            (unsigned long)np, g_strerror(errnum), lim ? lim : "");
+	g_free(lim);
+}
+
 bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *opts, int jobs,
-                     bag_verify_each_fn fn, void *arg)
+                     bag_verify_each_fn fn, void *arg, GError **err)
 {
 	bool go_on = true;
 	if (jobs <= 1) {
@@ -276,8 +294,14 @@ bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *o
 		for (nfds_t k = 0; k < np; k++)
 			if (pfd[k].fd < 0)
 				wait_ms = 0;
-		if (poll(pfd, np, wait_ms) < 0 && errno != EINTR)
+		/* Without poll the workers' results cannot be waited for: the
+		 * run cannot go on, and must not end as if it had verified
+		 * everything (it would report "0 verified" and succeed). */
+		if (poll(pfd, np, wait_ms) < 0 && errno != EINTR) {
+			poll_failed(err, errno, np);
+			go_on = false;
 			break;
+		}
 		/* A finished job frees its worker for the next bag at once. */
 		for (nfds_t k = 0; k < np; k++)
 			if ((pfd[k].revents || pfd[k].fd < 0) && worker_job_read(js[which[k]])) {

@@ -250,11 +250,20 @@ static int run(const cli_ctx *c, cli_store *st)
 		x.index[np] = i;
 		paths[np++] = x.args[i];
 	}
-	bag_verify_each(paths, np, &args.fo.verify, args.fo.jobs, on_file, &x);
-	show_missing_before(&x, x.n_args);
+	GError *err = NULL;
+	bag_verify_each(paths, np, &args.fo.verify, args.fo.jobs, on_file, &x, &err);
+	if (!err)
+		show_missing_before(&x, x.n_args);
 	g_free(paths);
 	g_free(x.err);
 	g_free(x.index);
+	/* Not every bag was verified: no summary, which would count only
+	 * those that were as if they were all. */
+	if (err) {
+		cli_error(c, "%s", err->message);
+		g_error_free(err);
+		return EXIT_CANNOT_PROCEED;
+	}
 
 	if (c->json) {
 		json_writer *w = cli_json_summary();

@@ -2,26 +2,44 @@
  * pdf/text.c — a PDF's text, page by page with a form feed between pages,
  * and its facts: pages, document information, encryption and active content.
  *
- * Two facts poppler-glib does not expose are taken from the raw bytes, the
- * mapping poppler reads (scan_raw): whether the file has an /Encrypt
- * dictionary (a trailer or cross-reference stream dictionary is never
- * compressed, so the name is always visible), and JavaScript or launch
- * actions outside pages and form fields (document-level /Names JavaScript,
- * /OpenAction), which poppler-glib has no getter for. Actions inside object
- * streams are compressed and invisible to the scan; poppler's page, form
- * field and annotation walk sees those.
+ * Active content is looked for three ways, since no one of them sees it all:
+ *   - poppler's walk of the document: poppler_document_has_javascript (the
+ *     Names tree's document JavaScript, document and page additional
+ *     actions, form fields, link, screen and widget annotations), the
+ *     actions of links, form fields, screen annotations and outline items
+ *     (JavaScript and launch actions), attachments (the EmbeddedFiles tree,
+ *     file attachment annotations). It decodes names (/Java#53cript) and
+ *     reads objects wherever they are stored, also in object streams.
+ *   - the raw bytes, the mapping poppler reads (scan_raw): whether the file
+ *     has an /Encrypt dictionary (a trailer or cross-reference stream
+ *     dictionary is never compressed, so the name is always visible), and
+ *     JavaScript or launch actions where poppler-glib has no getter
+ *     (/OpenAction, an action's /Next chain).
+ *   - the object streams inflated (scan_object_streams): since PDF 1.5 most
+ *     objects may sit compressed in /Type /ObjStm streams, where the raw
+ *     scan sees none of their names; an /OpenAction there is seen by
+ *     neither of the other two.
+ * Both byte scans are bounded: each byte of the file is searched once, and
+ * at most OBJSTM_INFLATE_MAX bytes go into and come out of zlib in all,
+ * through a fixed buffer. What none of them sees: an /OpenAction (or other
+ * action poppler-glib hides) in an object stream written with escaped
+ * names, or in an object stream not /FlateDecode alone or encrypted, or
+ * past the budget.
  */
 #include "poppler.h"
 #include "core/errors.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <poppler.h>
+#include <zlib.h>
 
 /* ---- raw byte scan --------------------------------------------------------- */
 
@@ -34,10 +52,15 @@ static bool name_char(unsigned char c)
 	return g_ascii_isalnum(c);
 }
 
+/* The longest name looked for, "/JavaScript", and the byte after it. */
+#define SCAN_OVERLAP 12
+
 /* Look for the names /Encrypt, /JavaScript, /JS and /Launch, each followed
- * by a non-name character or the end, in raw: the bytes poppler opened,
- * mapped (open_doc), so the file is not read a second time. */
-static void scan_raw(GBytes *raw, raw_facts *f)
+ * by a non-name character or the end, in buf. final: buf ends where its
+ * data end; else more follows (an inflated stream, chunk by chunk), and a
+ * name at the very end is left for the next chunk, which repeats the last
+ * SCAN_OVERLAP bytes, to tell. */
+static void scan_names(const unsigned char *buf, size_t size, bool final, raw_facts *f)
 {
 	static const struct {
 		const char *name;
@@ -48,20 +71,125 @@ static void scan_raw(GBytes *raw, raw_facts *f)
 		{ "/JS", offsetof(raw_facts, javascript) },
 		{ "/Launch", offsetof(raw_facts, launch) },
 	};
-	gsize size = 0;
-	const unsigned char *buf = g_bytes_get_data(raw, &size);
 	const unsigned char *p = buf, *end = buf + size;
 	while (p < end && (p = memchr(p, '/', (size_t)(end - p)))) {
 		for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
 			size_t len = strlen(names[i].name);
 			if ((size_t)(end - p) < len || memcmp(p, names[i].name, len) != 0)
 				continue;
-			if (p + len < end && name_char(p[len]))
+			if (p + len < end ? name_char(p[len]) : !final)
 				continue;
 			*(bool *)((char *)f + names[i].off) = true;
 		}
 		p++;
 	}
+}
+
+/* raw: the bytes poppler opened, mapped (open_doc), so the file is not
+ * read a second time. */
+static void scan_raw(GBytes *raw, raw_facts *f)
+{
+	gsize size = 0;
+	const unsigned char *buf = g_bytes_get_data(raw, &size);
+	scan_names(buf, size, true, f);
+}
+
+/* ---- object streams -------------------------------------------------------- */
+
+/* From "/ObjStm" to its stream's "stream" keyword: an object stream's
+ * dictionary (/Type /N /First /Length /Filter /Extends) is a line. */
+#define OBJSTM_DICT_MAX 4096
+/* Inflated from all object streams together, input read plus output
+ * made. Real ones hold a few hundred objects each, kilobytes to a few
+ * megabytes; this much costs well under a second. Past it the rest is not
+ * scanned (poppler's walk still is). */
+#define OBJSTM_INFLATE_MAX (256u * 1024 * 1024)
+/* An object stream holds dictionaries and arrays, which deflate 3 to 10
+ * times; one that makes more than OBJSTM_RATIO times what it read, once
+ * past OBJSTM_RATIO_FROM, is a bomb, not an object stream: its inflating
+ * stops there, so that a few cheap bombs cannot spend the budget and hide
+ * the real object streams behind them. */
+#define OBJSTM_RATIO 100u
+#define OBJSTM_RATIO_FROM (1024u * 1024)
+#define OBJSTM_CHUNK (64 * 1024)
+
+/* Inflate the zlib stream at in (up to end: its length unknown, so that a
+ * wrong /Length cannot hide it) and scan its bytes as they come, in buf
+ * (SCAN_OVERLAP + OBJSTM_CHUNK bytes), while *budget lasts and it does
+ * not turn out a bomb. A stream of another filter, or an encrypted one,
+ * fails at once: skipped. */
+static void inflate_scan(z_stream *zs, const unsigned char *in, const unsigned char *end,
+                         uint64_t *budget, unsigned char *buf, raw_facts *f)
+{
+	size_t keep = 0;
+	uint64_t made = 0, read = 0;
+	inflateReset(zs);
+	zs->next_in = (Bytef *)in;
+	zs->avail_in = (uInt)MIN((size_t)(end - in), (size_t)UINT_MAX);
+	for (;;) {
+		size_t room = (size_t)MIN((uint64_t)OBJSTM_CHUNK, *budget);
+		uInt before = zs->avail_in;
+		zs->next_out = buf + keep;
+		zs->avail_out = (uInt)room;
+		int rc = inflate(zs, Z_NO_FLUSH);
+		size_t got = room - zs->avail_out, used = before - zs->avail_in;
+		*budget -= MIN(*budget, (uint64_t)got + used);
+		made += got;
+		read += used;
+		/* Anything but Z_OK ends it (its end, an error, no progress
+		 * possible), as does Z_OK with nothing made (input gone). */
+		bool last = rc != Z_OK || got == 0 || *budget == 0 ||
+		            (made > OBJSTM_RATIO_FROM && made / OBJSTM_RATIO > read);
+		scan_names(buf, keep + got, last, f);
+		if (last)
+			break;
+		size_t have = keep + got, tail = MIN(have, (size_t)SCAN_OVERLAP);
+		memmove(buf, buf + have - tail, tail);
+		keep = tail;
+	}
+}
+
+/*
+ * Every "/ObjStm" followed within OBJSTM_DICT_MAX bytes by a "stream"
+ * keyword (not "endstream") starts a candidate, inflated from after the
+ * keyword's end of line. The search goes on from there, not from where
+ * the inflating stopped: a fake candidate whose stored deflate blocks
+ * enclosed the real object stream would otherwise hide it. Each byte is
+ * searched once (the next keyword is found once for all candidates before
+ * it); the inflating is bounded by the budget.
+ */
+static void scan_object_streams(GBytes *raw, raw_facts *f)
+{
+	gsize size = 0;
+	const unsigned char *buf = g_bytes_get_data(raw, &size);
+	const unsigned char *p = buf, *end = buf + size, *kw = NULL;
+	uint64_t budget = OBJSTM_INFLATE_MAX;
+	unsigned char *out = NULL;
+	z_stream zs;
+
+	memset(&zs, 0, sizeof zs);
+	if (inflateInit(&zs) != Z_OK)
+		return;
+	out = g_malloc(SCAN_OVERLAP + OBJSTM_CHUNK);
+	while (budget > 0 && p < end && (p = memmem(p, (size_t)(end - p), "/ObjStm", 7))) {
+		p += 7;
+		if (p < end && name_char(*p))
+			continue;
+		if (!kw || kw < p)
+			kw = memmem(p, (size_t)(end - p), "stream", 6);
+		if (!kw)
+			break;
+		if (kw - p > OBJSTM_DICT_MAX || (kw - buf >= 3 && memcmp(kw - 3, "end", 3) == 0))
+			continue;
+		p = kw + 6;
+		if (p < end && *p == '\r')
+			p++;
+		if (p < end && *p == '\n')
+			p++;
+		inflate_scan(&zs, p, end, &budget, out, f);
+	}
+	inflateEnd(&zs);
+	g_free(out);
 }
 
 /* ---- extraction ------------------------------------------------------------ */
@@ -108,6 +236,43 @@ static void check_page_actions(PopplerPage *page, pdf_info *info)
 			info->embedded_files = true;
 	}
 	poppler_page_free_annot_mapping(annots);
+}
+
+/* Outline items whose action is JavaScript or a launch. poppler stops a
+ * list that loops back, but an item may be reached again from another
+ * branch: the walk stops after OUTLINE_MAX items or OUTLINE_DEPTH levels. */
+#define OUTLINE_MAX 10000u
+#define OUTLINE_DEPTH 64
+
+static void check_outline(PopplerIndexIter *it, int depth, unsigned *left, pdf_info *info)
+{
+	do {
+		if (*left == 0)
+			return;
+		(*left)--;
+		PopplerAction *a = poppler_index_iter_get_action(it);
+		check_action(a, info);
+		poppler_action_free(a);
+		PopplerIndexIter *child = depth < OUTLINE_DEPTH ? poppler_index_iter_get_child(it) : NULL;
+		if (child) {
+			check_outline(child, depth + 1, left, info);
+			poppler_index_iter_free(child);
+		}
+	} while (poppler_index_iter_next(it));
+}
+
+/* What poppler shows of the document as a whole (the pages are walked one
+ * by one as their text is read: check_page_actions). */
+static void check_document_actions(PopplerDocument *doc, pdf_info *info)
+{
+	if (poppler_document_has_javascript(doc))
+		info->javascript = true;
+	PopplerIndexIter *it = poppler_index_iter_new(doc);
+	if (it) {
+		unsigned left = OUTLINE_MAX;
+		check_outline(it, 0, &left, info);
+		poppler_index_iter_free(it);
+	}
 }
 
 static void fill_facts(PopplerDocument *doc, pdf_info *info)
@@ -183,7 +348,7 @@ bool pdf_extract_keep(const char *pdf_path, const char *text_path, pdf_info *inf
 	FILE *out = NULL;
 	PopplerDocument *doc = NULL;
 	GBytes *bytes = NULL;
-	raw_facts raw = { false, false, false };
+	raw_facts raw = { false, false, false }, packed = { false, false, false };
 
 	memset(info, 0, sizeof *info);
 	info->chars_per_page = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -235,13 +400,17 @@ bool pdf_extract_keep(const char *pdf_path, const char *text_path, pdf_info *inf
 	}
 	out = NULL;
 
+	check_document_actions(doc, info);
 	/* Poppler opened it without a password, so any /Encrypt is one with an
 	 * empty user password; restricted permissions tell the same. */
 	scan_raw(bytes, &raw);
+	/* Of the object streams only the actions count: an /Encrypt is
+	 * named in the trailer, never in a compressed object. */
+	scan_object_streams(bytes, &packed);
 	info->encrypted = raw.encrypt ||
 	                  poppler_document_get_permissions(doc) != POPPLER_PERMISSIONS_FULL;
-	info->javascript |= raw.javascript;
-	info->launch_action |= raw.launch;
+	info->javascript |= raw.javascript | packed.javascript;
+	info->launch_action |= raw.launch | packed.launch;
 	ok = true;
 out:
 	if (out)

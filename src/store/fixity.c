@@ -199,10 +199,22 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 		g_ptr_array_add(abs, g_build_filename(store_dir, k->rel, NULL));
 		paths[i] = g_ptr_array_index(abs, i);
 	}
-	bag_verify_each(paths, selected->len, &opts->verify, opts->jobs, on_report, &x);
+	/* An error of its own, apart from *err: the flush below (or an
+	 * on_report that stopped the run) may set that one. */
+	GError *stuck = NULL;
+	bag_verify_each(paths, selected->len, &opts->verify, opts->jobs, on_report, &x, &stuck);
 	/* The last batch, and whatever was verified before a stop. */
 	if (x.ok)
 		x.ok = flush(store_dir, c, x.batch, err);
+	/* The bundles could not all be verified: the run failed, whatever
+	 * those that were verified showed. */
+	if (stuck) {
+		if (x.ok)
+			g_propagate_error(err, stuck);
+		else
+			g_error_free(stuck);
+		x.ok = false;
+	}
 	audit_batch_free(x.batch);
 	bool ok = x.ok;
 	g_free(paths);

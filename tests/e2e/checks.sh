@@ -155,6 +155,29 @@ check message_names_types_ko judge message license-consistent-ko.out license.con
 case_ pdf-active-content-javascript
 expect pdf-active-content-javascript archived 0 "pdf.active_content:warning:pdf-active-content-javascript.pdf"
 check message_says_javascript judge message pdf-active-content-javascript.out pdf.active_content JavaScript
+# The same PDF with its link annotation dropped (its /Annots blanked, same
+# length, so no offset moves) and rewritten by qpdf with object streams
+# (PDF 1.5, compressed): its only JavaScript, the /OpenAction, now sits in
+# a compressed object stream, where no byte scan of the file sees it and
+# poppler-glib shows no /OpenAction. Issue 14: this passed the check.
+objstm=pdf-active-content-objstm
+mkdir -p "$objstm" && cp "$C/pdf-active-content-javascript/pdf-active-content-javascript.txt" "$objstm/$objstm.txt"
+make_objstm_pdf() {
+	python3 - "$C/pdf-active-content-javascript/pdf-active-content-javascript.pdf" no-link.pdf <<'EOF' &&
+import re, sys
+pdf = open(sys.argv[1], "rb").read()
+pdf, n = re.subn(rb"/Annots \[ \d+ 0 R \]", lambda m: b" " * len(m.group(0)), pdf)
+assert n == 1, n
+open(sys.argv[2], "wb").write(pdf)
+EOF
+		qpdf --static-id --object-streams=generate --compress-streams=y no-link.pdf "$objstm/$objstm.pdf" &&
+		grep -aq /ObjStm "$objstm/$objstm.pdf" &&
+		! grep -aq -e /JavaScript -e /JS -e /OpenAction -e /Annots "$objstm/$objstm.pdf"
+}
+check objstm_pdf_hides_its_javascript make_objstm_pdf
+expect "$objstm" archived 0 "pdf.active_content:warning:$objstm.pdf"
+check message_says_javascript_objstm judge message "$objstm.out" pdf.active_content JavaScript
+
 case_ pdf-active-content-embedded
 expect pdf-active-content-embedded archived 0 "pdf.active_content:warning:pdf-active-content-embedded.pdf"
 check message_says_embedded judge message pdf-active-content-embedded.out pdf.active_content "embedded files"

@@ -199,3 +199,18 @@ killed_big() { # NAME AT LOG_LINES CATALOG_ROWS
 check big_crash_points_found [ -n "$MID" ] && [ -n "$GAP" ]
 killed_big big_killed_mid_second_batch "${MID:-1}" 64 64
 killed_big big_killed_before_second_commit "${GAP:-1}" $NB 64
+
+# The whole store with -j 40 under `ulimit -n 64`: poll() refuses the 70
+# workers' descriptors it is given at once (up to 2 × 40), so the bundles
+# cannot be verified. Exit 3 with the reason, no summary that would claim
+# a verified store, and no verification recorded; the same limit with
+# -j 20 verifies them all.
+big_poll_fails() {
+	rm -rf P && cp -a bigpre P && cp P/audit.log audit.before &&
+		(ulimit -n 64 && run_rc 3 "$ARCHIVE" --store P verify -j 40) &&
+		has err "^archive: verify: cannot wait for the verifying workers: poll on 70 descriptors: .*open-file limit, 64" &&
+		! grep -q "verified" out && cmp P/audit.log audit.before &&
+		(ulimit -n 64 && run_rc 0 "$ARCHIVE" --store P verify -j 20) &&
+		has out "^$NB verified: $NB OK, 0 FAIL;"
+}
+check big_poll_fails big_poll_fails

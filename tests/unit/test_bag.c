@@ -846,8 +846,8 @@ TEST(verify_each_parallel)
 	paths[6] = "no-such-bag.tar.gz";
 	GPtrArray *one = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *four = g_ptr_array_new_with_free_func(g_free);
-	EXPECT(bag_verify_each(paths, G_N_ELEMENTS(flags), NULL, 1, collect, one));
-	EXPECT(bag_verify_each(paths, G_N_ELEMENTS(flags), NULL, 4, collect, four));
+	EXPECT(bag_verify_each(paths, G_N_ELEMENTS(flags), NULL, 1, collect, one, NULL));
+	EXPECT(bag_verify_each(paths, G_N_ELEMENTS(flags), NULL, 4, collect, four, NULL));
 	EXPECT_INT(one->len, G_N_ELEMENTS(flags));
 	EXPECT_INT(four->len, G_N_ELEMENTS(flags));
 	for (guint i = 0; i < one->len && i < four->len; i++)
@@ -894,7 +894,79 @@ TEST(escaping_manifest_paths)
 	g_free(dir);
 }
 
+/* A BagIt 0.96 bag whose payload manifest (sha256) also lists bag-info.txt,
+ * as bags of before 0.97 may (tags.c), in the order: bagit.txt, the
+ * payload manifest, a tag manifest in md5, bag-info.txt, the payload.
+ * bag-info.txt comes after both manifests, so it must be hashed with the
+ * payload manifest's algorithm too, not only the tag manifest's, for its
+ * line to be checked at all. info_hex: the digest listed for it (NULL:
+ * its own). */
+static char *old_bag_listing_tag_file(const char *dir, const char *name, const char *info_hex)
+{
+	char *out = g_build_filename(dir, name, NULL);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	archive_write_add_filter_gzip(a);
+	EXPECT(archive_write_open_filename(a, out) == ARCHIVE_OK);
+	const char *bagit = "BagIt-Version: 0.96\nTag-File-Character-Encoding: UTF-8\n";
+	const char *info = "Payload-Oxum: 6.1\n", *a_txt = "hello\n";
+	char ha[65], hi[65], md5[HASH_HEX_MAX];
+	hash_sha256_hex(a_txt, strlen(a_txt), ha);
+	hash_sha256_hex(info, strlen(info), hi);
+	GString *man = g_string_new(NULL), *tagman = g_string_new(NULL);
+	bag_manifest_add(man, ha, "data/a.txt");
+	bag_manifest_add(man, info_hex ? info_hex : hi, "bag-info.txt");
+	const char *tagged[][2] = { { "bagit.txt", bagit }, { "manifest-sha256.txt", man->str },
+		                    { "bag-info.txt", info } };
+	for (size_t i = 0; i < G_N_ELEMENTS(tagged); i++) {
+		hash_ctx *h = hash_new(HASH_MASK(HASH_MD5));
+		hash_update(h, tagged[i][1], strlen(tagged[i][1]));
+		hash_final_hex(h, HASH_MD5, md5);
+		hash_free(h);
+		bag_manifest_add(tagman, md5, tagged[i][0]);
+	}
+	add_file(a, "bagit.txt", bagit, NULL);
+	add_file(a, "manifest-sha256.txt", man->str, NULL);
+	add_file(a, "tagmanifest-md5.txt", tagman->str, NULL);
+	add_file(a, "bag-info.txt", info, NULL);
+	add_file(a, "data/a.txt", a_txt, NULL);
+	EXPECT(archive_write_close(a) == ARCHIVE_OK);
+	archive_write_free(a);
+	g_string_free(man, TRUE);
+	g_string_free(tagman, TRUE);
+	return out;
+}
+
+/* Before 0.97 a tag file in the payload manifest is a warning naming the
+ * line, and the line is checked like any other: a digest that differs
+ * fails. (bagit-java's v0.96 bag-with-tagfiles-in-payload-manifest, in
+ * tests/e2e/conformance.sh, is the real case.) */
+TEST(tag_file_in_old_payload_manifest)
+{
+	char *dir = unit_tmpdir();
+	char *p = old_bag_listing_tag_file(dir, "old.tar.gz", NULL);
+	bag_report *r = bag_verify(p, NULL);
+	dump(r);
+	EXPECT(r->valid);
+	EXPECT(has_problem_in(r->warnings, "manifest-sha256.txt",
+	                      "line 2: 'bag-info.txt' is not in data/: a tag file in the payload manifest"));
+	EXPECT(r->warnings->len == 1);
+	EXPECT(r->payload_files == 1 && r->payload_bytes == 6);
+	bag_report_free(r);
+	g_free(p);
+
+	p = old_bag_listing_tag_file(dir, "wrong.tar.gz",
+	                             "0000000000000000000000000000000000000000000000000000000000000000");
+	r = bag_verify(p, NULL);
+	EXPECT(!r->valid);
+	EXPECT(has_problem(r, "bag-info.txt", "sha256 mismatch"));
+	bag_report_free(r);
+	g_free(p);
+	g_free(dir);
+}
+
 UNIT_MAIN(encode_decode_path, path_problem, write_list_and_verify, writer_refuses, writer_mixed_levels,
           writer_disk_full,
           hand_bag_valid, corrupt_variants, fast_mode, truncated_and_garbage, sidecar,
-          our_profile, directory_bag, verify_each_parallel, escaping_manifest_paths)
+          our_profile, directory_bag, verify_each_parallel, escaping_manifest_paths,
+          tag_file_in_old_payload_manifest)

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <poppler.h>
+#include <zlib.h>
 #include "unit.h"
 #include "core/errors.h"
 #include "release/license.h"
@@ -550,6 +551,316 @@ TEST(extract_active_content)
 	rm_dir(dir);
 }
 
+/* ---- object streams ------------------------------------------------------------ */
+
+static GByteArray *deflated(const void *data, gsize len)
+{
+	uLongf clen = compressBound((uLong)len);
+	GByteArray *z = g_byte_array_sized_new((guint)clen);
+	g_byte_array_set_size(z, (guint)clen);
+	EXPECT(compress2(z->data, &clen, data, (uLong)len, 9) == Z_OK);
+	g_byte_array_set_size(z, (guint)clen);
+	return z;
+}
+
+/* zeros bytes of zeros, deflated (zlib format) chunk by chunk. */
+static GByteArray *deflated_zeros(gsize zeros)
+{
+	static const unsigned char nothing[64 * 1024];
+	unsigned char out[64 * 1024];
+	GByteArray *z = g_byte_array_new();
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	EXPECT(deflateInit(&zs, 9) == Z_OK);
+	for (int flush = Z_NO_FLUSH; flush != Z_FINISH;) {
+		gsize n = MIN(zeros, sizeof nothing);
+		zeros -= n;
+		flush = zeros ? Z_NO_FLUSH : Z_FINISH;
+		zs.next_in = (Bytef *)nothing;
+		zs.avail_in = (uInt)n;
+		do {
+			zs.next_out = out;
+			zs.avail_out = sizeof out;
+			EXPECT(deflate(&zs, flush) != Z_STREAM_ERROR);
+			g_byte_array_append(z, out, (guint)(sizeof out - zs.avail_out));
+		} while (zs.avail_out == 0);
+	}
+	deflateEnd(&zs);
+	return z;
+}
+
+/*
+ * A PDF 1.5 as qpdf --object-streams=generate writes one: every object
+ * but the page's content stream compressed in one object stream (/Type
+ * /ObjStm, /FlateDecode), the cross-reference a compressed stream too
+ * (/Type /XRef), so that no name of those objects is in the file's bytes.
+ * Objects 1 to 4 are the catalog (catalog_extra added), the page tree, the
+ * page (its /Contents 5 0 R, annots added) and the font; 5 the content
+ * stream; extra[0..] are 6, 7, ...; then the object stream and the xref
+ * stream. bomb_zeros > 0: before the object stream, a stream object named
+ * /Type /ObjStm that is none (no xref entry points to it, so poppler never
+ * reads it), holding that many zeros deflated. inflated, when not NULL,
+ * gets the object stream's bytes as they are before deflating.
+ */
+static void objstm_pdf(const char *path, const char *catalog_extra, const char *annots,
+                       const char *const *extra, guint n_extra, gsize bomb_zeros,
+                       GString *inflated)
+{
+	GPtrArray *objs = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(objs, g_strdup_printf("<< /Type /Catalog /Pages 2 0 R %s >>",
+	                                      catalog_extra ? catalog_extra : ""));
+	g_ptr_array_add(objs, g_strdup("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"));
+	g_ptr_array_add(objs, g_strdup_printf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+	                                      "/Resources << /Font << /F1 4 0 R >> >> "
+	                                      "/Contents 5 0 R %s >>",
+	                                      annots ? annots : ""));
+	g_ptr_array_add(objs, g_strdup("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"));
+	g_ptr_array_add(objs, NULL); /* 5: the content stream, outside */
+	for (guint i = 0; i < n_extra; i++)
+		g_ptr_array_add(objs, g_strdup(extra[i]));
+	guint n = objs->len, stm = n + 1, xref_no = n + 2, size = n + 3;
+
+	/* The object stream: "num offset ..." pairs, then the objects. */
+	GString *head = g_string_new(NULL), *body = g_string_new(NULL);
+	guint packed = 0;
+	for (guint i = 0; i < n; i++) {
+		const char *o = g_ptr_array_index(objs, i);
+		if (!o)
+			continue;
+		g_string_append_printf(head, "%u %zu ", i + 1, body->len);
+		g_string_append_printf(body, "%s\n", o);
+		packed++;
+	}
+	g_string_append(head, body->str);
+	gsize first = head->len - body->len;
+	if (inflated)
+		g_string_assign(inflated, head->str);
+
+	GString *pdf = g_string_new("%PDF-1.5\n%\xe2\xe3\xcf\xd3\n");
+	gsize *off = g_new0(gsize, size);
+	off[4] = pdf->len;
+	g_string_append_printf(pdf, "5 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n",
+	                       strlen(PAGE_TEXT), PAGE_TEXT);
+	if (bomb_zeros) {
+		GByteArray *b = deflated_zeros(bomb_zeros);
+		g_string_append_printf(pdf, "%u 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode "
+		                       "/Length %u >>\nstream\n", size + 1, b->len);
+		g_string_append_len(pdf, (const char *)b->data, b->len);
+		g_string_append(pdf, "\nendstream\nendobj\n");
+		g_byte_array_unref(b);
+	}
+	GByteArray *z = deflated(head->str, head->len);
+	off[stm - 1] = pdf->len;
+	g_string_append_printf(pdf, "%u 0 obj\n<< /Type /ObjStm /N %u /First %zu /Filter /FlateDecode "
+	                       "/Length %u >>\nstream\n", stm, packed, first, z->len);
+	g_string_append_len(pdf, (const char *)z->data, z->len);
+	g_string_append(pdf, "\nendstream\nendobj\n");
+	g_byte_array_unref(z);
+
+	/* The xref stream: /W [1 4 2], one row per object 0..size-1. */
+	off[xref_no - 1] = pdf->len;
+	GByteArray *rows = g_byte_array_new();
+	for (guint i = 0; i < size; i++) {
+		guint8 r[7] = { 0 };
+		guint packed_index = 0;
+		for (guint k = 0; k + 1 < i; k++)
+			packed_index += g_ptr_array_index(objs, k) != NULL;
+		if (i == 0) {
+			r[5] = r[6] = 0xff; /* free, generation 65535 */
+		} else if (i <= n && g_ptr_array_index(objs, i - 1)) {
+			r[0] = 2; /* in the object stream stm, at packed_index */
+			r[1] = (guint8)(stm >> 24), r[2] = (guint8)(stm >> 16);
+			r[3] = (guint8)(stm >> 8), r[4] = (guint8)stm;
+			r[5] = (guint8)(packed_index >> 8), r[6] = (guint8)packed_index;
+		} else {
+			gsize o = off[i - 1];
+			r[0] = 1;
+			r[1] = (guint8)(o >> 24), r[2] = (guint8)(o >> 16);
+			r[3] = (guint8)(o >> 8), r[4] = (guint8)o;
+		}
+		g_byte_array_append(rows, r, sizeof r);
+	}
+	z = deflated(rows->data, rows->len);
+	g_string_append_printf(pdf, "%u 0 obj\n<< /Type /XRef /Size %u /W [1 4 2] /Root 1 0 R "
+	                       "/Filter /FlateDecode /Length %u >>\nstream\n", xref_no, size, z->len);
+	g_string_append_len(pdf, (const char *)z->data, z->len);
+	g_string_append_printf(pdf, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", off[xref_no - 1]);
+	write_file(path, pdf->str, pdf->len);
+
+	/* What a byte scan looks for is nowhere in the file. */
+	static const char *const hidden[] = { "/JavaScript", "/JS", "/Java", "/Launch", "/OpenAction",
+		                              "/Names", "/Outlines", "app.alert", "calc.exe" };
+	for (size_t i = 0; i < G_N_ELEMENTS(hidden); i++)
+		EXPECT(!memmem(pdf->str, pdf->len, hidden[i], strlen(hidden[i])));
+	g_byte_array_unref(z);
+	g_byte_array_unref(rows);
+	g_free(off);
+	g_string_free(pdf, TRUE);
+	g_string_free(head, TRUE);
+	g_string_free(body, TRUE);
+	g_ptr_array_unref(objs);
+}
+
+static pdf_info extract_objstm(const char *dir, const char *catalog_extra, const char *annots,
+                               const char *const *extra, guint n_extra, gsize bomb_zeros)
+{
+	char *pdf = g_build_filename(dir, "objstm.pdf", NULL);
+	char *txt = g_build_filename(dir, "objstm.txt", NULL);
+	pdf_info info;
+	GError *err = NULL;
+	objstm_pdf(pdf, catalog_extra, annots, extra, n_extra, bomb_zeros, NULL);
+	EXPECT(pdf_extract(pdf, txt, &info, &err));
+	if (err)
+		fprintf(stderr, "%s\n", err->message);
+	g_clear_error(&err);
+	/* poppler read the objects from the object stream: the page is there. */
+	EXPECT(info.pages == 1);
+	char *text = read_all(txt, NULL);
+	EXPECT(text && strstr(text, "Hello from a tiny PDF"));
+	g_free(text);
+	g_free(pdf);
+	g_free(txt);
+	return info;
+}
+
+/*
+ * Active content that sits only in a compressed object stream (issue 14):
+ * the byte scan of the file sees none of it (objstm_pdf asserts that).
+ * The Names tree's JavaScript, also with escaped names, is found by
+ * poppler's document walk; an /OpenAction, which poppler-glib does not
+ * show, by the scan of the inflated object stream; an outline item's
+ * action with escaped names by the outline walk.
+ */
+TEST(extract_active_content_in_object_streams)
+{
+	char *dir = unit_tmpdir();
+	pdf_info info = extract_objstm(dir, NULL, NULL, NULL, 0, 0);
+	EXPECT(!info.javascript && !info.launch_action && !info.embedded_files);
+	pdf_info_clear(&info);
+
+	static const char *const names_js[] = {
+		"<< /Names [(init) 7 0 R] >>", "<< /S /JavaScript /JS (app.alert(1)) >>"
+	};
+	info = extract_objstm(dir, "/Names << /JavaScript 6 0 R >>", NULL, names_js, 2, 0);
+	EXPECT(info.javascript && !info.launch_action);
+	pdf_info_clear(&info);
+
+	static const char *const names_js_escaped[] = {
+		"<< /Names [(init) 7 0 R] >>", "<< /S /Java#53cript /J#53 (app.alert(1)) >>"
+	};
+	info = extract_objstm(dir, "/Names << /Java#53cript 6 0 R >>", NULL, names_js_escaped, 2, 0);
+	EXPECT(info.javascript);
+	pdf_info_clear(&info);
+
+	static const char *const open_js[] = { "<< /S /JavaScript /JS (app.alert(2)) >>" };
+	info = extract_objstm(dir, "/OpenAction 6 0 R", NULL, open_js, 1, 0);
+	EXPECT(info.javascript && !info.launch_action);
+	pdf_info_clear(&info);
+
+	static const char *const open_launch[] = { "<< /S /Launch /F (calc.exe) >>" };
+	info = extract_objstm(dir, "/OpenAction 6 0 R", NULL, open_launch, 1, 0);
+	EXPECT(info.launch_action && !info.javascript);
+	pdf_info_clear(&info);
+
+	static const char *const outline_js[] = {
+		"<< /Type /Outlines /First 7 0 R /Last 7 0 R /Count 1 >>",
+		"<< /Title (Run) /Parent 6 0 R /A << /S /Java#53cript /J#53 (app.alert(3)) >> >>"
+	};
+	info = extract_objstm(dir, "/Outlines 6 0 R", NULL, outline_js, 2, 0);
+	EXPECT(info.javascript);
+	pdf_info_clear(&info);
+
+	static const char *const outline_launch[] = {
+		"<< /Type /Outlines /First 7 0 R /Last 7 0 R /Count 1 >>",
+		"<< /Title (Run) /Parent 6 0 R /A << /S /Launc#68 /F (calc.exe) >> >>"
+	};
+	info = extract_objstm(dir, "/Outlines 6 0 R", NULL, outline_launch, 2, 0);
+	EXPECT(info.launch_action && !info.javascript);
+	pdf_info_clear(&info);
+
+	/* A link annotation in the object stream: poppler's page walk. */
+	static const char *const link[] = {
+		"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] "
+		"/A << /S /Java#53cript /J#53 (app.alert(4)) >> >>"
+	};
+	info = extract_objstm(dir, NULL, "/Annots [6 0 R]", link, 1, 0);
+	EXPECT(info.javascript);
+	pdf_info_clear(&info);
+	rm_dir(dir);
+}
+
+/* The object stream is inflated and scanned in chunks of 64 KiB: a name
+ * cut by a chunk's end is still seen, wherever the cut falls in it, and
+ * the byte after it, in the next chunk, still decides (/Launchy is no
+ * /Launch). A launch action, since only this scan sees an /OpenAction
+ * (and "/JavaScript" comes with a "/JS" after it, which would hide a
+ * miss). */
+TEST(object_stream_names_across_chunks)
+{
+	enum { CHUNK = 64 * 1024 };
+	char *dir = unit_tmpdir();
+	char *pdf = g_build_filename(dir, "cut.pdf", NULL);
+	char *txt = g_build_filename(dir, "cut.txt", NULL);
+	GString *plain = g_string_new(NULL);
+	static const char *const names[] = { "/Launch ", "/Launchy " };
+	for (size_t k = 0; k < G_N_ELEMENTS(names); k++) {
+		char *action = g_strdup_printf("<< /S %s/F (calc.exe) >>", names[k]);
+		for (int cut = 1; cut <= 8; cut++) {
+			/* Padding (object 6, before the action, object 7) until
+			 * the first chunk ends `cut` bytes into the name (7:
+			 * right after "/Launch", the byte that decides being
+			 * the next chunk's first). The offsets table grows with
+			 * the padding: a few rounds. */
+			gsize fill = CHUNK - 200;
+			gssize off = -1, want = CHUNK - cut;
+			for (int round = 0; round < 8 && off != want; round++) {
+				fill += off < 0 ? 0 : (gsize)(want - off);
+				char *filler = g_strnfill(fill, 'x');
+				char *padding = g_strdup_printf("(%s)", filler);
+				const char *extra[] = { padding, action };
+				objstm_pdf(pdf, "/OpenAction 7 0 R", NULL, extra, 2, 0, plain);
+				off = strstr(plain->str, "/Launch") - plain->str;
+				g_free(filler);
+				g_free(padding);
+			}
+			EXPECT(off == want);
+			pdf_info info;
+			GError *err = NULL;
+			EXPECT(pdf_extract(pdf, txt, &info, &err));
+			g_clear_error(&err);
+			if (info.launch_action != (k == 0))
+				fprintf(stderr, "  %s cut after %d bytes: launch_action %d\n", names[k], cut,
+				        info.launch_action);
+			EXPECT(info.launch_action == (k == 0));
+			pdf_info_clear(&info);
+		}
+		g_free(action);
+	}
+	g_string_free(plain, TRUE);
+	g_free(pdf);
+	g_free(txt);
+	rm_dir(dir);
+}
+
+/* The scan of object streams is bounded (it runs on hostile input): a
+ * stream named /ObjStm that inflates to 320 MiB of zeros, more than the
+ * whole budget, is left after its first few megabytes, quickly, and the
+ * real object stream behind it is still scanned. */
+TEST(object_stream_bomb_bounded)
+{
+	char *dir = unit_tmpdir();
+	static const char *const open_js[] = { "<< /S /JavaScript /JS (app.alert(5)) >>" };
+	gint64 t0 = g_get_monotonic_time();
+	pdf_info info = extract_objstm(dir, "/OpenAction 6 0 R", NULL, open_js, 1, 320u << 20);
+	gint64 ms = (g_get_monotonic_time() - t0) / 1000;
+	EXPECT(info.javascript);
+	if (ms > 20000)
+		fprintf(stderr, "  extraction took %" G_GINT64_FORMAT " ms\n", ms);
+	EXPECT(ms <= 20000);
+	pdf_info_clear(&info);
+	rm_dir(dir);
+}
+
 /* ---- stamping ------------------------------------------------------------------ */
 
 static bool file_is_prefix(const char *orig, const char *copy)
@@ -935,6 +1246,7 @@ TEST(header_detection)
 }
 
 UNIT_MAIN(ascii_white_space_is_glibs, raw_scan_names_at_the_end, extract_msit_fixture, extract_korean_fixture, extract_truncated_garbage_empty,
-          extract_password, extract_active_content, stamp_fills_empty_fields,
+          extract_password, extract_active_content, extract_active_content_in_object_streams,
+          object_stream_names_across_chunks, object_stream_bomb_bounded, stamp_fills_empty_fields,
           stamp_keeps_existing_fields, stamp_korean_title_kept, stamp_refuses_repaired_pdf,
           extract_in_worker, info_wire_round_trip, header_detection)
