@@ -381,34 +381,33 @@ bool store_quarantine(store *s, const release_input *r, const char *reason_json,
 {
 	bool ok = false;
 	char *work = store_make_tmpdir(s, err);
-	char *stage = NULL, *qroot = NULL, *target = NULL;
+	char *stage = NULL, *release = NULL, *qroot = NULL, *target = NULL;
 	if (!work)
 		return false;
 	stage = g_build_filename(work, "q", NULL);
-	if (!disk_mkdir_p(stage, err))
+	/* The release goes into a folder of its own, reason.json beside it:
+	 * a release may hold any file name, reason.json too, and no name of
+	 * ours put among its files could be sure not to clash (a clash made
+	 * the exclusive create fail, which stopped the whole batch). */
+	release = g_build_filename(stage, STORE_QUARANTINE_RELEASE, NULL);
+	if (!disk_mkdir_p(release, err))
 		goto out;
 	if (r->whole_dir) {
-		if (!copy_tree(r->root, stage, NULL, err))
+		if (!copy_tree(r->root, release, NULL, err))
 			goto out;
 	} else {
-		if (r->doc && !copy_entry(r->doc->path, stage, r->doc->rel, err))
+		if (r->doc && !copy_entry(r->doc->path, release, r->doc->rel, err))
 			goto out;
 		const GPtrArray *lists[] = { r->attachments, r->refused };
 		for (size_t l = 0; l < 2; l++)
 			for (guint i = 0; i < lists[l]->len; i++) {
 				const input_file *f = g_ptr_array_index(lists[l], i);
 				if ((f->kind == INPUT_REGULAR || f->kind == INPUT_SYMLINK) &&
-				    !copy_entry(f->path, stage, f->rel, err))
+				    !copy_entry(f->path, release, f->rel, err))
 					goto out;
 			}
 	}
-	char *reason = g_build_filename(stage, "reason.json", NULL);
-	/* reason.json beside the release's own files; a release file of that
-	 * name would already be in the copy, so ours then takes a prefix. */
-	if (g_file_test(reason, G_FILE_TEST_EXISTS)) {
-		g_free(reason);
-		reason = g_build_filename(stage, "archive-reason.json", NULL);
-	}
+	char *reason = g_build_filename(stage, STORE_QUARANTINE_REASON, NULL);
 	ok = disk_write_new(reason, reason_json, strlen(reason_json), true, err);
 	g_free(reason);
 	if (!ok)
@@ -452,6 +451,7 @@ out:
 	disk_remove_tree(work);
 	g_free(work);
 	g_free(stage);
+	g_free(release);
 	g_free(qroot);
 	g_free(target);
 	return ok;

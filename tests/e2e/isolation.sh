@@ -48,7 +48,7 @@ check batch_no_core [ -z "$(find . -name 'core*' -type f)" ]
 check batch_no_worker_left sh -c "! pgrep -f \"[a]rchive --store $S\" >/dev/null"
 check batch_tmp_empty [ -z "$(ls -A "$S/tmp")" ]
 check batch_input_untouched diff -r batch.orig batch
-check batch_quarantine_keeps_pdf cmp batch/bad-crash/bad-crash.pdf "$S/quarantine/bad-crash/bad-crash.pdf"
+check batch_quarantine_keeps_pdf cmp batch/bad-crash/bad-crash.pdf "$S/quarantine/bad-crash/release/bad-crash.pdf"
 
 # The CPU limit: a worker burning CPU dies of SIGXCPU well before the
 # wall-clock deadline.

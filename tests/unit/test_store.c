@@ -137,7 +137,8 @@ TEST(quarantine_copies_release_as_given)
 	EXPECT(store_quarantine(s, r, "{\"x\":2}\n", &q2, &e));
 	EXPECT(q1 && g_str_has_suffix(q1, "quarantine/in"));
 	EXPECT(q2 && g_str_has_suffix(q2, "quarantine/in-2"));
-	char *qa = path_in(q1, "sub/a.pdf"), *ql = path_in(q1, "l.pdf"), *qp = path_in(q1, "p"),
+	char *qa = path_in(q1, "release/sub/a.pdf"), *ql = path_in(q1, "release/l.pdf"),
+	     *qp = path_in(q1, "release/p"),
 	     *qr = path_in(q2, "reason.json");
 	char *txt = NULL;
 	EXPECT(g_file_test(qa, G_FILE_TEST_IS_REGULAR));
@@ -161,6 +162,54 @@ TEST(quarantine_copies_release_as_given)
 	g_free(lnk);
 	g_free(fifo);
 	g_free(sub);
+	g_free(sroot);
+	g_free(rel);
+	g_free(d);
+}
+
+/* A release may hold files named like the quarantine's own: reason.json
+ * (and archive-reason.json, the name ours once fell back to). Its files
+ * stay as given in release/, ours is reason.json beside that folder, and
+ * the quarantine never fails for it (it stopped the whole batch). */
+TEST(quarantine_keeps_reason_apart_from_release)
+{
+	char *d = unit_tmpdir();
+	GError *e = NULL;
+	char *sroot = path_in(d, "store"), *rel = path_in(d, "odd");
+	store *s = store_open(sroot, true, &e);
+	EXPECT(store_lock(s, &e));
+	g_mkdir_with_parents(rel, 0755);
+	char *doc = path_in(rel, "r.txt"), *own = path_in(rel, "reason.json"),
+	     *own2 = path_in(rel, "archive-reason.json");
+	g_file_set_contents(doc, "text", -1, NULL);
+	g_file_set_contents(own, "the release's reason.json", -1, NULL);
+	g_file_set_contents(own2, "the release's archive-reason.json", -1, NULL);
+	GPtrArray *rs = g_ptr_array_new_with_free_func((GDestroyNotify)release_input_free);
+	EXPECT(input_collect(rel, rs, NULL, &e));
+	char *q = NULL;
+	EXPECT(rs->len == 1 && store_quarantine(s, g_ptr_array_index(rs, 0), "{\"x\":1}\n", &q, &e));
+	if (e)
+		fprintf(stderr, "quarantine: %s\n", e->message);
+	g_clear_error(&e);
+	static const char *const want[][2] = {
+		{ "reason.json", "{\"x\":1}\n" },
+		{ "release/reason.json", "the release's reason.json" },
+		{ "release/archive-reason.json", "the release's archive-reason.json" },
+		{ "release/r.txt", "text" },
+	};
+	for (size_t i = 0; q && i < G_N_ELEMENTS(want); i++) {
+		char *p = path_in(q, want[i][0]), *txt = NULL;
+		EXPECT(g_file_get_contents(p, &txt, NULL, NULL));
+		EXPECT_STR(txt, want[i][1]);
+		g_free(txt);
+		g_free(p);
+	}
+	g_ptr_array_unref(rs);
+	store_close(s);
+	g_free(q);
+	g_free(doc);
+	g_free(own);
+	g_free(own2);
 	g_free(sroot);
 	g_free(rel);
 	g_free(d);
@@ -197,4 +246,5 @@ TEST(readonly_store_is_a_store_error)
 
 UNIT_MAIN(open_creates_folders_and_reads_config, lock_is_exclusive_and_cleans_tmp,
           publish_is_atomic_and_never_replaces, quarantine_copies_release_as_given,
+          quarantine_keeps_reason_apart_from_release,
           readonly_store_is_a_store_error)
