@@ -81,6 +81,16 @@ void testhook_worker_job(const char *path);
 void testhook_access_copy(const char *pdf, const char *copy);
 void testhook_input_file(const char *path);
 
+/*
+ * ARCHIVE_TEST_RELEASE_WORK=PATH, ARCHIVE_TEST_RELEASE_BUNDLE=PATH: the
+ * work folder or the bundle a release worker of ingest -j N names in the
+ * result it sends back is replaced by PATH, as a worker damaged by the
+ * hostile bytes it parsed might send (tests/e2e/isolation.sh): the parent
+ * must refuse it, deleting and linking nothing. which is "work" or
+ * "bundle"; NULL when the variable is unset or empty.
+ */
+const char *testhook_release_path(const char *which);
+
 /* ARCHIVE_TEST_SYSLOG_FILE=PATH: the file syslog lines go to instead of
  * syslog(3) (cli/message.c), or NULL. */
 const char *testhook_syslog_file(void);
@@ -92,6 +102,7 @@ static inline GDateTime *testhook_now_utc(void) { return g_date_time_new_now_utc
 static inline void testhook_worker_job(const char *path) { (void)path; }
 static inline void testhook_access_copy(const char *pdf, const char *copy) { (void)pdf; (void)copy; }
 static inline void testhook_input_file(const char *path) { (void)path; }
+static inline const char *testhook_release_path(const char *which) { (void)which; return NULL; }
 static inline const char *testhook_syslog_file(void) { return NULL; }
 
 #endif

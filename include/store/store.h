@@ -42,6 +42,12 @@ GHashTable *store_config_group(const store *s, const char *group);
  * with disk_remove_tree, core/disk.h). */
 char *store_make_tmpdir(store *s, GError **err);
 
+/* Is path, byte for byte, a folder store_make_tmpdir makes (tmp/run- and
+ * six letters or digits, directly under the store's tmp/) and there a
+ * directory, not a link? For a path a worker sent back, before it is
+ * removed. False with ARC_ERROR_STORE naming the path otherwise. */
+bool store_check_tmpdir(const store *s, const char *path, GError **err);
+
 /* Where the bundle ID lives (caller frees): bundles/YYYY/ID.tar.gz. */
 char *store_bundle_path(const store *s, const char *id);
 bool store_has_bundle(const store *s, const char *id);

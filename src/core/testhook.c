@@ -159,6 +159,13 @@ void testhook_input_file(const char *path)
 	}
 }
 
+const char *testhook_release_path(const char *which)
+{
+	const char *v = g_getenv(strcmp(which, "work") == 0 ? "ARCHIVE_TEST_RELEASE_WORK"
+	                                                     : "ARCHIVE_TEST_RELEASE_BUNDLE");
+	return v && *v ? v : NULL;
+}
+
 const char *testhook_syslog_file(void)
 {
 	const char *f = g_getenv("ARCHIVE_TEST_SYSLOG_FILE");

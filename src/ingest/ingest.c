@@ -559,7 +559,7 @@ static bool make_bundle(release_record *r, prepared *p, GError **err)
 	char *release_json = metadata_release_json(r);
 	char *dc = metadata_dc_xml(r);
 	GString *manifest = g_string_new(NULL);
-	char *tmp = g_build_filename(p->work, "bundle.tar.gz", NULL);
+	char *tmp = g_build_filename(p->work, PREP_BUNDLE_FILE, NULL);
 	int fd = -1;
 	uint64_t size = 0;
 	for (guint i = 0; i < r->payload->len; i++) {

@@ -167,6 +167,25 @@ char *store_make_tmpdir(store *s, GError **err)
 	return t;
 }
 
+bool store_check_tmpdir(const store *s, const char *path, GError **err)
+{
+	static const char prefix[] = "run-";
+	size_t tl = strlen(s->tmp), pl = sizeof prefix - 1;
+	const char *name = path + tl + 1;
+	bool ok = strncmp(path, s->tmp, tl) == 0 && path[tl] == '/' &&
+	          strncmp(name, prefix, pl) == 0 && strlen(name) == pl + 6;
+	for (size_t i = pl; ok && i < pl + 6; i++)
+		ok = g_ascii_isalnum(name[i]);
+	struct stat st;
+	/* The name alone would pass a link planted there; lstat does not. */
+	if (ok && (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)))
+		ok = false;
+	if (!ok)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+		            "%s: not a work folder of this store (%s/run-XXXXXX)", path, s->tmp);
+	return ok;
+}
+
 char *store_bundle_path(const store *s, const char *id)
 {
 	char year[5];

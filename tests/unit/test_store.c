@@ -215,6 +215,43 @@ TEST(quarantine_keeps_reason_apart_from_release)
 	g_free(d);
 }
 
+/* A work folder a worker names is removed only when the store made it. */
+TEST(check_tmpdir_takes_only_the_stores_own)
+{
+	char *d = unit_tmpdir();
+	GError *e = NULL;
+	store *s = store_open(d, true, &e);
+	char *work = store_make_tmpdir(s, &e);
+	EXPECT(work && store_check_tmpdir(s, work, &e));
+	g_clear_error(&e);
+	char *tmp = path_in(d, "tmp"), *other = path_in(d, "tmp2/run-AAAAAA"),
+	     *climb = g_strconcat(work, "/..", NULL), *slash = g_strconcat(work, "/", NULL),
+	     *lnk = path_in(d, "tmp/run-LINK00"), *file = path_in(d, "tmp/run-FILE00"),
+	     *absent = path_in(d, "tmp/run-NONE00"), *odd = path_in(d, "tmp/run-A.B/CD");
+	g_mkdir_with_parents(other, 0755);
+	EXPECT(symlink(d, lnk) == 0);
+	g_file_set_contents(file, "", 0, NULL);
+	const char *bad[] = { tmp, other, climb, slash, lnk, file, absent, odd, "/", "" };
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		EXPECT(!store_check_tmpdir(s, bad[i], &e));
+		EXPECT(e && e->code == ARC_ERROR_STORE && strstr(e->message, bad[i]));
+		if (!e || !strstr(e->message, "not a work folder"))
+			fprintf(stderr, "accepted: %s\n", bad[i]);
+		g_clear_error(&e);
+	}
+	store_close(s);
+	g_free(tmp);
+	g_free(other);
+	g_free(climb);
+	g_free(slash);
+	g_free(lnk);
+	g_free(file);
+	g_free(absent);
+	g_free(odd);
+	g_free(work);
+	g_free(d);
+}
+
 TEST(readonly_store_is_a_store_error)
 {
 	if (geteuid() == 0) {
@@ -246,5 +283,5 @@ TEST(readonly_store_is_a_store_error)
 
 UNIT_MAIN(open_creates_folders_and_reads_config, lock_is_exclusive_and_cleans_tmp,
           publish_is_atomic_and_never_replaces, quarantine_copies_release_as_given,
-          quarantine_keeps_reason_apart_from_release,
+          quarantine_keeps_reason_apart_from_release, check_tmpdir_takes_only_the_stores_own,
           readonly_store_is_a_store_error)
