@@ -91,6 +91,19 @@ void testhook_input_file(const char *path);
  */
 const char *testhook_release_path(const char *which);
 
+/*
+ * Tree walks (disk_remove_tree, the quarantine's copy of a release): called
+ * with a directory's path just before the walk opens it to read it, the
+ * moment at which a directory swapped for a link is followed by a walk
+ * that trusted what it saw a moment before. A unit test sets fn (NULL:
+ * none) to swap the directory there, or to fail the open: a non-zero
+ * return is an errno that the walk takes as the open's (EACCES where a
+ * test running as root cannot chmod its way to one).
+ */
+typedef int (*testhook_dir_fn)(const char *path, void *arg);
+void testhook_set_dir_open(testhook_dir_fn fn, void *arg);
+int testhook_dir_open(const char *path);
+
 /* ARCHIVE_TEST_SYSLOG_FILE=PATH: the file syslog lines go to instead of
  * syslog(3) (cli/message.c), or NULL. */
 const char *testhook_syslog_file(void);
@@ -104,6 +117,9 @@ static inline void testhook_access_copy(const char *pdf, const char *copy) { (vo
 static inline void testhook_input_file(const char *path) { (void)path; }
 static inline const char *testhook_release_path(const char *which) { (void)which; return NULL; }
 static inline const char *testhook_syslog_file(void) { return NULL; }
+typedef int (*testhook_dir_fn)(const char *path, void *arg);
+static inline void testhook_set_dir_open(testhook_dir_fn fn, void *arg) { (void)fn; (void)arg; }
+static inline int testhook_dir_open(const char *path) { (void)path; return 0; }
 
 #endif
 #endif

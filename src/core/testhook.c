@@ -166,6 +166,20 @@ const char *testhook_release_path(const char *which)
 	return v && *v ? v : NULL;
 }
 
+static testhook_dir_fn dir_open_fn;
+static void *dir_open_arg;
+
+void testhook_set_dir_open(testhook_dir_fn fn, void *arg)
+{
+	dir_open_fn = fn;
+	dir_open_arg = arg;
+}
+
+int testhook_dir_open(const char *path)
+{
+	return dir_open_fn ? dir_open_fn(path, dir_open_arg) : 0;
+}
+
 const char *testhook_syslog_file(void)
 {
 	const char *f = g_getenv("ARCHIVE_TEST_SYSLOG_FILE");

@@ -1,4 +1,5 @@
 /* Unit tests: the store — folders, lock, atomic publish, quarantine, config. */
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -7,6 +8,7 @@
 #include "core/errors.h"
 #include "core/hash.h"
 #include "core/disk.h"
+#include "core/testhook.h"
 #include "store/store.h"
 
 static char *path_in(const char *dir, const char *rel) { return g_build_filename(dir, rel, NULL); }
@@ -215,6 +217,156 @@ TEST(quarantine_keeps_reason_apart_from_release)
 	g_free(d);
 }
 
+typedef struct {
+	const char *victim; /* the directory to swap, when the copy is about to open it */
+	const char *aside;  /* where it goes */
+	const char *target; /* what the link put in its place points to */
+	int fail_with;      /* or: this errno for its open */
+	int calls;
+} swap_hook;
+
+static int swap_dir(const char *path, void *arg)
+{
+	swap_hook *h = arg;
+	if (strcmp(path, h->victim) != 0)
+		return 0;
+	h->calls++;
+	if (h->fail_with)
+		return h->fail_with;
+	if (rename(path, h->aside) != 0 || symlink(h->target, path) != 0)
+		fprintf(stderr, "swap %s: %s\n", path, g_strerror(errno));
+	return 0;
+}
+
+/* Is there a file named name anywhere under dir? */
+static bool file_under(const char *dir, const char *name)
+{
+	GDir *gd = g_dir_open(dir, 0, NULL);
+	const char *n;
+	bool found = false;
+	while (!found && gd && (n = g_dir_read_name(gd))) {
+		char *p = path_in(dir, n);
+		found = strcmp(n, name) == 0 ||
+		        (!g_file_test(p, G_FILE_TEST_IS_SYMLINK) && g_file_test(p, G_FILE_TEST_IS_DIR) &&
+		         file_under(p, name));
+		g_free(p);
+	}
+	if (gd)
+		g_dir_close(gd);
+	return found;
+}
+
+/* A release folder swapped for a link to somewhere else between the look
+ * and the open: the quarantine copies nothing from there. */
+TEST(quarantine_never_follows_a_swapped_link)
+{
+	char *d = unit_tmpdir();
+	GError *e = NULL;
+	char *sroot = path_in(d, "store"), *rel = path_in(d, "in"), *outside = path_in(d, "outside");
+	char *sub = path_in(rel, "sub"), *aside = path_in(d, "aside");
+	store *s = store_open(sroot, true, &e);
+	EXPECT(store_lock(s, &e));
+	g_mkdir_with_parents(sub, 0755);
+	g_mkdir_with_parents(outside, 0755);
+	char *doc = path_in(rel, "r.txt"), *att = path_in(sub, "a.pdf"), *secret = path_in(outside, "secret");
+	g_file_set_contents(doc, "text", -1, NULL);
+	g_file_set_contents(att, "%PDF-", -1, NULL);
+	g_file_set_contents(secret, "not the release's", -1, NULL);
+	GPtrArray *rs = g_ptr_array_new_with_free_func((GDestroyNotify)release_input_free);
+	EXPECT(input_collect(rel, rs, NULL, &e));
+	swap_hook h = { sub, aside, outside, 0, 0 };
+	testhook_set_dir_open(swap_dir, &h);
+	char *q = NULL;
+	bool ok = rs->len == 1 && store_quarantine(s, g_ptr_array_index(rs, 0), "{}\n", &q, &e);
+	testhook_set_dir_open(NULL, NULL);
+	EXPECT_INT(h.calls, 1);
+	EXPECT(!file_under(sroot, "secret"));
+	/* The release changed while it was copied: said, not half copied. */
+	EXPECT(!ok && e && strstr(e->message, sub) && strstr(e->message, "no longer a directory"));
+	EXPECT(!file_under(sroot, "r.txt"));
+	EXPECT(g_file_test(secret, G_FILE_TEST_IS_REGULAR));
+	g_clear_error(&e);
+	g_ptr_array_unref(rs);
+	store_close(s);
+	g_free(q);
+	g_free(doc);
+	g_free(att);
+	g_free(secret);
+	g_free(sub);
+	g_free(aside);
+	g_free(outside);
+	g_free(sroot);
+	g_free(rel);
+	g_free(d);
+}
+
+/* A folder of the release that cannot be opened fails the quarantine,
+ * naming it and why, rather than leaving a copy without it. */
+TEST(quarantine_says_which_folder_it_cannot_read)
+{
+	char *d = unit_tmpdir();
+	GError *e = NULL;
+	char *sroot = path_in(d, "store"), *rel = path_in(d, "in"), *locked = path_in(rel, "locked");
+	store *s = store_open(sroot, true, &e);
+	EXPECT(store_lock(s, &e));
+	g_mkdir_with_parents(locked, 0755);
+	char *doc = path_in(rel, "r.txt"), *att = path_in(locked, "a.pdf");
+	g_file_set_contents(doc, "text", -1, NULL);
+	g_file_set_contents(att, "%PDF-", -1, NULL);
+	GPtrArray *rs = g_ptr_array_new_with_free_func((GDestroyNotify)release_input_free);
+	EXPECT(input_collect(rel, rs, NULL, &e));
+	/* chmod 000 where it holds; root reads anyway, so there the hook
+	 * fails the open as EACCES. */
+	swap_hook h = { locked, NULL, NULL, EACCES, 0 };
+	bool as_root = geteuid() == 0;
+	if (as_root)
+		testhook_set_dir_open(swap_dir, &h);
+	else
+		chmod(locked, 0);
+	char *q = NULL;
+	bool ok = rs->len == 1 && store_quarantine(s, g_ptr_array_index(rs, 0), "{}\n", &q, &e);
+	testhook_set_dir_open(NULL, NULL);
+	chmod(locked, 0755);
+	EXPECT(!as_root || h.calls == 1);
+	EXPECT(!ok && e && strstr(e->message, locked) && strstr(e->message, g_strerror(EACCES)));
+	if (e)
+		fprintf(stderr, "as expected: %s\n", e->message);
+	/* Nothing half copied is left in quarantine/ or tmp/. */
+	EXPECT(!file_under(sroot, "r.txt"));
+	g_clear_error(&e);
+	g_ptr_array_unref(rs);
+	store_close(s);
+	g_free(q);
+	g_free(doc);
+	g_free(att);
+	g_free(locked);
+	g_free(sroot);
+	g_free(rel);
+	g_free(d);
+}
+
+/* Debris in tmp/ that cannot be removed stops the locked run, named,
+ * rather than piling up unseen. */
+TEST(lock_says_what_debris_it_cannot_remove)
+{
+	char *d = unit_tmpdir();
+	GError *e = NULL;
+	store *s = store_open(d, true, &e);
+	char *debris = path_in(d, "tmp/run-crashed/sub");
+	g_mkdir_with_parents(debris, 0755);
+	swap_hook h = { debris, NULL, NULL, EACCES, 0 };
+	testhook_set_dir_open(swap_dir, &h);
+	EXPECT(!store_lock(s, &e));
+	testhook_set_dir_open(NULL, NULL);
+	EXPECT(e && e->code == ARC_ERROR_STORE && strstr(e->message, debris) &&
+	       strstr(e->message, g_strerror(EACCES)));
+	g_clear_error(&e);
+	EXPECT(store_lock(s, &e) && !g_file_test(debris, G_FILE_TEST_EXISTS));
+	store_close(s);
+	g_free(debris);
+	g_free(d);
+}
+
 /* A work folder a worker names is removed only when the store made it. */
 TEST(check_tmpdir_takes_only_the_stores_own)
 {
@@ -284,4 +436,5 @@ TEST(readonly_store_is_a_store_error)
 UNIT_MAIN(open_creates_folders_and_reads_config, lock_is_exclusive_and_cleans_tmp,
           publish_is_atomic_and_never_replaces, quarantine_copies_release_as_given,
           quarantine_keeps_reason_apart_from_release, check_tmpdir_takes_only_the_stores_own,
+          lock_says_what_debris_it_cannot_remove, quarantine_never_follows_a_swapped_link, quarantine_says_which_folder_it_cannot_read,
           readonly_store_is_a_store_error)
