@@ -12,11 +12,19 @@
 #include <stddef.h>
 #include <glib.h>
 
-/* mkdir -p, mode 0755. */
+/* mkdir -p, mode 0755; the parent of each folder it makes is flushed
+ * (fsync), so that a power cut cannot lose the new folder while what was
+ * put in it and flushed is recorded elsewhere. */
 bool disk_mkdir_p(const char *path, GError **err);
 
 /* fsync(2) of a file or a folder (a folder after a rename into it). */
 bool disk_fsync(const char *path, GError **err);
+
+/* fsync every folder under path, and path: a tree built under tmp/ before
+ * it is renamed into place (the rename, flushed in the folder it goes
+ * to, makes visible entries that must already be on disk). Links are not
+ * followed. */
+bool disk_fsync_tree(const char *path, GError **err);
 
 /* Write data to path, which must not exist (O_EXCL), flushed with fsync
  * when sync; on failure the file is removed and err names it. */

@@ -104,6 +104,16 @@ typedef int (*testhook_dir_fn)(const char *path, void *arg);
 void testhook_set_dir_open(testhook_dir_fn fn, void *arg);
 int testhook_dir_open(const char *path);
 
+/*
+ * ARCHIVE_TEST_FSYNC_LOG=FILE: each fsync of the store's files and folders
+ * (disk_fsync, the audit log's) appends the path to FILE, one a line, in
+ * the order they happen. A power cut can lose a new folder or file entry
+ * whose parent was never flushed although its content was; only the
+ * order of flushes shows that it cannot (tests/unit/test_store.c,
+ * test_audit.c). The variable is read at each call.
+ */
+void testhook_fsynced(const char *path);
+
 /* ARCHIVE_TEST_SYSLOG_FILE=PATH: the file syslog lines go to instead of
  * syslog(3) (cli/message.c), or NULL. */
 const char *testhook_syslog_file(void);
@@ -120,6 +130,7 @@ static inline const char *testhook_syslog_file(void) { return NULL; }
 typedef int (*testhook_dir_fn)(const char *path, void *arg);
 static inline void testhook_set_dir_open(testhook_dir_fn fn, void *arg) { (void)fn; (void)arg; }
 static inline int testhook_dir_open(const char *path) { (void)path; return 0; }
+static inline void testhook_fsynced(const char *path) { (void)path; }
 
 #endif
 #endif

@@ -15,11 +15,35 @@
 
 bool disk_mkdir_p(const char *path, GError **err)
 {
-	if (g_mkdir_with_parents(path, 0755) != 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
-		return false;
+	bool ok = false;
+	char *parent = NULL;
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		ok = S_ISDIR(st.st_mode);
+		if (!ok)
+			arc_set_errno(err, ARC_ERROR_STORE, ENOTDIR, path);
+		goto out;
 	}
-	return true;
+	if (errno != ENOENT) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		goto out;
+	}
+	parent = g_path_get_dirname(path);
+	if (strcmp(parent, path) != 0 && !disk_mkdir_p(parent, err))
+		goto out;
+	if (mkdir(path, 0755) != 0) {
+		ok = errno == EEXIST;
+		if (!ok)
+			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		goto out;
+	}
+	/* The new folder is an entry of its parent: unflushed, a power cut
+	 * may lose it, and all that is later put in it and flushed there
+	 * (the first bundle of a year, while the audit log records it). */
+	ok = disk_fsync(parent, err);
+out:
+	g_free(parent);
+	return ok;
 }
 
 bool disk_fsync(const char *path, GError **err)
@@ -33,6 +57,7 @@ bool disk_fsync(const char *path, GError **err)
 		return false;
 	}
 	close(fd);
+	testhook_fsynced(path);
 	return true;
 }
 
@@ -150,6 +175,56 @@ out:
 void disk_remove_tree(const char *path)
 {
 	(void)disk_remove_tree_checked(path, NULL);
+}
+
+/* fsync the folder open as fd (path names it) after every folder in it,
+ * deepest first. Takes fd. */
+static bool fsync_dirs_at(int fd, const char *path, GError **err)
+{
+	bool ok = false;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		close(fd);
+		goto out;
+	}
+	for (;;) {
+		errno = 0;
+		struct dirent *e = readdir(d);
+		struct stat st;
+		if (!e) {
+			if (errno) {
+				arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+				goto out;
+			}
+			break;
+		}
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		char *child = g_build_filename(path, e->d_name, NULL);
+		int cfd = disk_open_dir_at(dirfd(d), e->d_name, child, ARC_ERROR_STORE, err);
+		bool flushed = cfd >= 0 && fsync_dirs_at(cfd, child, err);
+		g_free(child);
+		if (!flushed)
+			goto out;
+	}
+	if (fsync(dirfd(d)) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		goto out;
+	}
+	testhook_fsynced(path);
+	ok = true;
+out:
+	if (d)
+		closedir(d);
+	return ok;
+}
+
+bool disk_fsync_tree(const char *path, GError **err)
+{
+	int fd = disk_open_dir_at(AT_FDCWD, path, path, ARC_ERROR_STORE, err);
+	return fd >= 0 && fsync_dirs_at(fd, path, err);
 }
 
 bool disk_write_new(const char *path, const char *data, size_t len, bool sync, GError **err)

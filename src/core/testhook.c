@@ -180,6 +180,21 @@ int testhook_dir_open(const char *path)
 	return dir_open_fn ? dir_open_fn(path, dir_open_arg) : 0;
 }
 
+void testhook_fsynced(const char *path)
+{
+	const char *log = g_getenv("ARCHIVE_TEST_FSYNC_LOG");
+	if (!log || !*log)
+		return;
+	/* One write(2) per line with O_APPEND, as the crash log. */
+	char *line = g_strconcat(path, "\n", NULL);
+	int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		(void)!write(fd, line, strlen(line));
+		close(fd);
+	}
+	g_free(line);
+}
+
 const char *testhook_syslog_file(void)
 {
 	const char *f = g_getenv("ARCHIVE_TEST_SYSLOG_FILE");

@@ -497,7 +497,10 @@ bool store_quarantine(store *s, const release_input *r, const char *reason_json,
 			}
 	}
 	char *reason = g_build_filename(stage, STORE_QUARANTINE_REASON, NULL);
-	ok = disk_write_new(reason, reason_json, strlen(reason_json), true, err);
+	/* The files are flushed as they are copied; their folders' entries
+	 * before the rename makes them visible. */
+	ok = disk_write_new(reason, reason_json, strlen(reason_json), true, err) &&
+	     disk_fsync_tree(stage, err);
 	g_free(reason);
 	if (!ok)
 		goto out;

@@ -204,3 +204,21 @@ if flock -n 9; then
 	check locked_store_message has err 'locked by another run'
 fi
 exec 9>&-
+
+# -- durability: a new entry's folder is flushed -----------------------------
+# A power cut may lose a new folder or file whose parent folder was never
+# flushed, although its content was: the first bundle of a year (its
+# bundles/YYYY) and a new audit.log. ARCHIVE_TEST_FSYNC_LOG (the test
+# build's hook) lists each fsync in order.
+D=$PWD/durable
+check durable_ingest_exit_0 run_rc 0 env ARCHIVE_TEST_FSYNC_LOG="$PWD/fsyncs" \
+	"$ARCHIVE" --store "$D" ingest "rel/$SAMPLE"
+check durable_year_folder_flushed grep -qxF "$D/bundles" fsyncs
+check durable_bundle_flushed_before_its_record python3 -c "
+L = open('fsyncs').read().split('\n')
+assert L.index('$D/bundles') < L.index('$D/audit.log'), L
+"
+check durable_new_audit_log_flushed python3 -c "
+L = open('fsyncs').read().split('\n')
+assert '$D' in L[L.index('$D/audit.log'):], L
+"

@@ -367,6 +367,94 @@ TEST(lock_says_what_debris_it_cannot_remove)
 	g_free(d);
 }
 
+/* The paths flushed so far (ARCHIVE_TEST_FSYNC_LOG), one a line. */
+static char **fsyncs(const char *log)
+{
+	char *text = NULL;
+	g_file_get_contents(log, &text, NULL, NULL);
+	char **v = g_strsplit(text ? text : "", "\n", -1);
+	g_free(text);
+	return v;
+}
+
+/* The first line from `from` on that is s (or, with suffix, ends in s). */
+static int index_of(char **v, const char *s, bool suffix, int from)
+{
+	for (int i = from; v[i]; i++)
+		if (suffix ? g_str_has_suffix(v[i], s) : strcmp(v[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* Every folder or file entry the store creates or renames has its parent
+ * folder flushed, or a power cut may lose it while what records it (the
+ * audit log, flushed) stays: the store's own folders, the first bundle of
+ * a year (bundles/YYYY), a quarantine copy's folders before the rename. */
+TEST(new_entries_have_their_folder_flushed)
+{
+	char *d = unit_tmpdir();
+	char *root = path_in(d, "store"), *log = path_in(d, "fsyncs");
+	char *bundles = path_in(root, "bundles"), *qroot = path_in(root, "quarantine");
+	GError *e = NULL;
+	g_setenv("ARCHIVE_TEST_FSYNC_LOG", log, TRUE);
+	store *s = store_open(root, true, &e);
+	char **v = fsyncs(log);
+	EXPECT(index_of(v, d, false, 0) >= 0);    /* store/ made in d */
+	EXPECT(index_of(v, root, false, 0) >= 0); /* bundles/, quarantine/, tmp/ */
+	g_strfreev(v);
+	unlink(log);
+
+	EXPECT(store_lock(s, &e));
+	char *work = store_make_tmpdir(s, &e), *tmp = path_in(work, "b.tar.gz"), *final = NULL;
+	g_file_set_contents(tmp, "bundle bytes", -1, NULL);
+	char hex[65];
+	hash_sha256_hex("bundle bytes", 12, hex);
+	EXPECT(store_publish_bundle(s, tmp, "2024-05-10_x_1a2b3c4d", hex, &final, &e));
+	v = fsyncs(log);
+	char *year = path_in(bundles, "2024");
+	EXPECT(index_of(v, bundles, false, 0) >= 0); /* bundles/2024 made */
+	EXPECT(index_of(v, year, false, 0) >= 0);    /* the bundle and sidecar in it */
+	g_strfreev(v);
+	unlink(log);
+
+	char *rel = path_in(d, "in"), *sub = path_in(rel, "sub");
+	g_mkdir_with_parents(sub, 0755);
+	char *doc = path_in(rel, "r.txt"), *att = path_in(sub, "a.pdf");
+	g_file_set_contents(doc, "text", -1, NULL);
+	g_file_set_contents(att, "%PDF-", -1, NULL);
+	GPtrArray *rs = g_ptr_array_new_with_free_func((GDestroyNotify)release_input_free);
+	EXPECT(input_collect(rel, rs, NULL, &e));
+	char *q = NULL;
+	EXPECT(rs->len == 1 && store_quarantine(s, g_ptr_array_index(rs, 0), "{}\n", &q, &e));
+	v = fsyncs(log);
+	/* The copy's folders while still in tmp/, then quarantine/ after the
+	 * rename into it. */
+	int at = index_of(v, qroot, false, 0);
+	int staged[] = { index_of(v, "/q/release/sub", true, 0), index_of(v, "/q/release", true, 0),
+	                 index_of(v, "/q", true, 0) };
+	EXPECT(at >= 0);
+	for (size_t i = 0; i < G_N_ELEMENTS(staged); i++)
+		EXPECT(staged[i] >= 0 && staged[i] < at);
+	g_strfreev(v);
+	g_unsetenv("ARCHIVE_TEST_FSYNC_LOG");
+	g_ptr_array_unref(rs);
+	store_close(s);
+	g_free(q);
+	g_free(doc);
+	g_free(att);
+	g_free(sub);
+	g_free(rel);
+	g_free(year);
+	g_free(final);
+	g_free(tmp);
+	g_free(work);
+	g_free(bundles);
+	g_free(qroot);
+	g_free(log);
+	g_free(root);
+	g_free(d);
+}
+
 /* A work folder a worker names is removed only when the store made it. */
 TEST(check_tmpdir_takes_only_the_stores_own)
 {
@@ -436,5 +524,5 @@ TEST(readonly_store_is_a_store_error)
 UNIT_MAIN(open_creates_folders_and_reads_config, lock_is_exclusive_and_cleans_tmp,
           publish_is_atomic_and_never_replaces, quarantine_copies_release_as_given,
           quarantine_keeps_reason_apart_from_release, check_tmpdir_takes_only_the_stores_own,
-          lock_says_what_debris_it_cannot_remove, quarantine_never_follows_a_swapped_link, quarantine_says_which_folder_it_cannot_read,
+          lock_says_what_debris_it_cannot_remove, new_entries_have_their_folder_flushed, quarantine_never_follows_a_swapped_link, quarantine_says_which_folder_it_cannot_read,
           readonly_store_is_a_store_error)
