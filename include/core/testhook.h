@@ -82,6 +82,15 @@ void testhook_access_copy(const char *pdf, const char *copy);
 void testhook_input_file(const char *path);
 
 /*
+ * ARCHIVE_TEST_READ=eio:x.tar.gz,eacces:y.tar.gz
+ *       called by hash_file_sha256 before it opens a file: the open fails
+ *       with EIO or EACCES, as a bad sector or a file the store's owner
+ *       cannot read (which root, running the tests, always can).
+ * Returns the errno to fail with, 0 for none.
+ */
+int testhook_read_error(const char *path);
+
+/*
  * ARCHIVE_TEST_RELEASE_WORK=PATH, ARCHIVE_TEST_RELEASE_BUNDLE=PATH: the
  * work folder or the bundle a release worker of ingest -j N names in the
  * result it sends back is replaced by PATH, as a worker damaged by the
@@ -125,6 +134,7 @@ static inline GDateTime *testhook_now_utc(void) { return g_date_time_new_now_utc
 static inline void testhook_worker_job(const char *path) { (void)path; }
 static inline void testhook_access_copy(const char *pdf, const char *copy) { (void)pdf; (void)copy; }
 static inline void testhook_input_file(const char *path) { (void)path; }
+static inline int testhook_read_error(const char *path) { (void)path; return 0; }
 static inline const char *testhook_release_path(const char *which) { (void)which; return NULL; }
 static inline const char *testhook_syslog_file(void) { return NULL; }
 typedef int (*testhook_dir_fn)(const char *path, void *arg);

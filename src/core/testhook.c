@@ -159,6 +159,15 @@ void testhook_input_file(const char *path)
 	}
 }
 
+int testhook_read_error(const char *path)
+{
+	char buf[16];
+	const char *a = hook_action("ARCHIVE_TEST_READ", path, buf, sizeof buf);
+	if (!a)
+		return 0;
+	return strcmp(a, "eio") == 0 ? EIO : strcmp(a, "eacces") == 0 ? EACCES : 0;
+}
+
 const char *testhook_release_path(const char *which)
 {
 	const char *v = g_getenv(strcmp(which, "work") == 0 ? "ARCHIVE_TEST_RELEASE_WORK"
