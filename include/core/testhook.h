@@ -32,6 +32,7 @@
 #ifndef ARC_TESTHOOK_H
 #define ARC_TESTHOOK_H
 
+#include <stdbool.h>
 #include <glib.h>
 
 /*
@@ -123,6 +124,15 @@ int testhook_dir_open(const char *path);
  */
 void testhook_fsynced(const char *path);
 
+/*
+ * ARCHIVE_TEST_CATALOG_BUSY=N: in every read of the catalog, the Nth step
+ * (1: the first) and all after it answer SQLITE_BUSY, as when another
+ * process holds the catalog past the busy timeout: a read that would
+ * then answer with the rows it had, as if they were all, shows (store/
+ * catalog.c, tests/e2e/store.sh). nth counts the steps of one statement.
+ */
+bool testhook_catalog_busy(int nth);
+
 /* ARCHIVE_TEST_SYSLOG_FILE=PATH: the file syslog lines go to instead of
  * syslog(3) (cli/message.c), or NULL. */
 const char *testhook_syslog_file(void);
@@ -141,6 +151,7 @@ typedef int (*testhook_dir_fn)(const char *path, void *arg);
 static inline void testhook_set_dir_open(testhook_dir_fn fn, void *arg) { (void)fn; (void)arg; }
 static inline int testhook_dir_open(const char *path) { (void)path; return 0; }
 static inline void testhook_fsynced(const char *path) { (void)path; }
+static inline bool testhook_catalog_busy(int nth) { (void)nth; return false; }
 
 #endif
 #endif

@@ -204,6 +204,13 @@ void testhook_fsynced(const char *path)
 	g_free(line);
 }
 
+bool testhook_catalog_busy(int nth)
+{
+	const char *v = g_getenv("ARCHIVE_TEST_CATALOG_BUSY");
+	int from = v && *v ? atoi(v) : 0;
+	return from > 0 && nth >= from;
+}
+
 const char *testhook_syslog_file(void)
 {
 	const char *f = g_getenv("ARCHIVE_TEST_SYSLOG_FILE");

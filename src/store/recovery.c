@@ -36,13 +36,15 @@ static bool replay(const char *line, void *arg)
 
 /*
  * The last "ingest" or "dispose" line of the audit log for this bundle
- * (caller frees), or NULL. The last one, not any: a bundle disposed of and
- * later archived again (same content, so the same id) has both, and
- * only the later says what the file on disk is.
+ * (caller frees), or NULL; NULL with err when the catalog could not say
+ * (no line is not the same: the bundle would be recorded as recovered).
+ * The last one, not any: a bundle disposed of and later archived again
+ * (same content, so the same id) has both, and only the later says what
+ * the file on disk is.
  */
-static JsonObject *last_ingest_or_dispose(catalog *c, const char *id)
+static JsonObject *last_ingest_or_dispose(catalog *c, const char *id, GError **err)
 {
-	GPtrArray *ev = catalog_events(c, id, NULL);
+	GPtrArray *ev = catalog_events(c, id, err);
 	JsonObject *last = NULL;
 	for (guint i = 0; ev && i < ev->len; i++) {
 		JsonObject *o = json_read_object(g_ptr_array_index(ev, i), -1, NULL);
@@ -171,11 +173,16 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 		char *id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
 		char *abs = g_build_filename(store_dir, rel, NULL);
 		char *side = g_strconcat(abs, ".sha256", NULL);
-		catalog_bundle *b = catalog_get(c, id, NULL);
-		JsonObject *last = last_ingest_or_dispose(c, id);
+		GError *unknown = NULL;
+		catalog_bundle *b = catalog_get(c, id, &unknown);
+		JsonObject *last = unknown ? NULL : last_ingest_or_dispose(c, id, &unknown);
 		char *why = NULL;
 		int disposed = is_dispose(last) ? disposed_bundle(abs, last, &why) : 0;
-		if (disposed < 0) {
+		if (unknown) {
+			/* What the catalog cannot answer is no cue to repair. */
+			g_propagate_error(err, unknown);
+			ok = false;
+		} else if (disposed < 0) {
 			/* Unread: neither deleted nor recorded as anything; named. */
 			if (why)
 				g_ptr_array_add(r.kept_unread, g_steal_pointer(&why));
