@@ -32,6 +32,7 @@
 #ifndef ARC_TESTHOOK_H
 #define ARC_TESTHOOK_H
 
+#include <stdbool.h>
 #include <glib.h>
 #include <stdint.h>
 
@@ -82,6 +83,57 @@ void testhook_worker_job(const char *path);
 void testhook_access_copy(const char *pdf, const char *copy);
 void testhook_input_file(const char *path);
 
+/*
+ * ARCHIVE_TEST_READ=eio:x.tar.gz,eacces:y.tar.gz
+ *       called by hash_file_sha256 before it opens a file: the open fails
+ *       with EIO or EACCES, as a bad sector or a file the store's owner
+ *       cannot read (which root, running the tests, always can).
+ * Returns the errno to fail with, 0 for none.
+ */
+int testhook_read_error(const char *path);
+
+/*
+ * ARCHIVE_TEST_RELEASE_WORK=PATH, ARCHIVE_TEST_RELEASE_BUNDLE=PATH: the
+ * work folder or the bundle a release worker of ingest -j N names in the
+ * result it sends back is replaced by PATH, as a worker damaged by the
+ * hostile bytes it parsed might send (tests/e2e/isolation.sh): the parent
+ * must refuse it, deleting and linking nothing. which is "work" or
+ * "bundle"; NULL when the variable is unset or empty.
+ */
+const char *testhook_release_path(const char *which);
+
+/*
+ * Tree walks (disk_remove_tree, the quarantine's copy of a release): called
+ * with a directory's path just before the walk opens it to read it, the
+ * moment at which a directory swapped for a link is followed by a walk
+ * that trusted what it saw a moment before. A unit test sets fn (NULL:
+ * none) to swap the directory there, or to fail the open: a non-zero
+ * return is an errno that the walk takes as the open's (EACCES where a
+ * test running as root cannot chmod its way to one).
+ */
+typedef int (*testhook_dir_fn)(const char *path, void *arg);
+void testhook_set_dir_open(testhook_dir_fn fn, void *arg);
+int testhook_dir_open(const char *path);
+
+/*
+ * ARCHIVE_TEST_FSYNC_LOG=FILE: each fsync of the store's files and folders
+ * (disk_fsync, the audit log's) appends the path to FILE, one a line, in
+ * the order they happen. A power cut can lose a new folder or file entry
+ * whose parent was never flushed although its content was; only the
+ * order of flushes shows that it cannot (tests/unit/test_store.c,
+ * test_audit.c). The variable is read at each call.
+ */
+void testhook_fsynced(const char *path);
+
+/*
+ * ARCHIVE_TEST_CATALOG_BUSY=N: in every read of the catalog, the Nth step
+ * (1: the first) and all after it answer SQLITE_BUSY, as when another
+ * process holds the catalog past the busy timeout: a read that would
+ * then answer with the rows it had, as if they were all, shows (store/
+ * catalog.c, tests/e2e/store.sh). nth counts the steps of one statement.
+ */
+bool testhook_catalog_busy(int nth);
+
 /* ARCHIVE_TEST_SYSLOG_FILE=PATH: the file syslog lines go to instead of
  * syslog(3) (cli/message.c), or NULL. */
 const char *testhook_syslog_file(void);
@@ -98,8 +150,15 @@ static inline GDateTime *testhook_now_utc(void) { return g_date_time_new_now_utc
 static inline void testhook_worker_job(const char *path) { (void)path; }
 static inline void testhook_access_copy(const char *pdf, const char *copy) { (void)pdf; (void)copy; }
 static inline void testhook_input_file(const char *path) { (void)path; }
+static inline int testhook_read_error(const char *path) { (void)path; return 0; }
+static inline const char *testhook_release_path(const char *which) { (void)which; return NULL; }
 static inline const char *testhook_syslog_file(void) { return NULL; }
 static inline uint64_t testhook_text_max(uint64_t deflt) { return deflt; }
+typedef int (*testhook_dir_fn)(const char *path, void *arg);
+static inline void testhook_set_dir_open(testhook_dir_fn fn, void *arg) { (void)fn; (void)arg; }
+static inline int testhook_dir_open(const char *path) { (void)path; return 0; }
+static inline void testhook_fsynced(const char *path) { (void)path; }
+static inline bool testhook_catalog_busy(int nth) { (void)nth; return false; }
 
 #endif
 #endif

@@ -49,8 +49,9 @@ bool worker_limits_set(worker_limits *lim, const char *key, const char *value, G
  * for each job (the deadline from when the child starts it). A child that
  * dies, overruns or hangs fails only the job it was running; a child whose
  * job failed (fn set err) is not given another, nor one that has run
- * jobs_per_child jobs (0: no limit); the jobs queued on such a child go to
- * a new one.
+ * jobs_per_child jobs (0: no limit): it exits without starting a job
+ * queued on it (one still running then is killed), and the jobs queued on
+ * it go to a new one, so that every job runs once.
  */
 typedef struct worker_pool worker_pool;
 typedef struct worker_job worker_job;

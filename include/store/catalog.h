@@ -10,7 +10,10 @@
  * functions read release.json and the audit lines.
  *
  * Strings in returned structs are owned by them; free with the _free
- * functions. Errors are ARC_ERROR_STORE ("catalog.sqlite: …").
+ * functions. Errors are ARC_ERROR_STORE ("catalog.sqlite: …"). A read
+ * answers in full or fails: one SQLite could not finish (SQLITE_BUSY past
+ * the busy timeout, an I/O error) returns NULL and err, never the rows
+ * it had read.
  */
 #ifndef ARC_CATALOG_H
 #define ARC_CATALOG_H
@@ -74,10 +77,12 @@ catalog_bundle *catalog_get(catalog *c, const char *id, GError **err);
 /* Bundles whose disposal date is on or before date (YYYY-MM-DD), held or
  * not; never permanent ones. */
 GPtrArray *catalog_due(catalog *c, const char *date, GError **err);
-/* The id of the bundle holding this content, or NULL. */
-char *catalog_find_content(catalog *c, const char *content_sha256);
-/* A bundle's release.json as recorded, or NULL. Caller frees. */
-char *catalog_release_json(catalog *c, const char *id);
+/* The id of the bundle holding this content; NULL without err when none
+ * does. Caller frees. */
+char *catalog_find_content(catalog *c, const char *content_sha256, GError **err);
+/* A bundle's release.json as recorded; NULL without err when there is no
+ * such bundle. Caller frees. */
+char *catalog_release_json(catalog *c, const char *id, GError **err);
 typedef struct {
 	char *id, *level, *status, *message, *file;
 } catalog_check;

@@ -10,7 +10,10 @@
  *    recorded as a "repair" audit line (audit_repair_tail in audit.h);
  *  - audit lines not yet in the catalog are mirrored into it;
  *  - a disposal recorded in the audit log whose bundle is still on disk is
- *    finished (the record is written before the files are deleted);
+ *    finished (the record is written before the files are deleted), once
+ *    the file is read and found to be the bundle the record names: one
+ *    that cannot be read (EIO, EACCES) is left as it is and listed, never
+ *    deleted unread;
  *  - a bundle on disk without an ingest line in the audit log gets one,
  *    marked "recovered" (the crash fell between publishing it and
  *    recording it), and every bundle on disk gets its catalog row;
@@ -35,6 +38,10 @@ typedef struct {
 	unsigned orphans_removed;   /* sidecars without a bundle */
 	GPtrArray *unreadable;      /* char*: "path: reason" of bundles that could
 	                               not be indexed (damaged); verify names them */
+	GPtrArray *kept_unread;     /* char*: "path: reason" of bundles whose
+	                               disposal the audit log records but which
+	                               could not be read to tell they are the
+	                               bundle disposed of: left as they are */
 	GPtrArray *rows_restored;   /* char*: ids of bundles whose ingest the audit
 	                               log records but the catalog had lost (no
 	                               crash explains that); indexed again */

@@ -2,7 +2,7 @@
  * store/store.h — the archive store on disk (SPEC, "Store"):
  *
  *   STORE/bundles/YYYY/ID.tar.gz (+ .sha256)
- *   STORE/quarantine/<name>/   the release as given, plus reason.json
+ *   STORE/quarantine/<name>/   reason.json, and release/: the release as given
  *   STORE/archive.conf         optional GLib key file: [defaults], [limits]
  *   STORE/tmp/                 work space of the run holding the lock
  *   STORE/lock                 flock(2) target of mutating runs
@@ -46,6 +46,12 @@ GHashTable *store_config_group(const store *s, const char *group);
  * with disk_remove_tree, core/disk.h). */
 char *store_make_tmpdir(store *s, GError **err);
 
+/* Is path, byte for byte, a folder store_make_tmpdir makes (tmp/run- and
+ * six letters or digits, directly under the store's tmp/) and there a
+ * directory, not a link? For a path a worker sent back, before it is
+ * removed. False with ARC_ERROR_STORE naming the path otherwise. */
+bool store_check_tmpdir(const store *s, const char *path, GError **err);
+
 /* Where the bundle ID lives (caller frees): bundles/YYYY/ID.tar.gz. */
 char *store_bundle_path(const store *s, const char *id);
 bool store_has_bundle(const store *s, const char *id);
@@ -71,11 +77,15 @@ bool store_publish_bundle(store *s, const char *tmp_path, const char *id,
                           const char *bundle_sha256, char **final_path, GError **err);
 
 /*
- * Copy the release as given into quarantine/<name>/ (or <name>-2, -3 …
- * when taken) with reason.json beside it: symlinks are copied as links,
- * never followed; FIFOs, devices and sockets are left out. Built under
- * tmp/ and renamed into place. *qdir receives the folder (caller frees).
+ * Copy the release as given into quarantine/<name>/release/ (<name>-2, -3
+ * … when <name> is taken), with reason_json as quarantine/<name>/reason.json
+ * beside that folder, where no file of the release can take its name:
+ * symlinks are copied as links, never followed; FIFOs, devices and sockets
+ * are left out. Built under tmp/ and renamed into place. *qdir receives
+ * quarantine/<name> (caller frees).
  */
+#define STORE_QUARANTINE_RELEASE "release"
+#define STORE_QUARANTINE_REASON "reason.json"
 bool store_quarantine(store *s, const release_input *r, const char *reason_json, char **qdir,
                       GError **err);
 

@@ -13,6 +13,10 @@
 void cli_report_repairs(const cli_ctx *c, const recovery_report *r)
 {
 	const audit_tail *t = &r->audit_tail;
+	for (guint i = 0; r->kept_unread && i < r->kept_unread->len; i++)
+		cli_error(c, "%s; its disposal is recorded, but a bundle that cannot be read is "
+		             "never deleted: left as it is",
+		          (char *)g_ptr_array_index(r->kept_unread, i));
 	if (t->bytes && t->completed)
 		cli_error(c, "%s/audit.log: repaired after an interrupted run: line %" G_GUINT64_FORMAT
 		             " was whole but for its newline, which was added",

@@ -24,11 +24,17 @@ static const char usage_text[] =
 	"cannot be read.\n";
 
 /* Say why there is no bundle ID: disposed of (the audit log remembers), or
- * never there. */
-static void no_such_bundle(const cli_ctx *c, catalog *cat, const char *id)
+ * never there (exit 1); or that the catalog could not say (exit 3). */
+static int no_such_bundle(const cli_ctx *c, catalog *cat, const char *id)
 {
-	GPtrArray *events = catalog_events(cat, id, NULL);
+	GError *err = NULL;
+	GPtrArray *events = catalog_events(cat, id, &err);
 	JsonObject *disposal = NULL;
+	if (!events) {
+		cli_error(c, "%s", err->message);
+		g_error_free(err);
+		return EXIT_CANNOT_PROCEED;
+	}
 	for (guint i = 0; events && i < events->len; i++) {
 		JsonObject *o = json_read_object(g_ptr_array_index(events, i), -1, NULL);
 		if (g_strcmp0(json_get_string(o, "event"), "dispose") == 0) {
@@ -44,11 +50,12 @@ static void no_such_bundle(const cli_ctx *c, catalog *cat, const char *id)
 	else
 		cli_error(c, "%s: no such bundle in %s", id, c->store);
 	g_clear_pointer(&disposal, json_object_unref);
-	if (events)
-		g_ptr_array_unref(events);
+	g_ptr_array_unref(events);
+	return EXIT_ITEM_FAILED;
 }
 
-static void print_human(const catalog_bundle *b, GPtrArray *events, catalog *cat)
+static void print_human(const catalog_bundle *b, const GPtrArray *events, const GPtrArray *checks,
+                        const GPtrArray *files)
 {
 	cli_printf("id             %s\n", b->id);
 	cli_printf("title          %s\n", b->title ? b->title : "");
@@ -65,15 +72,13 @@ static void print_human(const catalog_bundle *b, GPtrArray *events, catalog *cat
 		cli_printf("last verified  %s (%s)\n", b->last_verified, b->last_valid ? "valid" : "INVALID");
 	else
 		cli_printf("last verified  never\n");
-	GPtrArray *checks = catalog_checks(cat, b->id, NULL);
 	cli_printf("\nchecks\n");
-	for (guint i = 0; checks && i < checks->len; i++) {
+	for (guint i = 0; i < checks->len; i++) {
 		const catalog_check *k = g_ptr_array_index(checks, i);
 		cli_printf("  %-4s %-7s %-20s %s\n", k->status, k->level, k->id, k->message);
 	}
-	GPtrArray *files = catalog_files(cat, b->id, NULL);
 	cli_printf("\nfiles\n");
-	for (guint i = 0; files && i < files->len; i++) {
+	for (guint i = 0; i < files->len; i++) {
 		const catalog_file *f = g_ptr_array_index(files, i);
 		/* A name may hold a newline: one line each, all the same. */
 		char *name = text_escape(f->path, true);
@@ -81,17 +86,13 @@ static void print_human(const catalog_bundle *b, GPtrArray *events, catalog *cat
 		g_free(name);
 	}
 	cli_printf("\nevents\n");
-	for (guint i = 0; events && i < events->len; i++) {
+	for (guint i = 0; i < events->len; i++) {
 		JsonObject *o = json_read_object(g_ptr_array_index(events, i), -1, NULL);
 		const char *time = json_get_string(o, "time"), *ev = json_get_string(o, "event"),
 		           *user = json_get_string(o, "user");
 		cli_printf("  %s  %-13s %s\n", time ? time : "", ev ? ev : "", user ? user : "");
 		g_clear_pointer(&o, json_object_unref);
 	}
-	if (checks)
-		g_ptr_array_unref(checks);
-	if (files)
-		g_ptr_array_unref(files);
 }
 
 /* A JSON text (release.json, an audit line) as a value of w. */
@@ -119,18 +120,21 @@ static int operands(cli_ctx *c, int argc, char **argv)
 static int run(const cli_ctx *c, cli_store *st)
 {
 	GError *err = NULL;
+	int rc = EXIT_CANNOT_PROCEED;
+	char *release_json = NULL;
+	GPtrArray *events = NULL, *checks = NULL, *files = NULL;
 	catalog_bundle *b = catalog_get(st->catalog, id, &err);
-	if (!b) {
-		if (err)
-			cli_error(c, "%s", err->message);
-		else
-			no_such_bundle(c, st->catalog, id);
-		int rc = err ? EXIT_CANNOT_PROCEED : EXIT_ITEM_FAILED;
-		g_clear_error(&err);
-		return rc;
+	if (!b && !err) {
+		rc = no_such_bundle(c, st->catalog, id);
+		goto out;
 	}
-	char *release_json = catalog_release_json(st->catalog, id);
-	GPtrArray *events = catalog_events(st->catalog, id, NULL);
+	/* All of it read before a line is printed: a read the catalog could
+	 * not finish is exit 3 with its reason, never a shorter page. */
+	if (!b || (!(release_json = catalog_release_json(st->catalog, id, &err)) && err) ||
+	    !(events = catalog_events(st->catalog, id, &err)) ||
+	    (!c->json && (!(checks = catalog_checks(st->catalog, b->id, &err)) ||
+	                  !(files = catalog_files(st->catalog, b->id, &err)))))
+		goto out;
 	if (c->json) {
 		/* The bundle's fields, with release.json and the events inside. */
 		json_writer *w = cli_json_line();
@@ -139,7 +143,7 @@ static int run(const cli_ctx *c, cli_store *st)
 		json_text(w, release_json);
 		json_key(w, "events");
 		json_begin_array(w);
-		for (guint i = 0; events && i < events->len; i++)
+		for (guint i = 0; i < events->len; i++)
 			json_text(w, g_ptr_array_index(events, i));
 		json_end_array(w);
 		cli_json_print(w);
@@ -147,13 +151,22 @@ static int run(const cli_ctx *c, cli_store *st)
 		json_kv_int(w, "bundles", 1);
 		cli_json_print(w);
 	} else {
-		print_human(b, events, st->catalog);
+		print_human(b, events, checks, files);
 	}
+	rc = EXIT_OK;
+out:
+	if (err)
+		cli_error(c, "%s", err->message);
+	g_clear_error(&err);
 	if (events)
 		g_ptr_array_unref(events);
+	if (checks)
+		g_ptr_array_unref(checks);
+	if (files)
+		g_ptr_array_unref(files);
 	g_free(release_json);
 	catalog_bundle_free(b);
-	return EXIT_OK;
+	return rc;
 }
 
 const cli_command cmd_show = { usage_text, "", NULL, NULL, operands, run };

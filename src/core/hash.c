@@ -3,6 +3,7 @@
  */
 #include "core/hash.h"
 #include "core/errors.h"
+#include "core/testhook.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -144,7 +145,9 @@ bool hash_file_sha256_prefix(const char *path, char hex[65], uint64_t *size, uin
 	unsigned char *buf = g_malloc(1 << 17);
 	/* O_NONBLOCK: a file swapped for a FIFO after the directory walk must
 	 * not hang the run in open(); it is refused below. */
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int injected = testhook_read_error(path);
+	int fd = injected ? (errno = injected, -1)
+	                  : open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: %s", path, g_strerror(errno));

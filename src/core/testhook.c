@@ -159,6 +159,58 @@ void testhook_input_file(const char *path)
 	}
 }
 
+int testhook_read_error(const char *path)
+{
+	char buf[16];
+	const char *a = hook_action("ARCHIVE_TEST_READ", path, buf, sizeof buf);
+	if (!a)
+		return 0;
+	return strcmp(a, "eio") == 0 ? EIO : strcmp(a, "eacces") == 0 ? EACCES : 0;
+}
+
+const char *testhook_release_path(const char *which)
+{
+	const char *v = g_getenv(strcmp(which, "work") == 0 ? "ARCHIVE_TEST_RELEASE_WORK"
+	                                                     : "ARCHIVE_TEST_RELEASE_BUNDLE");
+	return v && *v ? v : NULL;
+}
+
+static testhook_dir_fn dir_open_fn;
+static void *dir_open_arg;
+
+void testhook_set_dir_open(testhook_dir_fn fn, void *arg)
+{
+	dir_open_fn = fn;
+	dir_open_arg = arg;
+}
+
+int testhook_dir_open(const char *path)
+{
+	return dir_open_fn ? dir_open_fn(path, dir_open_arg) : 0;
+}
+
+void testhook_fsynced(const char *path)
+{
+	const char *log = g_getenv("ARCHIVE_TEST_FSYNC_LOG");
+	if (!log || !*log)
+		return;
+	/* One write(2) per line with O_APPEND, as the crash log. */
+	char *line = g_strconcat(path, "\n", NULL);
+	int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		(void)!write(fd, line, strlen(line));
+		close(fd);
+	}
+	g_free(line);
+}
+
+bool testhook_catalog_busy(int nth)
+{
+	const char *v = g_getenv("ARCHIVE_TEST_CATALOG_BUSY");
+	int from = v && *v ? atoi(v) : 0;
+	return from > 0 && nth >= from;
+}
+
 const char *testhook_syslog_file(void)
 {
 	const char *f = g_getenv("ARCHIVE_TEST_SYSLOG_FILE");

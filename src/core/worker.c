@@ -469,9 +469,21 @@ static void cpu_limit_from_now(unsigned seconds)
 	(void)setrlimit(RLIMIT_CPU, &rl);
 }
 
-/* The pooled child's life: job after job until EOF. Never returns. */
-static void pool_child_run(int sock, const worker_limits *lim, worker_pool_fn fn, void *arg)
+/*
+ * The pooled child's life: job after job until EOF, or until it is retired
+ * (its job failed, or it ran jobs_per_child jobs). Never returns.
+ *
+ * A retired child stops by itself, before it reads the next request: the
+ * parent queues the next job on a child before the last one's result is
+ * in, and moves that job to a new child when it retires this one. Were the
+ * child to start it anyway, the job would run twice (ingest's prepare
+ * twice, one tmp/run-* folder never removed), and a process a hostile
+ * input may have damaged would parse once more.
+ */
+static void pool_child_run(int sock, const worker_limits *lim, guint jobs_per_child,
+                           worker_pool_fn fn, void *arg)
 {
+	guint done = 0;
 	apply_limits(lim);
 	for (;;) {
 		uint64_t len;
@@ -492,11 +504,14 @@ static void pool_child_run(int sock, const worker_limits *lim, worker_pool_fn fn
 		bool ok = write_all(sock, (const char *)&n, sizeof n) &&
 		          write_all(sock, payload->str, payload->len);
 		g_string_free(payload, TRUE);
+		bool retired = !out || (jobs_per_child && ++done >= jobs_per_child);
 		if (out)
 			g_bytes_unref(out);
 		g_clear_error(&err);
 		if (!ok)
 			_exit(1);
+		if (retired)
+			_exit(0);
 	}
 }
 
@@ -558,7 +573,7 @@ static bool pool_child_start(worker_pool *p, pool_child *k, GError **err)
 		/* The parent may have died between fork and prctl. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 			_exit(1);
-		pool_child_run(sv[1], &p->lim, p->fn, p->arg);
+		pool_child_run(sv[1], &p->lim, p->jobs_per_child, p->fn, p->arg);
 	}
 	close(sv[1]);
 	k->pid = pid;
@@ -671,9 +686,12 @@ GBytes *worker_finish_bytes(worker_job *j, GError **err)
 		out = parse_payload(j->buf->data + sizeof(uint64_t), j->buf->len - sizeof(uint64_t),
 		                    err);
 		/* Retired after a failed job, or after its share of jobs; what
-		 * was queued on it goes to a new child. */
+		 * was queued on it goes to a new child. The child stopped by
+		 * itself (pool_child_run); one that did not is not trusted to
+		 * and is killed, rather than waited for while it runs a job
+		 * that the new child runs again. */
 		if (!out || (p->jobs_per_child && ++k->jobs >= p->jobs_per_child))
-			requeue(p, k, false, NULL);
+			requeue(p, k, !g_queue_is_empty(&k->queue), NULL);
 		else if (!g_queue_is_empty(&k->queue))
 			job_started(g_queue_peek_head(&k->queue));
 	} else {

@@ -621,7 +621,7 @@ static bool make_bundle(release_record *r, prepared *p, GError **err)
 	char *release_json = metadata_release_json(r);
 	char *dc = metadata_dc_xml(r);
 	GString *manifest = g_string_new(NULL);
-	char *tmp = g_build_filename(p->work, "bundle.tar.gz", NULL);
+	char *tmp = g_build_filename(p->work, PREP_BUNDLE_FILE, NULL);
 	int fd = -1;
 	uint64_t size = 0;
 	for (guint i = 0; i < r->payload->len; i++) {
@@ -765,12 +765,12 @@ static bool input_problem(GError *e)
  * asks the copy of the catalog's content hashes taken before the children
  * started (an SQLite connection must not be used across fork); what the
  * run itself archived since, commit() finds. */
-static char *known_content(ingester *g, const char *content_sha256)
+static char *known_content(ingester *g, const char *content_sha256, GError **err)
 {
 	if (g->known)
 		return g_strdup(g_hash_table_lookup(g->known, content_sha256));
 	/* No catalog: a dry run where there is no store yet. */
-	return g->catalog ? catalog_find_content(g->catalog, content_sha256) : NULL;
+	return g->catalog ? catalog_find_content(g->catalog, content_sha256, err) : NULL;
 }
 
 /* Everything up to a finished bundle (or a decision to quarantine), in
@@ -921,9 +921,15 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 	/* The id; identical content already in the store is not archived twice. */
 	content_hash(r);
 	r->id = bundle_id_make(r->date, r->title, r->content_sha256);
-	if ((p->existing = known_content(g, r->content_sha256))) {
+	GError *unknown = NULL;
+	if ((p->existing = known_content(g, r->content_sha256, &unknown))) {
 		p->kind = PREP_ALREADY;
 		ok = true;
+		goto out;
+	}
+	if (unknown) {
+		/* Not knowing is not "not there": it would be archived twice. */
+		g_propagate_error(err, unknown);
 		goto out;
 	}
 
@@ -1011,12 +1017,17 @@ bool ingest_commit(ingester *g, const release_input *in, prepared *p, ingest_res
 	res->record = g_steal_pointer(&p->record);
 	res->id = g_strdup(r->id);
 	char *existing = NULL;
+	GError *unknown = NULL;
 	switch (p->kind) {
 	case PREP_BUNDLE:
 		/* An earlier release of this same run may have had the same
 		 * content: prepared side by side, neither could know. */
-		if ((existing = catalog_find_content(g->catalog, r->content_sha256)))
+		if ((existing = catalog_find_content(g->catalog, r->content_sha256, &unknown)))
 			goto already;
+		if (unknown) {
+			g_propagate_error(err, unknown);
+			break;
+		}
 		ok = store_publish_bundle(g->store, p->bundle, r->id, p->bundle_sha256, &res->path, err) &&
 		     record_ingest(g, r, p->release_json, p->bundle_sha256, p->bundle_size, err);
 		res->status = INGEST_ARCHIVED;

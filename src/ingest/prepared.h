@@ -34,6 +34,9 @@ typedef enum {
 	PREP_DRY_QUARANTINE,  /* --dry-run: would be quarantined */
 } prep_kind;
 
+/* The finished bundle's name in the work folder. */
+#define PREP_BUNDLE_FILE "bundle.tar.gz"
+
 typedef struct {
 	prep_kind kind;
 	char *work;             /* the work folder under tmp/; removed by prepared_clear */

@@ -7,10 +7,13 @@
  */
 #include "prepared.h"
 #include "core/errors.h"
+#include "core/testhook.h"
+#include "release/bundle_id.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* A prepared release on the worker wire (core/worker.h): all that commit
  * and the output read of it. */
@@ -48,7 +51,47 @@ static GBytes *prepared_pack(const prepared *p)
 	return b;
 }
 
-static bool prepared_unpack(GVariantDict *d, prepared *p, GError **err)
+/*
+ * The paths a worker sent back, before the parent acts on them: it
+ * removes the work folder and links the bundle into the store, and the
+ * worker parsed hostile bytes in-process. The work folder must be one the
+ * store made under tmp/ (else it is dropped from p, never removed) and
+ * the bundle the file of that name in it; the ids name files in the store.
+ */
+static bool prepared_paths_ours(const ingester *g, prepared *p, GError **err)
+{
+	bool ok = false;
+	char *want = NULL;
+	struct stat st;
+	if (p->work && !store_check_tmpdir(g->store, p->work, err)) {
+		g_prefix_error(err, "release worker sent a bad work folder: ");
+		g_clear_pointer(&p->work, g_free);
+		goto out;
+	}
+	if (p->bundle) {
+		want = p->work ? g_build_filename(p->work, PREP_BUNDLE_FILE, NULL) : NULL;
+		if (!want || strcmp(p->bundle, want) != 0 || lstat(p->bundle, &st) != 0 ||
+		    !S_ISREG(st.st_mode)) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+			            "release worker sent a bad bundle: %s: not the bundle of its work "
+			            "folder (%s)",
+			            p->bundle, want ? want : "none");
+			goto out;
+		}
+	}
+	if ((p->kind == PREP_BUNDLE && p->record->id && !bundle_id_valid(p->record->id)) ||
+	    (p->existing && !bundle_id_valid(p->existing))) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "release worker sent a bad bundle id: %s",
+		            p->kind == PREP_BUNDLE ? p->record->id : p->existing);
+		goto out;
+	}
+	ok = true;
+out:
+	g_free(want);
+	return ok;
+}
+
+static bool prepared_unpack(const ingester *g, GVariantDict *d, prepared *p, GError **err)
 {
 	memset(p, 0, sizeof *p);
 	release_record *r = p->record = release_record_new();
@@ -95,6 +138,8 @@ static bool prepared_unpack(GVariantDict *d, prepared *p, GError **err)
 	}
 	if (checks)
 		g_variant_unref(checks);
+	if (!prepared_paths_ours(g, p, err))
+		return false;
 	/* Our own child wrote it; still, never act on half a result. */
 	bool quarantined = kind == PREP_QUARANTINE || kind == PREP_DRY_QUARANTINE;
 	/* A release with an unreadable file is quarantined before it has an id. */
@@ -129,6 +174,16 @@ static GBytes *release_job(void *arg, GBytes *request, GError **err)
 	prepared p;
 	if (i >= a->releases->len || !ingest_prepare(a->g, g_ptr_array_index(a->releases, i), &p, err))
 		return NULL;
+	const char *fake_work = testhook_release_path("work"),
+	           *fake_bundle = testhook_release_path("bundle");
+	if (fake_work) {
+		g_free(p.work);
+		p.work = g_strdup(fake_work);
+	}
+	if (fake_bundle && p.bundle) {
+		g_free(p.bundle);
+		p.bundle = g_strdup(fake_bundle);
+	}
 	GBytes *b = prepared_pack(&p);
 	g_clear_pointer(&p.work, g_free); /* the parent's now: not removed here */
 	prepared_clear(&p);
@@ -142,12 +197,12 @@ typedef struct {
 	GError *err;
 } slot;
 
-static void finish_slot(slot *t)
+static void finish_slot(const ingester *g, slot *t)
 {
 	GVariantDict *d = NULL;
 	GError *e = NULL;
 	if (worker_finish(t->job, &d, &e))
-		prepared_unpack(d, &t->p, &e);
+		prepared_unpack(g, d, &t->p, &e);
 	else if (e && e->code != ARC_ERROR_STORE)
 		g_prefix_error(&e, "release worker: "); /* "worker killed by signal 11" */
 	t->err = e;
@@ -278,7 +333,7 @@ bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_ca
 		for (guint k = 0; k < np; k++) {
 			slot *u = &slots[which[k]];
 			if ((pfds[k].revents || pfds[k].fd < 0) && worker_job_read(u->job)) {
-				finish_slot(u);
+				finish_slot(g, u);
 				running--;
 				if (u->err)
 					stop = true; /* no new releases; the ones before it still commit */
@@ -290,7 +345,7 @@ bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_ca
 	for (guint i = next; i < started; i++) {
 		slot *u = &slots[i % window];
 		if (u->job)
-			finish_slot(u);
+			finish_slot(g, u);
 		prepared_clear(&u->p);
 		g_clear_error(&u->err);
 	}

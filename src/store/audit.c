@@ -262,7 +262,12 @@ static bool append_entries(const char *store_dir, audit_entry *const *es, guint 
 	char *now = NULL;
 	GString *buf = NULL;
 	gsize *ends = NULL;
-	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	bool created = false;
+	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		created = fd >= 0;
+	}
 	if (fd < 0) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
 		goto out;
@@ -317,7 +322,12 @@ static bool append_entries(const char *store_dir, audit_entry *const *es, guint 
 		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
 		goto out;
 	}
+	testhook_fsynced(path);
 	testhook_crash_point("audit.fsynced");
+	/* A new log is an entry of the store's folder: unflushed, a power cut
+	 * may lose the whole log while the bundles it records stay. */
+	if (created && !disk_fsync(store_dir, err))
+		goto out;
 	for (guint i = 0; lines && i < n; i++) {
 		gsize start = i ? ends[i - 1] + 1 : 0;
 		g_ptr_array_add(lines, g_strndup(buf->str + start, ends[i] - start));

@@ -382,6 +382,28 @@ void catalog_bundle_to_json(const catalog_bundle *b, json_writer *w)
 	" (SELECT valid FROM verifications v WHERE v.bundle_id = b.id ORDER BY seq DESC LIMIT 1)" \
 	" FROM bundles b LEFT JOIN holds h ON h.bundle_id = b.id "
 
+/* A step of a read; nth counts the steps of the statement (from 1). */
+static int read_step(sqlite3_stmt *st, int nth)
+{
+	return testhook_catalog_busy(nth) ? SQLITE_BUSY : sqlite3_step(st);
+}
+
+/*
+ * A read whose last step gave rc: SQLITE_DONE is the whole answer; any
+ * other code (SQLITE_BUSY past the timeout, an I/O error) is an error,
+ * never the rows read so far passing for all of them. The connection's
+ * message when it is about rc, else SQLite's words for rc.
+ */
+static bool read_done(catalog *c, int rc, GError **err)
+{
+	if (rc == SQLITE_DONE)
+		return true;
+	if ((sqlite3_errcode(c->db) & 0xff) == (rc & 0xff))
+		return db_error(c, err, "read");
+	g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: read: %s", c->path, sqlite3_errstr(rc));
+	return false;
+}
+
 /* Every row of a BUNDLE_COLUMNS query with one optional text parameter. */
 static GPtrArray *bundles_where(catalog *c, const char *where, const char *param, GError **err)
 {
@@ -394,7 +416,8 @@ static GPtrArray *bundles_where(catalog *c, const char *where, const char *param
 		goto fail;
 	if (param)
 		sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	int nth = 0;
+	while ((rc = read_step(st, ++nth)) == SQLITE_ROW) {
 		catalog_bundle *b = g_new0(catalog_bundle, 1);
 		b->id = col(st, 0);
 		b->path = col(st, 1);
@@ -414,12 +437,13 @@ static GPtrArray *bundles_where(catalog *c, const char *where, const char *param
 		b->last_valid = sqlite3_column_int(st, 15) != 0;
 		g_ptr_array_add(out, b);
 	}
-	if (rc != SQLITE_DONE)
-		goto fail;
+	if (!read_done(c, rc, err))
+		goto failed;
 	sqlite3_finalize(st);
 	return out;
 fail:
 	db_error(c, err, "read");
+failed:
 	sqlite3_finalize(st);
 	g_ptr_array_unref(out);
 	return NULL;
@@ -447,29 +471,36 @@ GPtrArray *catalog_due(catalog *c, const char *date, GError **err)
 	                     date, err);
 }
 
-/* The first column of the first row of sql with one parameter, or NULL. */
-static char *scalar(catalog *c, const char *sql, const char *param)
+/* The first column of the first row of sql with one parameter; NULL
+ * without err when there is no row. */
+static char *scalar(catalog *c, const char *sql, const char *param, GError **err)
 {
 	sqlite3_stmt *st = NULL;
 	char *v = NULL;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = col(st, 0);
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_error(c, err, "read");
+		goto out;
 	}
+	sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
+	int rc = read_step(st, 1);
+	if (rc == SQLITE_ROW)
+		v = col(st, 0);
+	else
+		read_done(c, rc, err);
+out:
 	sqlite3_finalize(st);
 	return v;
 }
 
-char *catalog_find_content(catalog *c, const char *content_sha256)
+char *catalog_find_content(catalog *c, const char *content_sha256, GError **err)
 {
 	return scalar(c, "SELECT id FROM bundles WHERE content_sha256 = ?1 ORDER BY id LIMIT 1",
-	              content_sha256);
+	              content_sha256, err);
 }
 
-char *catalog_release_json(catalog *c, const char *id)
+char *catalog_release_json(catalog *c, const char *id, GError **err)
 {
-	return scalar(c, "SELECT release_json FROM bundles WHERE id = ?1", id);
+	return scalar(c, "SELECT release_json FROM bundles WHERE id = ?1", id, err);
 }
 
 GPtrArray *catalog_events(catalog *c, const char *id, GError **err)
@@ -483,9 +514,12 @@ GPtrArray *catalog_events(catalog *c, const char *id, GError **err)
 		return NULL;
 	}
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	int nth = 0, rc;
+	while ((rc = read_step(st, ++nth)) == SQLITE_ROW)
 		g_ptr_array_add(out, col(st, 0));
 	sqlite3_finalize(st);
+	if (!read_done(c, rc, err))
+		g_clear_pointer(&out, g_ptr_array_unref);
 	return out;
 }
 
@@ -501,7 +535,8 @@ static GPtrArray *rows(catalog *c, const char *sql, const char *param, int ncol,
 	}
 	if (param)
 		sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int nth = 0, rc;
+	while ((rc = read_step(st, ++nth)) == SQLITE_ROW) {
 		char **r = g_new0(char *, ncol + 1);
 		for (int i = 0; i < ncol; i++) {
 			char *v = col(st, i);
@@ -510,6 +545,8 @@ static GPtrArray *rows(catalog *c, const char *sql, const char *param, int ncol,
 		g_ptr_array_add(out, r);
 	}
 	sqlite3_finalize(st);
+	if (!read_done(c, rc, err))
+		g_clear_pointer(&out, g_ptr_array_unref);
 	return out;
 }
 
@@ -597,7 +634,8 @@ GPtrArray *catalog_holds(catalog *c, GError **err)
 		g_ptr_array_unref(out);
 		return NULL;
 	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int nth = 0, rc;
+	while ((rc = read_step(st, ++nth)) == SQLITE_ROW) {
 		catalog_hold *h = g_new0(catalog_hold, 1);
 		h->id = col(st, 0);
 		h->reason = col(st, 1);
@@ -606,6 +644,8 @@ GPtrArray *catalog_holds(catalog *c, GError **err)
 		g_ptr_array_add(out, h);
 	}
 	sqlite3_finalize(st);
+	if (!read_done(c, rc, err))
+		g_clear_pointer(&out, g_ptr_array_unref);
 	return out;
 }
 

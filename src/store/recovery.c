@@ -36,13 +36,15 @@ static bool replay(const char *line, void *arg)
 
 /*
  * The last "ingest" or "dispose" line of the audit log for this bundle
- * (caller frees), or NULL. The last one, not any: a bundle disposed of and
- * later archived again (same content, so the same id) has both, and
- * only the later says what the file on disk is.
+ * (caller frees), or NULL; NULL with err when the catalog could not say
+ * (no line is not the same: the bundle would be recorded as recovered).
+ * The last one, not any: a bundle disposed of and later archived again
+ * (same content, so the same id) has both, and only the later says what
+ * the file on disk is.
  */
-static JsonObject *last_ingest_or_dispose(catalog *c, const char *id)
+static JsonObject *last_ingest_or_dispose(catalog *c, const char *id, GError **err)
 {
-	GPtrArray *ev = catalog_events(c, id, NULL);
+	GPtrArray *ev = catalog_events(c, id, err);
 	JsonObject *last = NULL;
 	for (guint i = 0; ev && i < ev->len; i++) {
 		JsonObject *o = json_read_object(g_ptr_array_index(ev, i), -1, NULL);
@@ -65,16 +67,31 @@ static bool is_dispose(JsonObject *line)
 	return g_strcmp0(json_get_string(line, "event"), "dispose") == 0;
 }
 
-/* Is the file at path the bundle the dispose line recorded (its SHA-256)?
+/*
+ * Is the file at path the bundle the dispose line recorded (its SHA-256)?
  * Only then is deleting it finishing that disposal; another file of the
- * same name is a later ingest that the crash kept from being recorded. */
-static bool is_disposed_bundle(const char *path, JsonObject *dispose_line)
+ * same name is a later ingest that the crash kept from being recorded.
+ * 1: it is (or the line records no hash: the record rules); 0: another
+ * file; -1: it could not be read (*why says why; NULL when it is gone),
+ * and what could not be read is never deleted: a bad sector or a wrong
+ * owner would otherwise cost a bundle no one decided to destroy.
+ */
+static int disposed_bundle(const char *path, JsonObject *dispose_line, char **why)
 {
 	const char *want = json_get_string(dispose_line, "bundle_sha256");
 	char hex[65];
-	if (!want || !hash_file_sha256(path, hex, NULL, NULL))
-		return true; /* no hash to compare, or unreadable: the record rules */
-	return strcmp(want, hex) == 0;
+	GError *e = NULL;
+	int same = 1;
+	*why = NULL;
+	if (want && !hash_file_sha256(path, hex, NULL, &e)) {
+		same = -1;
+		if (g_file_test(path, G_FILE_TEST_EXISTS))
+			*why = g_strdup(e->message);
+	} else if (want) {
+		same = strcmp(want, hex) == 0;
+	}
+	g_clear_error(&e);
+	return same;
 }
 
 static bool remove_file(const char *path, GError **err)
@@ -131,13 +148,16 @@ void recovery_report_clear(recovery_report *r)
 		g_ptr_array_unref(r->unreadable);
 	if (r->rows_restored)
 		g_ptr_array_unref(r->rows_restored);
+	if (r->kept_unread)
+		g_ptr_array_unref(r->kept_unread);
 	memset(r, 0, sizeof *r);
 }
 
 bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GError **err)
 {
 	recovery_report r = { .unreadable = g_ptr_array_new_with_free_func(g_free),
-	                      .rows_restored = g_ptr_array_new_with_free_func(g_free) };
+	                      .rows_restored = g_ptr_array_new_with_free_func(g_free),
+	                      .kept_unread = g_ptr_array_new_with_free_func(g_free) };
 	/* First the log itself: a torn last line (audit_repair_tail: cut off
 	 * and kept aside, or completed when only its newline is missing), so
 	 * that every line after it, the repair's own first, chains on. */
@@ -153,9 +173,20 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 		char *id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
 		char *abs = g_build_filename(store_dir, rel, NULL);
 		char *side = g_strconcat(abs, ".sha256", NULL);
-		catalog_bundle *b = catalog_get(c, id, NULL);
-		JsonObject *last = last_ingest_or_dispose(c, id);
-		if (is_dispose(last) && is_disposed_bundle(abs, last)) {
+		GError *unknown = NULL;
+		catalog_bundle *b = catalog_get(c, id, &unknown);
+		JsonObject *last = unknown ? NULL : last_ingest_or_dispose(c, id, &unknown);
+		char *why = NULL;
+		int disposed = is_dispose(last) ? disposed_bundle(abs, last, &why) : 0;
+		if (unknown) {
+			/* What the catalog cannot answer is no cue to repair. */
+			g_propagate_error(err, unknown);
+			ok = false;
+		} else if (disposed < 0) {
+			/* Unread: neither deleted nor recorded as anything; named. */
+			if (why)
+				g_ptr_array_add(r.kept_unread, g_steal_pointer(&why));
+		} else if (disposed) {
 			ok = remove_file(abs, err) && remove_file(side, err);
 			r.disposals_finished++;
 			if (ok)

@@ -113,10 +113,12 @@ static bool scan_audit(const char *store_dir, report *r, GError **err)
 	return ok;
 }
 
-static void count_checks(report *r, catalog *c, const char *id)
+static bool count_checks(report *r, catalog *c, const char *id, GError **err)
 {
-	GPtrArray *checks = catalog_checks(c, id, NULL);
-	for (guint i = 0; checks && i < checks->len; i++) {
+	GPtrArray *checks = catalog_checks(c, id, err);
+	if (!checks)
+		return false;
+	for (guint i = 0; i < checks->len; i++) {
 		const catalog_check *k = g_ptr_array_index(checks, i);
 		if (!k->status || strcmp(k->status, "fail") != 0 || !k->level)
 			continue;
@@ -125,8 +127,8 @@ static void count_checks(report *r, catalog *c, const char *id)
 		else if (strcmp(k->level, "error") == 0)
 			count(r->errors, k->id);
 	}
-	if (checks)
-		g_ptr_array_unref(checks);
+	g_ptr_array_unref(checks);
+	return true;
 }
 
 static void count_disposal(report *r, const char *date)
@@ -172,7 +174,8 @@ report *report_collect(const char *store_dir, catalog *c, const char *now, GErro
 		count(r->by_year, year);
 		count(r->by_license, b->license);
 		count(r->by_status, b->check_status);
-		count_checks(r, c, b->id);
+		if (!count_checks(r, c, b->id, err))
+			goto fail;
 		count_disposal(r, b->disposal_date);
 	}
 	if (!scan_audit(store_dir, r, err))

@@ -12,6 +12,7 @@
 #include "core/errors.h"
 #include "core/testhook.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -164,17 +165,26 @@ bool store_lock(store *s, GError **err)
 		s->lock_fd = -1;
 		goto out;
 	}
-	/* We hold the lock: whatever is in tmp/ is debris of a crashed run. */
-	GDir *d = g_dir_open(s->tmp, 0, NULL);
+	/* We hold the lock: whatever is in tmp/ is debris of a crashed run.
+	 * Debris that cannot be removed is said, not left to pile up. */
+	GError *e = NULL;
+	GDir *d = g_dir_open(s->tmp, 0, &e);
 	const char *n;
-	while (d && (n = g_dir_read_name(d))) {
+	ok = d || g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+	if (!ok)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s", e->message);
+	g_clear_error(&e);
+	while (ok && d && (n = g_dir_read_name(d))) {
 		char *t = g_build_filename(s->tmp, n, NULL);
-		disk_remove_tree(t);
+		ok = disk_remove_tree_checked(t, err);
 		g_free(t);
 	}
 	if (d)
 		g_dir_close(d);
-	ok = true;
+	if (!ok) {
+		close(s->lock_fd);
+		s->lock_fd = -1;
+	}
 out:
 	g_free(p);
 	return ok;
@@ -191,6 +201,25 @@ char *store_make_tmpdir(store *s, GError **err)
 		return NULL;
 	}
 	return t;
+}
+
+bool store_check_tmpdir(const store *s, const char *path, GError **err)
+{
+	static const char prefix[] = "run-";
+	size_t tl = strlen(s->tmp), pl = sizeof prefix - 1;
+	const char *name = path + tl + 1;
+	bool ok = strncmp(path, s->tmp, tl) == 0 && path[tl] == '/' &&
+	          strncmp(name, prefix, pl) == 0 && strlen(name) == pl + 6;
+	for (size_t i = pl; ok && i < pl + 6; i++)
+		ok = g_ascii_isalnum(name[i]);
+	struct stat st;
+	/* The name alone would pass a link planted there; lstat does not. */
+	if (ok && (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)))
+		ok = false;
+	if (!ok)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+		            "%s: not a work folder of this store (%s/run-XXXXXX)", path, s->tmp);
+	return ok;
 }
 
 char *store_bundle_path(const store *s, const char *id)
@@ -267,15 +296,26 @@ out:
 	return ok;
 }
 
-/* Copy a regular file byte for byte, never through a link, and fsync it. */
-static bool copy_file(const char *src, const char *dst, GError **err)
+/* Copy the regular file name in the directory open as at (src names it)
+ * byte for byte, never through a link, and fsync the copy. What cannot be
+ * read is an input error. */
+static bool copy_file_at(int at, const char *name, const char *src, const char *dst,
+                         GError **err)
 {
 	bool ok = false;
 	char buf[1 << 16];
-	int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	/* O_NONBLOCK: a FIFO swapped in must not hang the run; fstat then
+	 * refuses it. */
+	int in = openat(at, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	int out = -1;
-	if (in < 0) {
+	if (in < 0 || fstat(in, &st) != 0) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: %s", src, g_strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
+		            "%s: is no longer a regular file (replaced while being read)", src);
 		goto done;
 	}
 	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -319,26 +359,54 @@ done:
 	return ok;
 }
 
-/* Copy one input entry (regular file or symlink) to dst_root/rel. */
-static bool copy_entry(const char *src, const char *dst_root, const char *rel, GError **err)
+static bool copy_tree_at(int fd, const char *src, const char *dst_root, const char *rel,
+                         GError **err);
+
+/*
+ * Copy the entry name of the directory open as at (AT_FDCWD: name is a
+ * path; src names it in errors) to dst_root/rel: a folder with all it
+ * holds, a regular file, a link as a link; FIFOs, devices and sockets are
+ * left out. Nothing is followed: each folder is opened with O_NOFOLLOW and
+ * read through its descriptor, so a link swapped in for it since the look
+ * is refused, not copied from.
+ */
+static bool copy_entry_at(int at, const char *name, const char *src, const char *dst_root,
+                          const char *rel, GError **err)
 {
+	bool ok = false;
 	struct stat st;
+	char target[PATH_MAX];
 	char *dst = g_build_filename(dst_root, rel, NULL);
 	char *parent = g_path_get_dirname(dst);
-	bool ok = disk_mkdir_p(parent, err);
-	if (ok && lstat(src, &st) != 0) {
+	if (!disk_mkdir_p(parent, err))
+		goto out;
+	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		/* Vanished: it cannot be kept, but it was never ours to lose. */
-		ok = true;
-	} else if (ok && S_ISLNK(st.st_mode)) {
-		char *target = g_file_read_link(src, NULL);
-		if (target && symlink(target, dst) != 0) {
-			arc_set_errno(err, ARC_ERROR_STORE, errno, dst);
-			ok = false;
+		ok = errno == ENOENT;
+		if (!ok)
+			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: cannot be copied to quarantine: %s",
+			            src, g_strerror(errno));
+	} else if (S_ISDIR(st.st_mode)) {
+		int fd = disk_open_dir_at(at, name, src, ARC_ERROR_INPUT, err);
+		if (fd >= 0 && !disk_mkdir_p(dst, err)) {
+			close(fd);
+			fd = -1;
 		}
-		g_free(target);
-	} else if (ok && S_ISREG(st.st_mode)) {
+		ok = fd >= 0 && copy_tree_at(fd, src, dst_root, rel, err);
+	} else if (S_ISLNK(st.st_mode)) {
+		ssize_t n = readlinkat(at, name, target, sizeof target);
+		if (n < 0 || (size_t)n >= sizeof target) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: cannot be copied to quarantine: %s",
+			            src, n < 0 ? g_strerror(errno) : g_strerror(ENAMETOOLONG));
+			goto out;
+		}
+		target[n] = '\0';
+		ok = symlink(target, dst) == 0;
+		if (!ok)
+			arc_set_errno(err, ARC_ERROR_STORE, errno, dst);
+	} else if (S_ISREG(st.st_mode)) {
 		GError *e = NULL;
-		ok = copy_file(src, dst, &e);
+		ok = copy_file_at(at, name, src, dst, &e);
 		/* Unreadable (no permission) or gone: it cannot be kept, and the
 		 * release's input.file check already names it. Only a store that
 		 * cannot be written stops the quarantine. */
@@ -349,36 +417,54 @@ static bool copy_entry(const char *src, const char *dst_root, const char *rel, G
 		}
 		if (e)
 			g_propagate_error(err, e);
+	} else {
+		ok = true; /* a FIFO, device or socket: left out, never opened */
 	}
+out:
 	g_free(parent);
 	g_free(dst);
 	return ok;
 }
 
-/* Copy a whole release directory tree: directories, files, links. */
-static bool copy_tree(const char *src, const char *dst_root, const char *rel, GError **err)
+/* Copy everything in the directory open as fd (src names it; fd is taken
+ * and closed) into dst_root/rel. A folder that cannot be read fails the
+ * copy, naming it: a quarantine without it would pass for the release. */
+static bool copy_tree_at(int fd, const char *src, const char *dst_root, const char *rel,
+                         GError **err)
 {
-	GDir *d = g_dir_open(src, 0, NULL);
-	const char *n;
-	bool ok = true;
-	while (ok && d && (n = g_dir_read_name(d))) {
-		struct stat st;
-		char *p = g_build_filename(src, n, NULL);
-		char *r = rel ? g_build_filename(rel, n, NULL) : g_strdup(n);
-		if (lstat(p, &st) == 0) {
-			if (S_ISDIR(st.st_mode)) {
-				char *dd = g_build_filename(dst_root, r, NULL);
-				ok = disk_mkdir_p(dd, err) && copy_tree(p, dst_root, r, err);
-				g_free(dd);
-			} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
-				ok = copy_entry(p, dst_root, r, err);
+	bool ok = false;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: cannot be copied to quarantine: %s", src,
+		            g_strerror(errno));
+		close(fd);
+		goto out;
+	}
+	for (;;) {
+		errno = 0;
+		struct dirent *e = readdir(d);
+		if (!e) {
+			if (errno) {
+				g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
+				            "%s: cannot be copied to quarantine: %s", src, g_strerror(errno));
+				goto out;
 			}
+			break;
 		}
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *p = g_build_filename(src, e->d_name, NULL);
+		char *r = rel ? g_build_filename(rel, e->d_name, NULL) : g_strdup(e->d_name);
+		bool copied = copy_entry_at(dirfd(d), e->d_name, p, dst_root, r, err);
 		g_free(p);
 		g_free(r);
+		if (!copied)
+			goto out;
 	}
+	ok = true;
+out:
 	if (d)
-		g_dir_close(d);
+		closedir(d);
 	return ok;
 }
 
@@ -407,35 +493,40 @@ bool store_quarantine(store *s, const release_input *r, const char *reason_json,
 {
 	bool ok = false;
 	char *work = store_make_tmpdir(s, err);
-	char *stage = NULL, *qroot = NULL, *target = NULL;
+	char *stage = NULL, *release = NULL, *qroot = NULL, *target = NULL;
 	if (!work)
 		return false;
 	stage = g_build_filename(work, "q", NULL);
-	if (!disk_mkdir_p(stage, err))
+	/* The release goes into a folder of its own, reason.json beside it:
+	 * a release may hold any file name, reason.json too, and no name of
+	 * ours put among its files could be sure not to clash (a clash made
+	 * the exclusive create fail, which stopped the whole batch). */
+	release = g_build_filename(stage, STORE_QUARANTINE_RELEASE, NULL);
+	if (!disk_mkdir_p(release, err))
 		goto out;
 	if (r->whole_dir) {
-		if (!copy_tree(r->root, stage, NULL, err))
+		/* input_collect took no link for a release folder: none now. */
+		int fd = disk_open_dir_at(AT_FDCWD, r->root, r->root, ARC_ERROR_INPUT, err);
+		if (fd < 0 || !copy_tree_at(fd, r->root, release, NULL, err))
 			goto out;
 	} else {
-		if (r->doc && !copy_entry(r->doc->path, stage, r->doc->rel, err))
+		if (r->doc &&
+		    !copy_entry_at(AT_FDCWD, r->doc->path, r->doc->path, release, r->doc->rel, err))
 			goto out;
 		const GPtrArray *lists[] = { r->attachments, r->refused };
 		for (size_t l = 0; l < 2; l++)
 			for (guint i = 0; i < lists[l]->len; i++) {
 				const input_file *f = g_ptr_array_index(lists[l], i);
 				if ((f->kind == INPUT_REGULAR || f->kind == INPUT_SYMLINK) &&
-				    !copy_entry(f->path, stage, f->rel, err))
+				    !copy_entry_at(AT_FDCWD, f->path, f->path, release, f->rel, err))
 					goto out;
 			}
 	}
-	char *reason = g_build_filename(stage, "reason.json", NULL);
-	/* reason.json beside the release's own files; a release file of that
-	 * name would already be in the copy, so ours then takes a prefix. */
-	if (g_file_test(reason, G_FILE_TEST_EXISTS)) {
-		g_free(reason);
-		reason = g_build_filename(stage, "archive-reason.json", NULL);
-	}
-	ok = disk_write_new(reason, reason_json, strlen(reason_json), true, err);
+	char *reason = g_build_filename(stage, STORE_QUARANTINE_REASON, NULL);
+	/* The files are flushed as they are copied; their folders' entries
+	 * before the rename makes them visible. */
+	ok = disk_write_new(reason, reason_json, strlen(reason_json), true, err) &&
+	     disk_fsync_tree(stage, err);
 	g_free(reason);
 	if (!ok)
 		goto out;
@@ -478,6 +569,7 @@ out:
 	disk_remove_tree(work);
 	g_free(work);
 	g_free(stage);
+	g_free(release);
 	g_free(qroot);
 	g_free(target);
 	return ok;

@@ -105,12 +105,12 @@ expect input-file archived 0 "" # the release itself is clean
 cp -R "$C/input-file" input-file-link
 ln -s /etc/passwd input-file-link/annex.pdf
 expect input-file-link quarantined 1 "input.file:error:annex.pdf"
-check quarantine_keeps_link_as_link test -L "$PWD/store-input-file-link/quarantine/input-file-link/annex.pdf"
+check quarantine_keeps_link_as_link test -L "$PWD/store-input-file-link/quarantine/input-file-link/release/annex.pdf"
 cp -R "$C/input-file" input-file-fifo
 mkfifo input-file-fifo/annex.pdf
 expect input-file-fifo quarantined 1 "input.file:error:annex.pdf"
 check message_names_fifo judge message input-file-fifo.out input.file FIFO
-check quarantine_leaves_fifo_out sh -c "! test -e '$PWD/store-input-file-fifo/quarantine/input-file-fifo/annex.pdf'"
+check quarantine_leaves_fifo_out sh -c "! test -e '$PWD/store-input-file-fifo/quarantine/input-file-fifo/release/annex.pdf'"
 
 case_ release-title
 expect release-title quarantined 1 "release.title:error:release-title.txt"

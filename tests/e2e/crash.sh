@@ -290,6 +290,28 @@ while [ "$n" -le "$P" ]; do
 	n=$((n + 1))
 done
 
+# A disposal recorded, the run killed before the bundle went, and the
+# bundle unreadable when the next run comes (ARCHIVE_TEST_READ fails its
+# read with EIO): the repair cannot tell it is the bundle the record names,
+# so it leaves it and says so; readable again, the disposal is finished.
+rm -rf "$S" && cp -a pre "$S"
+n=$(grep -nx dispose.recorded retention.points | head -n 1 | cut -d: -f1)
+ARCHIVE_TEST_CRASH_AT=$n A retention --apply --now $NOW >/dev/null 2>cerr
+check crash_unread_killed killed $?
+victim=$(python3 -c "
+import json
+for l in open('$S/audit.log'):
+    e = json.loads(l)
+    if e['event'] == 'dispose':
+        print(e['path'])")
+check crash_unread_has_victim [ -f "$S/$victim" ]
+check crash_unread_repair_runs run_rc 0 env ARCHIVE_TEST_READ="eio:$(basename "$victim")" \
+	"$ARCHIVE" --store "$S" retention --apply --now 2024-01-01
+check crash_unread_kept [ -f "$S/$victim" ]
+check crash_unread_named has err "^archive: retention: $S/$victim: Input/output error; its disposal is recorded, but a bundle that cannot be read is never deleted: left as it is\$"
+check crash_unread_then_finished run_rc 0 A retention --apply --now 2024-01-01
+check crash_unread_then_gone [ ! -e "$S/$victim" ]
+
 # -- verify ------------------------------------------------------------------
 # verify records its verifications in batches (src/store/fixity.c): each bundle's
 # record is kept until the batch is full or the run ends, then the batch's

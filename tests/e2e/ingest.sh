@@ -158,8 +158,24 @@ assert L[-1]['summary'] and L[-1]['quarantined']==5, L[-1]
 for q in no-title missing-pdf fake-pdf broken-pdf linked; do
 	check "quarantine_reason_$q" test -s "$S/quarantine/$q/reason.json"
 done
-check quarantine_keeps_link_as_link test -L "$S/quarantine/linked/r.pdf"
+check quarantine_keeps_link_as_link test -L "$S/quarantine/linked/release/r.pdf"
 check quarantine_input_not_deleted test -f bad/fake-pdf/r.pdf
+# A release holding files named like the quarantine's own reason file is
+# quarantined like any other, and the batch goes on (it once stopped with
+# exit 3: the reason file could not be created).
+mkdir -p odd/a-clash
+cp bad/fake-pdf/r.txt bad/fake-pdf/r.pdf odd/a-clash/
+echo '{"mine": true}' > odd/a-clash/reason.json
+echo '{"mine": 2}' > odd/a-clash/archive-reason.json
+cp -R "rel/$SAMPLE" odd/b-good
+check quarantine_clash_exit_1 run_rc 1 A ingest odd
+check quarantine_clash_batch_goes_on has out '^2 releases: 0 archived, 1 already archived, 1 quarantined$'
+check quarantine_clash_reason_ours python3 -c "
+import json
+r = json.load(open('$S/quarantine/a-clash/reason.json'))
+assert any(c['id'] == 'attachment.type' and c['status'] == 'fail' for c in r['checks']), r
+"
+check quarantine_clash_release_as_given diff -r odd/a-clash "$S/quarantine/a-clash/release"
 check quarantine_no_bundle sh -c "! ls '$S'/bundles/*/*title-line* 2>/dev/null | grep -q ."
 check force_archives_fake_pdf run_rc 0 A ingest --force bad/fake-pdf
 check force_check_status_fail sh -c "tar xzOf \"\$(ls '$S'/bundles/*/*a-title-line*.tar.gz)\" --wildcards '*/bag-info.txt' | grep -qx 'Check-Status: fail'"
@@ -188,3 +204,21 @@ if flock -n 9; then
 	check locked_store_message has err 'locked by another run'
 fi
 exec 9>&-
+
+# -- durability: a new entry's folder is flushed -----------------------------
+# A power cut may lose a new folder or file whose parent folder was never
+# flushed, although its content was: the first bundle of a year (its
+# bundles/YYYY) and a new audit.log. ARCHIVE_TEST_FSYNC_LOG (the test
+# build's hook) lists each fsync in order.
+D=$PWD/durable
+check durable_ingest_exit_0 run_rc 0 env ARCHIVE_TEST_FSYNC_LOG="$PWD/fsyncs" \
+	"$ARCHIVE" --store "$D" ingest "rel/$SAMPLE"
+check durable_year_folder_flushed grep -qxF "$D/bundles" fsyncs
+check durable_bundle_flushed_before_its_record python3 -c "
+L = open('fsyncs').read().split('\n')
+assert L.index('$D/bundles') < L.index('$D/audit.log'), L
+"
+check durable_new_audit_log_flushed python3 -c "
+L = open('fsyncs').read().split('\n')
+assert '$D' in L[L.index('$D/audit.log'):], L
+"

@@ -48,7 +48,7 @@ check batch_no_core [ -z "$(find . -name 'core*' -type f)" ]
 check batch_no_worker_left sh -c "! pgrep -f \"[a]rchive --store $S\" >/dev/null"
 check batch_tmp_empty [ -z "$(ls -A "$S/tmp")" ]
 check batch_input_untouched diff -r batch.orig batch
-check batch_quarantine_keeps_pdf cmp batch/bad-crash/bad-crash.pdf "$S/quarantine/bad-crash/bad-crash.pdf"
+check batch_quarantine_keeps_pdf cmp batch/bad-crash/bad-crash.pdf "$S/quarantine/bad-crash/release/bad-crash.pdf"
 
 # The CPU limit: a worker burning CPU dies of SIGXCPU well before the
 # wall-clock deadline.
@@ -92,3 +92,32 @@ for conf in 'worker_timeout_seconds = 0' 'worker_memory = 2Q' 'worker_memroy = 1
 	check "bad_conf_${key}_names_it" has err "^archive: ingest: archive.conf: \[limits\] $key"
 	check "bad_conf_${key}_nothing_written" [ -z "$(find "$S/bundles" "$S/quarantine" -mindepth 1 2>/dev/null)" ]
 done
+
+# A release worker parses hostile bytes in-process: the parent does not
+# take its word for the paths it sends back. A work folder that is not one
+# the store made under tmp/ is never removed, a bundle that is not the one
+# in that folder never linked into the store; either stops the run (exit
+# 3). The hooks (ARCHIVE_TEST_RELEASE_WORK, _BUNDLE) replace the paths in
+# every result, as a damaged worker might.
+victim() { rm -rf victim && mkdir victim && echo keep >victim/keep; }
+victim
+S=$PWD/paths-work
+check worker_work_outside_exit_3 run_rc 3 env ARCHIVE_TEST_RELEASE_WORK="$PWD/victim" \
+	"$ARCHIVE" --store "$S" ingest -j 2 "$FIXTURES/releases"
+check worker_work_outside_named has err "^archive: ingest: .*: release worker sent a bad work folder: .*/victim: not a work folder of this store"
+check worker_work_outside_not_removed [ "$(cat victim/keep)" = keep ]
+check worker_work_outside_nothing_published [ -z "$(find "$S/bundles" -name '*.tar.gz')" ]
+victim
+S=$PWD/paths-climb
+check worker_work_climbing_exit_3 run_rc 3 env ARCHIVE_TEST_RELEASE_WORK="$S/tmp/run-AAAAAA/../../../victim" \
+	"$ARCHIVE" --store "$S" ingest -j 2 "$FIXTURES/releases"
+check worker_work_climbing_not_removed [ "$(cat victim/keep)" = keep ]
+S=$PWD/paths-bundle
+echo "not a bundle" >outside.tar.gz
+check worker_bundle_outside_exit_3 run_rc 3 env ARCHIVE_TEST_RELEASE_BUNDLE="$PWD/outside.tar.gz" \
+	"$ARCHIVE" --store "$S" ingest -j 2 "$FIXTURES/releases"
+check worker_bundle_outside_named has err "^archive: ingest: .*: release worker sent a bad bundle: .*/outside\.tar\.gz: not the bundle of its work folder"
+check worker_bundle_outside_not_linked [ -z "$(find "$S/bundles" -name '*.tar.gz')" ]
+check worker_bundle_outside_untouched [ "$(stat -c %h outside.tar.gz)" -eq 1 ]
+check worker_paths_then_clean_run run_rc 0 "$ARCHIVE" --store "$S" ingest -j 2 "$FIXTURES/releases"
+check worker_paths_tmp_empty [ -z "$(ls -A "$S/tmp")" ]

@@ -88,7 +88,7 @@ bad = [c for c in line['checks'] if c['id'] == 'input.file' and c['status'] == '
 assert bad and bad[0]['file'] == '\\xba\\xd9\\xc0\\xd3.pdf', line['checks']
 assert '\\xba\\xd9\\xc0\\xd3.pdf: the name is not valid UTF-8' in bad[0]['message'], bad
 PY
-check euc_kr_name_kept_in_quarantine test -f "$S/quarantine/euckr/$(printf '\272\331\300\323').pdf"
+check euc_kr_name_kept_in_quarantine test -f "$S/quarantine/euckr/release/$(printf '\272\331\300\323').pdf"
 
 # Control characters (ESC, BEL, \x01) in the title and in a PDF's name:
 # stripped from the text as it enters, so bag-info, dc.xml and the XMP

@@ -158,8 +158,8 @@ j = json.load(open('$S/quarantine/zz-unreadable/reason.json'))
 bad = [c for c in j['checks'] if c['id'] == 'input.file' and c['status'] == 'fail']
 assert bad and bad[0]['message'] == 'annex.hwp: cannot be read: Permission denied' and bad[0]['file'] == 'annex.hwp', j['checks']
 "
-check unreadable_copy_keeps_the_rest test -f "$S/quarantine/zz-unreadable/zz-unreadable.pdf" -a \
-	-f "$S/quarantine/zz-unreadable/zz-unreadable.txt"
+check unreadable_copy_keeps_the_rest test -f "$S/quarantine/zz-unreadable/release/zz-unreadable.pdf" -a \
+	-f "$S/quarantine/zz-unreadable/release/zz-unreadable.txt"
 check unreadable_audit_records_quarantine grep -q '"event":"quarantine","release":"nb/rel/zz-unreadable"' "$S/audit.log"
 check unreadable_input_untouched [ "$(stat -c '%a %U' "$r/annex.hwp")" = "0 root" ]
 check unreadable_tmp_empty tmp_empty
@@ -190,9 +190,9 @@ assert not [c for c in j['checks'] if c['id'] == 'input.file' and c['status'] ==
 "
 check midrun_one_bundle [ "$(find "$S/bundles" -name '*.tar.gz' | wc -l)" -eq 1 ]
 check midrun_tmp_empty tmp_empty
-check midrun_quarantine_has_the_rest test -f "$S/quarantine/en-2024-06-03-quantum-strategy/en-2024-06-03-quantum-strategy.pdf"
+check midrun_quarantine_has_the_rest test -f "$S/quarantine/en-2024-06-03-quantum-strategy/release/en-2024-06-03-quantum-strategy.pdf"
 check midrun_quarantine_has_changed_copy cmp mid-rel/ko-2024-07-15-ai-semiconductor/ko-2024-07-15-ai-semiconductor.pdf \
-	"$S/quarantine/ko-2024-07-15-ai-semiconductor/ko-2024-07-15-ai-semiconductor.pdf"
+	"$S/quarantine/ko-2024-07-15-ai-semiconductor/release/ko-2024-07-15-ai-semiconductor.pdf"
 # Only what the hook did differs from the original input.
 rm mid-rel.orig/en-2024-06-03-quantum-strategy/annex.hwp
 cp mid-rel/ko-2024-07-15-ai-semiconductor/ko-2024-07-15-ai-semiconductor.pdf mid-rel.orig/ko-2024-07-15-ai-semiconductor/

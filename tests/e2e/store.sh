@@ -205,6 +205,22 @@ import json
 L=[json.loads(l) for l in open('out')]
 assert L[-1]=={'summary':True,'holds':1} and L[0]['id']=='$ID10' and L[0]['reason']=='''$REASON''', L
 "
+# A catalog read cut short (SQLITE_BUSY from the Nth step of each query
+# on: the test build's hook) is exit 3 with SQLite's reason, never a
+# shorter list, show or hold list that passes for the whole.
+busy() { n=$1; shift; env ARCHIVE_TEST_CATALOG_BUSY=$n "$ARCHIVE" --store "$S" "$@"; }
+check busy_hold_list_exit_3 run_rc 3 busy 1 hold list
+check busy_hold_list_says_why has err '^archive: hold: .*catalog\.sqlite: read: database is locked$'
+check busy_hold_list_no_partial_count sh -c "! grep -q 'hold' out"
+check busy_list_exit_3 run_rc 3 busy 2 list
+check busy_list_says_why has err 'catalog\.sqlite: read: database is locked$'
+# show reads the bundle (a row and the end: 2 steps), its release.json (1),
+# then its events, checks and files: from the 3rd step on, those fail.
+check busy_show_exit_3 run_rc 3 busy 3 show "$ID10"
+check busy_show_says_why has err '^archive: show: .*catalog\.sqlite: read: database is locked$'
+check busy_show_prints_nothing [ ! -s out ]
+check busy_show_json_exit_3 run_rc 3 busy 3 show "$ID10" --json
+check busy_show_json_prints_nothing [ ! -s out ]
 A list >out 2>err
 check list_shows_hold has out "^$ID10 .* HOLD\$"
 check list_hold_only_held sh -c "[ \$(grep -c 'HOLD\$' out) -eq 1 ]"

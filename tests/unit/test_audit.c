@@ -439,7 +439,51 @@ TEST(a_torn_tail_is_cut_and_kept_or_completed)
 	g_unsetenv("ARCHIVE_TEST_NOW");
 }
 
+/* The lines flushed so far (ARCHIVE_TEST_FSYNC_LOG), one path each. */
+static char **fsyncs(const char *log)
+{
+	char *text = NULL;
+	g_file_get_contents(log, &text, NULL, NULL);
+	char **v = g_strsplit(text ? text : "", "\n", -1);
+	g_free(text);
+	return v;
+}
+
+static int index_of(char **v, const char *s, int from)
+{
+	for (int i = from; v[i]; i++)
+		if (strcmp(v[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* A new audit.log is an entry of the store's folder: flushed after the
+ * log's first lines, or a power cut could lose the whole log while the
+ * bundles it records stay. Later appends create nothing. */
+TEST(a_new_log_has_its_folder_flushed)
+{
+	char *dir = unit_tmpdir(), *scratch = unit_tmpdir();
+	char *log = g_build_filename(scratch, "fsyncs", NULL), *path = logfile(dir);
+	g_setenv("ARCHIVE_TEST_FSYNC_LOG", log, TRUE);
+	append(dir, "ingest", "first");
+	char **v = fsyncs(log);
+	int at = index_of(v, path, 0);
+	EXPECT(at >= 0 && index_of(v, dir, at + 1) > at);
+	g_strfreev(v);
+	unlink(log);
+	append(dir, "ingest", "second");
+	v = fsyncs(log);
+	EXPECT(index_of(v, path, 0) >= 0 && index_of(v, dir, 0) < 0);
+	g_strfreev(v);
+	g_unsetenv("ARCHIVE_TEST_FSYNC_LOG");
+	g_free(path);
+	g_free(log);
+	g_free(scratch);
+	g_free(dir);
+}
+
 UNIT_MAIN(lines_are_chained, the_user_is_the_uid_and_sudo_a_claim, a_changed_line_is_named, a_removed_or_inserted_line_is_named,
           unwritable_log_is_a_store_error, a_batch_writes_what_appends_one_by_one_write,
           a_batch_entry_has_the_time_it_was_added, an_unwritable_batch_is_a_store_error,
-          a_torn_line_is_no_record, a_torn_tail_is_cut_and_kept_or_completed)
+          a_torn_line_is_no_record, a_torn_tail_is_cut_and_kept_or_completed,
+          a_new_log_has_its_folder_flushed)

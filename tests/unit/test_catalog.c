@@ -6,6 +6,7 @@
 #include "store/audit.h"
 #include "bag/write.h"
 #include "store/catalog.h"
+#include "core/errors.h"
 #include "core/hash.h"
 
 static char *release_json(const char *id, const char *disposal)
@@ -124,10 +125,10 @@ TEST(bundles_events_and_queries)
 	EXPECT_STR(a->release_date, "2024-05-10");
 	EXPECT_INT(a->size, 10);
 	g_ptr_array_unref(all);
-	char *id = catalog_find_content(c, "c-2024-05-10_b_00000002");
+	char *id = catalog_find_content(c, "c-2024-05-10_b_00000002", &e);
 	EXPECT_STR(id, "2024-05-10_b_00000002");
 	g_free(id);
-	EXPECT(catalog_find_content(c, "nothing") == NULL);
+	EXPECT(catalog_find_content(c, "nothing", &e) == NULL && e == NULL);
 
 	GPtrArray *due = catalog_due(c, "2025-05-10", &e);
 	EXPECT_INT(due->len, 1); /* permanent is never due */
@@ -170,6 +171,69 @@ TEST(bundles_events_and_queries)
 	event(d, c, "dispose", "2024-05-10_a_00000001", NULL);
 	EXPECT(catalog_get(c, "2024-05-10_a_00000001", &e) == NULL);
 	EXPECT(e == NULL);
+	catalog_close(c);
+	g_free(d);
+}
+
+/* A read the catalog cannot finish (SQLITE_BUSY after a row or two: the
+ * test hook) is an error, never the rows it had as if they were all. */
+TEST(a_read_cut_short_is_an_error)
+{
+	char *d = unit_tmpdir();
+	GError *e = NULL;
+	catalog *c = catalog_open(d, &e);
+	const char *ids[] = { "2024-05-10_a_00000001", "2024-05-10_b_00000002" };
+	for (int i = 0; i < 2; i++) {
+		char *j = release_json(ids[i], "2025-05-10");
+		char *path = g_strdup_printf("bundles/2024/%s.tar.gz", ids[i]);
+		EXPECT(catalog_add_bundle(c, path, j, "aa", 10, &e));
+		event(d, c, "hold", ids[i], "litigation");
+		event(d, c, "verify", ids[i], NULL);
+		g_free(path);
+		g_free(j);
+	}
+	/* Each read's second step fails: the first row came, the rest not. */
+	g_setenv("ARCHIVE_TEST_CATALOG_BUSY", "2", TRUE);
+	GPtrArray *holds = catalog_holds(c, &e);
+	EXPECT(!holds && e && e->code == ARC_ERROR_STORE && strstr(e->message, "database is locked"));
+	g_clear_error(&e);
+	GPtrArray *ev = catalog_events(c, ids[0], &e);
+	EXPECT(!ev && e && strstr(e->message, "database is locked"));
+	g_clear_error(&e);
+	GPtrArray *all = catalog_list(c, &e);
+	EXPECT(!all && e && strstr(e->message, "database is locked"));
+	g_clear_error(&e);
+	/* The first step fails: no row at all is not "none". */
+	g_setenv("ARCHIVE_TEST_CATALOG_BUSY", "1", TRUE);
+	GPtrArray *checks = catalog_checks(c, ids[0], &e);
+	EXPECT(!checks && e && strstr(e->message, "database is locked"));
+	g_clear_error(&e);
+	GPtrArray *files = catalog_files(c, ids[0], &e);
+	EXPECT(!files && e && strstr(e->message, "database is locked"));
+	g_clear_error(&e);
+	char *json = catalog_release_json(c, ids[0], &e);
+	EXPECT(!json && e && strstr(e->message, "database is locked"));
+	g_clear_error(&e);
+	char *found = catalog_find_content(c, "c-2024-05-10_a_00000001", &e);
+	EXPECT(!found && e && strstr(e->message, "database is locked"));
+	g_clear_error(&e);
+	g_unsetenv("ARCHIVE_TEST_CATALOG_BUSY");
+	/* And when it can finish, it answers in full. */
+	holds = catalog_holds(c, &e);
+	EXPECT(holds && holds->len == 2);
+	ev = catalog_events(c, ids[0], &e);
+	EXPECT(ev && ev->len == 2);
+	EXPECT(e == NULL);
+	if (holds)
+		g_ptr_array_unref(holds);
+	if (ev)
+		g_ptr_array_unref(ev);
+	if (all)
+		g_ptr_array_unref(all);
+	if (checks)
+		g_ptr_array_unref(checks);
+	if (files)
+		g_ptr_array_unref(files);
 	catalog_close(c);
 	g_free(d);
 }
@@ -227,4 +291,4 @@ TEST(rebuild_gives_the_same_answers)
 	g_free(d);
 }
 
-UNIT_MAIN(bundles_events_and_queries, rebuild_gives_the_same_answers)
+UNIT_MAIN(bundles_events_and_queries, a_read_cut_short_is_an_error, rebuild_gives_the_same_answers)

@@ -1,4 +1,5 @@
 /* Unit tests: recovery after a crash, disposal, whole-store fixity. */
+#include <errno.h>
 #include <sqlite3.h>
 #include <unistd.h>
 #include "store_fixture.h"
@@ -119,6 +120,48 @@ TEST(recovery_repairs_each_kind_of_interruption)
 	g_free(cat);
 	g_free(wal);
 	g_free(shm);
+	store_fixture_close(&f);
+}
+
+/* A disposal recorded, its bundle still there but unreadable (a bad
+ * sector, no permission): recovery cannot tell it is the bundle that was
+ * disposed of, so it leaves it, and says so. Read again, it goes. */
+TEST(recovery_never_deletes_a_bundle_it_cannot_read)
+{
+	store_fixture f;
+	store_fixture_open(&f, NULL);
+	GError *e = NULL;
+	const char *kinds[] = { "eio", "eacces" };
+	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
+		catalog_bundle *b = catalog_get(f.c, g_ptr_array_index(f.ids, k), &e);
+		audit_entry *a = audit_entry_new("dispose");
+		audit_entry_set(a, "id", b->id);
+		audit_entry_set(a, "bundle_sha256", b->bundle_sha256);
+		EXPECT(audit_append(f.dir, a, NULL, &e));
+		audit_entry_free(a);
+		char *path = store_fixture_bundle(&f, k), *base = g_path_get_basename(path);
+		char *hook = g_strdup_printf("%s:%s", kinds[k], base);
+		g_setenv("ARCHIVE_TEST_READ", hook, TRUE);
+		recovery_report r;
+		EXPECT(recovery_run(f.dir, f.c, &r, &e));
+		g_unsetenv("ARCHIVE_TEST_READ");
+		EXPECT_INT(r.disposals_finished, 0);
+		EXPECT(g_file_test(path, G_FILE_TEST_IS_REGULAR));
+		EXPECT(r.kept_unread && r.kept_unread->len == 1 &&
+		       strstr(g_ptr_array_index(r.kept_unread, 0), path) &&
+		       strstr(g_ptr_array_index(r.kept_unread, 0), g_strerror(k ? EACCES : EIO)));
+		EXPECT_INT(r.recorded, 0); /* nor taken for an unrecorded ingest */
+		recovery_report_clear(&r);
+		/* Readable again, and the bundle the record names: finished. */
+		EXPECT(recovery_run(f.dir, f.c, &r, &e));
+		EXPECT_INT(r.disposals_finished, 1);
+		EXPECT(!g_file_test(path, G_FILE_TEST_EXISTS));
+		recovery_report_clear(&r);
+		g_free(hook);
+		g_free(base);
+		g_free(path);
+		catalog_bundle_free(b);
+	}
 	store_fixture_close(&f);
 }
 
@@ -425,5 +468,6 @@ TEST(recovery_repairs_a_torn_audit_line)
 }
 
 UNIT_MAIN(recovery_on_a_sound_store_changes_nothing, recovery_repairs_each_kind_of_interruption,
+          recovery_never_deletes_a_bundle_it_cannot_read,
           disposal_records_first_and_keeps_held, fixity_names_tampering, fixity_records_in_batches,
           recovery_repairs_a_torn_audit_line)

@@ -380,6 +380,15 @@ static GBytes *pool_job(void *arg, GBytes *request, GError **err)
 			pause();
 	} else if (strcmp(what, "error") == 0) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "bad input: %s", what);
+	} else if (g_str_has_prefix(what, "count:")) {
+		/* One line per run of the job, as ingest's prepare leaves a
+		 * tmp/run-* folder per run: a job run twice shows. */
+		FILE *f = fopen(what + 6, "a");
+		if (f) {
+			fprintf(f, "%d\n", (int)getpid());
+			fclose(f);
+		}
+		out = g_bytes_new("ok", 2);
 	} else if (strcmp(what, "cpu0.7") == 0) {
 		burn_cpu(0.7);
 		out = g_bytes_new("ok", 2);
@@ -536,6 +545,67 @@ TEST(pool_queues_jobs)
 	g_free(ra);
 	g_free(rb);
 	g_free(rd);
+}
+
+static int lines_in(const char *path)
+{
+	char *text = NULL;
+	int n = 0;
+	if (g_file_get_contents(path, &text, NULL, NULL))
+		for (const char *c = text; *c; c++)
+			n += *c == '\n';
+	g_free(text);
+	return n;
+}
+
+/* A child retired (after a failed job, or after its share of jobs) while
+ * the next job is already queued on it: that job runs once, in the child
+ * that takes it over, never also in the retired one. */
+TEST(pool_retired_child_runs_no_queued_job)
+{
+	worker_limits lim = quick_limits();
+	char *dir = unit_tmpdir();
+	char *log = g_build_filename(dir, "runs", NULL);
+	char *count = g_strconcat("count:", log, NULL);
+	GBytes *error = req_of("error"), *counted = req_of(count);
+	GError *err = NULL;
+
+	worker_pool *p = worker_pool_new(&lim, 1, 2, 0, pool_job, NULL);
+	worker_job *a = worker_pool_submit(p, error, &err);
+	worker_job *b = worker_pool_submit(p, counted, &err);
+	EXPECT(a && b);
+	char *ra = a ? finish_str(a, &err) : NULL;
+	EXPECT(!ra && err && strcmp(err->message, "bad input: error") == 0);
+	g_clear_error(&err);
+	char *rb = b ? finish_str(b, &err) : NULL;
+	EXPECT_STR(rb, "ok");
+	EXPECT_INT(lines_in(log), 1);
+	worker_pool_free(p);
+	g_free(rb);
+	unlink(log);
+
+	/* The same for a child retired after its share (one job here). */
+	p = worker_pool_new(&lim, 1, 2, 1, pool_job, NULL);
+	a = worker_pool_submit(p, counted, &err);
+	b = worker_pool_submit(p, counted, &err);
+	EXPECT(a && b);
+	ra = a ? finish_str(a, &err) : NULL;
+	rb = b ? finish_str(b, &err) : NULL;
+	EXPECT_STR(ra, "ok");
+	EXPECT_STR(rb, "ok");
+	EXPECT(err == NULL);
+	EXPECT_INT(lines_in(log), 2);
+	worker_pool_free(p);
+	EXPECT(no_zombies());
+	g_free(ra);
+	g_free(rb);
+	g_bytes_unref(error);
+	g_bytes_unref(counted);
+	unlink(log);
+	rmdir(dir);
+	g_free(count);
+	g_free(log);
+	g_free(dir);
 }
 
 TEST(pool_retires_children)
@@ -698,13 +768,13 @@ TEST(child_dies_with_parent)
 UNIT_MAIN(child_holds_no_parent_fd, worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
           worker_file_size_limit, worker_defaults, worker_limits_from_config,
-          pool_reuses_children, pool_failure_ends_only_its_job, pool_queues_jobs, pool_retires_children, pool_cpu_limit_per_job,
+          pool_reuses_children, pool_failure_ends_only_its_job, pool_queues_jobs, pool_retired_child_runs_no_queued_job, pool_retires_children, pool_cpu_limit_per_job,
           pool_sees_death_despite_grandchild, child_dies_with_parent)
 #else
 UNIT_MAIN(child_holds_no_parent_fd, worker_returns_keys, worker_carries_job_error, worker_reports_signal,
           worker_reports_exit_status, worker_times_out, worker_large_result,
           worker_file_size_limit, worker_address_space_limit, worker_defaults,
-          worker_limits_from_config, pool_reuses_children, pool_failure_ends_only_its_job, pool_queues_jobs, pool_retires_children,
+          worker_limits_from_config, pool_reuses_children, pool_failure_ends_only_its_job, pool_queues_jobs, pool_retired_child_runs_no_queued_job, pool_retires_children,
           pool_cpu_limit_per_job, pool_sees_death_despite_grandchild,
           child_dies_with_parent)
 #endif
