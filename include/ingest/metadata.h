@@ -17,6 +17,7 @@
 #include "release/license.h"
 #include "pdf/pdf.h"
 #include "release/release.h"
+#include "store/retention.h"
 
 /* One file of the payload, in bag order. */
 typedef struct {
@@ -66,7 +67,7 @@ typedef struct {
 	const kogl_license *license; /* NULL only for quarantined releases */
 	const char *license_source;  /* "option", "release", "pdf", "config" */
 	char *retention;       /* "10y" */
-	char disposal_date[11];/* YYYY-MM-DD or "permanent" */
+	char disposal_date[RETENTION_DATE_MAX]; /* YYYY-MM-DD, "semi-permanent" or "permanent" */
 	char bagging_date[11];
 	char *ingested_at;     /* ISO 8601 UTC */
 	GPtrArray *payload;    /* payload_file*, bag order */

@@ -1,6 +1,6 @@
 /*
- * store/retention.c — periods and disposal dates, with GLib's calendar (GDate
- * clamps to the month's last day, which is what the SPEC asks for).
+ * store/retention.c — periods and dates, with GLib's calendar (GDate clamps
+ * to the month's last day, which is what the SPEC asks for).
  */
 #include "store/retention.h"
 
@@ -13,8 +13,9 @@
 bool retention_parse(const char *s, retention_period *p)
 {
 	memset(p, 0, sizeof *p);
-	if (strcmp(s, "permanent") == 0) {
-		p->permanent = true;
+	if (strcmp(s, "permanent") == 0 || strcmp(s, "semi-permanent") == 0) {
+		p->kind = s[0] == 'p' ? RETENTION_PERMANENT : RETENTION_SEMI_PERMANENT;
+		p->statutory = true;
 		return true;
 	}
 	if (!g_ascii_isdigit(s[0]))
@@ -27,32 +28,85 @@ bool retention_parse(const char *s, retention_period *p)
 		return false;
 	if ((end[0] == 'y' && n > 1000) || (end[0] == 'm' && n > 12000))
 		return false;
+	p->kind = RETENTION_TERM;
 	p->amount = (int)n;
 	p->unit = end[0];
+	p->statutory = p->unit == 'y' && (n == 1 || n == 3 || n == 5 || n == 10 || n == 30);
 	return true;
 }
 
-bool retention_disposal_date(const char *release_iso, const retention_period *p, char out[11])
+bool retention_start_rule_parse(const char *s, retention_start_rule *r)
+{
+	if (strcmp(s, "next-year") == 0)
+		*r = RETENTION_START_NEXT_YEAR;
+	else if (strcmp(s, "release-date") == 0)
+		*r = RETENTION_START_RELEASE_DATE;
+	else
+		return false;
+	return true;
+}
+
+const char *retention_start_rule_name(retention_start_rule r)
+{
+	return r == RETENTION_START_RELEASE_DATE ? "release-date" : "next-year";
+}
+
+/* A GDate of a strict YYYY-MM-DD; NULL when it is not one. */
+static GDate *parse_day(const char *iso)
 {
 	int y, m, d;
 	char tail;
-	if (strlen(release_iso) != 10 ||
-	    sscanf(release_iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+	if (strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
 	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return NULL;
+	return g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
+}
+
+static void format_day(GDate *date, char out[11])
+{
+	/* GDate years stop at 65535; periods are capped well below that. */
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)g_date_get_year(date) % 10000u,
+	         (unsigned)g_date_get_month(date) % 100u, (unsigned)g_date_get_day(date) % 100u);
+	g_date_free(date);
+}
+
+bool retention_start(const char *release_iso, retention_start_rule r, char out[11])
+{
+	GDate *date = parse_day(release_iso);
+	if (!date)
 		return false;
-	if (p->permanent) {
-		strcpy(out, "permanent");
+	if (r == RETENTION_START_NEXT_YEAR)
+		g_date_set_dmy(date, 1, G_DATE_JANUARY, (GDateYear)(g_date_get_year(date) + 1));
+	format_day(date, out);
+	return true;
+}
+
+bool retention_disposal_date(const char *start_iso, const retention_period *p,
+                             char out[RETENTION_DATE_MAX])
+{
+	GDate *date = parse_day(start_iso);
+	if (!date)
+		return false;
+	if (p->kind != RETENTION_TERM) {
+		g_date_free(date);
+		strcpy(out, p->kind == RETENTION_PERMANENT ? "permanent" : "semi-permanent");
 		return true;
 	}
-	GDate *date = g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
 	switch (p->unit) {
 	case 'y': g_date_add_years(date, (guint)p->amount); break;
 	case 'm': g_date_add_months(date, (guint)p->amount); break;
 	default: g_date_add_days(date, (guint)p->amount); break;
 	}
-	/* GDate years stop at 65535; periods are capped well below that. */
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)g_date_get_year(date) % 10000u,
-	         (unsigned)g_date_get_month(date) % 100u, (unsigned)g_date_get_day(date) % 100u);
-	g_date_free(date);
+	format_day(date, out);
+	return true;
+}
+
+bool retention_evaluation_date(const char *start_iso, char out[11])
+{
+	GDate *date = parse_day(start_iso);
+	if (!date)
+		return false;
+	g_date_add_years(date, RETENTION_EVALUATION_YEARS);
+	format_day(date, out);
 	return true;
 }

@@ -5,7 +5,7 @@
 
 static const char *disposal(const char *date, const char *period)
 {
-	static char out[11];
+	static char out[RETENTION_DATE_MAX];
 	retention_period p;
 	if (!retention_parse(period, &p) || !retention_disposal_date(date, &p, out))
 		return "invalid";
@@ -22,7 +22,7 @@ TEST(periods_parse)
 	                      "99999999999999999999d" };
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
 		EXPECT(!retention_parse(bad[i], &p));
-	EXPECT(retention_parse("18m", &p) && p.amount == 18 && p.unit == 'm' && !p.permanent);
+	EXPECT(retention_parse("18m", &p) && p.amount == 18 && p.unit == 'm' && p.kind == RETENTION_TERM && !p.statutory);
 }
 
 TEST(disposal_dates)
