@@ -20,9 +20,11 @@ static const cli_entry commands[] = {
 	/* BUNDLE|BAGDIR operands: STORE_NONE */
 	{ "verify", &cmd_verify, STORE_WRITE, "prove bundles, bags or the whole store intact" },
 	/* --apply: STORE_WRITE */
-	{ "retention", &cmd_retention, STORE_READ, "list, or dispose of, the bundles due" },
-	/* add, remove: STORE_WRITE */
-	{ "hold", &cmd_hold, STORE_READ, "keep bundles from disposal: add, remove, list" },
+	{ "retention", &cmd_retention, STORE_READ, "what needs a disposal decision" },
+	/* propose, review, execute: STORE_WRITE */
+	{ "disposal", &cmd_disposal, STORE_READ, "disposal batches: propose, review, execute" },
+	/* add, extend, remove: STORE_WRITE */
+	{ "hold", &cmd_hold, STORE_READ, "legal holds: add, extend, remove, list" },
 	{ "list", &cmd_list, STORE_READ, "list the bundles of the store" },
 	{ "show", &cmd_show, STORE_READ, "one bundle: fields, checks, files, events" },
 	{ "extract", &cmd_extract, STORE_READ, "unpack a bundle into a folder" },

@@ -122,6 +122,8 @@ void cli_verbose(const cli_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 int cli_usage_error(const cli_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* cli_error() of err's message; returns its exit code (cli_exit_code). */
 int cli_fail(const cli_ctx *c, const GError *err);
+/* The same, and *err freed and cleared. */
+int cli_fail_clear(const cli_ctx *c, GError **err);
 
 /*
  * JSON lines on stdout (--json): cli_json_line() begins an object,
@@ -179,8 +181,15 @@ bool cli_parse_jobs(const char *s, int *n);
 /* `archive --version`: this tool's and its libraries' versions on stdout. */
 void cli_print_version(void);
 
+/* A disposal batch's item (cli/batch.c): its frozen fields, decision and
+ * outcome, as one JSON line or a few lines of text. */
+void cli_print_batch_item(const cli_ctx *c, const catalog_batch_item *it);
+/* After disposal_execute: each item's outcome, the summary; returns the
+ * exit code (1 when a bundle was kept because it changed or is missing). */
+int cli_report_execution(const cli_ctx *c, catalog *cat, const char *batch);
+
 /* The commands, one file each in src/cmd/. */
-extern const cli_command cmd_ingest, cmd_verify, cmd_retention, cmd_hold, cmd_list, cmd_show,
+extern const cli_command cmd_ingest, cmd_verify, cmd_retention, cmd_disposal, cmd_hold, cmd_list, cmd_show,
         cmd_extract, cmd_reindex, cmd_report;
 
 #endif

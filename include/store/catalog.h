@@ -54,14 +54,20 @@ typedef struct {
 	char *release_date;
 	char *organisation;
 	char *license;
+	/* The schedule: as ingest recorded it, or as a later decision (a
+	 * reset period, a deferral) made it. */
 	char *retention;
-	char *disposal_date;  /* YYYY-MM-DD or "permanent" */
+	char *retention_start; /* YYYY-MM-DD */
+	char *disposal_date;  /* YYYY-MM-DD, "semi-permanent" or "permanent" */
 	char *check_status;
 	char *bundle_sha256;
 	char *content_sha256;
 	char *ingested_at;
 	int64_t size;
 	char *hold_reason;    /* NULL when not on hold */
+	char *hold_by;        /* the body that asked for the hold, or NULL */
+	char *hold_until;     /* its end, or NULL */
+	char *batch;          /* the open disposal batch it is in, or NULL */
 	char *last_verified;  /* time of the last verification, NULL if never */
 	bool last_valid;
 } catalog_bundle;
@@ -74,9 +80,13 @@ void catalog_bundle_to_json(const catalog_bundle *b, json_writer *w);
 GPtrArray *catalog_list(catalog *c, GError **err);
 /* One bundle; NULL without err when there is no such id. */
 catalog_bundle *catalog_get(catalog *c, const char *id, GError **err);
-/* Bundles whose disposal date is on or before date (YYYY-MM-DD), held or
- * not; never permanent ones. */
+/* What a disposal proposal on date (YYYY-MM-DD) takes: bundles whose
+ * disposal date is on or before it, neither on hold nor in an open batch;
+ * never semi-permanent or permanent ones. Oldest disposal date first. */
 GPtrArray *catalog_due(catalog *c, const char *date, GError **err);
+/* Semi-permanent and permanent bundles whose evaluation date (start +
+ * RETENTION_EVALUATION_YEARS, store/retention.h) is on or before date. */
+GPtrArray *catalog_evaluation_due(catalog *c, const char *date, GError **err);
 /* The id of the bundle holding this content; NULL without err when none
  * does. Caller frees. */
 char *catalog_find_content(catalog *c, const char *content_sha256, GError **err);
@@ -104,11 +114,61 @@ typedef struct {
 	char *reason;
 	char *user;
 	char *since;
+	char *by;    /* the body that asked (감사원, 검찰, a court), or NULL */
+	char *until; /* YYYY-MM-DD, or NULL: until removed */
 } catalog_hold;
 
 void catalog_hold_free(catalog_hold *h);
-/* Every hold in force, by id (catalog_hold*). */
-GPtrArray *catalog_holds(catalog *c, GError **err);
+/* Every hold in force, by id (catalog_hold*). With before (YYYY-MM-DD),
+ * only those whose until is before it (ended, yet in force until removed). */
+GPtrArray *catalog_holds(catalog *c, const char *before, GError **err);
+
+/* A disposal batch (SPEC, "Retention and disposal"). */
+typedef struct {
+	char *id;          /* "2026-12-02-1": the day it judged by, and a count */
+	char *day;         /* the --now of the proposal */
+	char *proposed_at; /* time of the proposal */
+	char *user;
+	char *state;       /* "open", "executing" (begun, not finished), "executed" */
+	char *executed_at; /* NULL until executed */
+	int64_t items, decided;
+} catalog_batch;
+
+/* An item of a batch: the bundle as frozen, its decision, its outcome. */
+typedef struct {
+	char *batch, *id, *title, *retention, *retention_start, *disposal_date, *bundle_sha256;
+	char *decision; /* NULL (undecided), "destroy", "reset" or "defer" */
+	char *value;    /* reset: the period; defer: the date */
+	char *decided_by, *reason, *meeting, *decided_user, *decided_at;
+	/* NULL until executed; then "destroyed", "kept-hold", "kept-changed",
+	 * "kept-missing", "reset" or "deferred" */
+	char *outcome;
+	char *detail;   /* what kept it (the hold, the SHA-256 found) */
+} catalog_batch_item;
+
+void catalog_batch_free(catalog_batch *b);
+void catalog_batch_item_free(catalog_batch_item *i);
+/* Every batch, oldest first (catalog_batch*). */
+GPtrArray *catalog_batches(catalog *c, GError **err);
+/* One batch; NULL without err when there is none of that id. */
+catalog_batch *catalog_batch_get(catalog *c, const char *id, GError **err);
+/* A batch's items, by bundle id (catalog_batch_item*). */
+GPtrArray *catalog_batch_items(catalog *c, const char *batch, GError **err);
+
+/* The disposal record of a destroyed bundle: the fields of its "dispose"
+ * audit line. */
+typedef struct {
+	char *id, *title, *bundle_sha256, *retention, *retention_start, *release_date;
+	char *disposal_date, *batch, *decision, *decided_by, *meeting, *reason, *decided_user;
+	char *decided_at, *disposed_at, *user;
+	char *line; /* the audit line itself */
+} catalog_disposal;
+
+void catalog_disposal_free(catalog_disposal *d);
+/* Every disposal record, by id (catalog_disposal*). */
+GPtrArray *catalog_disposals(catalog *c, GError **err);
+/* One; NULL without err when the bundle was never destroyed. */
+catalog_disposal *catalog_disposal_get(catalog *c, const char *id, GError **err);
 
 /*
  * Rebuild STORE/catalog.sqlite from the bundles (their release.json and

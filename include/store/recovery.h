@@ -18,7 +18,9 @@
  *    marked "recovered" (the crash fell between publishing it and
  *    recording it), and every bundle on disk gets its catalog row;
  *  - a sidecar without its bundle (the sidecar is published first) is
- *    removed.
+ *    removed;
+ *  - a disposal batch whose execution was begun and not finished is
+ *    finished (store/disposal.h).
  * A bundle too damaged to read is left as it is and listed: one bad bundle
  * must not stop the store from working.
  */
@@ -36,6 +38,7 @@ typedef struct {
 	unsigned indexed;           /* bundles given a catalog row */
 	unsigned disposals_finished;/* bundles deleted after their disposal record */
 	unsigned orphans_removed;   /* sidecars without a bundle */
+	unsigned executions_finished; /* disposal batches whose execution was finished */
 	GPtrArray *unreadable;      /* char*: "path: reason" of bundles that could
 	                               not be indexed (damaged); verify names them */
 	GPtrArray *kept_unread;     /* char*: "path: reason" of bundles whose

@@ -42,6 +42,11 @@ const char *store_config(const store *s, const char *key);
  * by the store; NULL when the group is absent. */
 GHashTable *store_config_group(const store *s, const char *group);
 
+/* A value of STORE/archive.conf read without opening the store (a
+ * command's usage checks, before the lock): NULL without err when the
+ * file or the key is absent. Caller frees. */
+char *store_peek_config(const char *dir, const char *group, const char *key, GError **err);
+
 /* A fresh private directory under tmp/ (caller frees the path; remove it
  * with disk_remove_tree, core/disk.h). */
 char *store_make_tmpdir(store *s, GError **err);

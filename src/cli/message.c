@@ -161,6 +161,13 @@ int cli_fail(const cli_ctx *c, const GError *err)
 	return cli_exit_code(err);
 }
 
+int cli_fail_clear(const cli_ctx *c, GError **err)
+{
+	int rc = cli_fail(c, *err);
+	g_clear_error(err);
+	return rc;
+}
+
 /* -- JSON lines ---------------------------------------------------------- */
 
 json_writer *cli_json_line(void)

@@ -32,6 +32,10 @@ void cli_report_repairs(const cli_ctx *c, const recovery_report *r)
 		          c->store, r->recorded, r->recorded == 1 ? "" : "s", r->disposals_finished,
 		          r->disposals_finished == 1 ? "" : "s", r->orphans_removed,
 		          r->orphans_removed == 1 ? "" : "s");
+	if (r->executions_finished)
+		cli_error(c, "%s: repaired after an interrupted run: the execution of %u disposal "
+		             "batch%s was finished (archive disposal list)",
+		          c->store, r->executions_finished, r->executions_finished == 1 ? "" : "es");
 }
 
 /* Say why the store could not be opened, close what was, free err. */

@@ -1,43 +1,41 @@
 /*
  * cmd/retention.c — `archive retention [--now DATE] [--apply] [--json]`.
  *
- * Without --apply, lists what is due (nothing changes). With --apply,
- * disposes of it, except bundles on hold (and never permanent ones).
- * Silent when nothing is due, so that cron mails only when it acted.
+ * What needs a decision on a day: due bundles neither held nor in a batch,
+ * semi-permanent and permanent ones due for evaluation, holds past their
+ * end, and open batches. Silent when there is none, so that cron mails
+ * only when someone must act. --apply (stores with [disposal] review =
+ * none only) proposes, decides destroy and executes in one run.
  */
 #include "cli/cli.h"
 #include "store/disposal.h"
+#include "store/retention.h"
 #include "core/errors.h"
 #include "core/json.h"
 
 #include <stdio.h>
-#include <time.h>
+#include <string.h>
 
 static const char usage_text[] =
 	"usage: archive retention [--now YYYY-MM-DD] [--apply] [--json]\n"
 	"\n"
-	"List the bundles whose disposal date has come (a dry run), or with\n"
-	"--apply dispose of them: each disposal is recorded in the audit log\n"
-	"(id, title, bundle SHA-256, period, dates, user) before the bundle and\n"
-	"its sidecar are deleted. Bundles on hold are kept; permanent ones are\n"
-	"never due. Prints nothing when nothing is due.\n"
+	"List what needs a decision on a day (nothing changes):\n"
+	"  due       a bundle past its disposal date, neither held nor in a batch\n"
+	"            ('archive disposal propose' puts them in one for review)\n"
+	"  evaluate  a semi-permanent or permanent bundle 70 years after its start\n"
+	"  hold      a hold past its --until: in force until it is removed\n"
+	"  batch     a disposal batch awaiting decisions or execution\n"
+	"Prints nothing when nothing does.\n"
 	"\n"
 	"  --now DATE   the day to judge by (default: today, UTC)\n"
-	"  --apply      dispose of what is due\n"
-	"  --json       one JSON object per bundle due, then a summary object\n"
+	"  --apply      only where archive.conf says [disposal] review = none (stores\n"
+	"               outside the Public Records Management Act): propose, decide\n"
+	"               destroy and execute in one run\n"
+	"  --json       one JSON object per line listed, then a summary object\n"
 	"\n"
-	"Exit: 0 nothing due or all disposed of, 1 some due bundle is on hold,\n"
-	"2 usage, 3 the store cannot be read or written, 75 locked.\n";
-
-static const char *status_name(disposal_status s)
-{
-	switch (s) {
-	case DISPOSAL_DONE: return "disposed";
-	case DISPOSAL_HELD: return "held";
-	case DISPOSAL_DUE: break;
-	}
-	return "due";
-}
+	"Exit: 0 listed (or applied), 1 with --apply, a bundle kept because it\n"
+	"changed or is missing, 2 usage (--apply where review is required),\n"
+	"3 the store cannot be read or written, 75 locked.\n";
 
 static const struct option longopts[] = {
 	{ "now", required_argument, NULL, 'n' },
@@ -68,76 +66,168 @@ static int operands(cli_ctx *c, int argc, char **argv)
 		return cli_usage_error(c, "unexpected argument '%s'", argv[0]);
 	if (!*args.day)
 		cli_today(args.day);
-	if (args.apply)
-		c->mode = STORE_WRITE;
-	return -1;
+	if (!args.apply)
+		return -1;
+	GError *err = NULL;
+	char *review = store_peek_config(c->store, "disposal", "review", &err);
+	int rc = -1;
+	if (err) {
+		rc = cli_fail_clear(c, &err);
+	} else if (review && strcmp(review, "none") != 0 && strcmp(review, "required") != 0) {
+		cli_error(c, "%s/archive.conf: [disposal] review = %s: say required or none", c->store,
+		          review);
+		rc = EXIT_CANNOT_PROCEED;
+	} else if (!review || strcmp(review, "required") == 0) {
+		rc = cli_usage_error(c, "--apply: this store requires a reviewed decision before "
+		                        "anything is destroyed ([disposal] review = required%s, as the "
+		                        "Public Records Management Act has it): run 'archive disposal "
+		                        "propose', then 'disposal review' and 'disposal execute'",
+		                     review ? "" : ", the default");
+	}
+	g_clear_error(&err);
+	g_free(review);
+	c->mode = STORE_WRITE;
+	return rc;
+}
+
+static void bundle_line(const cli_ctx *c, const char *kind, const catalog_bundle *b,
+                        const char *when)
+{
+	if (c->json) {
+		json_writer *w = cli_json_line();
+		json_kv_string(w, "kind", kind);
+		catalog_bundle_to_json(b, w);
+		json_kv_string(w, "evaluation_date", strcmp(kind, "evaluate") == 0 ? when : NULL);
+		cli_json_print(w);
+	} else if (strcmp(kind, "due") == 0) {
+		cli_printf("due       %s  (%s from %s: disposal %s)\n", b->id, b->retention,
+		           b->retention_start, b->disposal_date);
+	} else {
+		cli_printf("evaluate  %s  (%s from %s: for evaluation since %s)\n", b->id,
+		           b->retention, b->retention_start, when);
+	}
+}
+
+static void hold_line(const cli_ctx *c, const catalog_hold *h)
+{
+	if (c->json) {
+		json_writer *w = cli_json_line();
+		json_kv_string(w, "kind", "hold");
+		json_kv_string(w, "id", h->id);
+		json_kv_string(w, "until", h->until);
+		json_kv_string(w, "by", h->by);
+		json_kv_string(w, "reason", h->reason);
+		cli_json_print(w);
+	} else {
+		cli_printf("hold      %s  (ended %s%s%s: %s; in force until removed)\n", h->id, h->until,
+		           h->by ? ", by " : "", h->by ? h->by : "", h->reason);
+	}
+}
+
+static void batch_line(const cli_ctx *c, const catalog_batch *b)
+{
+	bool begun = strcmp(b->state, "executing") == 0;
+	if (c->json) {
+		json_writer *w = cli_json_line();
+		json_kv_string(w, "kind", "batch");
+		json_kv_string(w, "batch", b->id);
+		json_kv_string(w, "state", b->state);
+		json_kv_int(w, "items", b->items);
+		json_kv_int(w, "decided", b->decided);
+		cli_json_print(w);
+	} else if (begun) {
+		cli_printf("batch     %s  (execution begun, not finished: run 'archive disposal "
+		           "execute %s')\n", b->id, b->id);
+	} else if (b->decided < b->items) {
+		cli_printf("batch     %s  (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+		           " items undecided)\n", b->id, b->items - b->decided, b->items);
+	} else {
+		cli_printf("batch     %s  (all %" G_GINT64_FORMAT " items decided; not executed)\n",
+		           b->id, b->items);
+	}
+}
+
+static int list(const cli_ctx *c, cli_store *st)
+{
+	GError *err = NULL;
+	GPtrArray *due = catalog_due(st->catalog, args.day, &err);
+	GPtrArray *eval = due ? catalog_evaluation_due(st->catalog, args.day, &err) : NULL;
+	GPtrArray *holds = eval ? catalog_holds(st->catalog, args.day, &err) : NULL;
+	GPtrArray *batches = holds ? catalog_batches(st->catalog, &err) : NULL;
+	int rc = EXIT_OK;
+	unsigned open = 0;
+	if (!batches) {
+		rc = cli_fail_clear(c, &err);
+		goto out;
+	}
+	for (guint i = 0; i < due->len; i++)
+		bundle_line(c, "due", g_ptr_array_index(due, i), NULL);
+	for (guint i = 0; i < eval->len; i++) {
+		const catalog_bundle *b = g_ptr_array_index(eval, i);
+		char when[11] = "";
+		retention_evaluation_date(b->retention_start, when);
+		bundle_line(c, "evaluate", b, when);
+	}
+	for (guint i = 0; i < holds->len; i++)
+		hold_line(c, g_ptr_array_index(holds, i));
+	for (guint i = 0; i < batches->len; i++) {
+		const catalog_batch *b = g_ptr_array_index(batches, i);
+		if (strcmp(b->state, "executed") != 0) {
+			batch_line(c, b);
+			open++;
+		}
+	}
+	unsigned total = due->len + eval->len + holds->len + open;
+	cli_summary(c, "%u due, %u for evaluation, %u ended holds, %u open batches on %s", due->len,
+	            eval->len, holds->len, open, args.day);
+	if (c->json) {
+		json_writer *w = cli_json_summary();
+		json_kv_string(w, "now", args.day);
+		json_kv_int(w, "due", due->len);
+		json_kv_int(w, "evaluate", eval->len);
+		json_kv_int(w, "ended_holds", holds->len);
+		json_kv_int(w, "open_batches", open);
+		cli_json_print(w);
+	} else if (total && c->verbosity >= 0) {
+		cli_printf("on %s: %u due, %u for evaluation, %u ended hold%s, %u open batch%s\n",
+		           args.day, due->len, eval->len, holds->len, holds->len == 1 ? "" : "s", open,
+		           open == 1 ? "" : "es");
+	}
+out:
+	if (due)
+		g_ptr_array_unref(due);
+	if (eval)
+		g_ptr_array_unref(eval);
+	if (holds)
+		g_ptr_array_unref(holds);
+	if (batches)
+		g_ptr_array_unref(batches);
+	return rc;
 }
 
 static int run(const cli_ctx *c, cli_store *st)
 {
-	int rc = EXIT_OK;
+	if (!args.apply)
+		return list(c, st);
 	GError *err = NULL;
-	GPtrArray *items = disposal_run(c->store, st->catalog, args.day, args.apply, &err);
-	unsigned n_done = 0, n_held = 0, n_due = 0;
-	for (guint i = 0; items && i < items->len; i++) {
-		const disposal_item *d = g_ptr_array_index(items, i);
-		const catalog_bundle *b = d->bundle;
-		n_done += d->status == DISPOSAL_DONE;
-		n_held += d->status == DISPOSAL_HELD;
-		n_due += d->status == DISPOSAL_DUE;
-		if (d->status == DISPOSAL_HELD)
-			cli_log_failure(c, "%s: due %s but kept: on hold: %s", b->id, b->disposal_date,
-			                b->hold_reason);
-		if (c->json) {
-			json_writer *w = cli_json_line();
-			json_kv_string(w, "id", b->id);
-			json_kv_string(w, "status", status_name(d->status));
-			json_kv_string(w, "title", b->title);
-			json_kv_string(w, "retention", b->retention);
-			json_kv_string(w, "release_date", b->release_date);
-			json_kv_string(w, "disposal_date", b->disposal_date);
-			json_kv_string(w, "bundle_sha256", b->bundle_sha256);
-			json_kv_string(w, "hold_reason", b->hold_reason);
-			cli_json_print(w);
-		} else if (d->status == DISPOSAL_HELD) {
-			cli_printf("held      %s  (due %s; on hold: %s)\n", b->id, b->disposal_date,
-			       b->hold_reason);
-		} else {
-			cli_printf("%-9s %s  (due %s, %s from %s)\n", status_name(d->status), b->id,
-			       b->disposal_date, b->retention, b->release_date);
-		}
-	}
-	if (err) {
-		cli_error(c, "%s", err->message);
-		rc = EXIT_CANNOT_PROCEED;
-	} else if (n_held) {
-		rc = EXIT_ITEM_FAILED;
-	}
-	unsigned total = items ? items->len : 0;
-	if (!total)
-		cli_summary(c, "nothing due on %s", args.day);
-	else if (args.apply)
-		cli_summary(c, "%u due on %s: %u disposed of, %u held", total, args.day, n_done, n_held);
+	char *batch = NULL;
+	int rc;
+	if (!disposal_apply(c->store, st->catalog, args.day, &batch, &err))
+		rc = cli_fail_clear(c, &err);
+	else if (batch)
+		rc = cli_report_execution(c, st->catalog, batch);
 	else
-		cli_summary(c, "%u due on %s (%u held); dry run", total, args.day, n_held);
-	if (c->json) {
+		rc = EXIT_OK;
+	if (!batch)
+		cli_summary(c, "nothing due on %s", args.day);
+	if (!batch && !err && c->json) {
 		json_writer *w = cli_json_summary();
 		json_kv_string(w, "now", args.day);
-		json_kv_bool(w, "apply", args.apply);
-		json_kv_int(w, "due", total);
-		json_kv_int(w, "disposed", n_done);
-		json_kv_int(w, "held", n_held);
+		json_kv_string(w, "batch", NULL);
 		cli_json_print(w);
-	} else if (total && c->verbosity >= 0) {
-		if (args.apply)
-			cli_printf("%u due on %s: %u disposed of, %u held\n", total, args.day, n_done, n_held);
-		else
-			cli_printf("%u due on %s (%u held); nothing changed: --apply disposes of them\n",
-			       total, args.day, n_held);
 	}
-	if (items)
-		g_ptr_array_unref(items);
 	g_clear_error(&err);
+	g_free(batch);
 	return rc;
 }
 

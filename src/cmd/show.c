@@ -20,38 +20,76 @@ static const char usage_text[] =
 	"           metadata/release.json) and \"events\" (its audit lines),\n"
 	"           then a summary object\n"
 	"\n"
-	"Exit: 0 shown, 1 no such bundle (or disposed of), 2 usage, 3 the store\n"
-	"cannot be read.\n";
+	"A bundle destroyed by a disposal is shown by its disposal record: ID,\n"
+	"title, bundle SHA-256, period, start, disposal date, batch, the decision\n"
+	"(by whom, meeting, reason), who executed it and when.\n"
+	"\n"
+	"Exit: 0 shown, 1 no such bundle, 2 usage, 3 the store cannot be read.\n";
 
-/* Say why there is no bundle ID: disposed of (the audit log remembers), or
- * never there (exit 1); or that the catalog could not say (exit 3). */
+/* A JSON text (release.json, an audit line) as a value of w. */
+static void json_text(json_writer *w, const char *text)
+{
+	JsonObject *o = text ? json_read_object(text, -1, NULL) : NULL;
+	JsonNode *n = o ? json_node_init_object(json_node_alloc(), o) : NULL;
+	json_node(w, n);
+	if (n)
+		json_node_unref(n);
+	if (o)
+		json_object_unref(o);
+}
+
+/* A destroyed bundle: its disposal record (exit 0), from the catalog's
+ * tombstone, which reindex rebuilds from the audit log. */
+static void print_disposal(const cli_ctx *c, const catalog_disposal *d)
+{
+	if (c->json) {
+		json_writer *w = cli_json_line();
+		json_kv_string(w, "id", d->id);
+		json_kv_bool(w, "destroyed", true);
+		json_key(w, "disposal");
+		json_text(w, d->line);
+		cli_json_print(w);
+		w = cli_json_summary();
+		json_kv_int(w, "bundles", 0);
+		json_kv_int(w, "destroyed", 1);
+		cli_json_print(w);
+		return;
+	}
+#define F(s) ((s) ? (s) : "")
+	cli_printf("id             %s\n", d->id);
+	cli_printf("title          %s\n", F(d->title));
+	cli_printf("status         DESTROYED %s by %s\n", F(d->disposed_at), F(d->user));
+	cli_printf("bundle sha256  %s\n", F(d->bundle_sha256));
+	cli_printf("release date   %s\n", F(d->release_date));
+	cli_printf("retention      %s from %s (disposal %s)\n", F(d->retention),
+	           F(d->retention_start), F(d->disposal_date));
+	if (d->batch) {
+		cli_printf("batch          %s\n", d->batch);
+		cli_printf("decision       %s by %s%s%s on %s (user %s)\n", F(d->decision),
+		           F(d->decided_by), d->meeting ? ", meeting " : "", F(d->meeting),
+		           F(d->decided_at), F(d->decided_user));
+		cli_printf("reason         %s\n", F(d->reason));
+	} else {
+		cli_printf("decision       none recorded: disposed of by schedule (before review)\n");
+	}
+#undef F
+}
+
+/* No bundle ID in the store: destroyed (print its disposal record), or
+ * never there (exit 1); or the catalog could not say (exit 3). */
 static int no_such_bundle(const cli_ctx *c, catalog *cat, const char *id)
 {
 	GError *err = NULL;
-	GPtrArray *events = catalog_events(cat, id, &err);
-	JsonObject *disposal = NULL;
-	if (!events) {
-		cli_error(c, "%s", err->message);
-		g_error_free(err);
-		return EXIT_CANNOT_PROCEED;
-	}
-	for (guint i = 0; events && i < events->len; i++) {
-		JsonObject *o = json_read_object(g_ptr_array_index(events, i), -1, NULL);
-		if (g_strcmp0(json_get_string(o, "event"), "dispose") == 0) {
-			g_clear_pointer(&disposal, json_object_unref);
-			disposal = g_steal_pointer(&o);
-		}
-		g_clear_pointer(&o, json_object_unref);
-	}
-	const char *user = json_get_string(disposal, "user");
-	if (disposal)
-		cli_error(c, "%s: disposed of on %s by %s; no longer in %s", id,
-		          json_get_string(disposal, "disposed_on"), user ? user : "?", c->store);
-	else
+	catalog_disposal *d = catalog_disposal_get(cat, id, &err);
+	if (err)
+		return cli_fail_clear(c, &err);
+	if (!d) {
 		cli_error(c, "%s: no such bundle in %s", id, c->store);
-	g_clear_pointer(&disposal, json_object_unref);
-	g_ptr_array_unref(events);
-	return EXIT_ITEM_FAILED;
+		return EXIT_ITEM_FAILED;
+	}
+	print_disposal(c, d);
+	catalog_disposal_free(d);
+	return EXIT_OK;
 }
 
 static void print_human(const catalog_bundle *b, const GPtrArray *events, const GPtrArray *checks,
@@ -62,12 +100,20 @@ static void print_human(const catalog_bundle *b, const GPtrArray *events, const 
 	cli_printf("release date   %s\n", b->release_date);
 	cli_printf("organisation   %s\n", b->organisation ? b->organisation : "none named");
 	cli_printf("licence        %s\n", b->license);
-	cli_printf("retention      %s (disposal %s)\n", b->retention, b->disposal_date);
+	cli_printf("retention      %s from %s (disposal %s)\n", b->retention, b->retention_start,
+	           b->disposal_date);
 	cli_printf("check status   %s\n", b->check_status);
 	cli_printf("bundle         %s (%" G_GINT64_FORMAT " bytes)\n", b->path, b->size);
 	cli_printf("sha256         %s\n", b->bundle_sha256 ? b->bundle_sha256 : "");
 	cli_printf("ingested       %s\n", b->ingested_at ? b->ingested_at : "");
-	cli_printf("hold           %s\n", b->hold_reason ? b->hold_reason : "none");
+	if (b->hold_reason)
+		cli_printf("hold           %s%s%s%s%s\n", b->hold_reason, b->hold_by ? "; by " : "",
+		           b->hold_by ? b->hold_by : "", b->hold_until ? "; until " : "",
+		           b->hold_until ? b->hold_until : "");
+	else
+		cli_printf("hold           none\n");
+	if (b->batch)
+		cli_printf("disposal batch %s (open)\n", b->batch);
 	if (b->last_verified)
 		cli_printf("last verified  %s (%s)\n", b->last_verified, b->last_valid ? "valid" : "INVALID");
 	else
@@ -93,18 +139,6 @@ static void print_human(const catalog_bundle *b, const GPtrArray *events, const 
 		cli_printf("  %s  %-13s %s\n", time ? time : "", ev ? ev : "", user ? user : "");
 		g_clear_pointer(&o, json_object_unref);
 	}
-}
-
-/* A JSON text (release.json, an audit line) as a value of w. */
-static void json_text(json_writer *w, const char *text)
-{
-	JsonObject *o = text ? json_read_object(text, -1, NULL) : NULL;
-	JsonNode *n = o ? json_node_init_object(json_node_alloc(), o) : NULL;
-	json_node(w, n);
-	if (n)
-		json_node_unref(n);
-	if (o)
-		json_object_unref(o);
 }
 
 static const char *id;

@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "core/testhook.h"
 #include "core/text.h"
+#include "store/retention.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -27,12 +28,20 @@ struct catalog {
 	char *path;
 };
 
+/*
+ * The tables. bundles is what each release.json says at ingest (bag-info
+ * is immutable); schedules, what later decisions made of a bundle's
+ * period (a reset, a deferral). A batch of disposal is frozen whole by one
+ * audit line (its items, with the SHA-256 each had); decisions, execution
+ * and disposal records follow from theirs.
+ */
+#define SCHEMA_VERSION 1
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS bundles("
 	" id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT, release_date TEXT,"
 	" organisation TEXT, license TEXT, retention TEXT, disposal_date TEXT,"
 	" check_status TEXT, content_sha256 TEXT, bundle_sha256 TEXT, size INTEGER,"
-	" ingested_at TEXT, release_json TEXT NOT NULL);"
+	" ingested_at TEXT, release_json TEXT NOT NULL, retention_start TEXT);"
 	"CREATE INDEX IF NOT EXISTS bundles_content ON bundles(content_sha256);"
 	"CREATE INDEX IF NOT EXISTS bundles_disposal ON bundles(disposal_date);"
 	"CREATE TABLE IF NOT EXISTS files(bundle_id TEXT NOT NULL, path TEXT, role TEXT,"
@@ -45,13 +54,25 @@ static const char schema[] =
 	" event TEXT, bundle_id TEXT, line TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS events_bundle ON events(bundle_id);"
 	"CREATE TABLE IF NOT EXISTS holds(bundle_id TEXT PRIMARY KEY, reason TEXT, user TEXT,"
-	" since TEXT);"
+	" since TEXT, body TEXT, until TEXT);"
 	"CREATE TABLE IF NOT EXISTS verifications(seq INTEGER PRIMARY KEY, bundle_id TEXT,"
 	" time TEXT, valid INTEGER, problems TEXT);"
 	"CREATE INDEX IF NOT EXISTS verifications_bundle ON verifications(bundle_id);"
 	"CREATE TABLE IF NOT EXISTS disposals(bundle_id TEXT PRIMARY KEY, title TEXT,"
 	" bundle_sha256 TEXT, retention TEXT, release_date TEXT, disposal_date TEXT,"
-	" disposed_at TEXT, user TEXT, seq INTEGER);";
+	" disposed_at TEXT, user TEXT, seq INTEGER, retention_start TEXT, batch TEXT,"
+	" decision TEXT, decided_by TEXT, meeting TEXT, reason TEXT, decided_user TEXT,"
+	" decided_at TEXT, line TEXT);"
+	"CREATE TABLE IF NOT EXISTS schedules(bundle_id TEXT PRIMARY KEY, retention TEXT,"
+	" retention_start TEXT, disposal_date TEXT, seq INTEGER);"
+	"CREATE TABLE IF NOT EXISTS batches(id TEXT PRIMARY KEY, day TEXT, proposed_at TEXT,"
+	" user TEXT, state TEXT NOT NULL, executed_at TEXT, seq INTEGER);"
+	"CREATE TABLE IF NOT EXISTS batch_items(batch TEXT NOT NULL, bundle_id TEXT NOT NULL,"
+	" title TEXT, retention TEXT, retention_start TEXT, disposal_date TEXT,"
+	" bundle_sha256 TEXT, decision TEXT, value TEXT, decided_by TEXT, reason TEXT,"
+	" meeting TEXT, decided_user TEXT, decided_at TEXT, outcome TEXT, detail TEXT,"
+	" PRIMARY KEY(batch, bundle_id));"
+	"CREATE INDEX IF NOT EXISTS batch_items_bundle ON batch_items(bundle_id);";
 
 /*
  * SQLite's message, with the reason of the system call behind it when
@@ -91,6 +112,76 @@ static bool exec(catalog *c, const char *sql, GError **err)
 	return true;
 }
 
+static bool derive(catalog *c, JsonObject *o, const char *line, GError **err);
+
+static int64_t pragma_int(catalog *c, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Derive every table from the audit lines in events again (a migration). */
+static bool rederive_events(catalog *c, GError **err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(c->db, "SELECT line FROM events ORDER BY seq", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_error(c, err, "read");
+	bool ok = true;
+	int rc;
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+		JsonObject *o = json_read_object(line, -1, NULL);
+		ok = !o || derive(c, o, line, err);
+		if (o)
+			json_object_unref(o);
+	}
+	if (ok && rc != SQLITE_DONE)
+		ok = db_error(c, err, "read");
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/*
+ * Bring the tables to SCHEMA_VERSION (PRAGMA user_version; 0 before
+ * disposal batches). A catalog of version 0 keeps its rows: bundles gain
+ * retention_start (what release.json records, else the release date: the
+ * rule of those stores), and the tables derived from audit lines (holds,
+ * disposals, and the new ones) are derived again from the lines the events
+ * table holds, as catalog_rebuild would. One transaction; a second opener
+ * waits and finds it done.
+ */
+static bool migrate(catalog *c, GError **err)
+{
+	if (pragma_int(c, "PRAGMA user_version") >= SCHEMA_VERSION)
+		return true;
+	if (!exec(c, "BEGIN IMMEDIATE", err))
+		return false;
+	bool ok = true;
+	int64_t v = pragma_int(c, "PRAGMA user_version");
+	bool old = pragma_int(c, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'bundles'") > 0;
+	if (v < SCHEMA_VERSION && old)
+		ok = exec(c, "ALTER TABLE bundles ADD COLUMN retention_start TEXT;"
+		             " UPDATE bundles SET retention_start = COALESCE("
+		             "json_extract(release_json, '$.retention_start'), release_date);"
+		             " DROP TABLE IF EXISTS holds; DROP TABLE IF EXISTS disposals;",
+		          err) &&
+		     exec(c, schema, err) && rederive_events(c, err);
+	else if (v < SCHEMA_VERSION)
+		ok = exec(c, schema, err);
+	char *set = g_strdup_printf("PRAGMA user_version = %d", SCHEMA_VERSION);
+	ok = ok && (v >= SCHEMA_VERSION || exec(c, set, err)) && exec(c, "COMMIT", err);
+	g_free(set);
+	if (!ok)
+		exec(c, "ROLLBACK", NULL);
+	return ok;
+}
+
 static catalog *open_path(const char *path, GError **err)
 {
 	catalog *c = g_new0(catalog, 1);
@@ -121,7 +212,7 @@ static catalog *open_path(const char *path, GError **err)
 	if (!exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 	             " PRAGMA journal_size_limit=1048576;",
 	          err) ||
-	    !exec(c, schema, err)) {
+	    !migrate(c, err)) {
 		catalog_close(c);
 		return NULL;
 	}
@@ -197,15 +288,22 @@ bool catalog_add_bundle(catalog *c, const char *bundle_path, const char *release
 		json_object_unref(r);
 		return false;
 	}
-	bool ok = run(c, err, "INSERT OR REPLACE INTO bundles VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
-	                      "?11,?12,?13,?14)",
-	              "sssssssssssiss", id, bundle_path,
+	/* Bundles made before the start rule record none: theirs was the
+	 * release date. */
+	const char *start = json_get_string(r, "retention_start");
+	bool ok = run(c, err, "INSERT OR REPLACE INTO bundles(id, path, title, release_date,"
+	                      " organisation, license, retention, disposal_date, check_status,"
+	                      " content_sha256, bundle_sha256, size, ingested_at, release_json,"
+	                      " retention_start) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+	                      "?14,?15)",
+	              "sssssssssssisss", id, bundle_path,
 	              json_get_string(r, "title"), json_get_string(r, "date"),
 	              json_get_string(r, "organisation"),
 	              json_get_string(json_get_object(r, "license"), "id"),
 	              json_get_string(r, "retention"), json_get_string(r, "disposal_date"),
 	              json_get_string(r, "check_status"), json_get_string(r, "content_sha256"),
-	              bundle_sha256, bundle_size, json_get_string(r, "ingested_at"), release_json);
+	              bundle_sha256, bundle_size, json_get_string(r, "ingested_at"), release_json,
+	              start ? start : json_get_string(r, "date"));
 	ok = ok && run(c, err, "DELETE FROM files WHERE bundle_id = ?1", "s", id) &&
 	     run(c, err, "DELETE FROM checks WHERE bundle_id = ?1", "s", id);
 	JsonArray *files = json_get_array(r, "files"), *checks = json_get_array(r, "checks");
@@ -230,45 +328,126 @@ bool catalog_add_bundle(catalog *c, const char *bundle_path, const char *release
 	return ok;
 }
 
+static bool derive_verify(catalog *c, JsonObject *o, GError **err)
+{
+	JsonArray *problems = json_get_array(o, "problems");
+	char *text = NULL;
+	if (problems) {
+		JsonNode *n = json_node_init_array(json_node_alloc(), problems);
+		json_writer *w = json_new(false);
+		json_node(w, n);
+		text = json_finish(w);
+		json_node_unref(n);
+	}
+	bool ok = run(c, err, "INSERT OR REPLACE INTO verifications VALUES(?1,?2,?3,?4,?5)", "issis",
+	              json_get_int(o, "seq", 0), json_get_string(o, "id"),
+	              json_get_string(o, "time"), (int64_t)json_get_bool(o, "valid", false), text);
+	g_free(text);
+	return ok;
+}
+
+/* A frozen batch: its row, and one per item as the proposal froze it. */
+static bool derive_proposal(catalog *c, JsonObject *o, GError **err)
+{
+	const char *batch = json_get_string(o, "batch");
+	bool ok = run(c, err, "INSERT OR REPLACE INTO batches(id, day, proposed_at, user, state, seq)"
+	                      " VALUES(?1,?2,?3,?4,'open',?5)",
+	              "ssssi", batch, json_get_string(o, "now"), json_get_string(o, "time"),
+	              json_get_string(o, "user"), json_get_int(o, "seq", 0));
+	JsonArray *items = json_get_array(o, "items");
+	for (guint i = 0; ok && items && i < json_array_get_length(items); i++) {
+		JsonObject *it = json_array_get_object_element(items, i);
+		ok = run(c, err, "INSERT OR REPLACE INTO batch_items(batch, bundle_id, title, retention,"
+		                 " retention_start, disposal_date, bundle_sha256) VALUES(?1,?2,?3,?4,?5,"
+		                 "?6,?7)",
+		         "sssssss", batch, json_get_string(it, "id"), json_get_string(it, "title"),
+		         json_get_string(it, "retention"), json_get_string(it, "retention_start"),
+		         json_get_string(it, "disposal_date"), json_get_string(it, "bundle_sha256"));
+	}
+	return ok;
+}
+
+/* A decision on an item; a reset or a deferral is the bundle's schedule
+ * from now on (the line records the dates it leads to). */
+static bool derive_decision(catalog *c, JsonObject *o, GError **err)
+{
+	const char *id = json_get_string(o, "id"), *kind = json_get_string(o, "decision");
+	bool ok = run(c, err, "UPDATE batch_items SET decision = ?3, value = ?4, decided_by = ?5,"
+	                      " reason = ?6, meeting = ?7, decided_user = ?8, decided_at = ?9"
+	                      " WHERE batch = ?1 AND bundle_id = ?2",
+	              "sssssssss", json_get_string(o, "batch"), id, kind,
+	              json_get_string(o, "value"), json_get_string(o, "by"),
+	              json_get_string(o, "reason"), json_get_string(o, "meeting"),
+	              json_get_string(o, "user"), json_get_string(o, "time"));
+	if (ok && g_strcmp0(kind, "destroy") != 0)
+		ok = run(c, err, "INSERT OR REPLACE INTO schedules VALUES(?1,?2,?3,?4,?5)", "ssssi", id,
+		         json_get_string(o, "retention"), json_get_string(o, "retention_start"),
+		         json_get_string(o, "disposal_date"), json_get_int(o, "seq", 0));
+	return ok;
+}
+
+/* A disposal record: the tombstone, for ever; the bundle's rows go. */
+static bool derive_dispose(catalog *c, JsonObject *o, const char *line, GError **err)
+{
+	const char *id = json_get_string(o, "id"), *batch = json_get_string(o, "batch");
+	return run(c, err, "INSERT OR REPLACE INTO disposals VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
+	                   "?11,?12,?13,?14,?15,?16,?17,?18)",
+	           "ssssssssisssssssss", id, json_get_string(o, "title"),
+	           json_get_string(o, "bundle_sha256"), json_get_string(o, "retention"),
+	           json_get_string(o, "release_date"), json_get_string(o, "disposal_date"),
+	           json_get_string(o, "time"), json_get_string(o, "user"),
+	           json_get_int(o, "seq", 0), json_get_string(o, "retention_start"), batch,
+	           json_get_string(o, "decision"), json_get_string(o, "decided_by"),
+	           json_get_string(o, "meeting"), json_get_string(o, "reason"),
+	           json_get_string(o, "decided_user"), json_get_string(o, "decided_at"), line) &&
+	       (!batch || run(c, err, "UPDATE batch_items SET outcome = 'destroyed' WHERE batch = ?1"
+	                              " AND bundle_id = ?2",
+	                      "ss", batch, id)) &&
+	       run(c, err, "DELETE FROM files WHERE bundle_id = ?1", "s", id) &&
+	       run(c, err, "DELETE FROM checks WHERE bundle_id = ?1", "s", id) &&
+	       run(c, err, "DELETE FROM schedules WHERE bundle_id = ?1", "s", id) &&
+	       run(c, err, "DELETE FROM bundles WHERE id = ?1", "s", id);
+}
+
 /* What an audit line says, in the catalog's tables (the events table has
  * the line itself). */
-static bool derive(catalog *c, JsonObject *o, GError **err)
+static bool derive(catalog *c, JsonObject *o, const char *line, GError **err)
 {
 	const char *event = json_get_string(o, "event"), *id = json_get_string(o, "id");
+	const char *batch = json_get_string(o, "batch");
 	if (!event)
 		return true;
 	if (strcmp(event, "hold") == 0)
-		return run(c, err, "INSERT OR REPLACE INTO holds VALUES(?1,?2,?3,?4)", "ssss", id,
-		           json_get_string(o, "reason"), json_get_string(o, "user"),
-		           json_get_string(o, "time"));
+		return run(c, err, "INSERT OR REPLACE INTO holds VALUES(?1,?2,?3,?4,?5,?6)", "ssssss",
+		           id, json_get_string(o, "reason"), json_get_string(o, "user"),
+		           json_get_string(o, "time"), json_get_string(o, "by"),
+		           json_get_string(o, "until"));
+	if (strcmp(event, "hold-extended") == 0)
+		return run(c, err, "UPDATE holds SET until = ?2 WHERE bundle_id = ?1", "ss", id,
+		           json_get_string(o, "until"));
 	if (strcmp(event, "hold-removed") == 0)
 		return run(c, err, "DELETE FROM holds WHERE bundle_id = ?1", "s", id);
-	if (strcmp(event, "verify") == 0) {
-		JsonArray *problems = json_get_array(o, "problems");
-		char *text = NULL;
-		if (problems) {
-			JsonNode *n = json_node_init_array(json_node_alloc(), problems);
-			json_writer *w = json_new(false);
-			json_node(w, n);
-			text = json_finish(w);
-			json_node_unref(n);
-		}
-		bool ok = run(c, err, "INSERT OR REPLACE INTO verifications VALUES(?1,?2,?3,?4,?5)",
-		              "issis", json_get_int(o, "seq", 0), id, json_get_string(o, "time"),
-		              (int64_t)json_get_bool(o, "valid", false), text);
-		g_free(text);
-		return ok;
-	}
+	if (strcmp(event, "verify") == 0)
+		return derive_verify(c, o, err);
+	if (strcmp(event, "disposal-proposed") == 0)
+		return derive_proposal(c, o, err);
+	if (strcmp(event, "disposal-decision") == 0)
+		return derive_decision(c, o, err);
+	if (strcmp(event, "disposal-execute") == 0)
+		return run(c, err, "UPDATE batches SET state = 'executing' WHERE id = ?1", "s", batch);
+	if (strcmp(event, "disposal-kept") == 0)
+		return run(c, err, "UPDATE batch_items SET outcome = 'kept-' || ?3, detail = ?4"
+		                   " WHERE batch = ?1 AND bundle_id = ?2",
+		           "ssss", batch, id, json_get_string(o, "why"), json_get_string(o, "detail"));
+	if (strcmp(event, "disposal-executed") == 0)
+		return run(c, err, "UPDATE batches SET state = 'executed', executed_at = ?2 WHERE id = ?1",
+		           "ss", batch, json_get_string(o, "time")) &&
+		       run(c, err, "UPDATE batch_items SET outcome = CASE decision WHEN 'reset' THEN"
+		                   " 'reset' WHEN 'defer' THEN 'deferred' ELSE 'kept' END"
+		                   " WHERE batch = ?1 AND outcome IS NULL",
+		           "s", batch);
 	if (strcmp(event, "dispose") == 0)
-		return run(c, err, "INSERT OR REPLACE INTO disposals VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-		           "ssssssssi", id, json_get_string(o, "title"),
-		           json_get_string(o, "bundle_sha256"), json_get_string(o, "retention"),
-		           json_get_string(o, "release_date"), json_get_string(o, "disposal_date"),
-		           json_get_string(o, "time"), json_get_string(o, "user"),
-		           json_get_int(o, "seq", 0)) &&
-		       run(c, err, "DELETE FROM files WHERE bundle_id = ?1", "s", id) &&
-		       run(c, err, "DELETE FROM checks WHERE bundle_id = ?1", "s", id) &&
-		       run(c, err, "DELETE FROM bundles WHERE id = ?1", "s", id);
+		return derive_dispose(c, o, line, err);
 	return true;
 }
 
@@ -291,7 +470,7 @@ bool catalog_apply_event(catalog *c, const char *line, GError **err)
 	              json_get_string(o, "event"), json_get_string(o, "id"), line);
 	/* Nothing inserted: mirrored before; nothing to derive. */
 	if (ok && sqlite3_changes(c->db) == 1)
-		ok = derive(c, o, err);
+		ok = derive(c, o, line, err);
 	json_object_unref(o);
 	ok = finish_savepoint(c, "apply_event", ok, err);
 	if (ok)
@@ -343,12 +522,16 @@ void catalog_bundle_free(catalog_bundle *b)
 	g_free(b->organisation);
 	g_free(b->license);
 	g_free(b->retention);
+	g_free(b->retention_start);
 	g_free(b->disposal_date);
 	g_free(b->check_status);
 	g_free(b->bundle_sha256);
 	g_free(b->content_sha256);
 	g_free(b->ingested_at);
 	g_free(b->hold_reason);
+	g_free(b->hold_by);
+	g_free(b->hold_until);
+	g_free(b->batch);
 	g_free(b->last_verified);
 	g_free(b);
 }
@@ -361,6 +544,7 @@ void catalog_bundle_to_json(const catalog_bundle *b, json_writer *w)
 	json_kv_string(w, "organisation", b->organisation);
 	json_kv_string(w, "license", b->license);
 	json_kv_string(w, "retention", b->retention);
+	json_kv_string(w, "retention_start", b->retention_start);
 	json_kv_string(w, "disposal_date", b->disposal_date);
 	json_kv_string(w, "check_status", b->check_status);
 	json_kv_string(w, "bundle", b->path);
@@ -369,18 +553,31 @@ void catalog_bundle_to_json(const catalog_bundle *b, json_writer *w)
 	json_kv_string(w, "ingested_at", b->ingested_at);
 	json_kv_bool(w, "held", b->hold_reason != NULL);
 	json_kv_string(w, "hold_reason", b->hold_reason);
+	json_kv_string(w, "hold_by", b->hold_by);
+	json_kv_string(w, "hold_until", b->hold_until);
+	json_kv_string(w, "batch", b->batch);
 	json_kv_string(w, "last_verified", b->last_verified);
 	if (b->last_verified)
 		json_kv_bool(w, "last_valid", b->last_valid);
 }
 
+/* An open batch: proposed, not yet executed (begun or not). */
+#define OPEN_BATCH_OF(bundle)                                                                   \
+	"(SELECT i.batch FROM batch_items i JOIN batches t ON t.id = i.batch WHERE i.bundle_id = " \
+	bundle " AND t.state <> 'executed' LIMIT 1)"
+/* The schedule a decision made, else the one ingest recorded. */
+#define EFFECTIVE(column) "COALESCE(s." column ", b." column ")"
+
 #define BUNDLE_COLUMNS                                                                          \
-	"SELECT b.id, b.path, b.title, b.release_date, b.organisation, b.license, b.retention,"  \
-	" b.disposal_date, b.check_status, b.bundle_sha256, b.content_sha256, b.ingested_at,"     \
+	"SELECT b.id, b.path, b.title, b.release_date, b.organisation, b.license,"               \
+	" " EFFECTIVE("retention") ", " EFFECTIVE("disposal_date") ","                            \
+	" b.check_status, b.bundle_sha256, b.content_sha256, b.ingested_at,"                      \
 	" b.size, h.reason,"                                                                      \
 	" (SELECT time FROM verifications v WHERE v.bundle_id = b.id ORDER BY seq DESC LIMIT 1)," \
-	" (SELECT valid FROM verifications v WHERE v.bundle_id = b.id ORDER BY seq DESC LIMIT 1)" \
-	" FROM bundles b LEFT JOIN holds h ON h.bundle_id = b.id "
+	" (SELECT valid FROM verifications v WHERE v.bundle_id = b.id ORDER BY seq DESC LIMIT 1)," \
+	" " EFFECTIVE("retention_start") ", h.body, h.until, " OPEN_BATCH_OF("b.id")              \
+	" FROM bundles b LEFT JOIN holds h ON h.bundle_id = b.id"                                 \
+	" LEFT JOIN schedules s ON s.bundle_id = b.id "
 
 /* A step of a read; nth counts the steps of the statement (from 1). */
 static int read_step(sqlite3_stmt *st, int nth)
@@ -435,6 +632,10 @@ static GPtrArray *bundles_where(catalog *c, const char *where, const char *param
 		b->hold_reason = col(st, 13);
 		b->last_verified = col(st, 14);
 		b->last_valid = sqlite3_column_int(st, 15) != 0;
+		b->retention_start = col(st, 16);
+		b->hold_by = col(st, 17);
+		b->hold_until = col(st, 18);
+		b->batch = col(st, 19);
 		g_ptr_array_add(out, b);
 	}
 	if (!read_done(c, rc, err))
@@ -466,9 +667,29 @@ catalog_bundle *catalog_get(catalog *c, const char *id, GError **err)
 GPtrArray *catalog_due(catalog *c, const char *date, GError **err)
 {
 	return bundles_where(c,
-	                     "WHERE b.disposal_date <> 'permanent' AND b.disposal_date <= ?1"
-	                     " ORDER BY b.disposal_date, b.id",
+	                     "WHERE " EFFECTIVE("disposal_date") " NOT IN ('permanent',"
+	                     " 'semi-permanent') AND " EFFECTIVE("disposal_date") " <= ?1"
+	                     " AND h.bundle_id IS NULL AND " OPEN_BATCH_OF("b.id") " IS NULL"
+	                     " ORDER BY " EFFECTIVE("disposal_date") ", b.id",
 	                     date, err);
+}
+
+GPtrArray *catalog_evaluation_due(catalog *c, const char *date, GError **err)
+{
+	GPtrArray *all = bundles_where(c,
+	                               "WHERE " EFFECTIVE("disposal_date") " IN ('permanent',"
+	                               " 'semi-permanent') ORDER BY " EFFECTIVE("retention_start")
+	                               ", b.id",
+	                               NULL, err);
+	/* The calendar is retention.h's (a 29 February start), not SQLite's. */
+	for (guint i = all ? all->len : 0; i-- > 0;) {
+		const catalog_bundle *b = g_ptr_array_index(all, i);
+		char when[11];
+		if (!b->retention_start || !retention_evaluation_date(b->retention_start, when) ||
+		    strcmp(when, date) > 0)
+			g_ptr_array_remove_index(all, i);
+	}
+	return all;
 }
 
 /* The first column of the first row of sql with one parameter; NULL
@@ -613,6 +834,42 @@ GPtrArray *catalog_files(catalog *c, const char *id, GError **err)
 	return out;
 }
 
+/* Every row of sql (up to two text parameters, NULL: unbound) made into
+ * a struct by make and freed by free (a read answers in full or fails). */
+static GPtrArray *query(catalog *c, const char *sql, const char *p1, const char *p2,
+                        gpointer (*make)(sqlite3_stmt *st), GDestroyNotify free, GError **err)
+{
+	sqlite3_stmt *st = NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func(free);
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_error(c, err, "read");
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	if (p1)
+		sqlite3_bind_text(st, 1, p1, -1, SQLITE_TRANSIENT);
+	if (p2)
+		sqlite3_bind_text(st, 2, p2, -1, SQLITE_TRANSIENT);
+	int nth = 0, rc;
+	while ((rc = read_step(st, ++nth)) == SQLITE_ROW)
+		g_ptr_array_add(out, make(st));
+	sqlite3_finalize(st);
+	if (!read_done(c, rc, err))
+		g_clear_pointer(&out, g_ptr_array_unref);
+	return out;
+}
+
+/* The first of them; NULL without err when there is none. */
+static gpointer query_one(catalog *c, const char *sql, const char *p1,
+                          gpointer (*make)(sqlite3_stmt *st), GDestroyNotify free, GError **err)
+{
+	GPtrArray *a = query(c, sql, p1, NULL, make, free, err);
+	gpointer one = a && a->len ? g_ptr_array_steal_index(a, 0) : NULL;
+	if (a)
+		g_ptr_array_unref(a);
+	return one;
+}
+
 void catalog_hold_free(catalog_hold *h)
 {
 	if (!h)
@@ -621,32 +878,153 @@ void catalog_hold_free(catalog_hold *h)
 	g_free(h->reason);
 	g_free(h->user);
 	g_free(h->since);
+	g_free(h->by);
+	g_free(h->until);
 	g_free(h);
 }
 
-GPtrArray *catalog_holds(catalog *c, GError **err)
+static gpointer make_hold(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = NULL;
-	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)catalog_hold_free);
-	if (sqlite3_prepare_v2(c->db, "SELECT bundle_id, reason, user, since FROM holds ORDER BY bundle_id",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		db_error(c, err, "read");
-		g_ptr_array_unref(out);
-		return NULL;
-	}
-	int nth = 0, rc;
-	while ((rc = read_step(st, ++nth)) == SQLITE_ROW) {
-		catalog_hold *h = g_new0(catalog_hold, 1);
-		h->id = col(st, 0);
-		h->reason = col(st, 1);
-		h->user = col(st, 2);
-		h->since = col(st, 3);
-		g_ptr_array_add(out, h);
-	}
-	sqlite3_finalize(st);
-	if (!read_done(c, rc, err))
-		g_clear_pointer(&out, g_ptr_array_unref);
-	return out;
+	catalog_hold *h = g_new0(catalog_hold, 1);
+	h->id = col(st, 0);
+	h->reason = col(st, 1);
+	h->user = col(st, 2);
+	h->since = col(st, 3);
+	h->by = col(st, 4);
+	h->until = col(st, 5);
+	return h;
+}
+
+GPtrArray *catalog_holds(catalog *c, const char *before, GError **err)
+{
+	return query(c,
+	             before ? "SELECT bundle_id, reason, user, since, body, until FROM holds"
+	                      " WHERE until IS NOT NULL AND until < ?1 ORDER BY until, bundle_id"
+	                    : "SELECT bundle_id, reason, user, since, body, until FROM holds"
+	                      " ORDER BY bundle_id",
+	             before, NULL, make_hold, (GDestroyNotify)catalog_hold_free, err);
+}
+
+void catalog_batch_free(catalog_batch *b)
+{
+	if (!b)
+		return;
+	g_free(b->id);
+	g_free(b->day);
+	g_free(b->proposed_at);
+	g_free(b->user);
+	g_free(b->state);
+	g_free(b->executed_at);
+	g_free(b);
+}
+
+static gpointer make_batch(sqlite3_stmt *st)
+{
+	catalog_batch *b = g_new0(catalog_batch, 1);
+	b->id = col(st, 0);
+	b->day = col(st, 1);
+	b->proposed_at = col(st, 2);
+	b->user = col(st, 3);
+	b->state = col(st, 4);
+	b->executed_at = col(st, 5);
+	b->items = sqlite3_column_int64(st, 6);
+	b->decided = sqlite3_column_int64(st, 7);
+	return b;
+}
+
+#define BATCH_COLUMNS                                                                           \
+	"SELECT id, day, proposed_at, user, state, executed_at,"                                  \
+	" (SELECT COUNT(*) FROM batch_items i WHERE i.batch = t.id),"                             \
+	" (SELECT COUNT(*) FROM batch_items i WHERE i.batch = t.id AND decision IS NOT NULL)"     \
+	" FROM batches t "
+
+GPtrArray *catalog_batches(catalog *c, GError **err)
+{
+	return query(c, BATCH_COLUMNS "ORDER BY seq", NULL, NULL, make_batch,
+	             (GDestroyNotify)catalog_batch_free, err);
+}
+
+catalog_batch *catalog_batch_get(catalog *c, const char *id, GError **err)
+{
+	return query_one(c, BATCH_COLUMNS "WHERE id = ?1", id, make_batch,
+	                 (GDestroyNotify)catalog_batch_free, err);
+}
+
+#define ITEM_FIELDS(i)                                                                          \
+	{ &(i)->batch, &(i)->id, &(i)->title, &(i)->retention, &(i)->retention_start,             \
+	  &(i)->disposal_date, &(i)->bundle_sha256, &(i)->decision, &(i)->value,                  \
+	  &(i)->decided_by, &(i)->reason, &(i)->meeting, &(i)->decided_user, &(i)->decided_at,    \
+	  &(i)->outcome, &(i)->detail }
+
+void catalog_batch_item_free(catalog_batch_item *i)
+{
+	if (!i)
+		return;
+	char **fields[] = ITEM_FIELDS(i);
+	for (size_t k = 0; k < G_N_ELEMENTS(fields); k++)
+		g_free(*fields[k]);
+	g_free(i);
+}
+
+static gpointer make_item(sqlite3_stmt *st)
+{
+	catalog_batch_item *i = g_new0(catalog_batch_item, 1);
+	char **fields[] = ITEM_FIELDS(i);
+	for (size_t k = 0; k < G_N_ELEMENTS(fields); k++)
+		*fields[k] = col(st, (int)k);
+	return i;
+}
+
+GPtrArray *catalog_batch_items(catalog *c, const char *batch, GError **err)
+{
+	return query(c,
+	             "SELECT batch, bundle_id, title, retention, retention_start, disposal_date,"
+	             " bundle_sha256, decision, value, decided_by, reason, meeting, decided_user,"
+	             " decided_at, outcome, detail FROM batch_items WHERE batch = ?1"
+	             " ORDER BY bundle_id",
+	             batch, NULL, make_item, (GDestroyNotify)catalog_batch_item_free, err);
+}
+
+#define DISPOSAL_FIELDS(d)                                                                      \
+	{ &(d)->id, &(d)->title, &(d)->bundle_sha256, &(d)->retention, &(d)->retention_start,     \
+	  &(d)->release_date, &(d)->disposal_date, &(d)->batch, &(d)->decision, &(d)->decided_by, \
+	  &(d)->meeting, &(d)->reason, &(d)->decided_user, &(d)->decided_at, &(d)->disposed_at,  \
+	  &(d)->user, &(d)->line }
+
+void catalog_disposal_free(catalog_disposal *d)
+{
+	if (!d)
+		return;
+	char **fields[] = DISPOSAL_FIELDS(d);
+	for (size_t k = 0; k < G_N_ELEMENTS(fields); k++)
+		g_free(*fields[k]);
+	g_free(d);
+}
+
+static gpointer make_disposal(sqlite3_stmt *st)
+{
+	catalog_disposal *d = g_new0(catalog_disposal, 1);
+	char **fields[] = DISPOSAL_FIELDS(d);
+	for (size_t k = 0; k < G_N_ELEMENTS(fields); k++)
+		*fields[k] = col(st, (int)k);
+	return d;
+}
+
+#define DISPOSAL_COLUMNS                                                                        \
+	"SELECT bundle_id, title, bundle_sha256, retention, retention_start, release_date,"       \
+	" disposal_date, batch, decision, decided_by, meeting, reason, decided_user, decided_at," \
+	" disposed_at, user, line FROM disposals "
+
+GPtrArray *catalog_disposals(catalog *c, GError **err)
+{
+	return query(c, DISPOSAL_COLUMNS "ORDER BY bundle_id", NULL, NULL, make_disposal,
+	             (GDestroyNotify)catalog_disposal_free, err);
+}
+
+catalog_disposal *catalog_disposal_get(catalog *c, const char *id, GError **err)
+{
+	return query_one(c, DISPOSAL_COLUMNS "WHERE bundle_id = ?1", id, make_disposal,
+	                 (GDestroyNotify)catalog_disposal_free, err);
 }
 
 char *catalog_read_release_json(const char *bundle_path, GError **err)
@@ -750,7 +1128,8 @@ bool catalog_rebuild(const char *store_dir, GPtrArray *skipped, GError **err)
 	/* One transaction: readers see the old catalog or the new, never half. */
 	if (!exec(c, "BEGIN IMMEDIATE; DELETE FROM bundles; DELETE FROM files; DELETE FROM checks;"
 	             " DELETE FROM events; DELETE FROM holds; DELETE FROM verifications;"
-	             " DELETE FROM disposals;",
+	             " DELETE FROM disposals; DELETE FROM schedules; DELETE FROM batches;"
+	             " DELETE FROM batch_items;",
 	          err))
 		goto out;
 	paths = store_bundle_files(store_dir);

@@ -4,6 +4,7 @@
  * by the next run the same way.
  */
 #include "store/recovery.h"
+#include "store/disposal.h"
 #include "store/audit.h"
 #include "core/errors.h"
 #include "core/json.h"
@@ -238,6 +239,9 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 	}
 	if (sides)
 		g_ptr_array_unref(sides);
+	/* A disposal batch whose execution a crash cut short: finished, as
+	 * the person who ran it asked (what is recorded done is skipped). */
+	ok = ok && disposal_finish_executions(store_dir, c, &r.executions_finished, err);
 	if (rep)
 		*rep = r;
 	else

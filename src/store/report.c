@@ -162,7 +162,7 @@ report *report_collect(const char *store_dir, catalog *c, const char *now, GErro
 	r->errors = count_tree();
 	r->run_failures = g_ptr_array_new_with_free_func(failure_free);
 	GPtrArray *all = catalog_list(c, err);
-	if (!all || !(r->holds = catalog_holds(c, err)))
+	if (!all || !(r->holds = catalog_holds(c, NULL, err)))
 		goto fail;
 	for (guint i = 0; i < all->len; i++) {
 		const catalog_bundle *b = g_ptr_array_index(all, i);

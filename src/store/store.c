@@ -94,6 +94,24 @@ fail:
 	return NULL;
 }
 
+char *store_peek_config(const char *dir, const char *group, const char *key, GError **err)
+{
+	char *conf = g_build_filename(dir, "archive.conf", NULL);
+	char *v = NULL;
+	GError *e = NULL;
+	GKeyFile *kf = g_key_file_new();
+	if (!g_key_file_load_from_file(kf, conf, G_KEY_FILE_NONE, &e)) {
+		if (!g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", conf, e->message);
+	} else if ((v = g_key_file_get_string(kf, group, key, NULL))) {
+		g_strstrip(v);
+	}
+	g_clear_error(&e);
+	g_key_file_free(kf);
+	g_free(conf);
+	return v;
+}
+
 store *store_open_dry(const char *dir, GError **err)
 {
 	store *s = NULL;
