@@ -66,8 +66,9 @@ bool disposal_execute(const char *store_dir, catalog *c, const char *batch, GErr
 
 /*
  * For stores outside that law ([disposal] review = none): propose, decide
- * destroy (by the user running it) and execute, in one run. *batch as for
- * disposal_propose.
+ * destroy (by the user running it) and execute, in one run; batches left
+ * open before (a run cut short) are decided and executed first. *batch:
+ * the last batch executed, or NULL when there was none.
  */
 bool disposal_apply(const char *store_dir, catalog *c, const char *day, char **batch,
                     GError **err);

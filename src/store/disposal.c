@@ -446,18 +446,47 @@ out:
 	return ok;
 }
 
-bool disposal_apply(const char *store_dir, catalog *c, const char *day, char **batch,
-                    GError **err)
+/* Decide destroy on what is undecided in batch, and execute it. */
+static bool apply_batch(const char *store_dir, catalog *c, const catalog_batch *b, GError **err)
 {
-	if (!disposal_propose(store_dir, c, day, batch, err))
-		return false;
-	if (!*batch)
-		return true;
 	disposal_decision d = { "destroy", NULL, audit_user(),
 		                "by schedule: archive.conf [disposal] review = none", NULL };
 	guint n;
-	return disposal_review(store_dir, c, *batch, NULL, 0, &d, &n, err) &&
-	       disposal_execute(store_dir, c, *batch, err);
+	if (strcmp(b->state, "open") == 0 && b->decided < b->items &&
+	    !disposal_review(store_dir, c, b->id, NULL, 0, &d, &n, err))
+		return false;
+	return disposal_execute(store_dir, c, b->id, err);
+}
+
+bool disposal_apply(const char *store_dir, catalog *c, const char *day, char **batch,
+                    GError **err)
+{
+	*batch = NULL;
+	/* First the batches an earlier run left open (it was cut short, or
+	 * someone proposed one): with no review, nothing waits for one. */
+	GPtrArray *all = catalog_batches(c, err);
+	bool ok = all != NULL;
+	for (guint i = 0; ok && i < all->len; i++) {
+		const catalog_batch *b = g_ptr_array_index(all, i);
+		if (strcmp(b->state, "executed") != 0) {
+			ok = apply_batch(store_dir, c, b, err);
+			g_free(*batch);
+			*batch = g_strdup(b->id);
+		}
+	}
+	if (all)
+		g_ptr_array_unref(all);
+	char *fresh = NULL;
+	if (!ok || !disposal_propose(store_dir, c, day, &fresh, err))
+		return false;
+	if (!fresh)
+		return true;
+	g_free(*batch);
+	*batch = fresh;
+	catalog_batch *b = catalog_batch_get(c, fresh, err);
+	ok = b && apply_batch(store_dir, c, b, err);
+	catalog_batch_free(b);
+	return ok;
 }
 
 bool disposal_finish_executions(const char *store_dir, catalog *c, unsigned *finished,

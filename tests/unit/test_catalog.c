@@ -141,7 +141,7 @@ TEST(bundles_events_and_queries)
 	catalog_bundle *b = catalog_get(c, "2024-05-10_a_00000001", &e);
 	EXPECT_STR(b->hold_reason, "litigation");
 	catalog_bundle_free(b);
-	GPtrArray *holds = catalog_holds(c, &e);
+	GPtrArray *holds = catalog_holds(c, NULL, &e);
 	EXPECT_INT(holds->len, 1);
 	g_ptr_array_unref(holds);
 	event(d, c, "hold-removed", "2024-05-10_a_00000001", NULL);
@@ -194,7 +194,7 @@ TEST(a_read_cut_short_is_an_error)
 	}
 	/* Each read's second step fails: the first row came, the rest not. */
 	g_setenv("ARCHIVE_TEST_CATALOG_BUSY", "2", TRUE);
-	GPtrArray *holds = catalog_holds(c, &e);
+	GPtrArray *holds = catalog_holds(c, NULL, &e);
 	EXPECT(!holds && e && e->code == ARC_ERROR_STORE && strstr(e->message, "database is locked"));
 	g_clear_error(&e);
 	GPtrArray *ev = catalog_events(c, ids[0], &e);
@@ -219,7 +219,7 @@ TEST(a_read_cut_short_is_an_error)
 	g_clear_error(&e);
 	g_unsetenv("ARCHIVE_TEST_CATALOG_BUSY");
 	/* And when it can finish, it answers in full. */
-	holds = catalog_holds(c, &e);
+	holds = catalog_holds(c, NULL, &e);
 	EXPECT(holds && holds->len == 2);
 	ev = catalog_events(c, ids[0], &e);
 	EXPECT(ev && ev->len == 2);

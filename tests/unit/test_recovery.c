@@ -1,10 +1,9 @@
-/* Unit tests: recovery after a crash, disposal, whole-store fixity. */
+/* Unit tests: recovery after a crash, whole-store fixity. */
 #include <errno.h>
 #include <sqlite3.h>
 #include <unistd.h>
 #include "store_fixture.h"
 #include "store/audit.h"
-#include "store/disposal.h"
 #include "store/fixity.h"
 
 static char *read_all(const char *path)
@@ -162,62 +161,6 @@ TEST(recovery_never_deletes_a_bundle_it_cannot_read)
 		g_free(path);
 		catalog_bundle_free(b);
 	}
-	store_fixture_close(&f);
-}
-
-TEST(disposal_records_first_and_keeps_held)
-{
-	store_fixture f;
-	store_fixture_open(&f, "1y");
-	GError *e = NULL;
-	/* Nothing is due the day after ingest. */
-	GPtrArray *items = disposal_run(f.dir, f.c, "2024-01-01", true, &e);
-	EXPECT(items && items->len == 0);
-	g_ptr_array_unref(items);
-	/* Hold one; a dry run lists all three and changes nothing. */
-	audit_entry *a = audit_entry_new("hold");
-	audit_entry_set(a, "id", g_ptr_array_index(f.ids, 1));
-	audit_entry_set(a, "reason", "court order");
-	char *line = NULL;
-	EXPECT(audit_append(f.dir, a, &line, &e) && catalog_apply_event(f.c, line, &e));
-	audit_entry_free(a);
-	g_free(line);
-	items = disposal_run(f.dir, f.c, "2030-01-01", false, &e);
-	EXPECT_INT(items->len, 3);
-	for (guint i = 0; i < items->len; i++) {
-		disposal_item *d = g_ptr_array_index(items, i);
-		EXPECT(d->status == (strcmp(d->bundle->id, g_ptr_array_index(f.ids, 1)) == 0
-		                             ? DISPOSAL_HELD
-		                             : DISPOSAL_DUE));
-	}
-	g_ptr_array_unref(items);
-	for (guint i = 0; i < 3; i++) {
-		char *p = store_fixture_bundle(&f, i);
-		EXPECT(g_file_test(p, G_FILE_TEST_EXISTS));
-		g_free(p);
-	}
-	/* Apply: two disposed of, each with one record; the held one stays. */
-	items = disposal_run(f.dir, f.c, "2030-01-01", true, &e);
-	EXPECT(e == NULL);
-	unsigned done = 0;
-	for (guint i = 0; i < items->len; i++)
-		done += ((disposal_item *)g_ptr_array_index(items, i))->status == DISPOSAL_DONE;
-	EXPECT_INT(done, 2);
-	g_ptr_array_unref(items);
-	char *log = g_build_filename(f.dir, "audit.log", NULL);
-	char *text = read_all(log);
-	EXPECT_INT(count(text, "\"event\":\"dispose\""), 2);
-	EXPECT(strstr(text, "\"disposed_on\":\"2030-01-01\"") != NULL);
-	EXPECT(strstr(text, "\"bundle_sha256\":\"") != NULL);
-	char *kept = store_fixture_bundle(&f, 1);
-	EXPECT(g_file_test(kept, G_FILE_TEST_EXISTS));
-	/* Idempotent: again, only the held one is due, nothing is disposed. */
-	items = disposal_run(f.dir, f.c, "2030-01-01", true, &e);
-	EXPECT_INT(items->len, 1);
-	g_ptr_array_unref(items);
-	g_free(kept);
-	g_free(text);
-	g_free(log);
 	store_fixture_close(&f);
 }
 
@@ -469,5 +412,5 @@ TEST(recovery_repairs_a_torn_audit_line)
 
 UNIT_MAIN(recovery_on_a_sound_store_changes_nothing, recovery_repairs_each_kind_of_interruption,
           recovery_never_deletes_a_bundle_it_cannot_read,
-          disposal_records_first_and_keeps_held, fixity_names_tampering, fixity_records_in_batches,
+          fixity_names_tampering, fixity_records_in_batches,
           recovery_repairs_a_torn_audit_line)
