@@ -44,7 +44,7 @@ _archive()
 	--store) COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
 	--html) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
 	--license) COMPREPLY=($(compgen -W "kogl-1 kogl-2 kogl-3 kogl-4" -- "$cur")); return ;;
-	--retention) COMPREPLY=($(compgen -W "1y 3y 5y 10y 30y permanent" -- "$cur")); return ;;
+	--retention) COMPREPLY=($(compgen -W "1y 3y 5y 10y 30y semi-permanent permanent" -- "$cur")); return ;;
 	-j | --date | --org | --reason | --now) COMPREPLY=(); return ;;
 	esac
 

@@ -28,11 +28,13 @@ typedef struct {
 	const char *today;             /* the run's day, YYYY-MM-DD */
 	const char *retention;         /* the retention period as named */
 	const retention_period *period;
+	retention_start_rule start_rule; /* archive.conf [retention] start */
 	int64_t now;                   /* the run's clock: ingested_at */
 } release_policy;
 
-/* Title, date (and date_source, date_pdf), organisation, retention,
- * disposal and bagging dates, ingested_at. */
+/* Title, date (and date_source, date_pdf), organisation, retention (its
+ * start by pol->start_rule, whether it is statutory), disposal and bagging
+ * dates, ingested_at. */
 void release_decide_fields(const release_policy *pol, release_record *r);
 
 /* release_decide_fields, then every check named above and the licence

@@ -67,6 +67,8 @@ typedef struct {
 	const kogl_license *license; /* NULL only for quarantined releases */
 	const char *license_source;  /* "option", "release", "pdf", "config" */
 	char *retention;       /* "10y" */
+	bool retention_statutory; /* one of the Decree's periods (store/retention.h) */
+	char retention_start[11]; /* YYYY-MM-DD: when the period starts (기산일) */
 	char disposal_date[RETENTION_DATE_MAX]; /* YYYY-MM-DD, "semi-permanent" or "permanent" */
 	char bagging_date[11];
 	char *ingested_at;     /* ISO 8601 UTC */

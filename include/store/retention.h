@@ -57,7 +57,8 @@ const char *retention_start_rule_name(retention_start_rule r);
 bool retention_start(const char *release_iso, retention_start_rule r, char out[11]);
 
 /* The disposal date of a period starting on start_iso: "YYYY-MM-DD", or
- * "semi-permanent" / "permanent". False when the date is not valid. */
+ * "semi-permanent" / "permanent". False when the date is not valid, or
+ * the result is past 9999-12-31. */
 bool retention_disposal_date(const char *start_iso, const retention_period *p,
                              char out[RETENTION_DATE_MAX]);
 

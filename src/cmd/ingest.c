@@ -30,7 +30,9 @@ static const char usage_text[] =
 	"  -j N                 prepare N releases at once (default: the number of CPUs)\n"
 	"  --date YYYY-MM-DD    the release date, whatever the text says\n"
 	"  --license kogl-N     the KOGL type, whatever the text says\n"
-	"  --retention PERIOD   1y 3y 5y 10y 30y permanent, or Ny Nm Nd (default: store's, 10y)\n"
+	"  --retention PERIOD   1y 3y 5y 10y 30y semi-permanent permanent, or Ny Nm Nd\n"
+	"                       (default: store's, 10y); it starts on 1 January after\n"
+	"                       the release date, or on it with [retention] start = release-date\n"
 	"  --org NAME           the issuing organisation\n"
 	"  --dry-run            check and report; create, lock and change nothing\n"
 	"  --force              archive despite failed checks (Check-Status: fail)\n"
@@ -217,7 +219,7 @@ static int option(cli_ctx *c, int opt, const char *arg)
 		retention_period p;
 		if (!retention_parse(arg, &p))
 			return cli_usage_error(c, "--retention %s: not a retention period (1y 3y 5y 10y "
-			                          "30y permanent, or Ny Nm Nd)",
+			                          "30y semi-permanent permanent, or Ny Nm Nd)",
 			                       arg);
 		args.o.retention = arg;
 		break;

@@ -236,7 +236,11 @@ void release_decide_fields(const release_policy *pol, release_record *r)
 	}
 	r->organisation = release_decided_organisation(pol, r, &r->organisation_source);
 	r->retention = g_strdup(pol->retention);
-	retention_disposal_date(r->date, pol->period, r->disposal_date);
+	r->retention_statutory = pol->period->statutory;
+	/* r->date is a valid date by now (the parser's, --date's or today),
+	 * so neither can fail. */
+	retention_start(r->date, pol->start_rule, r->retention_start);
+	retention_disposal_date(r->retention_start, pol->period, r->disposal_date);
 	g_strlcpy(r->bagging_date, pol->today, sizeof r->bagging_date);
 	GDateTime *now = g_date_time_new_from_unix_utc(pol->now);
 	r->ingested_at = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");

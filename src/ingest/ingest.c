@@ -84,11 +84,24 @@ ingester *ingester_new(store *s, catalog *c, const ingest_opts *opts, GError **e
 		period = RETENTION_DEFAULT;
 	if (!retention_parse(period, &g->period)) {
 		g_set_error(err, ARC_ERROR, opts->retention ? ARC_ERROR_USAGE : ARC_ERROR_STORE,
-		            "%s%s: not a retention period (1y 3y 5y 10y 30y permanent, or Ny Nm Nd)",
+		            "%s%s: not a retention period (1y 3y 5y 10y 30y semi-permanent "
+		            "permanent, or Ny Nm Nd)",
 		            opts->retention ? "--retention " : "archive.conf: retention = ", period);
 		goto fail;
 	}
 	g->retention = g_strdup(period);
+	/* The Decree's start (Art. 26(5)) unless the store keeps the old rule;
+	 * a value that is neither stops the run before anything is written,
+	 * rather than dating every bundle by a guess. */
+	retention_start_rule start_rule = RETENTION_START_NEXT_YEAR;
+	GHashTable *retention_conf = store_config_group(s, "retention");
+	const char *start = retention_conf ? g_hash_table_lookup(retention_conf, "start") : NULL;
+	if (start && !retention_start_rule_parse(start, &start_rule)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+		            "archive.conf: [retention] start = %s: not a start rule "
+		            "(next-year or release-date)", start);
+		goto fail;
+	}
 	GHashTable *limits = store_config_group(s, "limits");
 	if (limits) {
 		GHashTableIter it;
@@ -117,7 +130,7 @@ ingester *ingester_new(store *s, catalog *c, const ingest_opts *opts, GError **e
 	g->pdf = pdf_worker_new(&g->opts.limits);
 	g->policy = (release_policy){ g->opts.license_type, g->default_license, g->opts.organisation,
 		                      store_config(s, "organisation"), g->opts.date, g->today,
-		                      g->retention, &g->period, g->opts.now };
+		                      g->retention, &g->period, start_rule, g->opts.now };
 	/* The parser's and the licence detector's patterns, compiled here
 	 * once rather than in every forked child. */
 	release_init();

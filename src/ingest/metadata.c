@@ -113,6 +113,7 @@ char *metadata_bag_info(const release_record *r)
 	bag_info_line(s, "License-Name-Korean", r->license->name_ko);
 	bag_info_line(s, "License-URL", r->license->url);
 	bag_info_line(s, "Retention-Period", r->retention);
+	bag_info_line(s, "Retention-Start", r->retention_start);
 	bag_info_line(s, "Disposal-Date", r->disposal_date);
 	bag_info_line(s, "Check-Status", check_list_status(r->checks));
 	bag_info_line(s, "Release-Content-SHA256", r->content_sha256);
@@ -239,6 +240,8 @@ char *metadata_release_json(const release_record *r)
 	json_kv_string(w, "content_sha256", r->content_sha256);
 	json_fields(w, r);
 	json_kv_string(w, "retention", r->retention);
+	json_kv_bool(w, "retention_statutory", r->retention_statutory);
+	json_kv_string(w, "retention_start", r->retention_start);
 	json_kv_string(w, "disposal_date", r->disposal_date);
 	json_kv_string(w, "bagging_date", r->bagging_date);
 	json_kv_string(w, "ingested_at", r->ingested_at);

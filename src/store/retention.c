@@ -51,23 +51,34 @@ const char *retention_start_rule_name(retention_start_rule r)
 	return r == RETENTION_START_RELEASE_DATE ? "release-date" : "next-year";
 }
 
-/* A GDate of a strict YYYY-MM-DD; NULL when it is not one. */
+/* A GDate of a strict YYYY-MM-DD; NULL when it is not one. Each
+ * character is checked: sscanf alone would take "2024- 5-10" and
+ * "+024-05-10", and year 0 is no GDate. */
 static GDate *parse_day(const char *iso)
 {
-	int y, m, d;
-	char tail;
-	if (strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+	if (strlen(iso) != 10)
+		return NULL;
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? iso[i] != '-' : !g_ascii_isdigit(iso[i]))
+			return NULL;
+	int y = atoi(iso), m = atoi(iso + 5), d = atoi(iso + 8);
+	if (y < 1 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
 		return NULL;
 	return g_date_new_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
 }
 
-static void format_day(GDate *date, char out[11])
+/* Write date as YYYY-MM-DD and free it; false (out untouched) past year
+ * 9999, which has no four-digit form. GDate years stop at 65535, and the
+ * periods retention_parse accepts stay below that from any 4-digit year. */
+static bool format_day(GDate *date, char out[11])
 {
-	/* GDate years stop at 65535; periods are capped well below that. */
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)g_date_get_year(date) % 10000u,
-	         (unsigned)g_date_get_month(date) % 100u, (unsigned)g_date_get_day(date) % 100u);
+	unsigned y = g_date_get_year(date);
+	bool ok = y <= 9999;
+	if (ok)
+		snprintf(out, 11, "%04u-%02u-%02u", y, (unsigned)g_date_get_month(date) % 100u,
+		         (unsigned)g_date_get_day(date) % 100u);
 	g_date_free(date);
+	return ok;
 }
 
 bool retention_start(const char *release_iso, retention_start_rule r, char out[11])
@@ -77,8 +88,7 @@ bool retention_start(const char *release_iso, retention_start_rule r, char out[1
 		return false;
 	if (r == RETENTION_START_NEXT_YEAR)
 		g_date_set_dmy(date, 1, G_DATE_JANUARY, (GDateYear)(g_date_get_year(date) + 1));
-	format_day(date, out);
-	return true;
+	return format_day(date, out);
 }
 
 bool retention_disposal_date(const char *start_iso, const retention_period *p,
@@ -97,8 +107,7 @@ bool retention_disposal_date(const char *start_iso, const retention_period *p,
 	case 'm': g_date_add_months(date, (guint)p->amount); break;
 	default: g_date_add_days(date, (guint)p->amount); break;
 	}
-	format_day(date, out);
-	return true;
+	return format_day(date, out);
 }
 
 bool retention_evaluation_date(const char *start_iso, char out[11])
@@ -107,6 +116,5 @@ bool retention_evaluation_date(const char *start_iso, char out[11])
 	if (!date)
 		return false;
 	g_date_add_years(date, RETENTION_EVALUATION_YEARS);
-	format_day(date, out);
-	return true;
+	return format_day(date, out);
 }

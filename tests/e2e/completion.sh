@@ -32,6 +32,8 @@ check completion_command_prefix offers "reindex report retention" re
 check completion_retention_options offers "--now --apply --json --store --quiet --verbose --log-syslog --help" retention --
 check completion_report_options offers "--html --help" report --h
 check completion_license_values offers "kogl-1 kogl-2 kogl-3 kogl-4" ingest --license ""
+check completion_retention_values offers "1y 3y 5y 10y 30y semi-permanent permanent" ingest --retention ""
+check completion_retention_semi offers "semi-permanent" ingest --retention se
 check completion_hold_subcommands offers "add remove list" hold ""
 check completion_show_ids offers "2024-05-10_ai-diplomacy_60f0c0d9 2025-01-02_budget_0a1b2c3d" --store s show ""
 check completion_show_id_prefix offers "2025-01-02_budget_0a1b2c3d" --store s show 2025

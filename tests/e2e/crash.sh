@@ -227,6 +227,9 @@ done
 # of exactly those two and keep the third.
 NOW=2025-06-10
 rm -rf pre && S=$PWD/pre
+# Those dates count from the release date (the old start rule), and
+# --apply disposes without review; every store below is a copy of pre.
+mkdir -p "$S" && printf '[retention]\nstart = release-date\n[disposal]\nreview = none\n' > "$S/archive.conf"
 check crash_retention_setup_ingest run_rc 0 A ingest --retention 1y rel
 A retention --now $NOW --json | python3 -c '
 import json, sys

@@ -128,6 +128,8 @@ done
 
 # -- verify, which records each verification ----------------------------------
 rm -rf "$S" base
+# The disposal below runs retention --apply: without review (base's conf).
+mkdir -p "$S" && printf '[retention]\nstart = release-date\n[disposal]\nreview = none\n' > "$S/archive.conf"
 "$ARCHIVE" --store "$S" ingest -j 1 -q rel
 cp -a "$S" base
 faulty "" env ARCHIVE_FAULT_LOG="$PWD/verify.log" "$ARCHIVE" --store "$S" verify --json
@@ -175,6 +177,7 @@ crash_at=$(ARCHIVE_TEST_CRASH_LOG=$PWD/crash.points "$ARCHIVE" --store "$PWD/cra
 	grep -n '^store.bundle_linked$' crash.points | head -1 | cut -d: -f1)
 check fault_recovery_crash_point_found [ -n "$crash_at" ]
 rm -rf crashed && mkdir crashed
+printf '[retention]\nstart = release-date\n[disposal]\nreview = none\n' > crashed/archive.conf
 ARCHIVE_TEST_CRASH_AT=$crash_at "$ARCHIVE" --store "$PWD/crashed" ingest -j 1 -q rel/en-2024-06-03-quantum-strategy >/dev/null 2>&1
 check fault_recovery_killed sh -c "ls '$PWD'/crashed/bundles/*/*.tar.gz >/dev/null 2>&1 && ! grep -q '\"ingest\"' '$PWD/crashed/audit.log' 2>/dev/null"
 S=$PWD/store

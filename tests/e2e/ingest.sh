@@ -40,9 +40,11 @@ U=un/$id/$id
 check sample_license_type_1 grep -qx 'License: KOGL-Type-1' "$U/bag-info.txt"
 check sample_license_url grep -qx 'License-URL: https://www.kogl.or.kr/info/licenseType1.do' "$U/bag-info.txt"
 check sample_check_status_warn grep -qx 'Check-Status: warn' "$U/bag-info.txt"
+check sample_retention_start grep -qx 'Retention-Start: 2025-01-01' "$U/bag-info.txt"
+check sample_disposal_date grep -qx 'Disposal-Date: 2035-01-01' "$U/bag-info.txt"
 for f in Source-Organization Bagging-Date Bag-Software-Agent Payload-Oxum External-Identifier \
 	External-Description Release-Date License License-Name License-URL Retention-Period \
-	Disposal-Date Check-Status; do
+	Retention-Start Disposal-Date Check-Status; do
 	check "bag_info_has_$f" grep -q "^$f: ." "$U/bag-info.txt"
 done
 check sample_external_identifier grep -qx "External-Identifier: $id" "$U/bag-info.txt"
@@ -204,6 +206,80 @@ if flock -n 9; then
 	check locked_store_message has err 'locked by another run'
 fi
 exec 9>&-
+
+# -- the retention period: its start and the disposal date ----------------------
+# SPEC "Retention and disposal": the period starts on 1 January after the
+# release date (Decree Art. 26(5)), or on the release date with
+# [retention] start = release-date; the disposal date is the start plus
+# the period. Each store holds one bundle: of the sample (dated 2024-05-10
+# by its PDF) or of the Korean release (2024-07-15, no warnings).
+KO=ko-2024-07-15-ai-semiconductor
+# field STORE NAME: the value of NAME in the bag-info.txt of STORE's one bundle.
+field() { tar xzOf "$(ls "$1"/bundles/*/*.tar.gz)" --wildcards '*/bag-info.txt' | sed -n "s/^$2: //p"; }
+# json_field STORE KEY: KEY of STORE's one bundle's release.json, as JSON.
+json_field() { tar xzOf "$(ls "$1"/bundles/*/*.tar.gz)" --wildcards '*/metadata/release.json' |
+	python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)['$2']))"; }
+# with_conf STORE TEXT: a new store whose archive.conf is TEXT (printf format).
+with_conf() { mkdir -p "$1" && printf "$2" > "$1/archive.conf"; }
+
+check start_default_exit_0 run_rc 0 "$ARCHIVE" --store next ingest "rel/$SAMPLE"
+check start_default_release_date [ "$(field next Release-Date)" = 2024-05-10 ]
+check start_default_next_january [ "$(field next Retention-Start)" = 2025-01-01 ]
+check start_default_disposal_10y [ "$(field next Disposal-Date)" = 2035-01-01 ]
+check start_default_line_order sh -c "tar xzOf \"\$(ls next/bundles/*/*.tar.gz)\" --wildcards '*/bag-info.txt' |
+	grep -A2 '^Retention-Period: ' | tr '\n' '|' | grep -qx 'Retention-Period: 10y|Retention-Start: 2025-01-01|Disposal-Date: 2035-01-01|'"
+check start_default_json_start [ "$(json_field next retention_start)" = '"2025-01-01"' ]
+check start_default_json_statutory [ "$(json_field next retention_statutory)" = true ]
+check start_default_json_disposal [ "$(json_field next disposal_date)" = '"2035-01-01"' ]
+# The last day of a year starts the next one the day after.
+check start_dec31_exit_0 run_rc 0 "$ARCHIVE" --store dec31 ingest --date 2024-12-31 --retention 1y "rel/$KO"
+check start_dec31_next_day [ "$(field dec31 Retention-Start)" = 2025-01-01 ]
+check start_dec31_disposal [ "$(field dec31 Disposal-Date)" = 2026-01-01 ]
+# Said in so many words, the default is the same.
+with_conf named '[retention]\nstart = next-year\n'
+check start_next_year_exit_0 run_rc 0 "$ARCHIVE" --store named ingest "rel/$SAMPLE"
+check start_next_year_same [ "$(field named Retention-Start) $(field named Disposal-Date)" = "2025-01-01 2035-01-01" ]
+
+# The old rule: from the release date.
+with_conf old '[defaults]\nretention = 5y\n[retention]\nstart = release-date\n'
+check start_release_date_exit_0 run_rc 0 "$ARCHIVE" --store old ingest "rel/$SAMPLE"
+check start_release_date_start [ "$(field old Retention-Start)" = 2024-05-10 ]
+check start_release_date_disposal [ "$(field old Disposal-Date)" = 2029-05-10 ]
+check start_release_date_period [ "$(field old Retention-Period)" = 5y ]
+with_conf leap '[retention]\nstart = release-date\n'
+check start_release_date_leap_exit_0 run_rc 0 "$ARCHIVE" --store leap ingest --date 2024-02-29 --retention 1y "rel/$KO"
+check start_release_date_leap_start [ "$(field leap Retention-Start)" = 2024-02-29 ]
+check start_release_date_leap_disposal [ "$(field leap Disposal-Date)" = 2025-02-28 ]
+
+# Semi-permanent (준영구): statutory, no disposal date.
+check semi_permanent_exit_0 run_rc 0 "$ARCHIVE" --store semi ingest --retention semi-permanent "rel/$SAMPLE"
+check semi_permanent_period [ "$(field semi Retention-Period)" = semi-permanent ]
+check semi_permanent_start [ "$(field semi Retention-Start)" = 2025-01-01 ]
+check semi_permanent_disposal [ "$(field semi Disposal-Date)" = semi-permanent ]
+check semi_permanent_statutory [ "$(json_field semi retention_statutory)" = true ]
+check permanent_disposal sh -c "'$ARCHIVE' --store perm ingest -q --retention permanent 'rel/$KO' &&
+	[ \"\$(tar xzOf \"\$(ls perm/bundles/*/*.tar.gz)\" --wildcards '*/bag-info.txt' | sed -n 's/^Disposal-Date: //p')\" = permanent ]"
+
+# A period the Decree does not name: kept, recorded as such, no check of its own.
+check period_18m_exit_0 run_rc 0 "$ARCHIVE" --store m18 ingest --retention 18m "rel/$KO"
+check period_18m_no_warning sh -c "! grep -qi 'warning\|statutory\|18m' out err"
+check period_18m_check_status_pass [ "$(field m18 Check-Status)" = pass ]
+check period_18m_start [ "$(field m18 Retention-Start)" = 2025-01-01 ]
+check period_18m_disposal [ "$(field m18 Disposal-Date)" = 2026-07-01 ]
+check period_18m_not_statutory [ "$(json_field m18 retention_statutory)" = false ]
+check period_18m_json_period [ "$(json_field m18 retention)" = '"18m"' ]
+
+# A start that is neither: the store's configuration is wrong, nothing is written.
+with_conf bad '[retention]\nstart = tomorrow\n'
+check bad_start_exit_3 run_rc 3 "$ARCHIVE" --store bad ingest "rel/$SAMPLE"
+check bad_start_names_conf_key_value has err '^archive: ingest: archive.conf: \[retention\] start = tomorrow: '
+check bad_start_no_bundle sh -c "! ls bad/bundles/*/* 2>/dev/null | grep -q ."
+check bad_start_no_audit sh -c "[ ! -s bad/audit.log ]"
+check bad_start_dry_run_exit_3 run_rc 3 "$ARCHIVE" --store bad ingest --dry-run "rel/$SAMPLE"
+check bad_start_dry_run_names_it has err 'archive.conf: \[retention\] start = tomorrow'
+# Even with --retention given, the start still has to be known.
+check bad_start_with_option_exit_3 run_rc 3 "$ARCHIVE" --store bad ingest --retention 1y "rel/$SAMPLE"
+check bad_start_still_no_bundle sh -c "! ls bad/bundles/*/* 2>/dev/null | grep -q ."
 
 # -- durability: a new entry's folder is flushed -----------------------------
 # A power cut may lose a new folder or file whose parent folder was never

@@ -8,6 +8,8 @@
 S=$PWD/store
 A() { "$ARCHIVE" --store "$S" "$@"; }
 cp -R "$FIXTURES/releases" rel
+# The numbers below count from the release date: the old start rule.
+mkdir -p "$S" && printf '[retention]\nstart = release-date\n' > "$S/archive.conf"
 ingest_one() {
 	A ingest --json --retention "$1" "$2" | python3 -c "
 import json,sys

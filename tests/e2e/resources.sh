@@ -71,6 +71,9 @@ check nobody_can_run_archive run_rc 0 N --version
 
 # -- a store nobody may write ----------------------------------------------------
 S=$PWD/ro
+# retention --apply below disposes without review (the old schedule; the
+# locked store is a copy).
+mkdir -p "$S" && printf '[retention]\nstart = release-date\n[disposal]\nreview = none\n' > "$S/archive.conf"
 check ro_setup_ingest_as_root run_rc 0 A ingest rel
 ID=$(A list --json | python3 -c 'import json,sys; print([j for j in map(json.loads, sys.stdin) if "id" in j][0]["id"])')
 BUNDLE=$(ls "$S"/bundles/*/"$ID".tar.gz)

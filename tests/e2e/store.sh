@@ -8,6 +8,9 @@
 S=$PWD/store
 A() { "$ARCHIVE" --store "$S" "$@"; }
 cp -R "$FIXTURES/releases" rel
+# The dates below count from the release date (the old start rule), and
+# retention --apply disposes without review; the cron store is a copy.
+mkdir -p "$S" && printf '[retention]\nstart = release-date\n[disposal]\nreview = none\n' > "$S/archive.conf"
 
 # snap DIR: one line per file under DIR (path, size, sha256), for "nothing
 # changed" checks.
@@ -326,6 +329,10 @@ check retention_two_records_in_all [ "$(audit_events "$S/audit.log" dispose)" -e
 # Disposal-date arithmetic: a day missing in the target month is its last day.
 # bag_info_field STORE FIELD: the field of the one bundle in STORE.
 bag_info_field() { tar xzOf "$(ls "$1"/bundles/*/*.tar.gz)" --wildcards '*/bag-info.txt' | sed -n "s/^$2: //p"; }
+# Both from the release date, the old start rule.
+for st in leap month; do
+	mkdir -p "$st" && printf '[retention]\nstart = release-date\n' > "$st/archive.conf"
+done
 "$ARCHIVE" --store leap ingest -q --date 2024-02-29 --retention 1y rel/en-2024-06-03-quantum-strategy >out 2>err
 check leap_day_1y_disposal [ "$(bag_info_field leap Disposal-Date)" = 2025-02-28 ]
 check leap_day_release_date [ "$(bag_info_field leap Release-Date)" = 2024-02-29 ]

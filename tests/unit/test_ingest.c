@@ -1,4 +1,6 @@
 /* Unit tests: ingest of one release, through the library (no argv). */
+#include <archive.h>
+#include <archive_entry.h>
 #include <unistd.h>
 #include "unit.h"
 #include "ingest/ingest.h"
@@ -12,10 +14,16 @@ typedef struct {
 	ingester *g;
 } fixture;
 
-static void setup(fixture *f, const ingest_opts *extra)
+/* A store with archive.conf holding conf (none when NULL), and an ingester. */
+static void setup_conf(fixture *f, const ingest_opts *extra, const char *conf)
 {
 	GError *e = NULL;
 	f->dir = unit_tmpdir();
+	if (conf) {
+		char *path = g_build_filename(f->dir, "archive.conf", NULL);
+		EXPECT(g_file_set_contents(path, conf, -1, NULL));
+		g_free(path);
+	}
 	f->s = store_open(f->dir, true, &e);
 	EXPECT(f->s && store_lock(f->s, &e));
 	f->c = catalog_open(f->dir, &e);
@@ -28,6 +36,11 @@ static void setup(fixture *f, const ingest_opts *extra)
 	if (e)
 		fprintf(stderr, "%s\n", e->message);
 	g_clear_error(&e);
+}
+
+static void setup(fixture *f, const ingest_opts *extra)
+{
+	setup_conf(f, extra, NULL);
 }
 
 static void teardown(fixture *f)
@@ -59,6 +72,45 @@ static const check_result *find(const release_record *r, const char *id)
 			return c;
 	}
 	return NULL;
+}
+
+/* The file ID/name of the bundle at path, read with libarchive; NULL when
+ * it is not there. */
+static char *bundle_file(const char *path, const char *name)
+{
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_tar(a);
+	char *found = NULL;
+	if (archive_read_open_filename(a, path, 10240) == ARCHIVE_OK) {
+		struct archive_entry *en;
+		while (!found && archive_read_next_header(a, &en) == ARCHIVE_OK) {
+			const char *p = archive_entry_pathname(en);
+			const char *slash = strchr(p, '/');
+			if (!slash || strcmp(slash + 1, name) != 0)
+				continue;
+			GString *s = g_string_new(NULL);
+			char buf[4096];
+			la_ssize_t n;
+			while ((n = archive_read_data(a, buf, sizeof buf)) > 0)
+				g_string_append_len(s, buf, n);
+			found = g_string_free(s, FALSE);
+		}
+	}
+	archive_read_free(a);
+	return found;
+}
+
+/* bag-info.txt of the bundle at path holds line (with its newline). */
+static bool bag_info_has(const char *path, const char *lines)
+{
+	char *info = bundle_file(path, "bag-info.txt");
+	bool ok = info && strstr(info, lines);
+	if (!ok)
+		fprintf(stderr, "bag-info.txt of %s: no \"%s\" in:\n%s", path, lines,
+		        info ? info : "(none)\n");
+	g_free(info);
+	return ok;
 }
 
 static char *fixture_release(const char *name)
@@ -99,6 +151,18 @@ TEST(sample_release_archived_with_its_warnings)
 		EXPECT(c && c->passed);
 	}
 	EXPECT_STR(check_list_status(r->checks), "warn");
+	/* The default period from 1 January after the release date. */
+	EXPECT_STR(r->retention, "10y");
+	EXPECT(r->retention_statutory);
+	EXPECT_STR(r->retention_start, "2025-01-01");
+	EXPECT_STR(r->disposal_date, "2035-01-01");
+	EXPECT(bag_info_has(res.path, "\nRetention-Period: 10y\nRetention-Start: 2025-01-01\n"
+	                              "Disposal-Date: 2035-01-01\n"));
+	char *json = bundle_file(res.path, "metadata/release.json");
+	EXPECT(json && strstr(json, "\"retention_start\": \"2025-01-01\""));
+	EXPECT(json && strstr(json, "\"retention_statutory\": true"));
+	EXPECT(json && strstr(json, "\"disposal_date\": \"2035-01-01\""));
+	g_free(json);
 	char *id = g_strdup(res.id);
 	ingest_result_clear(&res);
 
@@ -147,11 +211,93 @@ TEST(options_override_text)
 	EXPECT(res.record->license == kogl_get(4));
 	EXPECT_STR(res.record->organisation, "Some Office");
 	EXPECT_STR(res.record->disposal_date, "permanent");
+	EXPECT_STR(res.record->retention_start, "2021-01-01");
+	EXPECT(bag_info_has(res.path, "\nRetention-Period: permanent\nRetention-Start: 2021-01-01\n"
+	                              "Disposal-Date: permanent\n"));
 	/* --license skips license.consistent. */
 	EXPECT(find(res.record, "license.consistent") == NULL);
 	ingest_result_clear(&res);
 	g_free(p);
 	teardown(&f);
+}
+
+/* [retention] start = release-date, and a semi-permanent period. */
+TEST(semi_permanent_from_the_release_date)
+{
+	ingest_opts o = { .retention = "semi-permanent" };
+	fixture f;
+	setup_conf(&f, &o, "[retention]\nstart = release-date\n");
+	char *p = fixture_release("ko-2024-07-15-ai-semiconductor");
+	ingest_result res;
+	EXPECT(ingest_path(&f, p, &res));
+	EXPECT_INT(res.status, INGEST_ARCHIVED);
+	EXPECT_STR(res.record->retention, "semi-permanent");
+	EXPECT(res.record->retention_statutory);
+	EXPECT_STR(res.record->retention_start, "2024-07-15");
+	EXPECT_STR(res.record->disposal_date, "semi-permanent");
+	EXPECT(bag_info_has(res.path, "\nRetention-Period: semi-permanent\n"
+	                              "Retention-Start: 2024-07-15\nDisposal-Date: semi-permanent\n"));
+	char *json = bundle_file(res.path, "metadata/release.json");
+	EXPECT(json && strstr(json, "\"retention_start\": \"2024-07-15\""));
+	EXPECT(json && strstr(json, "\"disposal_date\": \"semi-permanent\""));
+	g_free(json);
+	ingest_result_clear(&res);
+	g_free(p);
+	teardown(&f);
+}
+
+/* A period the Decree does not name, from the store's default and start. */
+TEST(non_statutory_period_from_the_store)
+{
+	fixture f;
+	setup_conf(&f, NULL, "[defaults]\nretention = 18m\n[retention]\nstart = next-year\n");
+	char *p = fixture_release("ko-2024-07-15-ai-semiconductor");
+	ingest_result res;
+	EXPECT(ingest_path(&f, p, &res));
+	EXPECT_INT(res.status, INGEST_ARCHIVED);
+	EXPECT_STR(res.record->retention, "18m");
+	EXPECT(!res.record->retention_statutory);
+	EXPECT_STR(res.record->retention_start, "2025-01-01");
+	EXPECT_STR(res.record->disposal_date, "2026-07-01");
+	/* Recorded, not a check of its own. */
+	EXPECT_STR(check_list_status(res.record->checks), "pass");
+	char *json = bundle_file(res.path, "metadata/release.json");
+	EXPECT(json && strstr(json, "\"retention_statutory\": false"));
+	g_free(json);
+	ingest_result_clear(&res);
+	g_free(p);
+	teardown(&f);
+}
+
+/* A start rule that is neither: a store error naming the file, key and value. */
+TEST(bad_start_rule_is_a_store_error)
+{
+	const char *bad[] = { "tomorrow", "", "Next-Year" };
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		GError *e = NULL;
+		char *d = unit_tmpdir();
+		char *conf = g_build_filename(d, "archive.conf", NULL);
+		char *text = g_strdup_printf("[retention]\nstart = %s\n", bad[i]);
+		EXPECT(g_file_set_contents(conf, text, -1, NULL));
+		store *s = store_open(d, true, &e);
+		EXPECT(s != NULL);
+		ingest_opts o = { .now = 1795737600 };
+		worker_limits_default(&o.limits);
+		ingester *g = s ? ingester_new(s, NULL, &o, &e) : NULL;
+		EXPECT(g == NULL);
+		char *value = g_strdup_printf("start = %s:", bad[i]);
+		EXPECT(e && e->code == ARC_ERROR_STORE && strstr(e->message, "archive.conf") &&
+		       strstr(e->message, value));
+		if (e)
+			fprintf(stderr, "(expected) %s\n", e->message);
+		ingester_free(g);
+		g_clear_error(&e);
+		store_close(s);
+		g_free(value);
+		g_free(text);
+		g_free(conf);
+		g_free(d);
+	}
 }
 
 TEST(no_licence_anywhere_is_an_error_unless_configured)
@@ -214,4 +360,6 @@ TEST(bad_options_are_usage_errors)
 }
 
 UNIT_MAIN(sample_release_archived_with_its_warnings, korean_release, options_override_text,
+          semi_permanent_from_the_release_date, non_statutory_period_from_the_store,
+          bad_start_rule_is_a_store_error,
           no_licence_anywhere_is_an_error_unless_configured, bad_options_are_usage_errors)

@@ -3,6 +3,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+#include <json-glib/json-glib.h>
 #include "unit.h"
 #include "ingest/metadata.h"
 
@@ -19,7 +20,9 @@ static release_record *sample(void)
 	r->license = kogl_get(3);
 	r->license_source = "release";
 	r->retention = g_strdup("10y");
-	strcpy(r->disposal_date, "2034-05-10");
+	r->retention_statutory = true;
+	strcpy(r->retention_start, "2025-01-01");
+	strcpy(r->disposal_date, "2035-01-01");
 	strcpy(r->bagging_date, "2026-11-27");
 	r->ingested_at = g_strdup("2026-11-27T10:00:00Z");
 	payload_file *f = release_record_add_payload(r, "data/release/r.txt", "/x/r.txt", "release");
@@ -73,8 +76,8 @@ TEST(bag_info_fields)
 		"License: KOGL-Type-3\n",
 		"License-Name: Korea Open Government License Type 3: Source Indication + Change Prohibition\n",
 		"License-URL: https://www.kogl.or.kr/info/licenseType3.do\n",
-		"Retention-Period: 10y\n",
-		"Disposal-Date: 2034-05-10\n",
+		/* Retention-Start right after Retention-Period. */
+		"\nRetention-Period: 10y\nRetention-Start: 2025-01-01\nDisposal-Date: 2035-01-01\n",
 		"Check-Status: warn\n",
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
@@ -84,6 +87,65 @@ TEST(bag_info_fields)
 		}
 	g_free(s);
 	release_record_free(r);
+}
+
+TEST(bag_info_semi_permanent)
+{
+	release_record *r = sample();
+	g_free(r->retention);
+	r->retention = g_strdup("semi-permanent");
+	strcpy(r->disposal_date, "semi-permanent");
+	char *s = metadata_bag_info(r);
+	EXPECT(strstr(s, "\nRetention-Period: semi-permanent\nRetention-Start: 2025-01-01\n"
+	                 "Disposal-Date: semi-permanent\n") != NULL);
+	g_free(s);
+	release_record_free(r);
+}
+
+/* release.json's retention fields: their names, types and order. */
+TEST(release_json_retention_fields)
+{
+	const struct {
+		const char *period, *start, *disposal;
+		bool statutory;
+	} cases[] = {
+		{ "10y", "2025-01-01", "2035-01-01", true },
+		{ "18m", "2024-05-10", "2025-11-10", false },
+		{ "semi-permanent", "2025-01-01", "semi-permanent", true },
+		{ "permanent", "2025-01-01", "permanent", true },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		release_record *r = sample();
+		g_free(r->retention);
+		r->retention = g_strdup(cases[i].period);
+		r->retention_statutory = cases[i].statutory;
+		strcpy(r->retention_start, cases[i].start);
+		strcpy(r->disposal_date, cases[i].disposal);
+		char *j = metadata_release_json(r);
+		JsonParser *p = json_parser_new();
+		GError *e = NULL;
+		EXPECT(json_parser_load_from_data(p, j, -1, &e));
+		JsonNode *root = json_parser_get_root(p);
+		JsonObject *o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
+		EXPECT(o != NULL);
+		if (o) {
+			EXPECT_STR(json_object_get_string_member(o, "retention"), cases[i].period);
+			EXPECT_STR(json_object_get_string_member(o, "retention_start"), cases[i].start);
+			EXPECT_STR(json_object_get_string_member(o, "disposal_date"), cases[i].disposal);
+			JsonNode *st = json_object_get_member(o, "retention_statutory");
+			EXPECT(st && JSON_NODE_HOLDS_VALUE(st) &&
+			       json_node_get_value_type(st) == G_TYPE_BOOLEAN &&
+			       json_node_get_boolean(st) == cases[i].statutory);
+		}
+		/* Next to each other, between retention and disposal_date. */
+		const char *a = strstr(j, "\"retention\":"), *b = strstr(j, "\"retention_start\":"),
+		           *c = strstr(j, "\"retention_statutory\":"), *d = strstr(j, "\"disposal_date\":");
+		EXPECT(a && b && c && d && a < b && a < c && b < d && c < d);
+		g_clear_error(&e);
+		g_object_unref(p);
+		g_free(j);
+		release_record_free(r);
+	}
 }
 
 /* No organisation named anywhere: no Source-Organization line, no creator,
@@ -180,5 +242,5 @@ TEST(release_json_holds_checks_and_files)
 	release_record_free(r);
 }
 
-UNIT_MAIN(bag_info_fields, no_organisation_no_made_up_name, dc_xml_is_well_formed_and_escaped, xmp_is_well_formed,
+UNIT_MAIN(bag_info_fields, bag_info_semi_permanent, release_json_retention_fields, no_organisation_no_made_up_name, dc_xml_is_well_formed_and_escaped, xmp_is_well_formed,
           release_json_holds_checks_and_files)

@@ -63,8 +63,33 @@ TEST(licence_order_and_consistency)
 	EXPECT(release_early_license(&pol, r) == kogl_get(2));
 	EXPECT_STR(r->organisation, "Ministry");
 	EXPECT_STR(r->date, "2024-05-10");
-	EXPECT_STR(r->disposal_date, "2034-05-10");
+	/* The period starts on 1 January after the release date. */
+	EXPECT_STR(r->retention_start, "2025-01-01");
+	EXPECT_STR(r->disposal_date, "2035-01-01");
+	EXPECT(r->retention_statutory);
 	EXPECT(!check_list_has_error(r->checks));
+	release_record_free(r);
+
+	/* [retention] start = release-date: the old rule. */
+	pol.start_rule = RETENTION_START_RELEASE_DATE;
+	r = release_record_new();
+	release_decide(&pol, r, &in);
+	EXPECT_STR(r->retention_start, "2024-05-10");
+	EXPECT_STR(r->disposal_date, "2034-05-10");
+	release_record_free(r);
+
+	/* A period the Decree does not name is kept, and said to be so. */
+	retention_period odd;
+	EXPECT(retention_parse("18m", &odd));
+	pol.period = &odd;
+	pol.retention = "18m";
+	pol.start_rule = RETENTION_START_NEXT_YEAR;
+	r = release_record_new();
+	release_decide(&pol, r, &in);
+	EXPECT_STR(r->retention, "18m");
+	EXPECT(!r->retention_statutory);
+	EXPECT_STR(r->retention_start, "2025-01-01");
+	EXPECT_STR(r->disposal_date, "2026-07-01");
 	release_record_free(r);
 	g_ptr_array_unref(in.attachments);
 }
