@@ -23,7 +23,7 @@ static const char usage_text[] =
 	"  due       a bundle past its disposal date, neither held nor in a batch\n"
 	"            ('archive disposal propose' puts them in one for review)\n"
 	"  evaluate  a semi-permanent or permanent bundle 70 years after its start\n"
-	"  hold      a hold past its --until: in force until it is removed\n"
+	"  hold      a hold past its end date: in force until it is removed\n"
 	"  batch     a disposal batch awaiting decisions or execution\n"
 	"Prints nothing when nothing does.\n"
 	"\n"
