@@ -5,7 +5,7 @@
 
 S=$PWD/store
 A() { "$ARCHIVE" --store "$S" "$@"; }
-CMDS="ingest verify retention hold list show extract reindex report"
+CMDS="ingest verify retention disposal hold list show extract reindex report"
 cp -R "$FIXTURES/releases" rel
 mkdir -p bad/r && printf 'A release without a licence\n\nSee the attached file.\n' > bad/r/r.txt
 
@@ -56,7 +56,10 @@ A ingest --json --license kogl-1 rel >out 2>err
 check json_ingest json_lines out
 ID=$(python3 -c "import json; print([j for j in map(json.loads, open('out')) if 'id' in j][0]['id'])")
 for args in "verify" "retention --now 2099-01-01" "hold add $ID --reason test" "hold list" "list" \
-	"show $ID" "extract $ID dest" "reindex" "report" "hold remove $ID"; do
+	"show $ID" "extract $ID dest" "reindex" "report" "hold remove $ID --reason done" \
+	"disposal propose --now 2099-01-01" "disposal list" "disposal show 2099-01-01-1" \
+	"disposal review 2099-01-01-1 --all --decision destroy --by x --reason y" \
+	"disposal execute 2099-01-01-1" "list --all" "show $ID"; do
 	# shellcheck disable=SC2086
 	A $args --json >out 2>err
 	check "json_$(echo "$args" | cut -d' ' -f1-2 | tr -c 'a-z\n' _)" json_lines out
@@ -107,9 +110,18 @@ check syslog_by_env_rule has "$LOG" '^notice verify: 3 verified: 3 OK, 0 FAIL; 0
 rm -f "$LOG"
 ID2=$("$ARCHIVE" --store sl list --json | python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['id'])")
 "$ARCHIVE" --store sl hold add "$ID2" --reason 'FOI 7' >/dev/null
-check syslog_held_bundle_exit_1 run_rc 1 "$ARCHIVE" --store sl --log-syslog retention --now 2099-01-01
-check syslog_held_bundle_logged has "$LOG" "^err retention: $ID2: due .* but kept: on hold: FOI 7\$"
-check syslog_retention_summary has "$LOG" '^warning retention: 3 due on 2099-01-01 \(1 held\); dry run \(exit 1\)$'
+check syslog_retention_exit_0 run_rc 0 "$ARCHIVE" --store sl --log-syslog retention --now 2099-01-01
+check syslog_retention_summary has "$LOG" '^notice retention: 2 due, 0 for evaluation, 0 ended holds, 0 open batches on 2099-01-01 \(exit 0\)$'
+rm -f "$LOG"
+# A bundle kept at execution because it changed is a failure: logged.
+"$ARCHIVE" --store sl disposal propose --now 2099-01-01 >/dev/null
+"$ARCHIVE" --store sl hold remove "$ID2" --reason 'FOI answered' >/dev/null
+"$ARCHIVE" --store sl disposal review 2099-01-01-1 --all --decision destroy --by x --reason y >/dev/null
+ID3=$("$ARCHIVE" --store sl disposal show 2099-01-01-1 --json | python3 -c "import json,sys; print(json.loads(sys.stdin.readlines()[1])['id'])")
+printf x >> "$(ls sl/bundles/*/"$ID3".tar.gz)"
+check syslog_kept_changed_exit_1 run_rc 1 "$ARCHIVE" --store sl --log-syslog disposal execute 2099-01-01-1
+check syslog_kept_changed_logged has "$LOG" "^err disposal: $ID3: kept: its SHA-256 is now [0-9a-f]{64}, not the frozen [0-9a-f]{64}\$"
+check syslog_execute_summary has "$LOG" '^warning disposal: batch 2099-01-01-1: 1 destroyed, 0 kept on hold, 1 kept \(changed or missing\), 0 reset or deferred \(exit 1\)$'
 unset ARCHIVE_TEST_SYSLOG_FILE
 
 # -- options before the command, with their values; values never options ------

@@ -6,7 +6,8 @@
 # (ARCHIVE_TEST_CRASH_AT=N; ARCHIVE_TEST_CRASH_LOG lists the points of a
 # clean run; ingest runs with -j 1 here, so that the points are counted in
 # one process: tests/e2e/parallel.sh kills a -j 4 run). For every point of a clean `ingest` of the fixtures, and of a
-# clean `retention --apply`, the run is killed there, and then:
+# clean `retention --apply` (review = none: propose, decide and execute in
+# one run), the run is killed there, and then:
 #   - no partial bundle is visible: every bundles/*/*.tar.gz verifies on
 #     its own and with `sha256sum -c` of its sidecar;
 #   - the next run, without the hook, repairs and finishes: every release
@@ -19,7 +20,8 @@
 # still finish the job. Then the same for `verify` of the store, which
 # records its verifications in batches: killed anywhere, the audit log
 # holds all of a batch or none of it, and the next verify repairs the
-# catalog from it.
+# catalog from it. And for each step of the reviewed workflow, `disposal
+# propose`, `review` and `execute`, killed at each of its points.
 . "$TOP/tests/lib.sh"
 
 cp -R "$FIXTURES/releases" rel
@@ -291,6 +293,125 @@ while [ "$n" -le "$P" ]; do
 		m=$((m + 1))
 	done
 	n=$((n + 1))
+done
+
+# -- disposal propose, review, execute --------------------------------------------
+# The same two due bundles, the law's way (review = required): frozen into
+# a batch, reviewed, executed, each step a run of its own. Each step is
+# killed at every crash point of its clean run; then the person carries on
+# from where the store is (propose again, review what is undecided,
+# execute what is not executed), and it must end as a clean workflow does:
+# the two destroyed, once each, each with its record; the third kept; one
+# batch, executed; no bundle gone without its record at any moment; the
+# catalog what reindex makes; verify passes. A batch is frozen whole or
+# not at all (one audit line), so a rerun never makes a second one.
+S=$PWD/wpre
+rm -rf "$S" && cp -a pre "$S"
+printf '[retention]\nstart = release-date\n' > "$S/archive.conf"
+BATCH=$NOW-1
+step() { # step NAME [hook env...]: run one step of the workflow
+	_s=$1; shift
+	case $_s in
+	propose) env "$@" "$ARCHIVE" --store "$S" disposal propose --now $NOW ;;
+	review) env "$@" "$ARCHIVE" --store "$S" disposal review $BATCH --all --decision destroy --by 심의회 --reason "보존기간 경과" ;;
+	execute) env "$@" "$ARCHIVE" --store "$S" disposal execute $BATCH ;;
+	esac
+}
+# batch_state: "STATE UNDECIDED" of the batch, or "none".
+batch_state() {
+	"$ARCHIVE" --store "$S" disposal show $BATCH --json 2>/dev/null | python3 -c "
+import json, sys
+L = [json.loads(l) for l in sys.stdin]
+if not L: print('none'); sys.exit()
+print(L[0]['state'], sum(1 for x in L[1:-1] if x['decision'] is None))"
+}
+# finish NAME LOG: carry on after a crash, then the checks. LOG gets the
+# crash points of the first run (the one that repairs).
+finish() {
+	rm -f "$2"
+	check "${1}_propose_again_exit_0" run_rc 0 step propose ARCHIVE_TEST_CRASH_LOG="$2"
+	case $(batch_state) in
+	"open 0"|executing*|executed*) ;;
+	open*) check "${1}_review_rest_exit_0" run_rc 0 step review ;;
+	*) check "${1}_a_batch_exists" false ;;
+	esac
+	case $(batch_state) in
+	executed*) ;;
+	*) check "${1}_execute_exit_0" run_rc 0 step execute ;;
+	esac
+	check "${1}_one_batch_executed" [ "$(batch_state)" = "executed 0" ]
+	check "${1}_one_proposal" [ "$(grep -c '"event":"disposal-proposed"' "$S/audit.log")" -eq 1 ]
+	check "${1}_due_destroyed_once_others_kept" python3 audit_check.py disposed "$S" due keep
+	check "${1}_no_partial_bundle_after" no_partial_bundle
+	check "${1}_verify_store" run_rc 0 A verify
+	check "${1}_list_equals_reindex" list_equals_reindex
+	check "${1}_nothing_needs_a_decision" run_rc 0 A retention --now $NOW
+	check "${1}_nothing_needs_a_decision_silent" [ ! -s out ]
+}
+cp -a "$S" w0
+check crash_workflow_clean_propose run_rc 0 step propose ARCHIVE_TEST_CRASH_LOG=$PWD/w.propose
+cp -a "$S" w1
+check crash_workflow_clean_review run_rc 0 step review ARCHIVE_TEST_CRASH_LOG=$PWD/w.review
+cp -a "$S" w2
+check crash_workflow_clean_execute run_rc 0 step execute ARCHIVE_TEST_CRASH_LOG=$PWD/w.execute
+check crash_workflow_clean_destroys python3 audit_check.py disposed "$S" due keep
+for k in disposal.proposed audit.written; do check "crash_workflow_propose_passes_$k" grep -qx "$k" w.propose; done
+for k in disposal.decided audit.written; do check "crash_workflow_review_passes_$k" grep -qx "$k" w.review; done
+for k in disposal.execute_begun dispose.recorded dispose.bundle_unlinked dispose.sidecar_unlinked \
+	dispose.dir_fsynced dispose.catalog disposal.executed; do
+	check "crash_workflow_execute_passes_$k" grep -qx "$k" w.execute
+done
+i=0
+for st in propose review execute; do
+	from=w$i
+	i=$((i + 1))
+	P=$(wc -l <w.$st)
+	echo "disposal $st: $P crash points" >&2
+	seen_kinds=" "
+	n=1
+	while [ "$n" -le "$P" ]; do
+		name=crash_workflow_${st}_at_$n
+		say "== $name: $(sed -n "${n}p" w.$st)"
+		rm -rf "$S" && cp -a $from "$S"
+		step $st ARCHIVE_TEST_CRASH_AT=$n >/dev/null 2>cerr
+		check "${name}_killed" killed $?
+		check "${name}_no_partial_bundle" no_partial_bundle
+		check "${name}_no_bundle_gone_without_record" python3 audit_check.py no_loss "$S" all
+		rm -rf crashed && cp -a "$S" crashed
+		finish "$name" "$PWD/rpoints"
+		# The repairs the next run passed: killed at each of them too
+		# (for the first point of each kind, as above).
+		R=$(last_recovery_point rpoints)
+		first_of_kind "$(sed -n "${n}p" w.$st)" || R=0
+		m=1
+		while [ "$m" -le "${R:-0}" ]; do
+			rname=${name}_repair_at_$m
+			say "== $rname: $(sed -n "${m}p" rpoints)"
+			rm -rf "$S" && cp -a crashed "$S"
+			step propose ARCHIVE_TEST_CRASH_AT=$m >/dev/null 2>cerr
+			check "${rname}_killed" killed $?
+			check "${rname}_no_bundle_gone_without_record" python3 audit_check.py no_loss "$S" all
+			finish "$rname" "$PWD/rrpoints"
+			m=$((m + 1))
+		done
+		n=$((n + 1))
+	done
+done
+# Overlapping runs: each step while another run holds the lock exits 75
+# and changes nothing.
+S=$PWD/store
+for st in propose review execute; do
+	case $st in
+	propose) from=w0 args="propose --now $NOW" ;;
+	review) from=w1 args="review $BATCH --all --decision destroy --by x --reason y" ;;
+	execute) from=w2 args="execute $BATCH" ;;
+	esac
+	rm -rf "$S" && cp -a $from "$S"
+	(cd "$S" && find . -type f ! -name lock -exec sha256sum {} + | sort -k2) >locked.before
+	# shellcheck disable=SC2086
+	check "crash_workflow_${st}_locked_exit_75" run_rc 75 flock "$S/lock" "$ARCHIVE" --store "$S" disposal $args
+	(cd "$S" && find . -type f ! -name lock -exec sha256sum {} + | sort -k2) >locked.after
+	check "crash_workflow_${st}_locked_changes_nothing" cmp -s locked.before locked.after
 done
 
 # A disposal recorded, the run killed before the bundle went, and the

@@ -71,7 +71,7 @@ import re
 t=open('show1').read()
 for want in [r'^id +$ID1$', r'^title +No Barriers Between Ministries in AI and Digital Diplomacy$',
              r'^release date +2024-05-10$', r'^licence +KOGL-Type-1$',
-             r'^retention +1y \(disposal 2025-05-10\)$', r'^check status +warn$',
+             r'^retention +1y from 2024-05-10 \(disposal 2025-05-10\)$', r'^check status +warn$',
              r'^sha256 +$SHA1$', r'^hold +none$']:
     assert re.search(want, t, re.M), want
 "
@@ -238,14 +238,14 @@ assert j['held'] is True and j['hold_reason']=='''$REASON''', j
 assert [e['event'] for e in j['events']]==['ingest','hold'] and j['events'][1]['reason']=='''$REASON'''
 "
 cp "$S/audit.log" audit.before
-check hold_remove_not_held_exit_1 run_rc 1 A hold remove "$ID1"
+check hold_remove_not_held_exit_1 run_rc 1 A hold remove "$ID1" --reason x
 check hold_remove_not_held_named has err "$ID1: .*not on hold"
 check hold_add_no_reason_exit_2 run_rc 2 A hold add "$ID1"
 check hold_add_no_reason_says has err 'reason'
 check hold_add_empty_reason_exit_2 run_rc 2 A hold add "$ID1" --reason ''
 check hold_add_unknown_exit_1 run_rc 1 A hold add 2024-01-01_nosuch_00000000 --reason x
 check hold_add_unknown_named has err '2024-01-01_nosuch_00000000: no such bundle'
-check hold_remove_unknown_exit_1 run_rc 1 A hold remove 2024-01-01_nosuch_00000000
+check hold_remove_unknown_exit_1 run_rc 1 A hold remove 2024-01-01_nosuch_00000000 --reason x
 check hold_no_verb_exit_2 run_rc 2 A hold
 check hold_add_twice_exit_1 run_rc 1 A hold add "$ID10" --reason 'second reason'
 check hold_add_twice_names_first has err "$ID10: already on hold \\($REASON\\)"
@@ -254,12 +254,13 @@ check hold_add_twice_keeps_first has out ": $REASON\$"
 check hold_refusals_leave_audit_alone cmp audit.before "$S/audit.log"
 # A hold added and removed: both recorded, the bundle free again.
 check hold_add_permanent_exit_0 run_rc 0 A hold add "$IDP" --reason 'inventory check'
-check hold_remove_exit_0 run_rc 0 A hold remove "$IDP"
+check hold_remove_exit_0 run_rc 0 A hold remove "$IDP" --reason "inventory done"
 check hold_remove_says_released has out "^released $IDP\$"
 check hold_removed_audit_line python3 -c "
 import json
 e=json.loads(open('$S/audit.log').read().splitlines()[-1])
 assert e['event']=='hold-removed' and e['id']=='$IDP' and e['user'], e
+assert e['reason']=='inventory done' and e['hold_reason']=='inventory check', e
 "
 A list >out 2>err
 check hold_removed_not_in_list sh -c "! grep -q '^$IDP .*HOLD' out"
@@ -269,24 +270,27 @@ snap "$S" > store.before
 check retention_before_due_exit_0 run_rc 0 A retention --now 2025-05-09
 check retention_before_due_silent sh -c '[ ! -s out ] && [ ! -s err ]'
 check retention_due_dry_exit_0 run_rc 0 A retention --now 2025-05-10
-check retention_due_dry_lists_it has out "^due +$ID1 +\\(due 2025-05-10, 1y from 2024-05-10\\)\$"
+check retention_due_dry_lists_it has out "^due +$ID1 +\\(1y from 2024-05-10: disposal 2025-05-10\\)\$"
 check retention_due_dry_only_it sh -c "[ \$(grep -c '^due ' out) -eq 1 ]"
 check retention_due_dry_json_exit_0 run_rc 0 A retention --now 2025-05-10 --json
 check retention_due_dry_json python3 -c "
 import json
 L=[json.loads(l) for l in open('out')]
-assert L[-1]['summary'] is True and L[-1]['apply'] is False and L[-1]['due']==1 and L[-1]['disposed']==0, L
-assert L[0]['id']=='$ID1' and L[0]['status']=='due', L[0]
+assert L[-1]['summary'] is True and L[-1]['due']==1 and L[-1]['evaluate']==0, L
+assert L[0]['id']=='$ID1' and L[0]['kind']=='due' and L[0]['retention_start']=='2024-05-10', L[0]
 "
 snap "$S" > store.after
 check retention_dry_run_changes_nothing cmp store.before store.after
 check retention_bad_now_exit_2 run_rc 2 A retention --now 2025-02-30
-check retention_far_future_dry_exit_1_held run_rc 1 A retention --now 9999-12-31
-check retention_permanent_not_listed sh -c "! grep -q '$IDP' out"
-check retention_held_listed_as_held has out "^held +$ID10 "
+# Far ahead: the held bundle is not listed (it needs no decision while held),
+# the permanent one is due for evaluation, never for disposal.
+check retention_far_future_dry_exit_0 run_rc 0 A retention --now 9999-12-31
+check retention_permanent_not_due sh -c "! grep -q '^due .*$IDP' out"
+check retention_permanent_for_evaluation has out "^evaluate  $IDP  \\(permanent from 2024-07-15: for evaluation since 2094-07-15\\)\$"
+check retention_held_not_listed sh -c "! grep -q '$ID10' out"
 
 check retention_apply_exit_0 run_rc 0 A retention --apply --now 2025-05-10
-check retention_apply_says_disposed has out "^disposed +$ID1 "
+check retention_apply_says_destroyed has out "^destroyed +$ID1\$"
 check retention_apply_bundle_gone sh -c "[ ! -e '$B1' ] && [ ! -e '$B1.sha256' ]"
 check retention_apply_others_kept sh -c "[ -e '$B10' ] && [ -e '$B10.sha256' ] && [ -e '$BP' ] && [ -e '$BP.sha256' ]"
 check retention_apply_one_record [ "$(audit_events "$S/audit.log" dispose)" -eq 1 ]
@@ -303,19 +307,20 @@ assert e.get('user'), e
 "
 A list >out 2>err
 check retention_disposed_not_listed sh -c "! grep -q '$ID1' out && grep -qx '2 bundles' out"
-check retention_disposed_not_shown run_rc 1 A show "$ID1"
-check retention_disposed_show_says has err "$ID1: disposed of on 2025-05-10 by "
+check retention_disposed_shows_record run_rc 0 A show "$ID1"
+check retention_disposed_show_says has out "^status +DESTROYED [0-9T:Z-]+ by "
 check retention_apply_again_silent run_rc 0 A retention --apply --now 2025-05-10
 check retention_apply_again_no_output sh -c '[ ! -s out ] && [ ! -s err ]'
 
-# The 10y bundle is due on 2034-06-03 but on hold: kept, reported, exit 1.
-check retention_held_exit_1 run_rc 1 A retention --apply --now 2034-06-03
-check retention_held_reported has out "^held +$ID10 .*on hold: $REASON"
+# The 10y bundle is due on 2034-06-03 but on hold: never proposed, so
+# nothing to say, exit 0 (a hold is not a failure).
+check retention_held_exit_0 run_rc 0 A retention --apply --now 2034-06-03
+check retention_held_silent sh -c '[ ! -s out ] && [ ! -s err ]'
 check retention_held_kept sh -c "[ -e '$B10' ] && [ -e '$B10.sha256' ]"
 check retention_held_no_record [ "$(audit_events "$S/audit.log" dispose)" -eq 1 ]
 check retention_locked_exit_75 run_rc 75 flock "$S/lock" "$ARCHIVE" --store "$S" retention --apply --now 2034-06-03
 check retention_locked_kept test -e "$B10"
-check hold_remove_10y_exit_0 run_rc 0 A hold remove "$ID10"
+check hold_remove_10y_exit_0 run_rc 0 A hold remove "$ID10" --reason "request answered"
 check retention_after_release_exit_0 run_rc 0 A retention --apply --now 2034-06-03
 check retention_after_release_disposed sh -c "[ ! -e '$B10' ] && [ ! -e '$B10.sha256' ]"
 check retention_after_release_record [ "$(audit_events "$S/audit.log" dispose)" -eq 2 ]
@@ -339,7 +344,7 @@ check leap_day_release_date [ "$(bag_info_field leap Release-Date)" = 2024-02-29
 check leap_day_not_due_the_day_before run_rc 0 "$ARCHIVE" --store leap retention --now 2025-02-27
 check leap_day_silent_the_day_before sh -c '[ ! -s out ]'
 check leap_day_due_on_28th run_rc 0 "$ARCHIVE" --store leap retention --now 2025-02-28
-check leap_day_due_on_28th_listed has out '^due .*\(due 2025-02-28, 1y from 2024-02-29\)$'
+check leap_day_due_on_28th_listed has out '^due .*\(1y from 2024-02-29: disposal 2025-02-28\)$'
 "$ARCHIVE" --store month ingest -q --date 2023-01-31 --retention 1m rel/en-2024-06-03-quantum-strategy >out 2>err
 check month_end_1m_disposal [ "$(bag_info_field month Disposal-Date)" = 2023-02-28 ]
 
@@ -395,50 +400,71 @@ sed '2s/"user":"[^"]*"/"user":"mallory"/' "$S/audit.log" > audit.tampered
 check audit_chain_checker_catches_tampering fails verify_chain audit.tampered
 
 # -- forty years of nightly cron runs --------------------------------------------
-# From the freshly ingested store: the 10y bundle on hold until 2040-01-01.
-# On each run day the bundles present, the exit status and whether anything
-# was printed must be what the dates say.
+# The store as ingested (its dates from the release date, as bag-info has
+# them), now under the law's rule: review required. Each night cron runs
+# `disposal propose` and mails what it prints; when it prints a batch, the
+# records professional and the committee review it and it is executed. The
+# 1y bundle (due 2025-05-10) is reset to 3y at its first review (due again
+# 2027-05-10), then destroyed; the 10y one (due 2034-06-03) is on hold, so
+# never proposed, until the hold is lifted on 2040-01-01, then destroyed;
+# the permanent one is never proposed. On each run day the bundles
+# present, the exit status and whether anything was printed must be what
+# the dates say.
 C=$PWD/cron-store
 cp -a pristine "$C"
-"$ARCHIVE" --store "$C" hold add "$ID10" --reason litigation >/dev/null
+printf '[retention]\nstart = release-date\n' > "$C/archive.conf"
+"$ARCHIVE" --store "$C" hold add "$ID10" --reason litigation --by 서울행정법원 >/dev/null
 : > cron.bad
 for y in $(seq 2024 2064); do
 	for md in 01-01 05-09 05-10 06-02 06-03 12-31; do
 		d=$y-$md n=$(echo "$y$md" | tr -d -)
 		if [ "$n" -eq 20400101 ]; then
-			"$ARCHIVE" --store "$C" hold remove "$ID10" >/dev/null || echo "$d: hold remove failed" >> cron.bad
+			"$ARCHIVE" --store "$C" hold remove "$ID10" --reason "judgment final" >/dev/null || echo "$d: hold remove failed" >> cron.bad
 		fi
-		"$ARCHIVE" --store "$C" retention --apply --now "$d" >out 2>err
+		"$ARCHIVE" --store "$C" -q disposal propose --now "$d" >out 2>err
 		rc=$?
-		want_rc=0 want_out=0 have1=1 have10=1
-		[ "$n" -ge 20250510 ] && have1=0
-		[ "$n" -ge 20400101 ] && have10=0
-		[ "$n" -eq 20250510 ] && want_out=1
-		[ "$n" -eq 20400101 ] && want_out=1
-		if [ "$n" -ge 20340603 ] && [ "$n" -lt 20400101 ]; then want_rc=1 want_out=1; fi
-		[ "$rc" -eq "$want_rc" ] || echo "$d: exit $rc, want $want_rc" >> cron.bad
-		if [ "$want_out" -eq 1 ]; then [ -s out ]; else [ ! -s out ]; fi || echo "$d: output $(cat out)" >> cron.bad
+		[ "$rc" -eq 0 ] || echo "$d: propose exit $rc, want 0" >> cron.bad
 		[ -s err ] && echo "$d: stderr $(cat err)" >> cron.bad
+		want_out=0
+		case $n in 20250510|20270510|20400101) want_out=1 ;; esac
+		if [ "$want_out" -eq 1 ]; then [ -s out ]; else [ ! -s out ]; fi || echo "$d: output $(cat out)" >> cron.bad
+		if [ -s out ]; then
+			b=$(sed -n 's/^batch \([0-9-]*\): .*/\1/p' out)
+			dec=destroy
+			[ "$n" -eq 20250510 ] && dec=reset=3y
+			"$ARCHIVE" --store "$C" disposal review "$b" --all --decision "$dec" --by 기록물평가심의회 \
+				--reason "year $y" --meeting "$y-1" >/dev/null 2>>cron.bad || echo "$d: review of $b failed" >> cron.bad
+			"$ARCHIVE" --store "$C" disposal execute "$b" >/dev/null 2>>cron.bad || echo "$d: execute of $b failed" >> cron.bad
+		fi
+		want1=1 want10=1
+		[ "$n" -ge 20270510 ] && want1=0
+		[ "$n" -ge 20400101 ] && want10=0
 		[ -e "$C/bundles/2024/$ID1.tar.gz" ] && h=1 || h=0
-		[ "$h" -eq "$have1" ] || echo "$d: 1y bundle present=$h, want $have1" >> cron.bad
+		[ "$h" -eq "$want1" ] || echo "$d: 1y bundle present=$h, want $want1" >> cron.bad
 		[ -e "$C/bundles/2024/$ID10.tar.gz" ] && h=1 || h=0
-		[ "$h" -eq "$have10" ] || echo "$d: 10y bundle present=$h, want $have10" >> cron.bad
+		[ "$h" -eq "$want10" ] || echo "$d: 10y bundle present=$h, want $want10" >> cron.bad
 		[ -e "$C/bundles/2024/$IDP.tar.gz" ] || echo "$d: permanent bundle gone" >> cron.bad
 	done
 done
 check cron_forty_years_as_dated sh -c '[ ! -s cron.bad ] || { head -20 cron.bad >&2; exit 1; }'
 check cron_dispose_records python3 -c "
 import json
-d=[json.loads(l) for l in open('$C/audit.log')]
-d=[(e['id'],e['disposed_on']) for e in d if e['event']=='dispose']
-assert d==[('$ID1','2025-05-10'),('$ID10','2040-01-01')], d
+L=[json.loads(l) for l in open('$C/audit.log')]
+d=[(e['id'],e['batch'],e['decision'],e['decided_by']) for e in L if e['event']=='dispose']
+assert d==[('$ID1','2027-05-10-1','destroy','기록물평가심의회'),('$ID10','2040-01-01-1','destroy','기록물평가심의회')], d
+r=[(e['id'],e['batch'],e['value'],e['disposal_date']) for e in L if e['event']=='disposal-decision' and e['decision']=='reset']
+assert r==[('$ID1','2025-05-10-1','3y','2027-05-10')], r
+b=[e['batch'] for e in L if e['event']=='disposal-executed']
+assert b==['2025-05-10-1','2027-05-10-1','2040-01-01-1'], b
 "
 check cron_audit_chain_intact verify_chain "$C/audit.log"
 check cron_store_verifies run_rc 0 "$ARCHIVE" --store "$C" verify
+check cron_tombstones_listed run_rc 0 "$ARCHIVE" --store "$C" list --all
+check cron_tombstones_two sh -c "[ \$(grep -c ' DESTROYED ' out) -eq 2 ]"
 
 # -- scripts/cron: crontab and systemd units --------------------------------------
 CRON=$TOP/scripts/cron
-check cron_files_present sh -c "cd '$CRON' && ls archive.crontab archive-retention.service archive-retention.timer archive-fixity.service archive-fixity.timer >/dev/null"
+check cron_files_present sh -c "cd '$CRON' && ls archive.crontab archive-disposal.service archive-disposal.timer archive-fixity.service archive-fixity.timer >/dev/null"
 # check_crontab FILE: every line a comment, NAME=value, or 5 valid time
 # fields and a command; ARCHIVE_STORE set and used; both nightly jobs there.
 check_crontab() {
@@ -474,7 +500,8 @@ for n, line in enumerate(open(sys.argv[1]), 1):
 assert env.get('ARCHIVE_STORE', '').startswith('/'), env
 assert 'MAILTO' in env, env
 assert all('$ARCHIVE_STORE' in j for j in jobs), jobs
-assert any(re.search(r'\bretention --apply\b', j) for j in jobs), jobs
+assert any(re.search(r'\B-q disposal propose\b', j) for j in jobs), jobs
+assert not any('--apply' in j for j in jobs), jobs
 assert any(re.search(r'\B-q verify\b|\bverify -q\b', j) for j in jobs), jobs
 assert len(jobs) == 2, jobs
 for j in jobs: print(j)
@@ -482,9 +509,9 @@ EOF
 }
 check crontab_parses run_rc 0 check_crontab "$CRON/archive.crontab"
 cp out cron.jobs
-printf '0 2 * *  archive retention --apply\n' > bad.crontab
+printf '0 2 * *  archive disposal propose\n' > bad.crontab
 check crontab_checker_rejects_4_fields fails check_crontab bad.crontab
-printf 'ARCHIVE_STORE=/s\nMAILTO=x\n0 25 * * * archive --store "$ARCHIVE_STORE" retention --apply\n0 3 * * * archive --store "$ARCHIVE_STORE" -q verify\n' > bad.crontab
+printf 'ARCHIVE_STORE=/s\nMAILTO=x\n0 25 * * * archive --store "$ARCHIVE_STORE" -q disposal propose\n0 3 * * * archive --store "$ARCHIVE_STORE" -q verify\n' > bad.crontab
 check crontab_checker_rejects_hour_25 fails check_crontab bad.crontab
 # The jobs, run as cron runs them (sh -c, archive on PATH) on the store the
 # cron years left (nothing will ever be due there): silent, exit 0. Then
@@ -512,7 +539,7 @@ def load(name):
     p.optionxform = str
     with open(os.path.join(d, name)) as f: p.read_file(f)
     return p
-for job, cmd in (('retention', r'\bretention --apply\b'), ('fixity', r'(\s-q\s.*\bverify\b|\bverify\b.*\s-q\b)')):
+for job, cmd in (('disposal', r'\s-q disposal propose\b'), ('fixity', r'(\s-q\s.*\bverify\b|\bverify\b.*\s-q\b)')):
     s = load('archive-%s.service' % job)
     assert s.has_section('Unit') and s['Unit'].get('Description'), job
     v = s['Service']
@@ -521,7 +548,8 @@ for job, cmd in (('retention', r'\bretention --apply\b'), ('fixity', r'(\s-q\s.*
     env = v.get('Environment', '').split()
     assert 'ARCHIVE_STORE=/var/lib/archive-store' in env and 'ARCHIVE_SYSLOG=1' in env, (job, env)
     ex = v.get('ExecStart', '')
-    assert re.match(r'/\S*/archive\s', ex) and re.search(cmd, ex), (job, ex)
+    assert re.search(r'(^|\$\$\()/\S*/archive\s', ex) and re.search(cmd, ex), (job, ex)
+    assert '--apply' not in ex, (job, ex)
     t = load('archive-%s.timer' % job)
     assert t.has_section('Unit') and t['Unit'].get('Description'), job
     tt = t['Timer']
@@ -539,7 +567,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	# It exits 0 on unknown keys, so any word about our units fails too.
 	mkdir units && cp "$CRON"/*.service "$CRON"/*.timer units/
 	sed -i "s|^ExecStart=/[^ ]*/archive |ExecStart=$ARCHIVE |" units/*.service
-	check units_systemd_analyze_verify run_rc 0 systemd-analyze verify units/archive-retention.service units/archive-retention.timer units/archive-fixity.service units/archive-fixity.timer
+	check units_systemd_analyze_verify run_rc 0 systemd-analyze verify units/archive-disposal.service units/archive-disposal.timer units/archive-fixity.service units/archive-fixity.timer
 	check units_systemd_analyze_no_warnings sh -c '! grep archive- err'
 	cp -r units units-typo && sed -i 's/^Type=oneshot/Tpye=oneshot/' units-typo/archive-fixity.service
 	systemd-analyze verify units-typo/archive-fixity.service >out 2>err
@@ -547,11 +575,26 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 else
 	echo "note: no systemd-analyze; unit files checked by the parser alone" >&2
 fi
-# The services' commands, with the unit's environment, on the quiet store.
-for job in retention fixity; do
-	cmd=$(sed -n 's|^ExecStart=/[^ ]*/archive ||p' "$CRON/archive-$job.service")
+# The services' commands as systemd runs them ($$ is $), with the unit's
+# environment and our binary, mail(1) a stub that keeps what it is given:
+# on the quiet store silent, exit 0, no mail; the disposal job on a store
+# with a bundle due mails the batch and prints it for the journal.
+mkdir mailbin
+printf '#!/bin/sh\n{ echo "args: $*"; cat; } >> "%s/mail.log"\n' "$PWD" > mailbin/mail
+chmod +x mailbin/mail
+unit_cmd() { sed -n 's|^ExecStart=||p' "$CRON/archive-$1.service" | sed "s/\\\$\\\$/\\$/g; s|/usr/local/bin/archive|$ARCHIVE|g"; }
+for job in disposal fixity; do
 	cp -a "$C" unit-store
-	check "unit_${job}_command_exit_0" run_rc 0 env ARCHIVE_STORE="$PWD/unit-store" sh -c "exec \"\$0\" $cmd" "$ARCHIVE"
-	check "unit_${job}_command_silent" sh -c '[ ! -s out ] && [ ! -s err ]'
+	rm -f mail.log
+	check "unit_${job}_command_exit_0" run_rc 0 env PATH="$PWD/mailbin:$PATH" ARCHIVE_STORE="$PWD/unit-store" ARCHIVE_MAILTO=records@example.go.kr sh -c "$(unit_cmd $job)"
+	check "unit_${job}_command_silent" sh -c '[ ! -s out ] && [ ! -s err ] && [ ! -e mail.log ]'
 	rm -rf unit-store
 done
+cp -a pristine unit-store
+printf '[retention]\nstart = release-date\n' > unit-store/archive.conf
+check unit_disposal_due_exit_0 run_rc 0 env PATH="$PWD/mailbin:$PATH" ARCHIVE_STORE="$PWD/unit-store" ARCHIVE_MAILTO=records@example.go.kr sh -c "$(unit_cmd disposal)"
+check unit_disposal_due_mails_batch has mail.log "^args: -s archive: disposal batch for review records@example.go.kr\$"
+check unit_disposal_due_mail_names_bundle has mail.log "^  $ID1  1y from 2024-05-10, disposal 2025-05-10\$"
+check unit_disposal_due_printed_for_journal has out "^batch [0-9-]+: 1 bundle due on "
+check unit_disposal_due_destroys_nothing test -e "unit-store/bundles/2024/$ID1.tar.gz"
+rm -rf unit-store
