@@ -24,8 +24,10 @@
 
 typedef struct audit_entry audit_entry;
 
-/* event: "ingest", "quarantine", "verify", "hold", "hold-removed",
- * "dispose", "repair". */
+/* event: "ingest", "quarantine", "verify", "repair"; holds: "hold",
+ * "hold-extended", "hold-removed"; disposal (store/disposal.h):
+ * "disposal-proposed", "disposal-decision", "disposal-execute",
+ * "disposal-kept", "dispose" (the disposal record), "disposal-executed". */
 audit_entry *audit_entry_new(const char *event);
 void audit_entry_set(audit_entry *e, const char *key, const char *value); /* NULL: null */
 void audit_entry_set_int(audit_entry *e, const char *key, int64_t value);

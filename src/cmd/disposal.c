@@ -49,6 +49,8 @@ static const char usage_text[] =
 	"  --meeting REF     the evaluation committee's meeting (기록물평가심의회)\n"
 	"  --json            JSON lines, then a summary object\n"
 	"\n"
+	"execute of a batch executed already prints its outcome again.\n"
+	"\n"
 	"Exit: 0 done (a bundle kept on hold is no failure), 1 no such batch, an\n"
 	"item not in it or decided already, a batch not fully decided, a bundle\n"
 	"kept because it changed or is missing, 2 usage, 3 the store cannot be\n"
@@ -314,7 +316,16 @@ static int review(const cli_ctx *c, cli_store *st)
 static int execute(const cli_ctx *c, cli_store *st)
 {
 	GError *err = NULL;
-	if (!disposal_execute(c->store, st->catalog, args.batch, &err)) {
+	/* Executed already (by an earlier run, or by this run's recovery
+	 * finishing one a crash cut short): nothing to do; its outcome. */
+	catalog_batch *b = catalog_batch_get(st->catalog, args.batch, &err);
+	if (err)
+		return cli_fail_clear(c, &err);
+	bool done = b && strcmp(b->state, "executed") == 0;
+	if (done)
+		cli_error(c, "%s: executed already, on %s; its outcome:", b->id, b->executed_at);
+	catalog_batch_free(b);
+	if (!done && !disposal_execute(c->store, st->catalog, args.batch, &err)) {
 		return cli_fail_clear(c, &err);
 	}
 	return cli_report_execution(c, st->catalog, args.batch);

@@ -724,116 +724,6 @@ char *catalog_release_json(catalog *c, const char *id, GError **err)
 	return scalar(c, "SELECT release_json FROM bundles WHERE id = ?1", id, err);
 }
 
-GPtrArray *catalog_events(catalog *c, const char *id, GError **err)
-{
-	sqlite3_stmt *st = NULL;
-	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-	if (sqlite3_prepare_v2(c->db, "SELECT line FROM events WHERE bundle_id = ?1 ORDER BY seq",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		db_error(c, err, "read");
-		g_ptr_array_unref(out);
-		return NULL;
-	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	int nth = 0, rc;
-	while ((rc = read_step(st, ++nth)) == SQLITE_ROW)
-		g_ptr_array_add(out, col(st, 0));
-	sqlite3_finalize(st);
-	if (!read_done(c, rc, err))
-		g_clear_pointer(&out, g_ptr_array_unref);
-	return out;
-}
-
-/* Rows of sql (one text parameter) as string arrays of ncol columns. */
-static GPtrArray *rows(catalog *c, const char *sql, const char *param, int ncol, GError **err)
-{
-	sqlite3_stmt *st = NULL;
-	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_error(c, err, "read");
-		g_ptr_array_unref(out);
-		return NULL;
-	}
-	if (param)
-		sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
-	int nth = 0, rc;
-	while ((rc = read_step(st, ++nth)) == SQLITE_ROW) {
-		char **r = g_new0(char *, ncol + 1);
-		for (int i = 0; i < ncol; i++) {
-			char *v = col(st, i);
-			r[i] = v ? v : g_strdup("");
-		}
-		g_ptr_array_add(out, r);
-	}
-	sqlite3_finalize(st);
-	if (!read_done(c, rc, err))
-		g_clear_pointer(&out, g_ptr_array_unref);
-	return out;
-}
-
-static void check_free(gpointer p)
-{
-	catalog_check *k = p;
-	g_free(k->id);
-	g_free(k->level);
-	g_free(k->status);
-	g_free(k->message);
-	g_free(k->file);
-	g_free(k);
-}
-
-GPtrArray *catalog_checks(catalog *c, const char *id, GError **err)
-{
-	GPtrArray *r = rows(c, "SELECT check_id, level, status, message, file FROM checks"
-	                       " WHERE bundle_id = ?1 ORDER BY rowid", id, 5, err);
-	if (!r)
-		return NULL;
-	GPtrArray *out = g_ptr_array_new_with_free_func(check_free);
-	for (guint i = 0; i < r->len; i++) {
-		char **v = g_ptr_array_index(r, i);
-		catalog_check *k = g_new0(catalog_check, 1);
-		k->id = g_strdup(v[0]);
-		k->level = g_strdup(v[1]);
-		k->status = g_strdup(v[2]);
-		k->message = g_strdup(v[3]);
-		k->file = g_strdup(v[4]);
-		g_ptr_array_add(out, k);
-	}
-	g_ptr_array_unref(r);
-	return out;
-}
-
-static void file_free(gpointer p)
-{
-	catalog_file *f = p;
-	g_free(f->path);
-	g_free(f->role);
-	g_free(f->mime);
-	g_free(f->sha256);
-	g_free(f);
-}
-
-GPtrArray *catalog_files(catalog *c, const char *id, GError **err)
-{
-	GPtrArray *r = rows(c, "SELECT path, role, mime, sha256, size FROM files"
-	                       " WHERE bundle_id = ?1 ORDER BY rowid", id, 5, err);
-	if (!r)
-		return NULL;
-	GPtrArray *out = g_ptr_array_new_with_free_func(file_free);
-	for (guint i = 0; i < r->len; i++) {
-		char **v = g_ptr_array_index(r, i);
-		catalog_file *f = g_new0(catalog_file, 1);
-		f->path = g_strdup(v[0]);
-		f->role = g_strdup(v[1]);
-		f->mime = g_strdup(v[2]);
-		f->sha256 = g_strdup(v[3]);
-		f->size = g_ascii_strtoll(v[4], NULL, 10);
-		g_ptr_array_add(out, f);
-	}
-	g_ptr_array_unref(r);
-	return out;
-}
-
 /* Every row of sql (up to two text parameters, NULL: unbound) made into
  * a struct by make and freed by free (a read answers in full or fails). */
 static GPtrArray *query(catalog *c, const char *sql, const char *p1, const char *p2,
@@ -857,6 +747,77 @@ static GPtrArray *query(catalog *c, const char *sql, const char *p1, const char 
 	if (!read_done(c, rc, err))
 		g_clear_pointer(&out, g_ptr_array_unref);
 	return out;
+}
+
+static gpointer make_line(sqlite3_stmt *st) { return col(st, 0); }
+
+/* A text column, "" for NULL (the fields of checks and files are printed
+ * as they are). */
+static char *col_text(sqlite3_stmt *st, int i)
+{
+	char *v = col(st, i);
+	return v ? v : g_strdup("");
+}
+
+GPtrArray *catalog_events(catalog *c, const char *id, GError **err)
+{
+	return query(c, "SELECT line FROM events WHERE bundle_id = ?1 ORDER BY seq", id, NULL,
+	             make_line, g_free, err);
+}
+
+static void check_free(gpointer p)
+{
+	catalog_check *k = p;
+	g_free(k->id);
+	g_free(k->level);
+	g_free(k->status);
+	g_free(k->message);
+	g_free(k->file);
+	g_free(k);
+}
+
+static gpointer make_check(sqlite3_stmt *st)
+{
+	catalog_check *k = g_new0(catalog_check, 1);
+	k->id = col_text(st, 0);
+	k->level = col_text(st, 1);
+	k->status = col_text(st, 2);
+	k->message = col_text(st, 3);
+	k->file = col_text(st, 4);
+	return k;
+}
+
+GPtrArray *catalog_checks(catalog *c, const char *id, GError **err)
+{
+	return query(c, "SELECT check_id, level, status, message, file FROM checks"
+	                " WHERE bundle_id = ?1 ORDER BY rowid", id, NULL, make_check, check_free, err);
+}
+
+static void file_free(gpointer p)
+{
+	catalog_file *f = p;
+	g_free(f->path);
+	g_free(f->role);
+	g_free(f->mime);
+	g_free(f->sha256);
+	g_free(f);
+}
+
+static gpointer make_file(sqlite3_stmt *st)
+{
+	catalog_file *f = g_new0(catalog_file, 1);
+	f->path = col_text(st, 0);
+	f->role = col_text(st, 1);
+	f->mime = col_text(st, 2);
+	f->sha256 = col_text(st, 3);
+	f->size = sqlite3_column_int64(st, 4);
+	return f;
+}
+
+GPtrArray *catalog_files(catalog *c, const char *id, GError **err)
+{
+	return query(c, "SELECT path, role, mime, sha256, size FROM files"
+	                " WHERE bundle_id = ?1 ORDER BY rowid", id, NULL, make_file, file_free, err);
 }
 
 /* The first of them; NULL without err when there is none. */

@@ -133,8 +133,11 @@ check hold_after_decision run_rc 0 A hold add "$ID1" --reason "정보공개 청�
 check execute_held_exit_0 run_rc 0 A disposal execute "$BATCH"
 check execute_names_held has out "^kept-hold  $ID1: 정보공개 청구 진행 중\$"
 check execute_held_bundle_kept [ -f "$B1" ]
-check execute_twice_refused run_rc 1 A disposal execute "$BATCH"
-check execute_twice_says_executed has err "$BATCH: executed already"
+cp "$S/audit.log" audit.before
+check execute_twice_exit_0 run_rc 0 A disposal execute "$BATCH"
+check execute_twice_says_executed has err "$BATCH: executed already, on [0-9T:Z-]+; its outcome:\$"
+check execute_twice_reports_outcome has out "^kept-hold  $ID1: "
+check execute_twice_writes_nothing cmp -s audit.before "$S/audit.log"
 check batch_listed_executed run_rc 0 A disposal list
 check batch_list_line has out "^$BATCH +executed +1 item, 1 decided; proposed "
 check hold_remove run_rc 0 A hold remove "$ID1" --reason "청구 종결"
