@@ -1,5 +1,7 @@
-# bash completion for archive(1): commands, each command's options, and
-# bundle ids for show, extract and hold. Installed by `make install` to
+# bash completion for archive(1): commands, each command's options and
+# subcommands, option values, and bundle ids for show, extract, hold and
+# disposal review. Batch ids are not completed: they live in the catalog,
+# and reading it would start a process. Installed by `make install` to
 # PREFIX/share/bash-completion/completions/archive.
 #
 # Ids come from the file names under STORE/bundles/YYYY/ (--store on the
@@ -22,7 +24,7 @@ _archive_ids()
 _archive()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="ingest verify retention hold list show extract reindex report"
+	local commands="ingest verify retention disposal hold list show extract reindex report"
 	local common="--store -q --quiet -v --verbose --log-syslog -h --help"
 	local store=${ARCHIVE_STORE:-archive-store} cmd="" i w
 	local -a args=()
@@ -34,7 +36,8 @@ _archive()
 		case $w in
 		--store) store=${COMP_WORDS[i + 1]}; ((i++)) ;;
 		--store=*) store=${w#--store=} ;;
-		-j | --date | --license | --retention | --org | --reason | --now | --html) ((i++)) ;;
+		-j | --date | --license | --retention | --org | --reason | --now | --html | --decision | --by | \
+		--meeting | --until) ((i++)) ;;
 		-*) ;;
 		*) if [[ -z $cmd ]]; then cmd=$w; else args+=("$w"); fi ;;
 		esac
@@ -45,8 +48,20 @@ _archive()
 	--html) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
 	--license) COMPREPLY=($(compgen -W "kogl-1 kogl-2 kogl-3 kogl-4" -- "$cur")); return ;;
 	--retention) COMPREPLY=($(compgen -W "1y 3y 5y 10y 30y semi-permanent permanent" -- "$cur")); return ;;
-	-j | --date | --org | --reason | --now) COMPREPLY=(); return ;;
+	--decision)
+		# reset= and defer= take their value in the same word.
+		COMPREPLY=($(compgen -W "destroy reset= defer=" -- "$cur"))
+		[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
+		return
+		;;
+	-j | --date | --org | --reason | --now | --by | --meeting | --until) COMPREPLY=(); return ;;
 	esac
+	# --decision reset=<TAB>: bash splits the word at '=' (COMP_WORDBREAKS).
+	if ((COMP_CWORD >= 3)) && [[ ${COMP_WORDS[COMP_CWORD - 3]} == --decision ]] &&
+		[[ ${COMP_WORDS[COMP_CWORD - 2]} == reset && $prev == = ]]; then
+		COMPREPLY=($(compgen -W "1y 3y 5y 10y 30y semi-permanent permanent" -- "$cur"))
+		return
+	fi
 
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
@@ -62,8 +77,10 @@ _archive()
 	ingest) opts="-j --date --license --retention --org --dry-run --force --json" ;;
 	verify) opts="-j --fast --json --stale --limit" ;;
 	retention) opts="--now --apply --json" ;;
-	hold) opts="--reason --json" ;;
-	list | show | extract | reindex) opts="--json" ;;
+	disposal) opts="--now --all --decision --by --reason --meeting --json" ;;
+	hold) opts="--reason --by --until --json" ;;
+	list) opts="--all --json" ;;
+	show | extract | reindex) opts="--json" ;;
 	report) opts="--html --now --json" ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -85,10 +102,20 @@ _archive()
 			compopt -o filenames 2>/dev/null
 		fi
 		;;
-	hold)
+	disposal)
+		# disposal review BATCH ID...: the ids after the batch.
 		if ((${#args[@]} == 0)); then
-			COMPREPLY=($(compgen -W "add remove list" -- "$cur"))
-		elif ((${#args[@]} == 1)) && [[ ${args[0]} == add || ${args[0]} == remove ]]; then
+			COMPREPLY=($(compgen -W "propose list show review execute" -- "$cur"))
+		elif ((${#args[@]} >= 2)) && [[ ${args[0]} == review ]]; then
+			_archive_ids "$store" "$cur"
+		fi
+		;;
+	hold)
+		# hold add ID...; hold extend ID; hold remove ID.
+		if ((${#args[@]} == 0)); then
+			COMPREPLY=($(compgen -W "add extend remove list" -- "$cur"))
+		elif [[ ${args[0]} == add ]] ||
+			{ ((${#args[@]} == 1)) && [[ ${args[0]} == extend || ${args[0]} == remove ]]; }; then
 			_archive_ids "$store" "$cur"
 		fi
 		;;

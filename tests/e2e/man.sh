@@ -6,7 +6,7 @@
 . "$TOP/tests/lib.sh"
 
 PAGE=$TOP/man/archive.1
-CMDS="ingest verify retention hold list show extract reindex report"
+CMDS="ingest verify retention disposal hold list show extract reindex report"
 
 if ! command -v mandoc >/dev/null 2>&1; then
 	echo "SKIP man: mandoc is not installed (scripts/bootstrap installs it)" >&2
