@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/json.h"
 #include "core/text.h"
+#include "store/retention.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -100,8 +101,11 @@ static void print_human(const catalog_bundle *b, const GPtrArray *events, const 
 	cli_printf("release date   %s\n", b->release_date);
 	cli_printf("organisation   %s\n", b->organisation ? b->organisation : "none named");
 	cli_printf("licence        %s\n", b->license);
-	cli_printf("retention      %s from %s (disposal %s)\n", b->retention, b->retention_start,
-	           b->disposal_date);
+	/* A period the Decree does not name is kept, and said to be one. */
+	retention_period p;
+	bool statutory = b->retention && retention_parse(b->retention, &p) && p.statutory;
+	cli_printf("retention      %s from %s (disposal %s)%s\n", b->retention, b->retention_start,
+	           b->disposal_date, statutory ? "" : "; not a statutory period");
 	cli_printf("check status   %s\n", b->check_status);
 	cli_printf("bundle         %s (%" G_GINT64_FORMAT " bytes)\n", b->path, b->size);
 	cli_printf("sha256         %s\n", b->bundle_sha256 ? b->bundle_sha256 : "");

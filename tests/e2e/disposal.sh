@@ -91,6 +91,7 @@ check retention_open_batch_line has out "^batch     $BATCH  \\(1 of 1 items unde
 check retention_no_due_in_batch sh -c "! grep -q '^due' out"
 check show_names_open_batch run_rc 0 A show "$ID1"
 check show_open_batch_line has out "^disposal batch $BATCH \\(open\\)\$"
+check show_statutory_period_plain has out "^retention      1y from 2025-01-01 \\(disposal 2026-01-01\\)\$"
 
 # -- review ------------------------------------------------------------------
 check review_needs_by run_rc 2 A disposal review "$BATCH" --all --decision destroy --reason r
@@ -194,7 +195,7 @@ check propose_fourth run_rc 0 A disposal propose --now 2026-06-01
 B4=$(batch_of)
 check review_reset run_rc 0 A disposal review "$B4" "$ID2" --decision reset=2y --by 심의회 --reason "재책정"
 check show_reset_schedule run_rc 0 A show "$ID2"
-check show_reset_dates has out "^retention      2y from 2025-01-01 \\(disposal 2027-01-01\\)\$"
+check show_reset_dates has out "^retention      2y from 2025-01-01 \\(disposal 2027-01-01\\); not a statutory period\$"
 check execute_reset run_rc 0 A disposal execute "$B4"
 check execute_reset_outcome has out "^reset      $ID2\$"
 check reset_not_due_before run_rc 0 A retention --now 2026-12-31
@@ -205,7 +206,7 @@ check review_defer run_rc 0 A disposal review "$B5" --all --decision defer=2028-
 check execute_defer run_rc 0 A disposal execute "$B5"
 check execute_defer_outcome has out "^deferred   $ID2\$"
 check defer_dates run_rc 0 A show "$ID2"
-check defer_dates_line has out "^retention      2y from 2025-01-01 \\(disposal 2028-06-30\\)\$"
+check defer_dates_line has out "^retention      2y from 2025-01-01 \\(disposal 2028-06-30\\); not a statutory period\$"
 check deferred_not_due_before run_rc 0 A retention --now 2028-06-29
 check deferred_not_due_before_silent sh -c '[ ! -s out ]'
 check deferred_due_on_its_day run_rc 0 A retention --now 2028-06-30
