@@ -92,7 +92,7 @@ static int run(const cli_ctx *c, cli_store *st)
 		}
 	}
 	cli_summary(c, "%u bundles, %u on hold, %u due now; last fixity run: %u verified, %u failed",
-	            r->bundles, r->holds->len, r->overdue, r->run_verified, r->run_failed);
+	            r->bundles, r->holds->len, r->due_now, r->run_verified, r->run_failed);
 	if (c->json) {
 		json_writer *w = cli_json_summary();
 		json_kv_string(w, "html", args.html);
