@@ -2,7 +2,9 @@
  * store/report.h — the state of a store at a glance, for `archive report`.
  *
  * report_collect() gathers the numbers from the catalog (bundles, checks,
- * holds, disposal dates) and from the audit log (the last fixity run);
+ * holds by requesting body, disposal dates, the disposal pipeline: due,
+ * proposed, decided, executed) and from the audit log (the last fixity
+ * run);
  * report_html() renders them as one self-contained HTML page (inline CSS
  * and SVG, no script, no external reference; every text escaped, since
  * titles and reasons come from untrusted releases); report_to_json()
@@ -35,6 +37,21 @@ typedef struct {
 	char *problems;  /* "file: reason; file: reason" */
 } report_failure;
 
+/* Holds of one requesting body. */
+typedef struct {
+	char *body;      /* hold_by as given; NULL: not named */
+	unsigned holds;
+	unsigned ended;  /* of them, past their until (in force until removed) */
+} report_body;
+
+/* What the executions of one year did: the year of the batch's
+ * executed_at, for a destruction the year of its disposal record. (A
+ * batch whose execution was cut short has no executed_at: what it kept
+ * is in the totals, and in a year once the next run finishes it.) */
+typedef struct {
+	unsigned destroyed, reset, deferred, kept;
+} report_year;
+
 typedef struct {
 	char now[11];                /* the day judged by, YYYY-MM-DD */
 	unsigned bundles;
@@ -44,11 +61,31 @@ typedef struct {
 	GTree *by_status;            /* check status "pass"/"warn"/"fail" → count */
 	GTree *warnings;             /* check id → bundles where that warning failed */
 	GTree *errors;               /* check id → bundles archived with --force despite it */
+	/* Disposal dates of the bundles in the store. */
 	int first_year;              /* year of now */
-	unsigned due[REPORT_DISPOSAL_YEARS]; /* disposals due in first_year + i, not yet past */
-	unsigned overdue;            /* disposal date before now, still in the store (held) */
-	unsigned later;              /* due after the last year shown */
+	unsigned due[REPORT_DISPOSAL_YEARS]; /* dated in first_year + i, after now */
+	unsigned later;              /* dated after the last year shown */
+	unsigned past_date;          /* dated on or before now, still in the store */
+	unsigned due_now;            /* of those, neither held nor in an open batch
+	                                (catalog_due: what a proposal takes now) */
+	unsigned held_past_date;     /* of those, on hold (in an open batch or not) */
+	unsigned semi_permanent;
 	unsigned permanent;
+	unsigned undated;            /* no disposal date the report can read */
+	unsigned evaluation_due;     /* (semi-)permanent, evaluation date reached */
+	/* The pipeline: items of open batches (state open or executing)
+	 * without an outcome yet, undecided or decided by kind. */
+	unsigned open_batches;
+	unsigned proposed;           /* awaiting a decision */
+	unsigned decided_destroy, decided_reset, decided_defer;
+	/* What executions did. destroyed counts disposal records (every
+	 * destroyed bundle's, batch or not); the others items' outcomes. */
+	unsigned destroyed;
+	unsigned reset, deferred;
+	unsigned kept_hold, kept_changed, kept_missing, kept_other;
+	GTree *executed_by_year;     /* "2027" → report_year* */
+	GPtrArray *holds_by_body;    /* report_body*, bodies in byte order, then not named */
+	unsigned holds_ended;        /* holds past their until, all bodies */
 	GPtrArray *holds;            /* catalog_hold* */
 	/* The last fixity run; run_verified 0 when the log has none. */
 	unsigned run_verified;

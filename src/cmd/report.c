@@ -14,8 +14,11 @@ static const char usage_text[] =
 	"usage: archive report [--html FILE] [--now YYYY-MM-DD] [--json]\n"
 	"\n"
 	"Describe the store: bundles per year, per licence and per check status,\n"
-	"warnings by check id, disposals due per year for the next 30 years,\n"
-	"holds, and the last fixity run (archive verify) with its failures.\n"
+	"warnings by check id, disposals due per year for the next 30 years, the\n"
+	"disposal pipeline (due, proposed, decided destroy/reset/defer, destroyed,\n"
+	"reset, deferred, kept; executions per year), semi-permanent and permanent\n"
+	"bundles, holds by requesting body, and the last fixity run (archive\n"
+	"verify) with its failures.\n"
 	"\n"
 	"  --html FILE   write one self-contained HTML page (inline SVG charts,\n"
 	"                no script, no external reference) to FILE\n"
@@ -92,7 +95,7 @@ static int run(const cli_ctx *c, cli_store *st)
 		}
 	}
 	cli_summary(c, "%u bundles, %u on hold, %u due now; last fixity run: %u verified, %u failed",
-	            r->bundles, r->holds->len, r->overdue, r->run_verified, r->run_failed);
+	            r->bundles, r->holds->len, r->due_now, r->run_verified, r->run_failed);
 	if (c->json) {
 		json_writer *w = cli_json_summary();
 		json_kv_string(w, "html", args.html);

@@ -131,16 +131,40 @@ static bool count_checks(report *r, catalog *c, const char *id, GError **err)
 	return true;
 }
 
-static void count_disposal(report *r, const char *date)
+/* YYYY-MM-DD, as far as a comparison of strings needs it. */
+static bool is_date(const char *s)
 {
-	if (!date || strcmp(date, "permanent") == 0) {
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !g_ascii_isdigit(s[i]))
+			return false;
+	return true;
+}
+
+static void count_disposal(report *r, const catalog_bundle *b)
+{
+	const char *date = b->disposal_date;
+	/* "semi-permanent" would compare after any date and atoi to 0: it is
+	 * a kind of its own, as is "permanent", never a year. */
+	if (g_strcmp0(date, "permanent") == 0) {
 		r->permanent++;
 		return;
 	}
-	/* Due on or before today: the retention run would dispose of it now
-	 * (it is still here because it is held, or no run has come yet). */
+	if (g_strcmp0(date, "semi-permanent") == 0) {
+		r->semi_permanent++;
+		return;
+	}
+	if (!is_date(date)) {
+		r->undated++;
+		return;
+	}
+	/* On or before now and still here: due (a proposal takes it), held,
+	 * or already in an open batch. due_now is catalog_due's count. */
 	if (strcmp(date, r->now) <= 0) {
-		r->overdue++;
+		r->past_date++;
+		if (b->hold_reason)
+			r->held_past_date++;
 		return;
 	}
 	int i = atoi(date) - r->first_year;
@@ -148,6 +172,163 @@ static void count_disposal(report *r, const char *date)
 		r->due[i]++;
 	else
 		r->later++;
+}
+
+static void year_free(gpointer p)
+{
+	g_free(p);
+}
+
+/* The row of the year of time (YYYY…), NULL when time has none. */
+static report_year *year_of(report *r, const char *time)
+{
+	if (!time || strlen(time) < 4)
+		return NULL;
+	for (int i = 0; i < 4; i++)
+		if (!g_ascii_isdigit(time[i]))
+			return NULL;
+	char key[5];
+	g_strlcpy(key, time, sizeof key);
+	report_year *y = g_tree_lookup(r->executed_by_year, key);
+	if (!y) {
+		y = g_new0(report_year, 1);
+		g_tree_insert(r->executed_by_year, g_strdup(key), y);
+	}
+	return y;
+}
+
+/* One item of a batch: undecided, decided, or its outcome. Destructions
+ * are counted from the disposal records (count_disposals), which a batch
+ * item's "destroyed" only repeats. */
+static void count_item(report *r, const catalog_batch *b, const catalog_batch_item *i)
+{
+	const char *o = i->outcome;
+	if (!o) {
+		if (!i->decision)
+			r->proposed++;
+		else if (strcmp(i->decision, "destroy") == 0)
+			r->decided_destroy++;
+		else if (strcmp(i->decision, "reset") == 0)
+			r->decided_reset++;
+		else
+			r->decided_defer++;
+		return;
+	}
+	if (strcmp(o, "destroyed") == 0)
+		return;
+	report_year *y = year_of(r, b->executed_at);
+	if (strcmp(o, "reset") == 0) {
+		r->reset++;
+		if (y)
+			y->reset++;
+		return;
+	}
+	if (strcmp(o, "deferred") == 0) {
+		r->deferred++;
+		if (y)
+			y->deferred++;
+		return;
+	}
+	if (strcmp(o, "kept-hold") == 0)
+		r->kept_hold++;
+	else if (strcmp(o, "kept-changed") == 0)
+		r->kept_changed++;
+	else if (strcmp(o, "kept-missing") == 0)
+		r->kept_missing++;
+	else
+		r->kept_other++; /* "kept": executed without a record of why */
+	if (y)
+		y->kept++;
+}
+
+static bool count_batches(report *r, catalog *c, GError **err)
+{
+	GPtrArray *batches = catalog_batches(c, err);
+	if (!batches)
+		return false;
+	bool ok = true;
+	for (guint k = 0; ok && k < batches->len; k++) {
+		const catalog_batch *b = g_ptr_array_index(batches, k);
+		if (g_strcmp0(b->state, "executed") != 0)
+			r->open_batches++;
+		GPtrArray *items = catalog_batch_items(c, b->id, err);
+		if (!items) {
+			ok = false;
+			break;
+		}
+		for (guint j = 0; j < items->len; j++)
+			count_item(r, b, g_ptr_array_index(items, j));
+		g_ptr_array_unref(items);
+	}
+	g_ptr_array_unref(batches);
+	return ok;
+}
+
+static bool count_disposals(report *r, catalog *c, GError **err)
+{
+	GPtrArray *d = catalog_disposals(c, err);
+	if (!d)
+		return false;
+	for (guint i = 0; i < d->len; i++) {
+		const catalog_disposal *x = g_ptr_array_index(d, i);
+		report_year *y = year_of(r, x->disposed_at);
+		r->destroyed++;
+		if (y)
+			y->destroyed++;
+	}
+	g_ptr_array_unref(d);
+	return true;
+}
+
+static void body_free(gpointer p)
+{
+	report_body *b = p;
+	g_free(b->body);
+	g_free(b);
+}
+
+static int body_cmp(gconstpointer a, gconstpointer b)
+{
+	const report_body *x = *(report_body *const *)a, *y = *(report_body *const *)b;
+	if (!x->body || !y->body)
+		return !x->body - !y->body; /* not named last */
+	return strcmp(x->body, y->body);
+}
+
+/* r->holds by requesting body; ended as catalog_holds(c, now) has it
+ * (the same answer `retention` lists). */
+static bool group_holds(report *r, catalog *c, GError **err)
+{
+	GPtrArray *ended = catalog_holds(c, r->now, err);
+	if (!ended)
+		return false;
+	GHashTable *ended_ids = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < ended->len; i++)
+		g_hash_table_add(ended_ids, ((catalog_hold *)g_ptr_array_index(ended, i))->id);
+	/* Keyed by body; the empty string stands for "not named", which no
+	 * body given as --by can be. */
+	GHashTable *bodies = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < r->holds->len; i++) {
+		const catalog_hold *h = g_ptr_array_index(r->holds, i);
+		const char *key = h->by && *h->by ? h->by : "";
+		report_body *b = g_hash_table_lookup(bodies, key);
+		if (!b) {
+			b = g_new0(report_body, 1);
+			b->body = *key ? g_strdup(key) : NULL;
+			g_hash_table_insert(bodies, b->body ? b->body : "", b);
+			g_ptr_array_add(r->holds_by_body, b);
+		}
+		b->holds++;
+		if (g_hash_table_contains(ended_ids, h->id)) {
+			b->ended++;
+			r->holds_ended++;
+		}
+	}
+	g_ptr_array_sort(r->holds_by_body, body_cmp);
+	g_hash_table_unref(bodies);
+	g_hash_table_unref(ended_ids);
+	g_ptr_array_unref(ended);
+	return true;
 }
 
 report *report_collect(const char *store_dir, catalog *c, const char *now, GError **err)
@@ -161,9 +342,15 @@ report *report_collect(const char *store_dir, catalog *c, const char *now, GErro
 	r->warnings = count_tree();
 	r->errors = count_tree();
 	r->run_failures = g_ptr_array_new_with_free_func(failure_free);
-	GPtrArray *all = catalog_list(c, err);
-	if (!all || !(r->holds = catalog_holds(c, NULL, err)))
+	r->executed_by_year = g_tree_new_full(key_cmp, NULL, g_free, year_free);
+	r->holds_by_body = g_ptr_array_new_with_free_func(body_free);
+	GPtrArray *all = catalog_list(c, err), *due = NULL, *eval = NULL;
+	if (!all || !(r->holds = catalog_holds(c, NULL, err)) || !group_holds(r, c, err) ||
+	    !(due = catalog_due(c, now, err)) || !(eval = catalog_evaluation_due(c, now, err)) ||
+	    !count_batches(r, c, err) || !count_disposals(r, c, err))
 		goto fail;
+	r->due_now = due->len;
+	r->evaluation_due = eval->len;
 	for (guint i = 0; i < all->len; i++) {
 		const catalog_bundle *b = g_ptr_array_index(all, i);
 		char year[5] = { 0 };
@@ -176,15 +363,21 @@ report *report_collect(const char *store_dir, catalog *c, const char *now, GErro
 		count(r->by_status, b->check_status);
 		if (!count_checks(r, c, b->id, err))
 			goto fail;
-		count_disposal(r, b->disposal_date);
+		count_disposal(r, b);
 	}
 	if (!scan_audit(store_dir, r, err))
 		goto fail;
 	g_ptr_array_unref(all);
+	g_ptr_array_unref(due);
+	g_ptr_array_unref(eval);
 	return r;
 fail:
 	if (all)
 		g_ptr_array_unref(all);
+	if (due)
+		g_ptr_array_unref(due);
+	if (eval)
+		g_ptr_array_unref(eval);
 	report_free(r);
 	return NULL;
 }
@@ -200,6 +393,8 @@ void report_free(report *r)
 	g_tree_destroy(r->errors);
 	if (r->holds)
 		g_ptr_array_unref(r->holds);
+	g_tree_destroy(r->executed_by_year);
+	g_ptr_array_unref(r->holds_by_body);
 	g_ptr_array_unref(r->run_failures);
 	g_free(r->run_start);
 	g_free(r->run_end);
@@ -222,6 +417,19 @@ static void kv_tree(json_writer *w, const char *key, GTree *t)
 	json_end_object(w);
 }
 
+static gboolean year_to_json(gpointer key, gpointer value, gpointer w)
+{
+	const report_year *y = value;
+	json_key(w, key);
+	json_begin_object(w);
+	json_kv_int(w, "destroyed", y->destroyed);
+	json_kv_int(w, "reset", y->reset);
+	json_kv_int(w, "deferred", y->deferred);
+	json_kv_int(w, "kept", y->kept);
+	json_end_object(w);
+	return FALSE;
+}
+
 void report_to_json(const report *r, json_writer *w)
 {
 	json_kv_string(w, "now", r->now);
@@ -232,9 +440,14 @@ void report_to_json(const report *r, json_writer *w)
 	kv_tree(w, "check_status", r->by_status);
 	kv_tree(w, "warnings", r->warnings);
 	kv_tree(w, "errors_forced", r->errors);
+	/* The schedule of the bundles in the store. due_now is catalog_due's:
+	 * neither held nor in an open batch (it once counted held ones too);
+	 * past_date counts them all. */
 	json_key(w, "disposals");
 	json_begin_object(w);
-	json_kv_int(w, "due_now", r->overdue);
+	json_kv_int(w, "due_now", r->due_now);
+	json_kv_int(w, "past_date", r->past_date);
+	json_kv_int(w, "held_past_date", r->held_past_date);
 	json_key(w, "by_year");
 	json_begin_object(w);
 	for (int i = 0; i < REPORT_DISPOSAL_YEARS; i++) {
@@ -244,8 +457,44 @@ void report_to_json(const report *r, json_writer *w)
 	}
 	json_end_object(w);
 	json_kv_int(w, "later", r->later);
+	json_kv_int(w, "semi_permanent", r->semi_permanent);
 	json_kv_int(w, "permanent", r->permanent);
+	json_kv_int(w, "undated", r->undated);
+	json_kv_int(w, "evaluation_due", r->evaluation_due);
 	json_end_object(w);
+
+	/* The pipeline, stage by stage. */
+	json_key(w, "disposal");
+	json_begin_object(w);
+	json_kv_int(w, "due_now", r->due_now);
+	json_kv_int(w, "held_past_date", r->held_past_date);
+	json_kv_int(w, "open_batches", r->open_batches);
+	json_kv_int(w, "proposed", r->proposed);
+	json_key(w, "decided");
+	json_begin_object(w);
+	json_kv_int(w, "destroy", r->decided_destroy);
+	json_kv_int(w, "reset", r->decided_reset);
+	json_kv_int(w, "defer", r->decided_defer);
+	json_end_object(w);
+	json_key(w, "executed");
+	json_begin_object(w);
+	json_kv_int(w, "destroyed", r->destroyed);
+	json_kv_int(w, "reset", r->reset);
+	json_kv_int(w, "deferred", r->deferred);
+	json_kv_int(w, "kept_hold", r->kept_hold);
+	json_kv_int(w, "kept_changed", r->kept_changed);
+	json_kv_int(w, "kept_missing", r->kept_missing);
+	json_kv_int(w, "kept_other", r->kept_other);
+	json_end_object(w);
+	json_key(w, "by_year");
+	json_begin_object(w);
+	g_tree_foreach(r->executed_by_year, year_to_json, w);
+	json_end_object(w);
+	json_kv_int(w, "semi_permanent", r->semi_permanent);
+	json_kv_int(w, "permanent", r->permanent);
+	json_kv_int(w, "evaluation_due", r->evaluation_due);
+	json_end_object(w);
+
 	json_key(w, "holds");
 	json_begin_array(w);
 	for (guint i = 0; i < r->holds->len; i++) {
@@ -255,6 +504,20 @@ void report_to_json(const report *r, json_writer *w)
 		json_kv_string(w, "reason", h->reason);
 		json_kv_string(w, "user", h->user);
 		json_kv_string(w, "since", h->since);
+		json_kv_string(w, "by", h->by);
+		json_kv_string(w, "until", h->until);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	/* One object per body, "body" null for holds that name none. */
+	json_key(w, "holds_by_body");
+	json_begin_array(w);
+	for (guint i = 0; i < r->holds_by_body->len; i++) {
+		const report_body *b = g_ptr_array_index(r->holds_by_body, i);
+		json_begin_object(w);
+		json_kv_string(w, "body", b->body);
+		json_kv_int(w, "holds", b->holds);
+		json_kv_int(w, "ended", b->ended);
 		json_end_object(w);
 	}
 	json_end_array(w);
@@ -420,6 +683,18 @@ static void svg_years(GString *h, const char *caption, int first, const unsigned
 	g_string_append(h, "</svg></figure>\n");
 }
 
+static gboolean year_row(gpointer key, gpointer value, gpointer h)
+{
+	const report_year *y = value;
+	g_string_append(h, "<tr><td>");
+	put(h, key);
+	g_string_append_printf(h,
+	                       "</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
+	                       "<td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
+	                       y->destroyed, y->reset, y->deferred, y->kept);
+	return FALSE;
+}
+
 static const char css[] =
 	"body{font-family:'DejaVu Sans','NanumGothic',sans-serif;margin:2em;color:#1a1a1a;"
 	"background:#fff;max-width:1100px}"
@@ -431,7 +706,8 @@ static const char css[] =
 	"figcaption{font-weight:bold;margin-bottom:.4em}svg text{font-size:13px;fill:#1a1a1a}"
 	".none{color:#666;font-style:italic}.bad{color:#b00020;font-weight:bold}"
 	".ok{color:#1b7a2f;font-weight:bold}.meta{color:#555}"
-	"table.holds td:nth-child(2),table.failures td:nth-child(2){white-space:nowrap}";
+	"table.holds td:nth-child(2),table.failures td:nth-child(2){white-space:nowrap}"
+	"caption{font-weight:bold;text-align:left;margin-bottom:.3em}";
 
 static void figures_table(GString *h, const report *r)
 {
@@ -449,6 +725,80 @@ static void figures_table(GString *h, const report *r)
 	g_string_append(h, "</table>\n");
 }
 
+/* A row of the pipeline table: the stage, its count, what it means. */
+static void stage_row(GString *h, const char *stage, unsigned n, const char *what)
+{
+	g_string_append(h, "<tr><th>");
+	put(h, stage);
+	g_string_append_printf(h, "</th><td class=\"n\">%u</td><td>", n);
+	put(h, what);
+	g_string_append(h, "</td></tr>\n");
+}
+
+static void disposal_section(GString *h, const report *r)
+{
+	g_string_append(h, "<h2>Disposal</h2>\n");
+	series *s = series_new();
+	series_add(s, "due now", r->due_now);
+	series_add(s, "proposed, undecided", r->proposed);
+	series_add(s, "decided: destroy", r->decided_destroy);
+	series_add(s, "decided: reset", r->decided_reset);
+	series_add(s, "decided: defer", r->decided_defer);
+	series_add(s, "destroyed", r->destroyed);
+	series_add(s, "kept", r->kept_hold + r->kept_changed + r->kept_missing + r->kept_other);
+	svg_bars(h, "Disposal pipeline (bundles)", s, "#8a6d3b");
+	series_free(s);
+
+	g_string_append(h, "<table class=\"pipeline\"><tr><th>stage</th><th>bundles</th>"
+	                   "<th>what it is</th></tr>\n");
+	stage_row(h, "due now", r->due_now,
+	          "past the disposal date, neither held nor in an open batch: the next proposal "
+	          "takes them");
+	stage_row(h, "held past the date", r->held_past_date,
+	          "past the disposal date and on hold: never proposed, kept when executed");
+	stage_row(h, "proposed, undecided", r->proposed, "in an open batch, awaiting a decision");
+	stage_row(h, "decided: destroy", r->decided_destroy, "decided, batch not yet executed");
+	stage_row(h, "decided: reset", r->decided_reset, "decided, batch not yet executed");
+	stage_row(h, "decided: defer", r->decided_defer, "decided, batch not yet executed");
+	stage_row(h, "destroyed", r->destroyed, "disposal records, kept for ever");
+	stage_row(h, "reset", r->reset, "executed: a new period from the same start");
+	stage_row(h, "deferred", r->deferred, "executed: a later disposal date");
+	stage_row(h, "kept (hold)", r->kept_hold, "decided destroy, on hold at execution");
+	stage_row(h, "kept (changed or missing)", r->kept_changed + r->kept_missing,
+	          "decided destroy, SHA-256 no longer the frozen one or bundle gone: verify them");
+	if (r->kept_other)
+		stage_row(h, "kept (other)", r->kept_other, "executed without a record of why");
+	g_string_append_printf(h, "</table>\n<p class=\"meta\">%u open batch%s.</p>\n",
+	                       r->open_batches, r->open_batches == 1 ? "" : "es");
+
+	g_string_append(h, "<table class=\"executed\"><caption>Executed, per year</caption>"
+	                   "<tr><th>year</th><th>destroyed</th><th>reset</th><th>deferred</th>"
+	                   "<th>kept</th></tr>\n");
+	if (!g_tree_nnodes(r->executed_by_year))
+		g_string_append(h, "<tr><td colspan=\"5\" class=\"none\">no batch executed</td>"
+		                   "</tr>\n");
+	else
+		g_tree_foreach(r->executed_by_year, year_row, h);
+	g_string_append(h, "</table>\n");
+
+	char *cap = g_strdup_printf("Disposals due per year, %d\u2013%d", r->first_year,
+	                            r->first_year + REPORT_DISPOSAL_YEARS - 1);
+	svg_years(h, cap, r->first_year, r->due, REPORT_DISPOSAL_YEARS);
+	g_free(cap);
+	g_string_append(h, "<table class=\"disposals\">\n");
+	stage_row(h, "past the date, in the store", r->past_date, "due now, held, or in an open batch");
+	char *after = g_strdup_printf("due after %d", r->first_year + REPORT_DISPOSAL_YEARS - 1);
+	stage_row(h, after, r->later, "");
+	g_free(after);
+	stage_row(h, "semi-permanent", r->semi_permanent, "never proposed");
+	stage_row(h, "permanent", r->permanent, "never proposed");
+	stage_row(h, "due for evaluation", r->evaluation_due,
+	          "semi-permanent or permanent, 70 years after the start");
+	if (r->undated)
+		stage_row(h, "no readable disposal date", r->undated, "");
+	g_string_append(h, "</table>\n");
+}
+
 static void holds_table(GString *h, const report *r)
 {
 	g_string_append(h, "<h2>Holds</h2>\n");
@@ -456,14 +806,32 @@ static void holds_table(GString *h, const report *r)
 		g_string_append(h, "<p class=\"none\">No bundle is on hold.</p>\n");
 		return;
 	}
-	g_string_append(h, "<table class=\"holds\"><tr><th>bundle</th><th>since</th><th>by</th>"
-	                   "<th>reason</th></tr>\n");
+	g_string_append(h, "<table class=\"bodies\"><caption>Holds by requesting body</caption>"
+	                   "<tr><th>body</th><th>holds</th><th>ended</th></tr>\n");
+	for (guint i = 0; i < r->holds_by_body->len; i++) {
+		const report_body *b = g_ptr_array_index(r->holds_by_body, i);
+		g_string_append(h, "<tr><td>");
+		if (b->body)
+			put(h, b->body);
+		else
+			g_string_append(h, "<span class=\"none\">not named</span>");
+		g_string_append_printf(h, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
+		                       b->holds, b->ended);
+	}
+	g_string_append(h, "</table>\n<p class=\"meta\">ended: past its until, in force until "
+	                   "removed.</p>\n");
+	g_string_append(h, "<table class=\"holds\"><tr><th>bundle</th><th>since</th>"
+	                   "<th>asked by</th><th>until</th><th>placed by</th><th>reason</th></tr>\n");
 	for (guint i = 0; i < r->holds->len; i++) {
 		const catalog_hold *k = g_ptr_array_index(r->holds, i);
 		g_string_append(h, "<tr><td>");
 		put(h, k->id);
 		g_string_append(h, "</td><td>");
 		put(h, k->since);
+		g_string_append(h, "</td><td>");
+		put(h, k->by);
+		g_string_append(h, "</td><td>");
+		put(h, k->until);
 		g_string_append(h, "</td><td>");
 		put(h, k->user);
 		g_string_append(h, "</td><td>");
@@ -545,19 +913,7 @@ char *report_html(const report *r, const char *store_name)
 		series_free(s);
 	}
 
-	g_string_append(h, "<h2>Disposals</h2>\n");
-	char *cap = g_strdup_printf("Disposals due per year, %d\u2013%d", r->first_year,
-	                            r->first_year + REPORT_DISPOSAL_YEARS - 1);
-	svg_years(h, cap, r->first_year, r->due, REPORT_DISPOSAL_YEARS);
-	g_free(cap);
-	g_string_append_printf(h,
-	                       "<table class=\"disposals\"><tr><th>due now (held, or no retention "
-	                       "run since)</th><td class=\"n\">%u</td></tr>\n<tr><th>due after %d</th>"
-	                       "<td class=\"n\">%u</td></tr>\n<tr><th>permanent</th><td class=\"n\">%u"
-	                       "</td></tr></table>\n",
-	                       r->overdue, r->first_year + REPORT_DISPOSAL_YEARS - 1, r->later,
-	                       r->permanent);
-
+	disposal_section(h, r);
 	holds_table(h, r);
 	fixity_section(h, r);
 	g_string_append(h, "</body>\n</html>\n");

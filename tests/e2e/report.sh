@@ -129,6 +129,168 @@ check report_checker_rejects_bad_page sh -c "! python3 htmlcheck.py badpage.html
 check report_unwritable_file_exit_3 run_rc 3 A report --html no-such-dir/page.html
 check report_unwritable_file_named has err '^archive: report: no-such-dir/page.html: cannot write'
 
+# -- the disposal pipeline and holds by body --------------------------------------
+# A second store, taken through the real disposal workflow: five bundles of
+# 1y due on 2025-05-10, a sixth of 1y held by 감사원, a semi-permanent one
+# held by a body with a hostile name, a permanent one held by nobody named,
+# and a hold placed and removed (its body, 검찰, must not count). The
+# report is read after each step: before the proposal, after it, after two
+# reviews, after executions dated 2030 and 2031 (ARCHIVE_TEST_NOW sets the
+# audit clock).
+S=$PWD/dstore
+mkdir -p "$S" drel && printf '[retention]\nstart = release-date\n' > "$S/archive.conf"
+M=$FIXTURES/releases/msit-2024-05-10-ai-digital-diplomacy
+for n in a1 a2 a3 a4 a5 h1; do
+	mkdir drel/$n
+	cp "$M/msit-2024-05-10-ai-digital-diplomacy.pdf" drel/$n/$n.pdf
+	cp "$M/msit-2024-05-10-ai-digital-diplomacy.txt" drel/$n/$n.txt
+	# Different content from the others, or it would be "already archived".
+	echo "Copy $n." >>drel/$n/$n.txt
+done
+for n in a1 a2 a3 a4 a5 h1; do
+	eval "$n=\$(ingest_one 1y drel/$n)"
+done
+SP=$(ingest_one semi-permanent rel/en-2024-06-03-quantum-strategy)
+PP=$(ingest_one permanent rel/ko-2024-07-15-ai-semiconductor)
+check report_dstore_made sh -c "[ -n '$a1' ] && [ -n '$a5' ] && [ -n '$h1' ] && [ -n '$SP' ] && [ -n '$PP' ]"
+# Ended holds: an --until after today (the command wants that), judged by
+# a report of 2099; one of today has it in force.
+TODAY=$(date -u +%Y-%m-%d)
+UNTIL=$(date -u -d '+2 days' +%Y-%m-%d)
+HOSTILE='<script>alert(1)</script>'
+A hold add "$h1" --reason '감사 중' --by 감사원 >/dev/null
+A hold add "$SP" --reason 'review' --by "$HOSTILE" >/dev/null
+A hold add "$PP" --reason 'FOI request' >/dev/null
+A hold add "$a3" --reason 'briefly' --by 검찰 >/dev/null
+A hold remove "$a3" --reason 'lifted' >/dev/null
+
+# rep NAME NOW: the report as of NOW, NAME.json and NAME.html.
+rep() { A report --json --html "$1.html" --now "$2" >"$1.json" 2>"$1.err"; }
+cat > jcheck.py <<'PY'
+# jcheck.py FILE EXPR: EXPR holds of the report's JSON (j; d its "disposal").
+import json, sys
+j = json.loads(open(sys.argv[1]).read())
+d = j['disposal']
+assert eval('(' + sys.argv[2] + ')'), (sys.argv[2], d, j['disposals'], j['holds_by_body'])
+PY
+cat > rows.py <<'PY'
+# rows.py PAGE CLASS CELLS...: each CELLS ("a|b|c") begins some row of the
+# page's table of that class (cell text as a browser shows it).
+import sys
+from html.parser import HTMLParser
+class T(HTMLParser):
+    def __init__(self, cls):
+        super().__init__(convert_charrefs=True)
+        self.cls, self.depth, self.rows, self.cell = cls, 0, [], None
+    def handle_starttag(self, tag, attrs):
+        if tag == 'table':
+            if self.depth or ('class', self.cls) in attrs:
+                self.depth += 1
+        elif self.depth and tag == 'tr':
+            self.rows.append([])
+        elif self.depth and tag in ('td', 'th'):
+            self.cell = ''
+    def handle_endtag(self, tag):
+        if tag == 'table' and self.depth:
+            self.depth -= 1
+        elif self.depth and tag in ('td', 'th') and self.cell is not None:
+            self.rows[-1].append(self.cell.strip())
+            self.cell = None
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+t = T(sys.argv[2])
+t.feed(open(sys.argv[1], encoding='utf-8').read())
+bad = 0
+for w in sys.argv[3:]:
+    want = w.split('|')
+    if not any(r[:len(want)] == want for r in t.rows):
+        print(f'no row {want} in table.{sys.argv[2]}: {t.rows}', file=sys.stderr)
+        bad = 1
+sys.exit(bad)
+PY
+
+rep r0 2025-12-31
+check report_d_before_proposal_exit_0 [ $? -eq 0 ]
+check report_d_before_proposal_json python3 jcheck.py r0.json "
+d['due_now']==5 and d['held_past_date']==1 and d['open_batches']==0 and d['proposed']==0 and
+d['decided']=={'destroy':0,'reset':0,'defer':0} and d['executed']['destroyed']==0 and
+d['by_year']=={} and j['disposals']['due_now']==5 and j['disposals']['past_date']==6 and
+d['semi_permanent']==1 and d['permanent']==1 and d['evaluation_due']==0 and
+j['disposals']['later']==0 and sum(j['disposals']['by_year'].values())==0"
+check report_d_before_proposal_html python3 rows.py r0.html pipeline 'due now|5' \
+	'held past the date|1' 'proposed, undecided|0' 'destroyed|0'
+check report_d_semi_permanent_apart_html python3 rows.py r0.html disposals 'semi-permanent|1' \
+	'permanent|1' 'due for evaluation|0' 'past the date, in the store|6' 'due after 2054|0'
+
+check report_d_propose run_rc 0 A disposal propose --now 2025-12-31
+B1=2025-12-31-1
+rep r1 2025-12-31
+check report_d_after_proposal_json python3 jcheck.py r1.json "
+d['due_now']==0 and d['held_past_date']==1 and d['open_batches']==1 and d['proposed']==5 and
+d['decided']=={'destroy':0,'reset':0,'defer':0} and j['disposals']['past_date']==6"
+check report_d_after_proposal_html python3 rows.py r1.html pipeline 'due now|0' \
+	'proposed, undecided|5' 'decided: destroy|0'
+
+check report_d_review_destroy run_rc 0 A disposal review $B1 "$a1" "$a2" --decision destroy \
+	--by '기록물평가심의회' --reason 'no further value'
+check report_d_review_reset run_rc 0 A disposal review $B1 "$a3" --decision reset=30y \
+	--by '기록물평가심의회' --reason 'still cited'
+check report_d_review_defer run_rc 0 A disposal review $B1 "$a4" --decision defer=2026-06-30 \
+	--by '기록물평가심의회' --reason 'pending an audit'
+rep r2 2025-12-31
+check report_d_after_review_json python3 jcheck.py r2.json "
+d['proposed']==1 and d['decided']=={'destroy':2,'reset':1,'defer':1} and d['open_batches']==1 and
+d['executed']=={'destroyed':0,'reset':0,'deferred':0,'kept_hold':0,'kept_changed':0,'kept_missing':0,'kept_other':0}"
+check report_d_after_review_html python3 rows.py r2.html pipeline 'proposed, undecided|1' \
+	'decided: destroy|2' 'decided: reset|1' 'decided: defer|1'
+
+# The last item decided destroy, then a hold on one decided so: it is kept.
+check report_d_review_rest run_rc 0 A disposal review $B1 --all --decision destroy \
+	--by '기록물평가심의회' --reason 'no further value'
+check report_d_hold_after_decision run_rc 0 A hold add "$a2" --reason '감사 자료' --by 감사원 \
+	--until "$UNTIL"
+check report_d_execute_1 run_rc 0 env ARCHIVE_TEST_NOW=2030-01-15T09:00:00Z \
+	"$ARCHIVE" --store "$S" disposal execute $B1
+rep r3 2030-01-15
+check report_d_after_execute_json python3 jcheck.py r3.json "
+d['proposed']==0 and d['decided']=={'destroy':0,'reset':0,'defer':0} and d['open_batches']==0 and
+d['executed']=={'destroyed':2,'reset':1,'deferred':1,'kept_hold':1,'kept_changed':0,'kept_missing':0,'kept_other':0} and
+d['by_year']=={'2030':{'destroyed':2,'reset':1,'deferred':1,'kept':1}} and j['bundles']==6"
+check report_d_after_execute_html python3 rows.py r3.html pipeline 'destroyed|2' 'reset|1' \
+	'deferred|1' 'kept (hold)|1' 'kept (changed or missing)|0' 'decided: destroy|0'
+check report_d_after_execute_per_year_html python3 rows.py r3.html executed '2030|2|1|1|1'
+
+# The deferred one is due again on 2026-06-30: a second batch, destroyed in 2031.
+check report_d_propose_2 run_rc 0 A disposal propose --now 2026-07-01
+B2=2026-07-01-1
+check report_d_review_2 run_rc 0 A disposal review $B2 --all --decision destroy \
+	--by '기록물평가심의회' --reason 'no further value'
+check report_d_execute_2 run_rc 0 env ARCHIVE_TEST_NOW=2031-03-01T09:00:00Z \
+	"$ARCHIVE" --store "$S" disposal execute $B2
+rep r4 2099-01-01
+check report_d_second_year_json python3 jcheck.py r4.json "
+d['executed']['destroyed']==3 and d['executed']['deferred']==1 and
+d['by_year']=={'2030':{'destroyed':2,'reset':1,'deferred':1,'kept':1},
+               '2031':{'destroyed':1,'reset':0,'deferred':0,'kept':0}} and
+d['evaluation_due']==2 and j['disposals']['semi_permanent']==1"
+check report_d_second_year_html python3 rows.py r4.html executed '2030|2|1|1|1' '2031|1|0|0|0'
+
+# Holds by body: 감사원 twice (one past its --until on 2099-01-01), the
+# hostile name once, not named once; 검찰's removed hold counts nowhere.
+check report_d_holds_by_body_json python3 jcheck.py r4.json "
+j['holds_by_body']==[{'body':'$HOSTILE','holds':1,'ended':0},{'body':'감사원','holds':2,'ended':1},
+                     {'body':None,'holds':1,'ended':0}]"
+check report_d_holds_by_body_html python3 rows.py r4.html bodies 'body|holds|ended' \
+	"$HOSTILE|1|0" '감사원|2|1' 'not named|1|0'
+rep r5 "$TODAY"
+check report_d_holds_not_ended_before python3 jcheck.py r5.json "
+{b['body']:b['ended'] for b in j['holds_by_body']}=={'$HOSTILE':0,'감사원':0,None:0}"
+check report_d_no_removed_body sh -c "! grep -q 검찰 r4.html"
+check report_d_hostile_body_escaped sh -c "grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' r4.html && ! grep -q '<script' r4.html"
+check report_d_html_well_formed python3 htmlcheck.py r4.html 'Disposal pipeline (bundles)' \
+	'Executed, per year' 'Holds by requesting body' '감사원' '감사 자료' "$HOSTILE"
+
 # -- rendering in headless Chromium ------------------------------------------------
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 render() { # HTML PNG
