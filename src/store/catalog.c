@@ -911,6 +911,20 @@ catalog_batch *catalog_batch_get(catalog *c, const char *id, GError **err)
 	                 (GDestroyNotify)catalog_batch_free, err);
 }
 
+/* Structs of strings only, by the list of their members: filled from a
+ * row's columns in that order, or freed. */
+static void fill_fields(sqlite3_stmt *st, char **const *fields, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		*fields[k] = col(st, (int)k);
+}
+
+static void free_fields(char **const *fields, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		g_free(*fields[k]);
+}
+
 #define ITEM_FIELDS(i)                                                                          \
 	{ &(i)->batch, &(i)->id, &(i)->title, &(i)->retention, &(i)->retention_start,             \
 	  &(i)->disposal_date, &(i)->bundle_sha256, &(i)->decision, &(i)->value,                  \
@@ -922,8 +936,7 @@ void catalog_batch_item_free(catalog_batch_item *i)
 	if (!i)
 		return;
 	char **fields[] = ITEM_FIELDS(i);
-	for (size_t k = 0; k < G_N_ELEMENTS(fields); k++)
-		g_free(*fields[k]);
+	free_fields(fields, G_N_ELEMENTS(fields));
 	g_free(i);
 }
 
@@ -931,8 +944,7 @@ static gpointer make_item(sqlite3_stmt *st)
 {
 	catalog_batch_item *i = g_new0(catalog_batch_item, 1);
 	char **fields[] = ITEM_FIELDS(i);
-	for (size_t k = 0; k < G_N_ELEMENTS(fields); k++)
-		*fields[k] = col(st, (int)k);
+	fill_fields(st, fields, G_N_ELEMENTS(fields));
 	return i;
 }
 
@@ -957,8 +969,7 @@ void catalog_disposal_free(catalog_disposal *d)
 	if (!d)
 		return;
 	char **fields[] = DISPOSAL_FIELDS(d);
-	for (size_t k = 0; k < G_N_ELEMENTS(fields); k++)
-		g_free(*fields[k]);
+	free_fields(fields, G_N_ELEMENTS(fields));
 	g_free(d);
 }
 
@@ -966,8 +977,7 @@ static gpointer make_disposal(sqlite3_stmt *st)
 {
 	catalog_disposal *d = g_new0(catalog_disposal, 1);
 	char **fields[] = DISPOSAL_FIELDS(d);
-	for (size_t k = 0; k < G_N_ELEMENTS(fields); k++)
-		*fields[k] = col(st, (int)k);
+	fill_fields(st, fields, G_N_ELEMENTS(fields));
 	return d;
 }
 
