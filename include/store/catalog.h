@@ -141,7 +141,7 @@ typedef struct {
 	char *value;    /* reset: the period; defer: the date */
 	char *decided_by, *reason, *meeting, *decided_user, *decided_at;
 	/* NULL until executed; then "destroyed", "kept-hold", "kept-changed",
-	 * "kept-missing", "reset" or "deferred" */
+	 * "kept-unreadable", "kept-missing", "reset" or "deferred" */
 	char *outcome;
 	char *detail;   /* what kept it (the hold, the SHA-256 found) */
 } catalog_batch_item;

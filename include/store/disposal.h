@@ -11,8 +11,8 @@
  *            line per item, written together;
  *   execute  once every item is decided, destroys those decided destroy,
  *            except bundles on hold since (kept) and bundles whose SHA-256
- *            is no longer the frozen one, or that are gone (kept: verify
- *            them). A "disposal-execute" line comes first, then per item
+ *            is no longer the frozen one, that cannot be read, or that are
+ *            gone (kept: verify them). A "disposal-execute" line comes first, then per item
  *            its disposal record ("dispose", written before the bundle and
  *            its sidecar are deleted) or why it was kept, then
  *            "disposal-executed". A run cut short is finished by the next

@@ -353,7 +353,8 @@ static bool execute_item(const char *store_dir, catalog *c, const catalog_batch_
 		GError *he = NULL;
 		if (!hash_file_sha256(abs, sha, NULL, &he)) {
 			bool gone = !g_file_test(abs, G_FILE_TEST_EXISTS);
-			ok = keep(store_dir, c, it, gone ? "missing" : "changed", he->message, err);
+			/* Unread is not proof of anything: kept, to be verified. */
+			ok = keep(store_dir, c, it, gone ? "missing" : "unreadable", he->message, err);
 			g_error_free(he);
 		} else if (g_strcmp0(sha, it->bundle_sha256) != 0) {
 			char *detail = g_strdup_printf("its SHA-256 is now %s, not the frozen %s", sha,

@@ -231,8 +231,8 @@ static void count_item(report *r, const catalog_batch *b, const catalog_batch_it
 	}
 	if (strcmp(o, "kept-hold") == 0)
 		r->kept_hold++;
-	else if (strcmp(o, "kept-changed") == 0)
-		r->kept_changed++;
+	else if (strcmp(o, "kept-changed") == 0 || strcmp(o, "kept-unreadable") == 0)
+		r->kept_changed++; /* either way, not proven the frozen bundle */
 	else if (strcmp(o, "kept-missing") == 0)
 		r->kept_missing++;
 	else
@@ -765,7 +765,8 @@ static void disposal_section(GString *h, const report *r)
 	stage_row(h, "deferred", r->deferred, "executed: a later disposal date");
 	stage_row(h, "kept (hold)", r->kept_hold, "decided destroy, on hold at execution");
 	stage_row(h, "kept (changed or missing)", r->kept_changed + r->kept_missing,
-	          "decided destroy, SHA-256 no longer the frozen one or bundle gone: verify them");
+	          "decided destroy, SHA-256 no longer the frozen one (or unreadable), or bundle "
+	          "gone: verify them");
 	if (r->kept_other)
 		stage_row(h, "kept (other)", r->kept_other, "executed without a record of why");
 	g_string_append_printf(h, "</table>\n<p class=\"meta\">%u open batch%s.</p>\n",

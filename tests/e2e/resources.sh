@@ -93,7 +93,7 @@ check ro_list_works run_rc 0 N list
 check ro_list_lists_three has out '^3 bundles$'
 check ro_show_works run_rc 0 N show "$ID"
 check ro_retention_dry_run_works run_rc 0 N retention --now 2100-01-01
-check ro_retention_dry_run_lists_three has out '^3 due on 2100-01-01'
+check ro_retention_dry_run_lists_three has out '^on 2100-01-01: 3 due, '
 check ro_hold_list_works run_rc 0 N hold list
 mkdir nbx && chown 65534:65534 nbx
 check ro_extract_works run_rc 0 N extract "$ID" "$PWD/nbx/x"
@@ -108,12 +108,16 @@ cp -a ro "$S"
 exec 9>>"$S/lock"
 check lock_taken_by_test flock -n 9
 snapshot >snap.before
-for name in ingest retention_apply hold_add hold_remove reindex; do
+for name in ingest retention_apply hold_add hold_remove reindex disposal_propose disposal_review \
+	disposal_execute; do
 	case $name in
 	ingest) cmd="ingest rel" ;;
 	retention_apply) cmd="retention --apply --now 2100-01-01" ;;
 	hold_add) cmd="hold add $ID --reason audit" ;;
-	hold_remove) cmd="hold remove $ID" ;;
+	hold_remove) cmd="hold remove $ID --reason done" ;;
+	disposal_propose) cmd="disposal propose --now 2100-01-01" ;;
+	disposal_review) cmd="disposal review 2100-01-01-1 --all --decision destroy --by x --reason y" ;;
+	disposal_execute) cmd="disposal execute 2100-01-01-1" ;;
 	reindex) cmd="reindex" ;;
 	esac
 	# timeout: a run that waited for the lock instead would fail with 124.
