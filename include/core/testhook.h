@@ -143,6 +143,11 @@ const char *testhook_syslog_file(void);
  * deflt. */
 uint64_t testhook_text_max(uint64_t deflt);
 
+/* ARCHIVE_TEST_LINE_MAX=BYTES: the size past which a disposal proposal
+ * starts a new batch (store/disposal.c), so that a test need not make
+ * hundreds of due bundles; else deflt. */
+uint64_t testhook_line_max(uint64_t deflt);
+
 #else /* a release build: no hooks */
 
 static inline void testhook_crash_point(const char *name) { (void)name; }
@@ -154,6 +159,7 @@ static inline int testhook_read_error(const char *path) { (void)path; return 0; 
 static inline const char *testhook_release_path(const char *which) { (void)which; return NULL; }
 static inline const char *testhook_syslog_file(void) { return NULL; }
 static inline uint64_t testhook_text_max(uint64_t deflt) { return deflt; }
+static inline uint64_t testhook_line_max(uint64_t deflt) { return deflt; }
 typedef int (*testhook_dir_fn)(const char *path, void *arg);
 static inline void testhook_set_dir_open(testhook_dir_fn fn, void *arg) { (void)fn; (void)arg; }
 static inline int testhook_dir_open(const char *path) { (void)path; return 0; }

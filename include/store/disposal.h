@@ -32,11 +32,19 @@
 #include <glib.h>
 #include "store/catalog.h"
 
+/* The size past which a proposal line starts a new batch: a line is one
+ * entry of the transparency log, which takes at most 65535 bytes. */
+#define DISPOSAL_LINE_MAX 60000
+
 /*
- * Freeze what is due on day (YYYY-MM-DD) into a new batch. *batch gets its
- * id, or NULL when nothing is due (then nothing is written).
+ * Freeze what is due on day (YYYY-MM-DD) into new batches, as many as it
+ * takes for each batch's line to stay within DISPOSAL_LINE_MAX (one for a
+ * few hundred bundles). batches receives their ids (char*, in order);
+ * none when nothing is due (then nothing is written). A crash between two
+ * batches leaves the first whole; the rest is still due, and proposed by
+ * the next run.
  */
-bool disposal_propose(const char *store_dir, catalog *c, const char *day, char **batch,
+bool disposal_propose(const char *store_dir, catalog *c, const char *day, GPtrArray *batches,
                       GError **err);
 
 typedef struct {
@@ -67,10 +75,10 @@ bool disposal_execute(const char *store_dir, catalog *c, const char *batch, GErr
 /*
  * For stores outside that law ([disposal] review = none): propose, decide
  * destroy (by the user running it) and execute, in one run; batches left
- * open before (a run cut short) are decided and executed first. *batch:
- * the last batch executed, or NULL when there was none.
+ * open before (a run cut short) are decided and executed first. batches
+ * receives the ids of those executed (char*).
  */
-bool disposal_apply(const char *store_dir, catalog *c, const char *day, char **batch,
+bool disposal_apply(const char *store_dir, catalog *c, const char *day, GPtrArray *batches,
                     GError **err);
 
 /* Finish every batch whose execution was begun and not finished (for

@@ -176,47 +176,51 @@ static int operands(cli_ctx *c, int argc, char **argv)
 	return -1;
 }
 
+/* A batch just frozen: its id, its items, what to do next. */
+static int print_proposed(const cli_ctx *c, cli_store *st, const char *batch, guint *n)
+{
+	GError *err = NULL;
+	GPtrArray *items = catalog_batch_items(st->catalog, batch, &err);
+	if (!items)
+		return cli_fail_clear(c, &err);
+	if (!c->json)
+		cli_printf("batch %s: %u bundle%s due on %s, frozen for review\n", batch, items->len,
+		           items->len == 1 ? "" : "s", args.day);
+	for (guint i = 0; i < items->len; i++)
+		cli_print_batch_item(c, g_ptr_array_index(items, i));
+	if (!c->json)
+		cli_printf("next: archive disposal review %s (ID...|--all) --decision "
+		           "destroy|reset=PERIOD|defer=DATE --by NAME --reason TEXT\n",
+		           batch);
+	*n += items->len;
+	g_ptr_array_unref(items);
+	return EXIT_OK;
+}
+
 static int propose(const cli_ctx *c, cli_store *st)
 {
 	GError *err = NULL;
-	char *batch = NULL;
-	if (!disposal_propose(c->store, st->catalog, args.day, &batch, &err))
-		return cli_fail_clear(c, &err);
-	if (!batch) {
-		/* Nothing due: no batch and no output (cron mails nothing). */
-		cli_summary(c, "nothing due on %s", args.day);
-		if (c->json) {
-			json_writer *w = cli_json_summary();
-			json_kv_string(w, "batch", NULL);
-			json_kv_int(w, "items", 0);
-			cli_json_print(w);
-		}
-		return EXIT_OK;
-	}
-	GPtrArray *items = catalog_batch_items(st->catalog, batch, &err);
+	GPtrArray *batches = g_ptr_array_new_with_free_func(g_free);
 	int rc = EXIT_OK;
-	if (!items) {
+	guint n = 0;
+	/* Nothing due: no batch and no output (cron mails nothing). */
+	if (!disposal_propose(c->store, st->catalog, args.day, batches, &err))
 		rc = cli_fail_clear(c, &err);
-	} else {
-		if (!c->json)
-			cli_printf("batch %s: %u bundle%s due on %s, frozen for review\n", batch, items->len,
-			           items->len == 1 ? "" : "s", args.day);
-		for (guint i = 0; i < items->len; i++)
-			cli_print_batch_item(c, g_ptr_array_index(items, i));
-		if (c->json) {
-			json_writer *w = cli_json_summary();
-			json_kv_string(w, "batch", batch);
-			json_kv_int(w, "items", items->len);
-			cli_json_print(w);
-		} else {
-			cli_printf("next: archive disposal review %s (ID...|--all) --decision "
-			           "destroy|reset=PERIOD|defer=DATE --by NAME --reason TEXT\n",
-			           batch);
-		}
-		cli_summary(c, "batch %s: %u due on %s", batch, items->len, args.day);
-		g_ptr_array_unref(items);
+	for (guint i = 0; i < batches->len && rc == EXIT_OK; i++)
+		rc = print_proposed(c, st, g_ptr_array_index(batches, i), &n);
+	if (rc == EXIT_OK && c->json) {
+		json_writer *w = cli_json_summary();
+		json_key(w, "batches");
+		json_begin_array(w);
+		for (guint i = 0; i < batches->len; i++)
+			json_string(w, g_ptr_array_index(batches, i));
+		json_end_array(w);
+		json_kv_int(w, "items", n);
+		cli_json_print(w);
 	}
-	g_free(batch);
+	cli_summary(c, "%u batch%s, %u bundle%s due on %s", batches->len,
+	            batches->len == 1 ? "" : "es", n, n == 1 ? "" : "s", args.day);
+	g_ptr_array_unref(batches);
 	return rc;
 }
 

@@ -210,24 +210,24 @@ static int run(const cli_ctx *c, cli_store *st)
 	if (!args.apply)
 		return list(c, st);
 	GError *err = NULL;
-	char *batch = NULL;
-	int rc;
-	if (!disposal_apply(c->store, st->catalog, args.day, &batch, &err))
+	GPtrArray *batches = g_ptr_array_new_with_free_func(g_free);
+	int rc = EXIT_OK;
+	if (!disposal_apply(c->store, st->catalog, args.day, batches, &err))
 		rc = cli_fail_clear(c, &err);
-	else if (batch)
-		rc = cli_report_execution(c, st->catalog, batch);
-	else
-		rc = EXIT_OK;
-	if (!batch)
-		cli_summary(c, "nothing due on %s", args.day);
-	if (!batch && !err && c->json) {
-		json_writer *w = cli_json_summary();
-		json_kv_string(w, "now", args.day);
-		json_kv_string(w, "batch", NULL);
-		cli_json_print(w);
+	for (guint i = 0; i < batches->len; i++) {
+		int r = cli_report_execution(c, st->catalog, g_ptr_array_index(batches, i));
+		rc = r > rc ? r : rc;
 	}
-	g_clear_error(&err);
-	g_free(batch);
+	if (!batches->len) {
+		cli_summary(c, "nothing due on %s", args.day);
+		if (rc == EXIT_OK && c->json) {
+			json_writer *w = cli_json_summary();
+			json_kv_string(w, "now", args.day);
+			json_kv_string(w, "batch", NULL);
+			cli_json_print(w);
+		}
+	}
+	g_ptr_array_unref(batches);
 	return rc;
 }
 

@@ -223,4 +223,10 @@ uint64_t testhook_text_max(uint64_t deflt)
 	return v && *v ? g_ascii_strtoull(v, NULL, 10) : deflt;
 }
 
+uint64_t testhook_line_max(uint64_t deflt)
+{
+	const char *v = g_getenv("ARCHIVE_TEST_LINE_MAX");
+	return v && *v ? g_ascii_strtoull(v, NULL, 10) : deflt;
+}
+
 #endif

@@ -53,52 +53,75 @@ static char *new_batch_id(catalog *c, const char *day, GError **err)
 	return g_strdup_printf("%s-%u", day, n + 1);
 }
 
-bool disposal_propose(const char *store_dir, catalog *c, const char *day, char **batch,
-                      GError **err)
+/* One item of a proposal line, as JSON. */
+static char *item_json(const catalog_bundle *b)
 {
-	*batch = NULL;
-	GPtrArray *due = catalog_due(c, day, err);
-	if (!due)
-		return false;
-	if (!due->len) {
-		g_ptr_array_unref(due);
-		return true;
-	}
-	char *id = new_batch_id(c, day, err);
-	if (!id) {
-		g_ptr_array_unref(due);
-		return false;
-	}
 	json_writer *w = json_new(false);
-	json_begin_array(w);
-	for (guint i = 0; i < due->len; i++) {
-		const catalog_bundle *b = g_ptr_array_index(due, i);
-		json_begin_object(w);
-		json_kv_string(w, "id", b->id);
-		json_kv_string(w, "title", b->title);
-		json_kv_string(w, "retention", b->retention);
-		json_kv_string(w, "retention_start", b->retention_start);
-		json_kv_string(w, "disposal_date", b->disposal_date);
-		json_kv_string(w, "bundle_sha256", b->bundle_sha256);
-		json_end_object(w);
-	}
-	json_end_array(w);
-	char *items = json_finish(w);
-	/* One line: the batch is frozen whole, or not at all. */
+	json_begin_object(w);
+	json_kv_string(w, "id", b->id);
+	json_kv_string(w, "title", b->title);
+	json_kv_string(w, "retention", b->retention);
+	json_kv_string(w, "retention_start", b->retention_start);
+	json_kv_string(w, "disposal_date", b->disposal_date);
+	json_kv_string(w, "bundle_sha256", b->bundle_sha256);
+	json_end_object(w);
+	return json_finish(w);
+}
+
+/* Freeze items (JSON objects) into a new batch: one audit line, so the
+ * batch is frozen whole or not at all. */
+static bool freeze(const char *store_dir, catalog *c, const char *day, GPtrArray *items,
+                   GPtrArray *batches, GError **err)
+{
+	char *id = new_batch_id(c, day, err);
+	if (!id)
+		return false;
+	GString *json = g_string_new("[");
+	for (guint i = 0; i < items->len; i++)
+		g_string_append_printf(json, "%s%s", i ? "," : "", (char *)g_ptr_array_index(items, i));
+	g_string_append_c(json, ']');
 	audit_entry *e = audit_entry_new("disposal-proposed");
 	audit_entry_set(e, "batch", id);
 	audit_entry_set(e, "now", day);
-	audit_entry_set_int(e, "count", due->len);
-	audit_entry_set_json(e, "items", items);
-	g_free(items);
-	g_ptr_array_unref(due);
+	audit_entry_set_int(e, "count", items->len);
+	audit_entry_set_json(e, "items", json->str);
+	g_string_free(json, TRUE);
 	if (!record(store_dir, c, e, err)) {
 		g_free(id);
 		return false;
 	}
 	testhook_crash_point("disposal.proposed");
-	*batch = id;
+	g_ptr_array_add(batches, id);
 	return true;
+}
+
+bool disposal_propose(const char *store_dir, catalog *c, const char *day, GPtrArray *batches,
+                      GError **err)
+{
+	GPtrArray *due = catalog_due(c, day, err);
+	if (!due)
+		return false;
+	/* Each batch's line stays within what the transparency log takes as
+	 * one entry (log/tiles.h): more due than fits make more batches. */
+	uint64_t max = testhook_line_max(DISPOSAL_LINE_MAX);
+	GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
+	uint64_t size = 0;
+	bool ok = true;
+	for (guint i = 0; ok && i < due->len; i++) {
+		char *j = item_json(g_ptr_array_index(due, i));
+		if (items->len && size + strlen(j) + 1 > max) {
+			ok = freeze(store_dir, c, day, items, batches, err);
+			g_ptr_array_set_size(items, 0);
+			size = 0;
+		}
+		size += strlen(j) + 1;
+		g_ptr_array_add(items, j);
+	}
+	if (ok && items->len)
+		ok = freeze(store_dir, c, day, items, batches, err);
+	g_ptr_array_unref(items);
+	g_ptr_array_unref(due);
+	return ok;
 }
 
 /* The open batch id, or ARC_ERROR_INPUT saying why it is not one. */
@@ -459,10 +482,9 @@ static bool apply_batch(const char *store_dir, catalog *c, const catalog_batch *
 	return disposal_execute(store_dir, c, b->id, err);
 }
 
-bool disposal_apply(const char *store_dir, catalog *c, const char *day, char **batch,
+bool disposal_apply(const char *store_dir, catalog *c, const char *day, GPtrArray *batches,
                     GError **err)
 {
-	*batch = NULL;
 	/* First the batches an earlier run left open (it was cut short, or
 	 * someone proposed one): with no review, nothing waits for one. */
 	GPtrArray *all = catalog_batches(c, err);
@@ -471,22 +493,18 @@ bool disposal_apply(const char *store_dir, catalog *c, const char *day, char **b
 		const catalog_batch *b = g_ptr_array_index(all, i);
 		if (strcmp(b->state, "executed") != 0) {
 			ok = apply_batch(store_dir, c, b, err);
-			g_free(*batch);
-			*batch = g_strdup(b->id);
+			g_ptr_array_add(batches, g_strdup(b->id));
 		}
 	}
 	if (all)
 		g_ptr_array_unref(all);
-	char *fresh = NULL;
-	if (!ok || !disposal_propose(store_dir, c, day, &fresh, err))
-		return false;
-	if (!fresh)
-		return true;
-	g_free(*batch);
-	*batch = fresh;
-	catalog_batch *b = catalog_batch_get(c, fresh, err);
-	ok = b && apply_batch(store_dir, c, b, err);
-	catalog_batch_free(b);
+	guint first = batches->len;
+	ok = ok && disposal_propose(store_dir, c, day, batches, err);
+	for (guint i = first; ok && i < batches->len; i++) {
+		catalog_batch *b = catalog_batch_get(c, g_ptr_array_index(batches, i), err);
+		ok = b && apply_batch(store_dir, c, b, err);
+		catalog_batch_free(b);
+	}
 	return ok;
 }
 

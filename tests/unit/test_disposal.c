@@ -42,6 +42,16 @@ static void hold(store_fixture *f, const char *id)
 	record_line(f, a);
 }
 
+/* The first batch a proposal made, or NULL (caller frees). */
+static bool propose(store_fixture *f, const char *day, char **batch, GError **e)
+{
+	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+	bool ok = disposal_propose(f->dir, f->c, day, ids, e);
+	*batch = ids->len ? g_strdup(g_ptr_array_index(ids, 0)) : NULL;
+	g_ptr_array_unref(ids);
+	return ok;
+}
+
 static const char *id_of(const store_fixture *f, guint i) { return g_ptr_array_index(f->ids, i); }
 
 /* What the catalog says of batches, items, tombstones and schedules, as
@@ -95,7 +105,7 @@ TEST(nothing_due_makes_no_batch)
 	store_fixture_open(&f, "1y");
 	GError *e = NULL;
 	char *before = read_log(&f), *batch = (char *)"x";
-	EXPECT(disposal_propose(f.dir, f.c, "2024-01-01", &batch, &e));
+	EXPECT(propose(&f, "2024-01-01", &batch, &e));
 	EXPECT(batch == NULL && e == NULL);
 	char *after = read_log(&f);
 	EXPECT_STR(after, before);
@@ -111,7 +121,7 @@ TEST(a_batch_is_frozen_reviewed_and_executed)
 	GError *e = NULL;
 	hold(&f, id_of(&f, 2));
 	char *batch = NULL;
-	EXPECT(disposal_propose(f.dir, f.c, "2030-01-01", &batch, &e));
+	EXPECT(propose(&f, "2030-01-01", &batch, &e));
 	EXPECT_STR(batch, "2030-01-01-1");
 	GPtrArray *items = catalog_batch_items(f.c, batch, &e);
 	EXPECT_INT(items->len, 2); /* the held one is not proposed */
@@ -126,7 +136,7 @@ TEST(a_batch_is_frozen_reviewed_and_executed)
 	g_ptr_array_unref(items);
 	/* In an open batch: not proposed again. */
 	char *again = NULL;
-	EXPECT(disposal_propose(f.dir, f.c, "2030-01-02", &again, &e) && again == NULL);
+	EXPECT(propose(&f, "2030-01-02", &again, &e) && again == NULL);
 	/* Not all decided: no execution. */
 	EXPECT(!disposal_execute(f.dir, f.c, batch, &e) && e->code == ARC_ERROR_INPUT);
 	EXPECT(strstr(e->message, "2 of 2 items have no decision") != NULL);
@@ -198,7 +208,7 @@ TEST(execution_destroys_with_a_record_and_keeps_a_changed_bundle)
 	store_fixture_open(&f, "1y");
 	GError *e = NULL;
 	char *batch = NULL;
-	EXPECT(disposal_propose(f.dir, f.c, "2030-01-01", &batch, &e) && batch);
+	EXPECT(propose(&f, "2030-01-01", &batch, &e) && batch);
 	disposal_decision destroy = { "destroy", NULL, "Kim Records", "no further value", "M-7" };
 	guint n;
 	EXPECT(disposal_review(f.dir, f.c, batch, NULL, 0, &destroy, &n, &e) && n == 3);
@@ -253,7 +263,7 @@ TEST(an_execution_cut_short_is_finished_once)
 	store_fixture_open(&f, "1y");
 	GError *e = NULL;
 	char *batch = NULL;
-	EXPECT(disposal_propose(f.dir, f.c, "2030-01-01", &batch, &e) && batch);
+	EXPECT(propose(&f, "2030-01-01", &batch, &e) && batch);
 	disposal_decision destroy = { "destroy", NULL, "Kim", "r", NULL };
 	guint n;
 	EXPECT(disposal_review(f.dir, f.c, batch, NULL, 0, &destroy, &n, &e));
@@ -283,7 +293,7 @@ TEST(semi_permanent_is_never_proposed_but_evaluated)
 	store_fixture_open(&f, "semi-permanent");
 	GError *e = NULL;
 	char *batch = NULL;
-	EXPECT(disposal_propose(f.dir, f.c, "2500-01-01", &batch, &e) && !batch);
+	EXPECT(propose(&f, "2500-01-01", &batch, &e) && !batch);
 	GPtrArray *ev = catalog_evaluation_due(f.c, "2090-01-01", &e);
 	EXPECT_INT(ev->len, 0);
 	g_ptr_array_unref(ev);
@@ -361,7 +371,7 @@ TEST(an_old_catalog_migrates_in_place)
 	catalog_bundle_free(b);
 	/* Migrated, it works: a batch proposed, and reindex agrees. */
 	char *batch = NULL;
-	EXPECT(disposal_propose(f.dir, f.c, "2030-01-01", &batch, &e) && batch);
+	EXPECT(propose(&f, "2030-01-01", &batch, &e) && batch);
 	char *live = state(f.c);
 	g_free(db);
 	g_free(batch);
