@@ -269,7 +269,7 @@ TEST(vector_consistency_proofs)
 
 static bool same_proof(GArray *a, GArray *b)
 {
-	return a->len == b->len && memcmp(a->data, b->data, (size_t)a->len * 32) == 0;
+	return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, (size_t)a->len * 32) == 0);
 }
 
 static unsigned bitlen(uint64_t n)
