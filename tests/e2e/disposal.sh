@@ -278,3 +278,20 @@ assert all('review = none' in e['reason'] for e in d), d"
 printf '[disposal]\nreview = maybe\n' >"$N/archive.conf"
 check bad_review_value_exit_3 run_rc 3 "$ARCHIVE" --store "$N" retention --apply
 check bad_review_value_named has err "archive.conf: \\[disposal\\] review = maybe: say required or none"
+
+# -- a proposal too big for one log entry makes several batches ---------------
+# (ARCHIVE_TEST_LINE_MAX lowers the 60000 bytes of a proposal line.)
+M=$PWD/many
+mkdir -p "$M"
+check many_ingest run_rc 0 "$ARCHIVE" --store "$M" ingest --retention 1y rel
+check many_propose run_rc 0 env ARCHIVE_TEST_LINE_MAX=400 "$ARCHIVE" --store "$M" disposal propose --now 2026-01-01
+check many_three_batches sh -c "[ \$(grep -c '^batch 2026-01-01-[123]: 1 bundle due on 2026-01-01, frozen for review\$' out) -eq 3 ]"
+check many_each_bundle_once python3 -c "
+import json
+L = [json.loads(l) for l in open('$M/audit.log')]
+p = [e for e in L if e['event'] == 'disposal-proposed']
+ids = [i['id'] for e in p for i in e['items']]
+assert len(p) == 3 and len(ids) == 3 and len(set(ids)) == 3, p
+assert all(len(l.encode()) <= 400 + 400 for l in open('$M/audit.log') if 'disposal-proposed' in l)"
+check many_propose_one_batch_by_default run_rc 0 "$ARCHIVE" --store "$M" disposal list
+check many_listed sh -c "[ \$(grep -c ' open ' out) -eq 3 ]"
