@@ -30,6 +30,8 @@ static const cli_entry commands[] = {
 	{ "extract", &cmd_extract, STORE_READ, "unpack a bundle into a folder" },
 	{ "reindex", &cmd_reindex, STORE_LOCK, "rebuild the catalog from bundles and audit log" },
 	{ "report", &cmd_report, STORE_READ, "an HTML page (or JSON) of the state of the store" },
+	{ "log", &cmd_log, STORE_READ, "the transparency log: checkpoint, proof, verify" },
+	{ "key", &cmd_key, STORE_NONE, "make the key that signs the log's checkpoints" },
 };
 
 static void usage(FILE *f)
@@ -101,7 +103,7 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	if ((rc = cli_parse_command(&c, e->cmd, cargc, cargv)) < 0 &&
 	    (rc = cli_open_store(&c, &st)) == EXIT_OK)
-		rc = e->cmd->run(&c, &st);
+		rc = cli_sync_log(&c, &st, e->cmd->run(&c, &st));
 	cli_close_store(&st);
 	cli_progress_end(&c);
 	cli_log_run_end(&c, rc);

@@ -4,6 +4,7 @@
  * repairs recovery made, reported.
  */
 #include "cli/cli.h"
+#include "store/translog.h"
 #include "core/errors.h"
 #include "store/recovery.h"
 
@@ -104,6 +105,26 @@ int cli_open_store(const cli_ctx *c, cli_store *out)
 		return EXIT_OK;
 fail:
 	return cli_store_failed(c, out, err);
+}
+
+int cli_sync_log(const cli_ctx *c, cli_store *s, int rc)
+{
+	if (!s->store || (c->mode != STORE_WRITE && c->mode != STORE_CREATE && c->mode != STORE_LOCK))
+		return rc;
+	GHashTable *conf = store_config_group(s->store, "log");
+	char *key = translog_key_path(c->store, conf ? g_hash_table_lookup(conf, "key") : NULL);
+	translog_result r;
+	GError *err = NULL;
+	if (!translog_sync(c->store, key, &r, &err)) {
+		cli_error(c, "transparency log not brought up to date: %s", err->message);
+		g_error_free(err);
+		rc = EXIT_CANNOT_PROCEED;
+	} else if (r.key_made) {
+		cli_verbose(c, "%s: made the store's log key (keep it safe; archive.conf [log] key "
+		               "may keep it outside the store)", key);
+	}
+	g_free(key);
+	return rc;
 }
 
 void cli_close_store(cli_store *s)

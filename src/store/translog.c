@@ -1,0 +1,508 @@
+/*
+ * store/translog.c — the audit log as a transparency log (translog.h).
+ */
+#include "store/translog.h"
+#include "store/audit.h"
+#include "core/disk.h"
+#include "core/errors.h"
+#include "core/testhook.h"
+#include "log/merkle.h"
+#include "log/note.h"
+#include "log/tiles.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Leaves appended per tlog_tiles_append: a tile's worth. */
+#define APPEND_CHUNK 256
+
+char *translog_key_path(const char *store_dir, const char *conf_key)
+{
+	return conf_key && *conf_key ? g_strdup(conf_key)
+	                             : g_build_filename(store_dir, TRANSLOG_KEY_DEFAULT, NULL);
+}
+
+static char *log_file(const char *store_dir, const char *name)
+{
+	return g_build_filename(store_dir, "log", name, NULL);
+}
+
+/* Replace path with data: a temporary file beside it, flushed, renamed,
+ * the folder flushed. */
+static bool replace_file(const char *path, const char *data, mode_t mode, GError **err)
+{
+	char *tmp = g_strconcat(path, ".tmp", NULL);
+	char *dir = g_path_get_dirname(path);
+	unlink(tmp);
+	bool ok = disk_write_new(tmp, data, strlen(data), true, err);
+	if (ok && chmod(tmp, mode) != 0)
+		ok = (arc_set_errno(err, ARC_ERROR_STORE, errno, tmp), false);
+	if (ok && rename(tmp, path) != 0)
+		ok = (arc_set_errno(err, ARC_ERROR_STORE, errno, path), false);
+	ok = ok && disk_fsync(dir, err);
+	if (!ok)
+		unlink(tmp);
+	g_free(dir);
+	g_free(tmp);
+	return ok;
+}
+
+static char *read_text(const char *path, GError **err)
+{
+	char *s = NULL;
+	GError *e = NULL;
+	if (!g_file_get_contents(path, &s, NULL, &e)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s: %s", path, e->message);
+		g_error_free(e);
+	}
+	return s;
+}
+
+bool translog_key_generate(const char *path, const char *name, char **verifier, GError **err)
+{
+	char *made = NULL;
+	if (!name) {
+		unsigned char r[8];
+		if (RAND_bytes(r, sizeof r) != 1) {
+			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "no random bytes for a key name");
+			return false;
+		}
+		made = g_strdup_printf("archive.local/%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1],
+		                       r[2], r[3], r[4], r[5], r[6], r[7]);
+		name = made;
+	}
+	char *skey = NULL, *line = NULL;
+	bool ok = false;
+	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: a key is there already; not replaced",
+		            path);
+		goto out;
+	}
+	if (!note_key_generate(name, false, &skey, verifier, err))
+		goto out;
+	line = g_strconcat(skey, "\n", NULL);
+	/* Made 0600 before a byte of the key is in it. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		goto out;
+	}
+	ssize_t n = write(fd, line, strlen(line));
+	if (n != (ssize_t)strlen(line) || fsync(fd) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, n < 0 ? errno : EIO, path);
+		close(fd);
+		unlink(path);
+		goto out;
+	}
+	close(fd);
+	ok = true;
+out:
+	if (skey)
+		memset(skey, 0, strlen(skey));
+	if (line)
+		memset(line, 0, strlen(line));
+	g_free(skey);
+	g_free(line);
+	g_free(made);
+	if (!ok && verifier)
+		g_clear_pointer(verifier, g_free);
+	return ok;
+}
+
+/* The signer key at path; the default one made when missing. */
+static note_signer *load_signer(const char *store_dir, const char *key_path, bool *made,
+                                GError **err)
+{
+	char *deflt = translog_key_path(store_dir, NULL);
+	*made = false;
+	if (strcmp(deflt, key_path) == 0 && !g_file_test(key_path, G_FILE_TEST_EXISTS)) {
+		char *v = NULL;
+		if (!translog_key_generate(key_path, NULL, &v, err)) {
+			g_free(deflt);
+			return NULL;
+		}
+		g_free(v);
+		*made = true;
+	}
+	g_free(deflt);
+	char *text = read_text(key_path, err);
+	note_signer *s = text ? note_signer_parse(text, err) : NULL;
+	if (text)
+		memset(text, 0, strlen(text));
+	g_free(text);
+	if (!s && err && *err && (*err)->code != ARC_ERROR_STORE)
+		(*err)->code = ARC_ERROR_STORE; /* a bad key is the store's trouble */
+	return s;
+}
+
+/* The checkpoint's size and origin, 0 and NULL when there is none. */
+static bool stored_checkpoint(const char *store_dir, uint64_t *size, char **origin,
+                              merkle_hash root, GError **err)
+{
+	char *path = log_file(store_dir, "checkpoint");
+	*size = 0;
+	*origin = NULL;
+	bool ok = true;
+	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+		char *note = read_text(path, err), *text = NULL;
+		GPtrArray *sigs = g_ptr_array_new_with_free_func(g_free);
+		ok = note && note_split(note, &text, sigs, err) &&
+		     checkpoint_parse(text, origin, size, root, err);
+		if (!ok && err && *err) {
+			char *m = g_strdup_printf("%s: %s", path, (*err)->message);
+			g_free((*err)->message);
+			(*err)->message = m;
+			(*err)->code = ARC_ERROR_STORE;
+		}
+		g_ptr_array_unref(sigs);
+		g_free(text);
+		g_free(note);
+	}
+	g_free(path);
+	return ok;
+}
+
+/* The root of the leaves seen so far, kept as the complete subtrees of
+ * their count (RFC 6962: O(log n) hashes, the whole log streamed once). */
+typedef struct {
+	merkle_hash h[64];
+	int height[64];
+	int top;
+} compact_range;
+
+static void range_add(compact_range *r, const char *line)
+{
+	merkle_hash h;
+	int height = 0;
+	merkle_leaf_hash(line, strlen(line), h);
+	while (r->top > 0 && r->height[r->top - 1] == height) {
+		merkle_node_hash(r->h[r->top - 1], h, h);
+		r->top--;
+		height++;
+	}
+	memcpy(r->h[r->top], h, sizeof h);
+	r->height[r->top++] = height;
+}
+
+static void range_root(const compact_range *r, merkle_hash root)
+{
+	if (!r->top) {
+		merkle_empty_root(root);
+		return;
+	}
+	memcpy(root, r->h[r->top - 1], sizeof(merkle_hash));
+	for (int i = r->top - 2; i >= 0; i--)
+		merkle_node_hash(r->h[i], root, root);
+}
+
+typedef struct {
+	tlog_tiles *t;
+	uint64_t from;     /* leaves already stored */
+	uint64_t n;        /* lines seen */
+	compact_range prefix; /* of the first `from` lines */
+	GPtrArray *chunk;  /* char*: lines to append */
+	GError **err;
+	bool failed;
+} sync_ctx;
+
+static bool flush_chunk(sync_ctx *x)
+{
+	if (!x->chunk->len)
+		return true;
+	size_t *lens = g_new(size_t, x->chunk->len);
+	for (guint i = 0; i < x->chunk->len; i++)
+		lens[i] = strlen(g_ptr_array_index(x->chunk, i));
+	bool ok = tlog_tiles_append(x->t, (const char *const *)x->chunk->pdata, lens, x->chunk->len,
+	                            x->err);
+	g_free(lens);
+	g_ptr_array_set_size(x->chunk, 0);
+	if (ok)
+		testhook_crash_point("translog.appended");
+	return ok;
+}
+
+static bool sync_line(const char *line, void *arg)
+{
+	sync_ctx *x = arg;
+	if (x->n++ < x->from) {
+		range_add(&x->prefix, line);
+		return true;
+	}
+	g_ptr_array_add(x->chunk, g_strdup(line));
+	if (x->chunk->len >= APPEND_CHUNK && !flush_chunk(x)) {
+		x->failed = true;
+		return false;
+	}
+	return true;
+}
+
+bool translog_sync(const char *store_dir, const char *key_path, translog_result *r,
+                   GError **err)
+{
+	memset(r, 0, sizeof *r);
+	char *dir = g_build_filename(store_dir, "log", NULL);
+	char *origin = NULL, *body = NULL, *note = NULL, *cp = log_file(store_dir, "checkpoint");
+	char *vpath = log_file(store_dir, "verifier.key"), *vkey = NULL;
+	merkle_hash root;
+	uint64_t size = 0;
+	bool ok = false;
+	tlog_tiles *t = NULL;
+	sync_ctx x = { 0 };
+	note_signer *s = NULL;
+	if (!disk_mkdir_p(dir, err) || !stored_checkpoint(store_dir, &size, &origin, root, err) ||
+	    !(s = load_signer(store_dir, key_path, &r->key_made, err)))
+		goto out;
+	if (!g_file_test(vpath, G_FILE_TEST_EXISTS)) {
+		vkey = g_strconcat(note_signer_verifier_key(s), "\n", NULL);
+		if (!replace_file(vpath, vkey, 0644, err))
+			goto out;
+	}
+	if (origin && strcmp(origin, note_signer_name(s)) != 0) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+		            "%s: the log is %s's, but the key %s is %s's: not signed", cp, origin, key_path,
+		            note_signer_name(s));
+		goto out;
+	}
+	if (!(t = tlog_tiles_open(dir, size, err)))
+		goto out;
+	x = (sync_ctx){ .t = t, .from = size, .chunk = g_ptr_array_new_with_free_func(g_free), .err = err };
+	if (!audit_foreach(store_dir, sync_line, &x, NULL, err) || x.failed ||
+	    !flush_chunk(&x))
+		goto out;
+	/* Never sign a history that is not the one signed before: the lines
+	 * the checkpoint covers must still make its root. */
+	merkle_hash prefix;
+	range_root(&x.prefix, prefix);
+	if (x.n < size || (size && memcmp(prefix, root, sizeof root) != 0)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+		            x.n < size ? "%s/audit.log: %" G_GUINT64_FORMAT " lines, but the log's "
+		                         "checkpoint covers %" G_GUINT64_FORMAT
+		                         ": lines were removed from the audit log; not signed"
+		                       : "%s/audit.log: %" G_GUINT64_FORMAT " lines, but its first %"
+		                         G_GUINT64_FORMAT " do not make the checkpoint's root: the "
+		                         "audit log was changed; not signed (archive log verify)",
+		            store_dir, x.n, size);
+		goto out;
+	}
+	r->size = tlog_tiles_size(t);
+	r->appended = r->size - size;
+	if (r->appended == 0 && g_file_test(cp, G_FILE_TEST_EXISTS)) {
+		ok = true;
+		goto out;
+	}
+	if (!merkle_tree_hash(r->size, tlog_tiles_hash, t, root, err))
+		goto out;
+	body = checkpoint_body(note_signer_name(s), r->size, root);
+	ok = (note = note_sign(body, s, err)) && replace_file(cp, note, 0644, err);
+	if (ok)
+		testhook_crash_point("translog.checkpoint");
+out:
+	if (x.chunk)
+		g_ptr_array_unref(x.chunk);
+	tlog_tiles_close(t);
+	note_signer_free(s);
+	g_free(vkey);
+	g_free(vpath);
+	g_free(note);
+	g_free(body);
+	g_free(cp);
+	g_free(origin);
+	g_free(dir);
+	return ok;
+}
+
+char *translog_checkpoint(const char *store_dir, GError **err)
+{
+	char *path = log_file(store_dir, "checkpoint");
+	char *s = NULL;
+	if (!g_file_test(path, G_FILE_TEST_EXISTS))
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
+		            "%s: no checkpoint yet (the next writing run makes it)", path);
+	else
+		s = read_text(path, err);
+	g_free(path);
+	return s;
+}
+
+typedef struct {
+	compact_range r;   /* of the first size lines */
+	uint64_t lines;    /* every line */
+	uint64_t size, since;
+	merkle_hash root_at_size, root_at_since;
+} verify_ctx;
+
+static bool verify_line(const char *line, void *arg)
+{
+	verify_ctx *x = arg;
+	if (++x->lines > x->size)
+		return true;
+	range_add(&x->r, line);
+	if (x->lines == x->since)
+		range_root(&x->r, x->root_at_since);
+	if (x->lines == x->size)
+		range_root(&x->r, x->root_at_size);
+	return true;
+}
+
+static void problem(GPtrArray *problems, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void problem(GPtrArray *problems, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_ptr_array_add(problems, g_strdup_vprintf(fmt, ap));
+	va_end(ap);
+}
+
+/* A checkpoint note signed by v: its size and root, or a problem. */
+static bool signed_checkpoint(const char *what, const char *note, const note_verifier *v,
+                              uint64_t *size, merkle_hash root, GPtrArray *problems)
+{
+	GError *e = NULL;
+	char *text = NULL, *origin = NULL;
+	GPtrArray *sigs = g_ptr_array_new_with_free_func(g_free);
+	bool ok = false;
+	if (!note_split(note, &text, sigs, &e) || !checkpoint_parse(text, &origin, size, root, &e))
+		problem(problems, "%s: %s", what, e->message);
+	else if (!note_verify(note, v, &e))
+		problem(problems, "%s: %s", what,
+		        e ? e->message : "no valid signature by the store's verifier key");
+	else if (strcmp(origin, note_verifier_name(v)) != 0)
+		problem(problems, "%s: origin %s is not the store's log (%s)", what, origin,
+		        note_verifier_name(v));
+	else
+		ok = true;
+	g_clear_error(&e);
+	g_ptr_array_unref(sigs);
+	g_free(origin);
+	g_free(text);
+	return ok;
+}
+
+bool translog_verify(const char *store_dir, const char *since, GPtrArray *problems,
+                     translog_verdict *v, GError **err)
+{
+	memset(v, 0, sizeof *v);
+	char *vpath = log_file(store_dir, "verifier.key"), *dir = g_build_filename(store_dir, "log", NULL);
+	char *vkey = read_text(vpath, err), *note = vkey ? translog_checkpoint(store_dir, err) : NULL;
+	note_verifier *ver = vkey ? note_verifier_parse(vkey, err) : NULL;
+	tlog_tiles *t = NULL;
+	bool ok = false;
+	merkle_hash root, old_root, tiles_root;
+	if (!ver || !note)
+		goto out;
+	ok = true;
+	if (!signed_checkpoint("log/checkpoint", note, ver, &v->size, root, problems))
+		goto out;
+	verify_ctx x = { .size = v->size, .since = UINT64_MAX };
+	if (since && signed_checkpoint("the older checkpoint", since, ver, &v->since_size, old_root,
+	                               problems)) {
+		x.since = v->since_size;
+		if (x.since > v->size)
+			problem(problems, "the older checkpoint has %" G_GUINT64_FORMAT " entries, more "
+			        "than this log's %" G_GUINT64_FORMAT ": the log was cut back",
+			        x.since, v->size);
+	}
+	if (!v->size)
+		range_root(&x.r, x.root_at_size);
+	if (!x.since)
+		range_root(&x.r, x.root_at_since);
+	if (!audit_foreach(store_dir, verify_line, &x, NULL, err)) {
+		ok = false;
+		goto out;
+	}
+	v->lines = x.lines;
+	if (v->lines < v->size) {
+		problem(problems, "audit.log: %" G_GUINT64_FORMAT " lines, but the checkpoint covers %"
+		        G_GUINT64_FORMAT ": lines were removed", v->lines, v->size);
+		goto out;
+	}
+	if (memcmp(x.root_at_size, root, sizeof root) != 0)
+		problem(problems, "audit.log: its first %" G_GUINT64_FORMAT " lines do not make the "
+		        "checkpoint's root: the audit log was changed", v->size);
+	GError *e = NULL;
+	if (!(t = tlog_tiles_open(dir, v->size, &e)) ||
+	    !merkle_tree_hash(v->size, tlog_tiles_hash, t, tiles_root, &e)) {
+		problem(problems, "log/tile: %s", e->message);
+		g_clear_error(&e);
+	} else if (memcmp(tiles_root, root, sizeof root) != 0) {
+		problem(problems, "log/tile: the tiles do not make the checkpoint's root");
+	}
+	if (x.since != UINT64_MAX && x.since <= v->size) {
+		GArray *proof = g_array_new(FALSE, FALSE, sizeof(merkle_hash));
+		if (memcmp(x.root_at_since, old_root, sizeof root) != 0)
+			problem(problems, "audit.log: its first %" G_GUINT64_FORMAT " lines do not make the "
+			        "older checkpoint's root: history was rewritten", x.since);
+		else if (t && x.since && x.since < v->size &&
+		         (!merkle_consistency_proof(x.since, v->size, tlog_tiles_hash, t, proof, &e) ||
+		          !merkle_verify_consistency(x.since, v->size, old_root, root,
+		                                     (const merkle_hash *)(void *)proof->data, proof->len)))
+			problem(problems, "log/tile: no consistency proof from %" G_GUINT64_FORMAT
+			        " to %" G_GUINT64_FORMAT " entries%s%s", x.since, v->size, e ? ": " : "",
+			        e ? e->message : "");
+		g_clear_error(&e);
+		g_array_unref(proof);
+	}
+out:
+	tlog_tiles_close(t);
+	note_verifier_free(ver);
+	g_free(note);
+	g_free(vkey);
+	g_free(dir);
+	g_free(vpath);
+	return ok;
+}
+
+char *translog_proof(const char *store_dir, uint64_t index, GError **err)
+{
+	char *note = translog_checkpoint(store_dir, err), *dir = g_build_filename(store_dir, "log", NULL);
+	char *text = NULL, *origin = NULL, *out = NULL;
+	GPtrArray *sigs = g_ptr_array_new_with_free_func(g_free);
+	GArray *proof = g_array_new(FALSE, FALSE, sizeof(merkle_hash));
+	tlog_tiles *t = NULL;
+	uint64_t size;
+	merkle_hash root;
+	if (!note || !note_split(note, &text, sigs, err) ||
+	    !checkpoint_parse(text, &origin, &size, root, err))
+		goto out;
+	if (index >= size) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
+		            "entry %" G_GUINT64_FORMAT " is not in the checkpoint (%" G_GUINT64_FORMAT
+		            " entries) yet", index, size);
+		goto out;
+	}
+	if (!(t = tlog_tiles_open(dir, size, err)) ||
+	    !merkle_inclusion_proof(size, index, tlog_tiles_hash, t, proof, err))
+		goto out;
+	char *entry = NULL;
+	size_t len = 0;
+	if (!tlog_tiles_entry(t, index, &entry, &len, err))
+		goto out;
+	/* The entry itself rides along (unauthenticated; the proof is what
+	 * binds it), so that an auditor needs nothing of the store's. */
+	char *extra = g_base64_encode((const guchar *)entry, len);
+	g_free(entry);
+	GString *s = g_string_new("c2sp.org/tlog-proof@v1\n");
+	g_string_append_printf(s, "extra %s\nindex %" G_GUINT64_FORMAT "\n", extra, index);
+	g_free(extra);
+	for (guint i = 0; i < proof->len; i++) {
+		char *b = g_base64_encode(g_array_index(proof, merkle_hash, i), sizeof(merkle_hash));
+		g_string_append_printf(s, "%s\n", b);
+		g_free(b);
+	}
+	g_string_append_printf(s, "\n%s", note);
+	out = g_string_free(s, FALSE);
+out:
+	tlog_tiles_close(t);
+	g_array_unref(proof);
+	g_ptr_array_unref(sigs);
+	g_free(origin);
+	g_free(text);
+	g_free(dir);
+	g_free(note);
+	return out;
+}
