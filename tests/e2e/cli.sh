@@ -5,7 +5,9 @@
 
 S=$PWD/store
 A() { "$ARCHIVE" --store "$S" "$@"; }
-CMDS="ingest verify retention disposal hold list show extract reindex report"
+# Every command archive --help lists (a new one cannot be left out).
+CMDS=$("$ARCHIVE" --help | sed -n '/^commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' | tr '\n' ' ')
+[ -n "$CMDS" ] || echo "FAIL no_commands_in_help"
 cp -R "$FIXTURES/releases" rel
 mkdir -p bad/r && printf 'A release without a licence\n\nSee the attached file.\n' > bad/r/r.txt
 

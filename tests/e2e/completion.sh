@@ -27,7 +27,9 @@ offers() {
 
 check completion_bash_syntax bash -n "$COMP"
 check completion_registers bash -c "source '$COMP'; complete -p archive | grep -q -- '-F _archive'"
-check completion_commands offers "ingest verify retention disposal hold list show extract reindex report" ""
+# Every command archive --help lists (a new one cannot be left out).
+CMDS=$("$ARCHIVE" --help | sed -n '/^commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' | tr '\n' ' ')
+check completion_commands offers "$CMDS" ""
 check completion_command_prefix offers "reindex report retention" re
 check completion_retention_options offers "--now --apply --json --store --quiet --verbose --log-syslog --help" retention --
 check completion_report_options offers "--html --help" report --h
@@ -45,13 +47,16 @@ check completion_hold_add_ids offers "2024-05-10_ai-diplomacy_60f0c0d9" --store 
 check completion_hold_add_more_ids offers "2025-01-02_budget_0a1b2c3d" --store s hold add 2024-05-10_ai-diplomacy_60f0c0d9 2025
 check completion_hold_extend_ids offers "2025-01-02_budget_0a1b2c3d" --store s hold extend 2025
 check completion_hold_extend_one_id_only offers "" --store s hold extend 2025-01-02_budget_0a1b2c3d --until 2030-01-01 ""
+check completion_log_subcommands offers "checkpoint proof verify" log ""
+check completion_log_proof_ids offers "2025-01-02_budget_0a1b2c3d" --store s log proof 2025
+check completion_key_subcommands offers "generate" key ""
 check completion_review_ids offers "2025-01-02_budget_0a1b2c3d" --store s disposal review 2035-01-01-1 2025
 in_other_store() { (ARCHIVE_STORE=other; export ARCHIVE_STORE; "$@"); }
 check completion_store_from_env in_other_store offers 2023-03-04_elsewhere_99999999 show ""
 check completion_show_one_id_only offers "" --store s show 2024-05-10_ai-diplomacy_60f0c0d9 ""
 
 # Each command's options are those its -h lists (the common ones aside).
-for c in ingest verify retention disposal hold list show extract reindex report; do
+for c in $CMDS; do
 	"$ARCHIVE" "$c" -h > help
 	want=$(grep -oE -- '(^|[^A-Za-z0-9_-])(--[a-z][a-z-]*|-[a-zA-Z])([^A-Za-z0-9_-]|$)' help |
 		grep -oE -- '--?[a-zA-Z][a-z-]*' |
