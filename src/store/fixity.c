@@ -2,6 +2,7 @@
  * store/fixity.c — the nightly fixity run over the whole store.
  */
 #include "store/fixity.h"
+#include "store/translog.h"
 #include "store/audit.h"
 #include "core/errors.h"
 #include "core/json.h"
@@ -85,6 +86,25 @@ typedef struct {
 	unsigned batch_max;
 } run_ctx;
 
+/* The bundle_sha256 of the last ingest line of id, or NULL. */
+static char *ingest_sha256(catalog *c, const char *id)
+{
+	GPtrArray *events = catalog_events(c, id, NULL);
+	char *sha = NULL;
+	for (guint i = 0; events && i < events->len; i++) {
+		JsonObject *o = json_read_object(g_ptr_array_index(events, i), -1, NULL);
+		if (o && g_strcmp0(json_get_string(o, "event"), "ingest") == 0) {
+			g_free(sha);
+			sha = g_strdup(json_get_string(o, "bundle_sha256"));
+		}
+		if (o)
+			json_object_unref(o);
+	}
+	if (events)
+		g_ptr_array_unref(events);
+	return sha;
+}
+
 /* One bundle's report, in order: what only the store knows (sidecar,
  * name, catalog), then the record. */
 static bool on_report(guint i, bag_report *r, void *arg)
@@ -116,6 +136,17 @@ static bool on_report(guint i, bag_report *r, void *arg)
 		            "the catalog records sha256 %s, the sidecar %s", b->bundle_sha256, sidecar);
 		r->valid = false;
 	}
+	/* The SHA-256 the ingest recorded, in the audit log and so in the
+	 * transparency log: a bundle replaced along with its sidecar and
+	 * catalog row differs from it. */
+	char *logged = sidecar ? ingest_sha256(x->c, k->id) : NULL;
+	if (logged && strcmp(logged, sidecar) != 0) {
+		bag_add_problem(r->problems, "audit.log",
+		            "the ingest of %s records sha256 %s, the sidecar %s: not the bundle archived",
+		            k->id, logged, sidecar);
+		r->valid = false;
+	}
+	g_free(logged);
 	x->res->verified++;
 	x->res->failed += !r->valid;
 	record(x->batch, r);
@@ -251,5 +282,17 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 			ok = false;
 	}
 	g_free(why);
+	/* The transparency log: the checkpoint's signature, the audit log's
+	 * lines against its root, the tiles. */
+	GPtrArray *log_problems = g_ptr_array_new_with_free_func(g_free);
+	translog_verdict v;
+	char *cp = g_build_filename(store_dir, "log", "checkpoint", NULL);
+	if (ok && g_file_test(cp, G_FILE_TEST_EXISTS) &&
+	    !translog_verify(store_dir, NULL, log_problems, &v, err))
+		ok = false;
+	for (guint i = 0; i < log_problems->len; i++)
+		bag_add_problem(res->problems, "log", "%s", (char *)g_ptr_array_index(log_problems, i));
+	g_ptr_array_unref(log_problems);
+	g_free(cp);
 	return ok;
 }

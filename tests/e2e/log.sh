@@ -103,6 +103,29 @@ check resigned_log_verifies run_rc 0 A log verify
 check resigned_caught_by_kept_checkpoint run_rc 1 A log verify --since cp.kept
 check resigned_caught_says_rewritten has out "^FAIL audit.log: its first [0-9]+ lines do not make the older checkpoint's root: history was rewritten\$"
 
+# A bundle replaced by another of the same id (the same release bagged again,
+# another organisation named), with its sidecar, and the catalog rebuilt:
+# a valid bag, sidecar and catalog agree, but its ingest entry (in the
+# audit log and the transparency log) records another SHA-256.
+rm -rf "$S" && cp -a pristine "$S"
+REL=rel/en-2024-06-03-quantum-strategy
+check replace_setup run_rc 0 "$ARCHIVE" --store forged ingest --org Mallory "$REL"
+FID=$(basename "$(ls forged/bundles/*/*.tar.gz)" .tar.gz)
+check replace_same_id sh -c "ls '$S'/bundles/*/'$FID.tar.gz' >/dev/null"
+check replace_differs sh -c "! cmp -s forged/bundles/*/'$FID.tar.gz' '$S'/bundles/*/'$FID.tar.gz'"
+check replace_proof_before run_rc 0 A log proof "$FID" -o f.proof
+cp forged/bundles/*/"$FID.tar.gz" forged/bundles/*/"$FID.tar.gz.sha256" "$(dirname "$(ls "$S"/bundles/*/"$FID.tar.gz")")"/
+check replace_reindexed run_rc 0 A reindex
+check replaced_bundle_caught_by_verify run_rc 1 A verify
+check replaced_bundle_named has out "^FAIL $FID: audit.log: the ingest of $FID records sha256 [0-9a-f]{64}, the sidecar [0-9a-f]{64}: not the bundle archived"
+check replaced_bundle_fails_its_proof run_rc 1 "$CHECK" "$S/log/verifier.key" f.proof "$(ls "$S"/bundles/*/"$FID.tar.gz")"
+check replaced_bundle_proof_says_why has err "its SHA-256 [0-9a-f]{64} is not the one its ingest entry records"
+# A rewritten audit log fails store verify too, and the run signs nothing.
+rm -rf "$S" && cp -a pristine "$S"
+rechain "$S/audit.log" 2
+check store_verify_fails_on_rewritten_audit run_rc 3 A verify
+check store_verify_names_log has err "the audit log was changed; not signed"
+
 # Lines removed from the end of the audit log: the next run refuses to sign
 # a shorter history, and verify says so.
 rm -rf "$S" && cp -a pristine "$S"
