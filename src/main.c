@@ -32,6 +32,8 @@ static const cli_entry commands[] = {
 	{ "report", &cmd_report, STORE_READ, "an HTML page (or JSON) of the state of the store" },
 	{ "log", &cmd_log, STORE_READ, "the transparency log: checkpoint, proof, verify" },
 	{ "key", &cmd_key, STORE_NONE, "make the key that signs the log's checkpoints" },
+	/* reads STORE/log/ only, of a copy as well */
+	{ "witness", &cmd_witness, STORE_NONE, "a second custodian cosigns a checkpoint" },
 };
 
 static void usage(FILE *f)

@@ -104,7 +104,7 @@ int cli_open_store(const cli_ctx *c, cli_store *out);
 void cli_close_store(cli_store *s);
 /* After a writing run (write, create, lock modes): the transparency log
  * brought up to the audit log, a new signed checkpoint (store/translog.h).
- * Returns rc, or 3 when that failed (said on stderr). */
+ * Returns rc; 3 instead of 0 when that failed (said on stderr). */
 int cli_sync_log(const cli_ctx *c, cli_store *s, int rc);
 /* Those repairs (recovery.h), one warning each kind: a torn audit line cut
  * off or completed; bundles recorded, disposals finished, sidecars
@@ -194,6 +194,7 @@ int cli_report_execution(const cli_ctx *c, catalog *cat, const char *batch);
 
 /* The commands, one file each in src/cmd/. */
 extern const cli_command cmd_ingest, cmd_verify, cmd_retention, cmd_disposal, cmd_hold, cmd_list, cmd_show,
-        cmd_extract, cmd_reindex, cmd_report, cmd_log, cmd_key;
+        cmd_extract, cmd_reindex, cmd_report, cmd_log, cmd_key,
+        cmd_witness;
 
 #endif

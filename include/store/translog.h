@@ -32,8 +32,10 @@ char *translog_key_path(const char *store_dir, const char *conf_key);
 
 /* Make a key pair: the signer key at path (mode 0600; never over an
  * existing file: ARC_ERROR_INPUT), named name (NULL: a new
- * "archive.local/<16 hex>"); *verifier gets the verifier key. */
-bool translog_key_generate(const char *path, const char *name, char **verifier, GError **err);
+ * "archive.local/<16 hex>", "witness.local/<16 hex>" for a witness's);
+ * *verifier gets the verifier key. */
+bool translog_key_generate(const char *path, const char *name, bool witness, char **verifier,
+                           GError **err);
 
 typedef struct {
 	uint64_t size;     /* leaves after */
@@ -56,6 +58,7 @@ typedef struct {
 	uint64_t size;       /* the checkpoint's */
 	uint64_t lines;      /* audit.log's whole lines */
 	uint64_t since_size; /* the older checkpoint's, with since */
+	unsigned cosignatures; /* valid ones, on the checkpoints of log/cosigned/ */
 } translog_verdict;
 
 /*
@@ -64,7 +67,9 @@ typedef struct {
  * the checkpoint's root, the tiles' root and every stored entry; with
  * since (an older checkpoint, a signed note), its signature, that it is a
  * prefix of this log (its root from audit.log and a consistency proof from
- * the tiles). Each failure is a message added to problems; false with err
+ * the tiles); the cosigned checkpoints kept in log/cosigned/ (each the
+ * store's, a prefix of this log, with a valid cosignature by a witness
+ * whose verifier key is in log/witnesses/). Each failure is a message added to problems; false with err
  * only when the files cannot be read at all.
  */
 bool translog_verify(const char *store_dir, const char *since, GPtrArray *problems,
@@ -74,5 +79,19 @@ bool translog_verify(const char *store_dir, const char *since, GPtrArray *proble
  * "extra" line the entry (the audit line, base64). Errors:
  * ARC_ERROR_INPUT when the checkpoint does not cover it. */
 char *translog_proof(const char *store_dir, uint64_t index, GError **err);
+
+/*
+ * `archive witness cosign`: a second custodian's check. state_dir holds
+ * log.vkey (the store's verifier key, put there when the witness starts)
+ * and last (the checkpoint it last cosigned). note, a checkpoint, is
+ * cosigned (C2SP tlog-cosignature, at time now) with the witness key at
+ * key_path only when it is signed by log.vkey and extends last: a
+ * consistency proof from the tiles of store_dir/log/ (read, never
+ * written; a copy will do), checked against both roots. Returns the note
+ * with the cosignature added, and last becomes it; ARC_ERROR_INPUT when it
+ * refuses (an older or rewritten history, another log's checkpoint).
+ */
+char *translog_witness_cosign(const char *store_dir, const char *state_dir, const char *key_path,
+                              const char *note, uint64_t now, GError **err);
 
 #endif

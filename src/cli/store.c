@@ -118,7 +118,9 @@ int cli_sync_log(const cli_ctx *c, cli_store *s, int rc)
 	if (!translog_sync(c->store, key, &r, &err)) {
 		cli_error(c, "transparency log not brought up to date: %s", err->message);
 		g_error_free(err);
-		rc = EXIT_CANNOT_PROCEED;
+		/* A run that failed already keeps its own exit status. */
+		if (rc == EXIT_OK)
+			rc = EXIT_CANNOT_PROCEED;
 	} else if (r.key_made) {
 		cli_verbose(c, "%s: made the store's log key (keep it safe; archive.conf [log] key "
 		               "may keep it outside the store)", key);

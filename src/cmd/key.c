@@ -12,6 +12,7 @@
 
 static const char usage_text[] =
 	"usage: archive key generate [--out DIR] [--json]\n"
+	"       archive key generate --witness --out DIR [--json]\n"
 	"\n"
 	"Make the Ed25519 key pair that signs the store's transparency log\n"
 	"checkpoints. The private key (mode 0600) goes where archive.conf's\n"
@@ -23,22 +24,29 @@ static const char usage_text[] =
 	"\n"
 	"  --out DIR   where to put the private key (kept outside the store, an\n"
 	"              administrator of the store cannot sign with it)\n"
+	"  --witness   a witness's key instead (DIR/witness.key), for 'archive\n"
+	"              witness cosign'; give its printed verifier key to the store,\n"
+	"              as log/witnesses/NAME.vkey\n"
 	"  --json      one JSON object, then a summary object\n"
 	"\n"
 	"Exit: 0 made, 1 a key is there already, 2 usage, 3 cannot write it.\n";
 
 static const struct option longopts[] = {
 	{ "out", required_argument, NULL, 'o' },
+	{ "witness", no_argument, NULL, 'w' },
 	{ 0 },
 };
 
 static const char *out_dir;
+static bool witness;
 
 static int option(cli_ctx *c, int opt, const char *arg)
 {
 	(void)c;
 	if (opt == 'o')
 		out_dir = arg;
+	else if (opt == 'w')
+		witness = true;
 	return -1;
 }
 
@@ -46,6 +54,8 @@ static int operands(cli_ctx *c, int argc, char **argv)
 {
 	if (argc != 1 || strcmp(argv[0], "generate") != 0)
 		return cli_usage_error(c, "say generate");
+	if (witness && !out_dir)
+		return cli_usage_error(c, "--witness needs --out DIR: a witness's key is not the store's");
 	return -1;
 }
 
@@ -54,7 +64,8 @@ static int run(const cli_ctx *c, cli_store *st)
 	(void)st;
 	GError *err = NULL;
 	char *conf = out_dir ? NULL : store_peek_config(c->store, "log", "key", &err);
-	char *path = out_dir ? g_build_filename(out_dir, TRANSLOG_KEY_DEFAULT, NULL)
+	char *path = out_dir ? g_build_filename(out_dir, witness ? "witness.key" : TRANSLOG_KEY_DEFAULT,
+	                                        NULL)
 	                     : translog_key_path(c->store, conf);
 	char *verifier = NULL, *vline = NULL;
 	char *logdir = g_build_filename(c->store, "log", NULL);
@@ -63,7 +74,7 @@ static int run(const cli_ctx *c, cli_store *st)
 	char *parent = g_path_get_dirname(path);
 	bool made = !err && disk_mkdir_p(parent, &err);
 	g_free(parent);
-	if (!made || !translog_key_generate(path, NULL, &verifier, &err)) {
+	if (!made || !translog_key_generate(path, NULL, witness, &verifier, &err)) {
 		rc = cli_fail_clear(c, &err);
 		goto out;
 	}

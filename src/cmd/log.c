@@ -25,7 +25,9 @@ static const char usage_text[] =
 	"              offline with scripts/tlog-verify and log/verifier.key\n"
 	"  verify      rebuild the tree from audit.log and check it against the\n"
 	"              checkpoint's root and signature and the tiles; with --since,\n"
-	"              that the log only grew since that older checkpoint\n"
+	"              that the log only grew since that older checkpoint; and the\n"
+	"              checkpoints kept in log/cosigned/, each with a valid\n"
+	"              cosignature by a witness of log/witnesses/\n"
 	"\n"
 	"  -o FILE          write the proof to FILE (default: stdout)\n"
 	"  --since FILE     an older checkpoint kept by an auditor\n"
@@ -181,11 +183,15 @@ static int verify(const cli_ctx *c)
 			json_kv_int(w, "audit_lines", (int64_t)v.lines);
 			if (args.since)
 				json_kv_int(w, "since_size", (int64_t)v.since_size);
+			json_kv_int(w, "cosignatures", v.cosignatures);
 			json_kv_bool(w, "valid", problems->len == 0);
 			cli_json_print(w);
 		} else if (!problems->len && c->verbosity >= 0) {
 			cli_printf("OK   log of %" G_GUINT64_FORMAT " entries: signed, the audit log's, the "
-			           "tiles'%s\n", v.size, args.since ? "; grown only since the older checkpoint" : "");
+			           "tiles'%s", v.size, args.since ? "; grown only since the older checkpoint" : "");
+			if (v.cosignatures)
+				cli_printf("; %u cosignature%s", v.cosignatures, v.cosignatures == 1 ? "" : "s");
+			cli_printf("\n");
 		}
 	}
 	g_ptr_array_unref(problems);

@@ -63,7 +63,8 @@ static char *read_text(const char *path, GError **err)
 	return s;
 }
 
-bool translog_key_generate(const char *path, const char *name, char **verifier, GError **err)
+bool translog_key_generate(const char *path, const char *name, bool witness, char **verifier,
+                           GError **err)
 {
 	char *made = NULL;
 	if (!name) {
@@ -72,8 +73,9 @@ bool translog_key_generate(const char *path, const char *name, char **verifier, 
 			g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "no random bytes for a key name");
 			return false;
 		}
-		made = g_strdup_printf("archive.local/%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1],
-		                       r[2], r[3], r[4], r[5], r[6], r[7]);
+		made = g_strdup_printf("%s/%02x%02x%02x%02x%02x%02x%02x%02x",
+		                       witness ? "witness.local" : "archive.local", r[0], r[1], r[2],
+		                       r[3], r[4], r[5], r[6], r[7]);
 		name = made;
 	}
 	char *skey = NULL, *line = NULL;
@@ -83,7 +85,7 @@ bool translog_key_generate(const char *path, const char *name, char **verifier, 
 		            path);
 		goto out;
 	}
-	if (!note_key_generate(name, false, &skey, verifier, err))
+	if (!note_key_generate(name, witness, &skey, verifier, err))
 		goto out;
 	line = g_strconcat(skey, "\n", NULL);
 	/* Made 0600 before a byte of the key is in it. */
@@ -122,7 +124,7 @@ static note_signer *load_signer(const char *store_dir, const char *key_path, boo
 	*made = false;
 	if (strcmp(deflt, key_path) == 0 && !g_file_test(key_path, G_FILE_TEST_EXISTS)) {
 		char *v = NULL;
-		if (!translog_key_generate(key_path, NULL, &v, err)) {
+		if (!translog_key_generate(key_path, NULL, false, &v, err)) {
 			g_free(deflt);
 			return NULL;
 		}
@@ -383,6 +385,80 @@ static bool signed_checkpoint(const char *what, const char *note, const note_ver
 	return ok;
 }
 
+static bool consistent(const char *dir, uint64_t m, const merkle_hash old, uint64_t n,
+                       const merkle_hash new_root, GError **err);
+
+/* The verifier keys of log/witnesses/ (note_verifier*); a key that cannot
+ * be read is a problem. */
+static GPtrArray *witness_keys(const char *dir, GPtrArray *problems)
+{
+	GPtrArray *keys = g_ptr_array_new_with_free_func((GDestroyNotify)note_verifier_free);
+	char *wdir = g_build_filename(dir, "witnesses", NULL);
+	GDir *d = g_dir_open(wdir, 0, NULL);
+	for (const char *f; d && (f = g_dir_read_name(d));) {
+		char *path = g_build_filename(wdir, f, NULL), *text = NULL;
+		GError *e = NULL;
+		note_verifier *w = g_file_get_contents(path, &text, NULL, &e) ? note_verifier_parse(text, &e)
+		                                                              : NULL;
+		if (w)
+			g_ptr_array_add(keys, w);
+		else
+			problem(problems, "log/witnesses/%s: %s", f, e->message);
+		g_clear_error(&e);
+		g_free(text);
+		g_free(path);
+	}
+	if (d)
+		g_dir_close(d);
+	g_free(wdir);
+	return keys;
+}
+
+/* The cosigned checkpoints kept in log/cosigned/: each the store's, a
+ * prefix of this log, with a valid cosignature by a witness of
+ * log/witnesses/. */
+static void check_cosigned(const char *dir, const note_verifier *ver, uint64_t size,
+                           const merkle_hash root, GPtrArray *problems, translog_verdict *v)
+{
+	char *cdir = g_build_filename(dir, "cosigned", NULL);
+	GDir *d = g_dir_open(cdir, 0, NULL);
+	GPtrArray *keys = d ? witness_keys(dir, problems) : NULL;
+	for (const char *f; d && (f = g_dir_read_name(d));) {
+		char *path = g_build_filename(cdir, f, NULL), *note = NULL, *what = NULL;
+		uint64_t m;
+		merkle_hash r;
+		GError *e = NULL;
+		what = g_strdup_printf("log/cosigned/%s", f);
+		if (!g_file_get_contents(path, &note, NULL, &e)) {
+			problem(problems, "%s: %s", what, e->message);
+		} else if (signed_checkpoint(what, note, ver, &m, r, problems)) {
+			if (m > size || !consistent(dir, m, r, size, root, NULL))
+				problem(problems, "%s: not a prefix of this log: history was rewritten", what);
+			unsigned good = 0;
+			for (guint i = 0; i < keys->len; i++) {
+				GError *ce = NULL;
+				if (note_verify_cosignature(note, g_ptr_array_index(keys, i), NULL, &ce))
+					good++;
+				else if (ce)
+					problem(problems, "%s: %s", what, ce->message);
+				g_clear_error(&ce);
+			}
+			if (!good)
+				problem(problems, "%s: no valid cosignature by a witness of log/witnesses/", what);
+			v->cosignatures += good;
+		}
+		g_clear_error(&e);
+		g_free(what);
+		g_free(note);
+		g_free(path);
+	}
+	if (d)
+		g_dir_close(d);
+	if (keys)
+		g_ptr_array_unref(keys);
+	g_free(cdir);
+}
+
 bool translog_verify(const char *store_dir, const char *since, GPtrArray *problems,
                      translog_verdict *v, GError **err)
 {
@@ -432,6 +508,7 @@ bool translog_verify(const char *store_dir, const char *since, GPtrArray *proble
 	} else if (memcmp(tiles_root, root, sizeof root) != 0) {
 		problem(problems, "log/tile: the tiles do not make the checkpoint's root");
 	}
+	check_cosigned(dir, ver, v->size, root, problems, v);
 	if (x.since != UINT64_MAX && x.since <= v->size) {
 		GArray *proof = g_array_new(FALSE, FALSE, sizeof(merkle_hash));
 		if (memcmp(x.root_at_since, old_root, sizeof root) != 0)
@@ -504,5 +581,101 @@ out:
 	g_free(text);
 	g_free(dir);
 	g_free(note);
+	return out;
+}
+
+/* The size and root of a checkpoint note signed by the log key v, or an
+ * INPUT error saying why not. */
+static bool checkpoint_of(const char *what, const char *note, const note_verifier *v,
+                          uint64_t *size, merkle_hash root, GError **err)
+{
+	GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
+	bool ok = signed_checkpoint(what, note, v, size, root, problems);
+	if (!ok)
+		g_set_error_literal(err, ARC_ERROR, ARC_ERROR_INPUT, g_ptr_array_index(problems, 0));
+	g_ptr_array_unref(problems);
+	return ok;
+}
+
+/* Is the tree of size m and root old a prefix of the one of size n and
+ * root new, by a consistency proof from the tiles under dir? */
+static bool consistent(const char *dir, uint64_t m, const merkle_hash old, uint64_t n,
+                       const merkle_hash new_root, GError **err)
+{
+	if (m == n)
+		return memcmp(old, new_root, sizeof(merkle_hash)) == 0;
+	if (m == 0)
+		return true;
+	tlog_tiles *t = tlog_tiles_open(dir, n, err);
+	GArray *proof = g_array_new(FALSE, FALSE, sizeof(merkle_hash));
+	bool ok = t && merkle_consistency_proof(m, n, tlog_tiles_hash, t, proof, err) &&
+	          merkle_verify_consistency(m, n, old, new_root,
+	                                    (const merkle_hash *)(void *)proof->data, proof->len);
+	g_array_unref(proof);
+	tlog_tiles_close(t);
+	return ok;
+}
+
+char *translog_witness_cosign(const char *store_dir, const char *state_dir, const char *key_path,
+                              const char *note, uint64_t now, GError **err)
+{
+	char *vpath = g_build_filename(state_dir, "log.vkey", NULL);
+	char *last_path = g_build_filename(state_dir, "last", NULL);
+	char *dir = g_build_filename(store_dir, "log", NULL);
+	char *vtext = NULL, *ktext = NULL, *last = NULL, *text = NULL, *line = NULL, *out = NULL;
+	note_verifier *v = NULL;
+	note_signer *w = NULL;
+	uint64_t n, m = 0;
+	merkle_hash root, old;
+	GError *e = NULL;
+	if (!g_file_test(vpath, G_FILE_TEST_EXISTS)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
+		            "%s: missing: put the store's log/verifier.key there, as the log to witness",
+		            vpath);
+		goto out;
+	}
+	if (!(vtext = read_text(vpath, err)) || !(v = note_verifier_parse(vtext, err)) ||
+	    !(ktext = read_text(key_path, err)) || !(w = note_signer_parse(ktext, err)) ||
+	    !checkpoint_of("the checkpoint", note, v, &n, root, err))
+		goto out;
+	if (g_file_test(last_path, G_FILE_TEST_EXISTS) &&
+	    (!(last = read_text(last_path, err)) ||
+	     !checkpoint_of(last_path, last, v, &m, old, err)))
+		goto out;
+	if (n < m) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
+		            "the checkpoint has %" G_GUINT64_FORMAT " entries, fewer than the %"
+		            G_GUINT64_FORMAT " last cosigned: not cosigned",
+		            n, m);
+		goto out;
+	}
+	if (!consistent(dir, m, old, n, root, &e)) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
+		            "the checkpoint of %" G_GUINT64_FORMAT " entries does not extend the one of %"
+		            G_GUINT64_FORMAT " last cosigned%s%s: history was rewritten; not cosigned",
+		            n, m, e ? ": " : "", e ? e->message : "");
+		goto out;
+	}
+	if (!note_split(note, &text, NULL, err) ||
+	    !(line = note_cosignature_line(text, w, now, err)) ||
+	    !(out = note_add_signature(note, line, err)))
+		goto out;
+	/* The state moves on only once the cosignature is made. */
+	if (!replace_file(last_path, note, 0644, err))
+		g_clear_pointer(&out, g_free);
+out:
+	g_clear_error(&e);
+	if (ktext)
+		memset(ktext, 0, strlen(ktext));
+	note_signer_free(w);
+	note_verifier_free(v);
+	g_free(line);
+	g_free(text);
+	g_free(last);
+	g_free(ktext);
+	g_free(vtext);
+	g_free(dir);
+	g_free(last_path);
+	g_free(vpath);
 	return out;
 }

@@ -126,6 +126,52 @@ rechain "$S/audit.log" 2
 check store_verify_fails_on_rewritten_audit run_rc 3 A verify
 check store_verify_names_log has err "the audit log was changed; not signed"
 
+# -- a witness: a second custodian's key and state -------------------------------
+rm -rf "$S" && cp -a pristine "$S"
+W="$ARCHIVE --store $S witness cosign --state wstate --key wkeys/witness.key"
+check witness_key_needs_out run_rc 2 "$ARCHIVE" key generate --witness
+check witness_key_exit_0 run_rc 0 "$ARCHIVE" key generate --witness --out wkeys
+check witness_key_printed has out '^witness\.local/[0-9a-f]{16}\+[0-9a-f]{8}\+[A-Za-z0-9+/=]{44}$'
+cp out witness.vkey
+check witness_key_private [ "$(stat -c %a wkeys/witness.key)" = 600 ]
+mkdir wstate
+A log checkpoint >c1
+check witness_needs_log_key run_rc 1 $W c1
+check witness_needs_log_key_says has err "log.vkey: missing: put the store's log/verifier.key there"
+cp "$S/log/verifier.key" wstate/log.vkey
+check witness_cosigns run_rc 0 $W c1
+cp out c1.cosigned
+check witness_cosignature_added sh -c "[ \$(grep -c '^— ' c1.cosigned) -eq 2 ] && grep -q '^— witness.local/' c1.cosigned"
+check witness_state_moves_on cmp -s c1 wstate/last
+mkdir -p "$S/log/cosigned" "$S/log/witnesses"
+cp c1.cosigned "$S/log/cosigned/$(sed -n 2p c1)"
+cp witness.vkey "$S/log/witnesses/w1.vkey"
+check log_verify_checks_cosignature run_rc 0 A log verify
+check log_verify_counts_cosignature has out "; 1 cosignature\$"
+check next_run run_rc 0 A verify
+A log checkpoint >c2
+check witness_cosigns_the_grown_log run_rc 0 $W c2
+check witness_refuses_an_older_one run_rc 1 $W c1
+check witness_older_says has err "fewer than the [0-9]+ last cosigned: not cosigned"
+"$ARCHIVE" --store other log checkpoint >c.other 2>/dev/null || "$ARCHIVE" --store other ingest rel/en-2024-06-03-quantum-strategy >/dev/null 2>&1
+"$ARCHIVE" --store other log checkpoint >c.other
+check witness_refuses_another_log run_rc 1 $W c.other
+sed 's/^\(— witness[^ ]* \)./\1A/' c1.cosigned >bad.cosigned
+cmp -s c1.cosigned bad.cosigned && sed 's/^\(— witness[^ ]* \)./\1B/' c1.cosigned >bad.cosigned
+cp bad.cosigned "$S/log/cosigned/$(sed -n 2p c1)"
+check log_verify_catches_a_bad_cosignature run_rc 1 A log verify
+cp c1.cosigned "$S/log/cosigned/$(sed -n 2p c1)"
+# The history rewritten and re-signed with the store's key: the witness
+# refuses it, and the kept cosigned checkpoint no longer fits the log.
+rechain "$S/audit.log" 2
+rm -rf "$S/log/tile" "$S/log/checkpoint"
+check rewrite_resigned run_rc 0 A verify
+A log checkpoint >c3
+check witness_refuses_the_rewrite run_rc 1 $W c3
+check witness_rewrite_says has err "history was rewritten; not cosigned"
+check log_verify_cosigned_no_longer_fits run_rc 1 A log verify
+check log_verify_cosigned_says has out "^FAIL log/cosigned/[0-9]+: not a prefix of this log: history was rewritten\$"
+
 # Lines removed from the end of the audit log: the next run refuses to sign
 # a shorter history, and verify says so.
 rm -rf "$S" && cp -a pristine "$S"
