@@ -24,7 +24,7 @@ _archive_ids()
 _archive()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="ingest verify retention disposal hold list show extract reindex report log key"
+	local commands="ingest verify retention disposal hold list show extract reindex report log key witness"
 	local common="--store -q --quiet -v --verbose --log-syslog -h --help"
 	local store=${ARCHIVE_STORE:-archive-store} cmd="" i w
 	local -a args=()
@@ -37,7 +37,7 @@ _archive()
 		--store) store=${COMP_WORDS[i + 1]}; ((i++)) ;;
 		--store=*) store=${w#--store=} ;;
 		-j | --date | --license | --retention | --org | --reason | --now | --html | --decision | --by | \
-		--meeting | --until | --since | --out | -o) ((i++)) ;;
+		--meeting | --until | --since | --out | -o | --state | --key) ((i++)) ;;
 		-*) ;;
 		*) if [[ -z $cmd ]]; then cmd=$w; else args+=("$w"); fi ;;
 		esac
@@ -46,7 +46,8 @@ _archive()
 	case $prev in
 	--store) COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
 	--html | --since | -o) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
-	--out) COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+	--out | --state) COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+	--key) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
 	--license) COMPREPLY=($(compgen -W "kogl-1 kogl-2 kogl-3 kogl-4" -- "$cur")); return ;;
 	--retention) COMPREPLY=($(compgen -W "1y 3y 5y 10y 30y semi-permanent permanent" -- "$cur")); return ;;
 	--decision)
@@ -84,7 +85,8 @@ _archive()
 	show | extract | reindex) opts="--json" ;;
 	report) opts="--html --now --json" ;;
 	log) opts="-o --since --json" ;;
-	key) opts="--out --json" ;;
+	key) opts="--out --witness --json" ;;
+	witness) opts="--state --key --json" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts $common" -- "$cur"))
@@ -121,6 +123,14 @@ _archive()
 		fi
 		;;
 	key) ((${#args[@]} == 0)) && COMPREPLY=($(compgen -W "generate" -- "$cur")) ;;
+	witness)
+		if ((${#args[@]} == 0)); then
+			COMPREPLY=($(compgen -W "cosign" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+			compopt -o filenames 2>/dev/null
+		fi
+		;;
 	hold)
 		# hold add ID...; hold extend ID; hold remove ID.
 		if ((${#args[@]} == 0)); then

@@ -15,7 +15,7 @@ static const char usage_text[] =
 	"usage: archive witness cosign --state DIR --key FILE CHECKPOINT_FILE [--json]\n"
 	"\n"
 	"Run by a second custodian, on another account or machine, with a key of\n"
-	"its own (archive key generate --witness --out DIR): cosign (C2SP\n"
+	"its own (a witness key: see 'archive key -h'): cosign (C2SP\n"
 	"tlog-cosignature) the store's checkpoint CHECKPOINT_FILE (archive log\n"
 	"checkpoint) only when it is signed by the store's key and extends the\n"
 	"checkpoint this witness last cosigned. The consistency proof comes from\n"
