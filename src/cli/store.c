@@ -4,7 +4,7 @@
  * repairs recovery made, reported.
  */
 #include "cli/cli.h"
-#include "store/translog.h"
+#include "log/translog.h"
 #include "core/errors.h"
 #include "store/recovery.h"
 

@@ -2,7 +2,7 @@
  * cmd/key.c — `archive key generate [--out DIR]`: the store's log key.
  */
 #include "cli/cli.h"
-#include "store/translog.h"
+#include "log/translog.h"
 #include "core/disk.h"
 #include "core/errors.h"
 #include "core/json.h"

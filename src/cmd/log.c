@@ -3,7 +3,7 @@
  * [--since FILE]`: the store's transparency log (store/translog.h).
  */
 #include "cli/cli.h"
-#include "store/translog.h"
+#include "log/translog.h"
 #include "core/errors.h"
 #include "core/json.h"
 

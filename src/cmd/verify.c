@@ -11,6 +11,7 @@
  */
 #include "bag/verify.h"
 #include "cli/cli.h"
+#include "log/translog.h"
 #include "core/errors.h"
 #include "store/fixity.h"
 #include "core/json.h"
@@ -94,6 +95,19 @@ static int verify_store(const cli_ctx *c, cli_store *st, const fixity_opts *opts
 	g_ptr_array_unref(all);
 	bool ran = fixity_run(c->store, st->catalog, &fo, on_bundle, &p, &res, &err);
 	cli_progress_end(c);
+	/* The transparency log too: the checkpoint's signature, the audit
+	 * log's lines against its root, the tiles, the cosigned checkpoints
+	 * (before this run's own lines are added to it). */
+	char *cp = g_build_filename(c->store, "log", "checkpoint", NULL);
+	GPtrArray *log_problems = g_ptr_array_new_with_free_func(g_free);
+	translog_verdict v;
+	if (ran && g_file_test(cp, G_FILE_TEST_EXISTS) &&
+	    !translog_verify(c->store, NULL, log_problems, &v, &err))
+		ran = false;
+	for (guint i = 0; ran && i < log_problems->len; i++)
+		bag_add_problem(res.problems, "log", "%s", (char *)g_ptr_array_index(log_problems, i));
+	g_ptr_array_unref(log_problems);
+	g_free(cp);
 	if (!ran) {
 		cli_error(c, "%s", err->message);
 		g_error_free(err);

@@ -3,7 +3,7 @@
  * CHECKPOINT_FILE`: a second custodian's check (store/translog.h).
  */
 #include "cli/cli.h"
-#include "store/translog.h"
+#include "log/translog.h"
 #include "core/errors.h"
 #include "core/json.h"
 #include "core/testhook.h"

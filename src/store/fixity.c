@@ -2,7 +2,6 @@
  * store/fixity.c — the nightly fixity run over the whole store.
  */
 #include "store/fixity.h"
-#include "store/translog.h"
 #include "store/audit.h"
 #include "core/errors.h"
 #include "core/json.h"
@@ -282,17 +281,5 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 			ok = false;
 	}
 	g_free(why);
-	/* The transparency log: the checkpoint's signature, the audit log's
-	 * lines against its root, the tiles. */
-	GPtrArray *log_problems = g_ptr_array_new_with_free_func(g_free);
-	translog_verdict v;
-	char *cp = g_build_filename(store_dir, "log", "checkpoint", NULL);
-	if (ok && g_file_test(cp, G_FILE_TEST_EXISTS) &&
-	    !translog_verify(store_dir, NULL, log_problems, &v, err))
-		ok = false;
-	for (guint i = 0; i < log_problems->len; i++)
-		bag_add_problem(res->problems, "log", "%s", (char *)g_ptr_array_index(log_problems, i));
-	g_ptr_array_unref(log_problems);
-	g_free(cp);
 	return ok;
 }

@@ -123,7 +123,7 @@ check replaced_bundle_proof_says_why has err "its SHA-256 [0-9a-f]{64} is not th
 # A rewritten audit log fails store verify too, and the run signs nothing.
 rm -rf "$S" && cp -a pristine "$S"
 rechain "$S/audit.log" 2
-check store_verify_fails_on_rewritten_audit run_rc 3 A verify
+check store_verify_fails_on_rewritten_audit run_rc 1 A verify
 check store_verify_names_log has err "the audit log was changed; not signed"
 
 # -- a witness: a second custodian's key and state -------------------------------
@@ -178,7 +178,7 @@ rm -rf "$S" && cp -a pristine "$S"
 head -n -1 "$S/audit.log" >al && cat al >"$S/audit.log"
 check removed_lines_caught_by_verify run_rc 1 A log verify
 check removed_lines_named has out "^FAIL audit.log: [0-9]+ lines, but the checkpoint covers [0-9]+: lines were removed\$"
-check removed_lines_run_refuses run_rc 3 A verify
+check removed_lines_run_refuses run_rc 1 A verify
 check removed_lines_run_says has err "transparency log not brought up to date: .*audit.log: [0-9]+ lines, but its first [0-9]+ do not make the checkpoint.s root: the audit log was changed; not signed"
 
 # A store made before the log: its next writing run makes the log of every
@@ -226,3 +226,10 @@ for at in $(grep -nx 'translog\.[a-z]*' points | cut -d: -f1); do
 	check "crash_log_${n}_complete" sh -c "[ \"\$(sed -n 2p '$S/log/checkpoint')\" = \"\$(wc -l <'$S/audit.log' | tr -d ' ')\" ]"
 	check "crash_log_${n}_verifies" run_rc 0 A log verify
 done
+
+# A writing run that succeeded but cannot sign (the audit log was changed)
+# is no success: exit 3.
+rm -rf "$S" && cp -a pristine "$S"
+rechain "$S/audit.log" 2
+check ingest_on_changed_audit_exit_3 run_rc 3 A ingest rel
+check ingest_on_changed_audit_says has err "transparency log not brought up to date: .*the audit log was changed; not signed"

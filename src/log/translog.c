@@ -1,7 +1,7 @@
 /*
- * store/translog.c — the audit log as a transparency log (translog.h).
+ * log/translog.c — the audit log as a transparency log (translog.h).
  */
-#include "store/translog.h"
+#include "log/translog.h"
 #include "store/audit.h"
 #include "core/disk.h"
 #include "core/errors.h"
@@ -95,8 +95,9 @@ bool translog_key_generate(const char *path, const char *name, bool witness, cha
 		goto out;
 	}
 	ssize_t n = write(fd, line, strlen(line));
-	if (n != (ssize_t)strlen(line) || fsync(fd) != 0) {
-		arc_set_errno(err, ARC_ERROR_STORE, n < 0 ? errno : EIO, path);
+	int e = n < 0 ? errno : n != (ssize_t)strlen(line) ? EIO : fsync(fd) != 0 ? errno : 0;
+	if (e) {
+		arc_set_errno(err, ARC_ERROR_STORE, e, path);
 		close(fd);
 		unlink(path);
 		goto out;

@@ -1,5 +1,5 @@
 /*
- * store/translog.h — STORE/log/, the transparency log of the audit log
+ * log/translog.h — STORE/log/, the transparency log of the audit log
  * (SPEC, "Transparency log").
  *
  * Every line of audit.log is a leaf, in order (leaf i is the line of seq
