@@ -49,6 +49,11 @@ bool bag_writer_finish(bag_writer *w, GError **err);
  * it. False before a successful finish. */
 bool bag_writer_digest(const bag_writer *w, char hex[65], uint64_t *size);
 
+/* After bag_writer_finish: the SHA-256 (hex) of tagmanifest-sha256.txt as
+ * written, which names every tag file's digest (and so the manifest of
+ * the payload): the bag's content in 64 characters. */
+bool bag_writer_tagmanifest_digest(const bag_writer *w, char hex[65]);
+
 /* Free the writer; after a failure, what was written to the fd is garbage. */
 void bag_writer_free(bag_writer *w);
 

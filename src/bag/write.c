@@ -459,6 +459,14 @@ out:
 	return ok;
 }
 
+bool bag_writer_tagmanifest_digest(const bag_writer *w, char hex[65])
+{
+	if (!w->finished)
+		return false;
+	hash_sha256_hex(w->tagmanifest->str, w->tagmanifest->len, hex);
+	return true;
+}
+
 bool bag_writer_finish(bag_writer *w, GError **err)
 {
 	if (refuse_if_done(w, err))

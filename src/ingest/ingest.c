@@ -529,8 +529,8 @@ static bool record(ingester *g, audit_entry *e, GError **err)
 /* The published bundle's audit line, then its catalog row. The audit log
  * is the record and goes first; the catalog, a cache, follows (a crash in
  * between is repaired by recovery.h). */
-static bool record_ingest(ingester *g, const release_record *r, const char *release_json,
-                          const char *bundle_sha256, int64_t size, GError **err)
+static bool record_ingest(ingester *g, const release_record *r, const prepared *p,
+                          GError **err)
 {
 	char year[5];
 	g_strlcpy(year, r->id, sizeof year);
@@ -539,12 +539,16 @@ static bool record_ingest(ingester *g, const release_record *r, const char *rele
 	audit_entry *e = audit_entry_new("ingest");
 	audit_entry_set(e, "id", r->id);
 	audit_entry_set(e, "path", rel);
-	audit_entry_set(e, "bundle_sha256", bundle_sha256);
+	/* The entry the transparency log keeps of the bundle: its id, the
+	 * SHA-256 of its .tar.gz and of its tag manifest (SPEC). */
+	audit_entry_set(e, "bundle_sha256", p->bundle_sha256);
+	audit_entry_set(e, "tagmanifest_sha256", p->tagmanifest_sha256);
 	audit_entry_set(e, "content_sha256", r->content_sha256);
 	audit_entry_set(e, "title", r->title);
 	audit_entry_set(e, "check_status", check_list_status(r->checks));
 	bool ok = record(g, e, err) &&
-	          catalog_add_bundle(g->catalog, rel, release_json, bundle_sha256, size, err);
+	          catalog_add_bundle(g->catalog, rel, p->release_json, p->bundle_sha256,
+	                             p->bundle_size, err);
 	g_free(rel);
 	g_free(name);
 	return ok;
@@ -694,6 +698,7 @@ static bool make_bundle(release_record *r, prepared *p, GError **err)
 	fd = -1;
 	/* The writer hashed the bytes as it wrote them: no second read. */
 	bag_writer_digest(w, p->bundle_sha256, &size);
+	bag_writer_tagmanifest_digest(w, p->tagmanifest_sha256);
 	p->bundle_size = (int64_t)size;
 	p->bundle = g_steal_pointer(&tmp);
 	p->release_json = g_steal_pointer(&release_json);
@@ -1042,7 +1047,7 @@ bool ingest_commit(ingester *g, const release_input *in, prepared *p, ingest_res
 			break;
 		}
 		ok = store_publish_bundle(g->store, p->bundle, r->id, p->bundle_sha256, &res->path, err) &&
-		     record_ingest(g, r, p->release_json, p->bundle_sha256, p->bundle_size, err);
+		     record_ingest(g, r, p, err);
 		res->status = INGEST_ARCHIVED;
 		break;
 	case PREP_ALREADY:

@@ -42,6 +42,7 @@ typedef struct {
 	char *work;             /* the work folder under tmp/; removed by prepared_clear */
 	char *bundle;           /* PREP_BUNDLE: the finished bundle, in work */
 	char bundle_sha256[65];
+	char tagmanifest_sha256[65]; /* of its tagmanifest-sha256.txt */
 	int64_t bundle_size;
 	char *release_json;     /* PREP_BUNDLE: what the catalog records */
 	char *reason_json;      /* PREP_QUARANTINE */

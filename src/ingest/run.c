@@ -25,6 +25,7 @@ static GBytes *prepared_pack(const prepared *p)
 	worker_dict_put(d, "work", p->work);
 	worker_dict_put(d, "bundle", p->bundle);
 	worker_dict_put(d, "bundle_sha256", p->bundle ? p->bundle_sha256 : NULL);
+	worker_dict_put(d, "tagmanifest_sha256", p->bundle ? p->tagmanifest_sha256 : NULL);
 	g_variant_dict_insert(d, "bundle_size", "x", (gint64)p->bundle_size);
 	worker_dict_put(d, "release_json", p->release_json);
 	worker_dict_put(d, "reason_json", p->reason_json);
@@ -104,6 +105,9 @@ static bool prepared_unpack(const ingester *g, GVariantDict *d, prepared *p, GEr
 	char *hex = worker_dict_take(d, "bundle_sha256");
 	if (hex)
 		g_strlcpy(p->bundle_sha256, hex, sizeof p->bundle_sha256);
+	g_free(hex);
+	if ((hex = worker_dict_take(d, "tagmanifest_sha256")))
+		g_strlcpy(p->tagmanifest_sha256, hex, sizeof p->tagmanifest_sha256);
 	g_free(hex);
 	if (g_variant_dict_lookup(d, "bundle_size", "x", &size))
 		p->bundle_size = size;

@@ -60,6 +60,13 @@ check proof_exit_0 run_rc 0 A log proof "$ID" -o p.proof
 check proof_format sh -c "head -1 p.proof | grep -qx 'c2sp.org/tlog-proof@v1' && sed -n 3p p.proof | grep -Eq '^index [0-9]+\$'"
 check proof_checked_without_tool run_rc 0 "$CHECK" "$S/log/verifier.key" p.proof "$B"
 check proof_checker_says_ok has out "^OK   $ID: entry [0-9]+ of [0-9]+ in .*the bundle's SHA-256 is the logged one\$"
+check proof_entry_has_tagmanifest python3 -c "
+import base64, hashlib, json, tarfile
+p = open('p.proof').read().split('\n')
+e = json.loads(base64.b64decode(p[1][6:]))
+with tarfile.open('$B', 'r:gz') as t:
+    tm = hashlib.sha256(t.extractfile('$ID/tagmanifest-sha256.txt').read()).hexdigest()
+assert e['event'] == 'ingest' and e['id'] == '$ID' and e['tagmanifest_sha256'] == tm, (e, tm)"
 check proof_not_of_another_bundle run_rc 1 "$CHECK" "$S/log/verifier.key" p.proof "$(ls "$S"/bundles/*/"$OTHER.tar.gz")"
 cp "$B" b.copy && printf x >>b.copy && mv b.copy "$ID.tar.gz"
 check proof_not_of_a_changed_bundle run_rc 1 "$CHECK" "$S/log/verifier.key" p.proof "$ID.tar.gz"
