@@ -261,7 +261,9 @@ bool translog_sync(const char *store_dir, const char *key_path, translog_result 
 	    !(s = load_signer(store_dir, key_path, &r->key_made, err)))
 		goto out;
 	if (!g_file_test(vpath, G_FILE_TEST_EXISTS)) {
-		vkey = g_strconcat(note_signer_verifier_key(s), "\n", NULL);
+		char *k = note_signer_verifier_key(s);
+		vkey = g_strconcat(k, "\n", NULL);
+		g_free(k);
 		if (!replace_file(vpath, vkey, 0644, err))
 			goto out;
 	}
