@@ -13,7 +13,7 @@ MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION  = 0.1.0
 
-PKGS    = poppler-glib libarchive libmagic zlib glib-2.0 gio-2.0 json-glib-1.0 libxml-2.0 libcrypto sqlite3
+PKGS    = poppler-glib libarchive libmagic zlib glib-2.0 gio-2.0 json-glib-1.0 libxml-2.0 libcrypto sqlite3 libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 

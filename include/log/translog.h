@@ -9,6 +9,9 @@
  *   log/checkpoint      the latest checkpoint (C2SP tlog-checkpoint), a
  *                       signed note by the store's Ed25519 key (log/note.h)
  *   log/verifier.key    the store's verifier key, for auditors
+ *   log/checkpoint.tsr  with [log] tsa: the RFC 3161 TimeStampResp (DER) of
+ *                       log/checkpoint's bytes (log/tsa.h), kept too as
+ *   log/tsr/<size>.tsr  one per checkpoint size time-stamped
  * The signer key: archive.conf [log] key, else STORE/archive-log.key.
  *
  * A writing run ends with translog_sync: the leaves its audit lines add,
@@ -41,15 +44,21 @@ typedef struct {
 	uint64_t size;     /* leaves after */
 	uint64_t appended; /* leaves this sync added */
 	bool key_made;     /* the default key was missing and was made */
+	char *tsa_error;   /* the time-stamp not had (a warning, not a failure);
+	                      NULL when none was asked or it came. Caller frees. */
 } translog_result;
 
 /* Bring log/ up to audit.log (above). A missing key at the default place
  * is made (a store's first writing run), its verifier key written to
  * log/verifier.key; a configured key that cannot be read is an error. An
  * audit log shorter than the checkpoint (lines removed) is an error.
- * Errors: ARC_ERROR_STORE. */
-bool translog_sync(const char *store_dir, const char *key_path, translog_result *r,
-                   GError **err);
+ * With tsa_url (NULL: none), the checkpoint is then time-stamped when
+ * log/checkpoint.tsr is missing or is not for it: a new checkpoint, or one
+ * an earlier run could not have stamped. A TSA that fails leaves the
+ * checkpoint as written and says why in r->tsa_error (true is returned);
+ * the next sync asks again. Errors: ARC_ERROR_STORE. */
+bool translog_sync(const char *store_dir, const char *key_path, const char *tsa_url,
+                   translog_result *r, GError **err);
 
 /* log/checkpoint, as stored; NULL with err when there is none. */
 char *translog_checkpoint(const char *store_dir, GError **err);

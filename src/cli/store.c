@@ -113,9 +113,10 @@ int cli_sync_log(const cli_ctx *c, cli_store *s, int rc)
 		return rc;
 	GHashTable *conf = store_config_group(s->store, "log");
 	char *key = translog_key_path(c->store, conf ? g_hash_table_lookup(conf, "key") : NULL);
+	const char *tsa = conf ? g_hash_table_lookup(conf, "tsa") : NULL;
 	translog_result r;
 	GError *err = NULL;
-	if (!translog_sync(c->store, key, &r, &err)) {
+	if (!translog_sync(c->store, key, tsa, &r, &err)) {
 		cli_error(c, "transparency log not brought up to date: %s", err->message);
 		g_error_free(err);
 		/* A run that failed already keeps its own exit status. */
@@ -125,6 +126,13 @@ int cli_sync_log(const cli_ctx *c, cli_store *s, int rc)
 		cli_verbose(c, "%s: made the store's log key (keep it safe; archive.conf [log] key "
 		               "may keep it outside the store)", key);
 	}
+	/* The checkpoint is signed and written; only its time-stamp is late,
+	 * and the next writing run asks again: a warning, the exit status the
+	 * run's own. */
+	if (r.tsa_error)
+		cli_error(c, "warning: log/checkpoint not time-stamped (the next writing run tries again): %s",
+		            r.tsa_error);
+	g_free(r.tsa_error);
 	g_free(key);
 	return rc;
 }

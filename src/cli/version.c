@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 #include <archive.h>
+#include <curl/curl.h>
 #include <json-glib/json-glib.h>
 #include <libxml/parser.h>
 #include <magic.h>
@@ -31,5 +32,6 @@ void cli_print_version(void)
 	printf("json-glib %d.%d.%d\n", JSON_MAJOR_VERSION, JSON_MINOR_VERSION, JSON_MICRO_VERSION);
 	int xv = atoi(xmlParserVersion); /* "21004" */
 	printf("libxml2 %d.%d.%d\n", xv / 10000, xv / 100 % 100, xv % 100);
+	printf("libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
 }
 

@@ -9,6 +9,7 @@
 #include "log/merkle.h"
 #include "log/note.h"
 #include "log/tiles.h"
+#include "log/tsa.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -32,14 +33,14 @@ static char *log_file(const char *store_dir, const char *name)
 	return g_build_filename(store_dir, "log", name, NULL);
 }
 
-/* Replace path with data: a temporary file beside it, flushed, renamed,
- * the folder flushed. */
-static bool replace_file(const char *path, const char *data, mode_t mode, GError **err)
+/* Replace path with data[0..len): a temporary file beside it, flushed,
+ * renamed, the folder flushed. */
+static bool replace_bytes(const char *path, const char *data, size_t len, mode_t mode, GError **err)
 {
 	char *tmp = g_strconcat(path, ".tmp", NULL);
 	char *dir = g_path_get_dirname(path);
 	unlink(tmp);
-	bool ok = disk_write_new(tmp, data, strlen(data), true, err);
+	bool ok = disk_write_new(tmp, data, len, true, err);
 	if (ok && chmod(tmp, mode) != 0)
 		ok = (arc_set_errno(err, ARC_ERROR_STORE, errno, tmp), false);
 	if (ok && rename(tmp, path) != 0)
@@ -50,6 +51,11 @@ static bool replace_file(const char *path, const char *data, mode_t mode, GError
 	g_free(dir);
 	g_free(tmp);
 	return ok;
+}
+
+static bool replace_file(const char *path, const char *data, mode_t mode, GError **err)
+{
+	return replace_bytes(path, data, strlen(data), mode, err);
 }
 
 static char *read_text(const char *path, GError **err)
@@ -244,8 +250,55 @@ static bool sync_line(const char *line, void *arg)
 	return true;
 }
 
-bool translog_sync(const char *store_dir, const char *key_path, translog_result *r,
-                   GError **err)
+/*
+ * Time-stamp log/checkpoint (its bytes as stored, what `openssl ts -verify
+ * -data` hashes) into log/checkpoint.tsr and log/tsr/<size>.tsr, unless
+ * log/checkpoint.tsr is for it already: so a run after one whose TSA was
+ * down stamps the checkpoint it left, new lines or not. The copy is
+ * written first: checkpoint.tsr present and current means both are there.
+ * Returns why it could not be done, or NULL.
+ */
+static char *stamp_checkpoint(const char *store_dir, const char *url, uint64_t size)
+{
+	char *cp = log_file(store_dir, "checkpoint"), *tsr = log_file(store_dir, "checkpoint.tsr");
+	char *tdir = log_file(store_dir, "tsr");
+	char *name = g_strdup_printf("%" G_GUINT64_FORMAT ".tsr", size);
+	char *copy = g_build_filename(tdir, name, NULL), *note = NULL, *old = NULL, *why = NULL;
+	gsize note_len = 0, old_len = 0;
+	GBytes *reply = NULL;
+	GError *e = NULL;
+	if (!g_file_get_contents(cp, &note, &note_len, &e))
+		goto out;
+	if (g_file_get_contents(tsr, &old, &old_len, NULL)) {
+		GBytes *b = g_bytes_new_take(old, old_len);
+		bool current = tsa_reply_covers(b, note, note_len);
+		g_bytes_unref(b);
+		if (current)
+			goto out;
+	}
+	if (!(reply = tsa_timestamp(url, note, note_len, &e)))
+		goto out;
+	gsize len = 0;
+	const char *der = g_bytes_get_data(reply, &len);
+	if (disk_mkdir_p(tdir, &e) && replace_bytes(copy, der, len, 0644, &e))
+		replace_bytes(tsr, der, len, 0644, &e);
+out:
+	if (e)
+		why = g_strdup(e->message);
+	g_clear_error(&e);
+	if (reply)
+		g_bytes_unref(reply);
+	g_free(note);
+	g_free(copy);
+	g_free(name);
+	g_free(tdir);
+	g_free(tsr);
+	g_free(cp);
+	return why;
+}
+
+bool translog_sync(const char *store_dir, const char *key_path, const char *tsa_url,
+                   translog_result *r, GError **err)
 {
 	memset(r, 0, sizeof *r);
 	char *dir = g_build_filename(store_dir, "log", NULL);
@@ -296,16 +349,19 @@ bool translog_sync(const char *store_dir, const char *key_path, translog_result 
 	}
 	r->size = tlog_tiles_size(t);
 	r->appended = r->size - size;
-	if (r->appended == 0 && g_file_test(cp, G_FILE_TEST_EXISTS)) {
-		ok = true;
-		goto out;
-	}
-	if (!merkle_tree_hash(r->size, tlog_tiles_hash, t, root, err))
-		goto out;
-	body = checkpoint_body(note_signer_name(s), r->size, root);
-	ok = (note = note_sign(body, s, err)) && replace_file(cp, note, 0644, err);
-	if (ok)
+	if (r->appended || !g_file_test(cp, G_FILE_TEST_EXISTS)) {
+		if (!merkle_tree_hash(r->size, tlog_tiles_hash, t, root, err))
+			goto out;
+		body = checkpoint_body(note_signer_name(s), r->size, root);
+		if (!(note = note_sign(body, s, err)) || !replace_file(cp, note, 0644, err))
+			goto out;
 		testhook_crash_point("translog.checkpoint");
+	}
+	ok = true;
+	/* After the checkpoint, never before: a TSA that is down or slow
+	 * delays the stamp, never the signed log. */
+	if (tsa_url && *tsa_url)
+		r->tsa_error = stamp_checkpoint(store_dir, tsa_url, r->size);
 out:
 	if (x.chunk)
 		g_ptr_array_unref(x.chunk);

@@ -38,7 +38,7 @@ check main_help_lists_log_syslog has out '--log-syslog'
 # -- --version -----------------------------------------------------------------
 check version_exit_0 run_rc 0 "$ARCHIVE" --version
 for lib in '^archive [0-9]+\.[0-9]+' '^poppler-glib [0-9]' '^libarchive [0-9]' '^libmagic [0-9]+\.[0-9]+$' \
-	'^zlib [0-9]' '^SQLite 3\.' '^OpenSSL [0-9]' '^libxml2 [0-9]'; do
+	'^zlib [0-9]' '^SQLite 3\.' '^OpenSSL [0-9]' '^libxml2 [0-9]' '^libcurl [0-9]'; do
 	check "version_names_$(echo "$lib" | tr -cd 'a-zA-Z')" has out "$lib"
 done
 

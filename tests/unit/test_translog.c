@@ -3,7 +3,13 @@
 #include "log/merkle.h"
 #include "log/note.h"
 #include "log/translog.h"
+#include "log/tsa.h"
 #include "core/errors.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static char *key_of(const store_fixture *f) { return translog_key_path(f->dir, NULL); }
 
@@ -22,7 +28,7 @@ TEST(sync_signs_every_audit_line)
 	GError *e = NULL;
 	char *key = key_of(&f);
 	translog_result r;
-	EXPECT(translog_sync(f.dir, key, &r, &e));
+	EXPECT(translog_sync(f.dir, key, NULL, &r, &e));
 	EXPECT(r.key_made && r.appended == r.size && r.size > 0);
 	char *log = slurp(f.dir, "audit.log");
 	guint lines = 0;
@@ -31,7 +37,7 @@ TEST(sync_signs_every_audit_line)
 	EXPECT_INT(r.size, lines);
 	/* Again: nothing new, nothing written. */
 	char *cp1 = slurp(f.dir, "log/checkpoint");
-	EXPECT(translog_sync(f.dir, key, &r, &e) && r.appended == 0 && !r.key_made);
+	EXPECT(translog_sync(f.dir, key, NULL, &r, &e) && r.appended == 0 && !r.key_made);
 	char *cp2 = slurp(f.dir, "log/checkpoint");
 	EXPECT_STR(cp2, cp1);
 	GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
@@ -54,7 +60,7 @@ TEST(a_proof_verifies_against_the_checkpoint)
 	GError *e = NULL;
 	char *key = key_of(&f);
 	translog_result r;
-	EXPECT(translog_sync(f.dir, key, &r, &e));
+	EXPECT(translog_sync(f.dir, key, NULL, &r, &e));
 	char *proof = translog_proof(f.dir, 1, &e);
 	EXPECT(proof && g_str_has_prefix(proof, "c2sp.org/tlog-proof@v1\nextra "));
 	/* Its parts: the entry, the index, the hashes, the checkpoint. */
@@ -102,14 +108,14 @@ TEST(a_changed_audit_log_is_not_signed)
 	GError *e = NULL;
 	char *key = key_of(&f);
 	translog_result r;
-	EXPECT(translog_sync(f.dir, key, &r, &e));
+	EXPECT(translog_sync(f.dir, key, NULL, &r, &e));
 	char *path = g_build_filename(f.dir, "audit.log", NULL), *log = NULL;
 	EXPECT(g_file_get_contents(path, &log, NULL, NULL));
 	char *at = strstr(log, "\"user\":\"");
 	at[8] = at[8] == 'x' ? 'y' : 'x';
 	EXPECT(g_file_set_contents(path, log, -1, NULL));
 	char *before = slurp(f.dir, "log/checkpoint");
-	EXPECT(!translog_sync(f.dir, key, &r, &e) && strstr(e->message, "the audit log was changed"));
+	EXPECT(!translog_sync(f.dir, key, NULL, &r, &e) && strstr(e->message, "the audit log was changed"));
 	g_clear_error(&e);
 	char *after = slurp(f.dir, "log/checkpoint");
 	EXPECT_STR(after, before);
@@ -140,5 +146,56 @@ TEST(a_key_is_never_replaced)
 	g_free(dir);
 }
 
+/* A port on 127.0.0.1 that nothing listens on: bound, then closed. */
+static int closed_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	int port = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+	                   getsockname(fd, (struct sockaddr *)&a, &len) == 0
+	               ? ntohs(a.sin_port)
+	               : 9;
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+TEST(a_tsa_that_is_down_is_only_a_warning)
+{
+	store_fixture f;
+	store_fixture_open(&f, NULL);
+	GError *e = NULL;
+	char *key = key_of(&f), *url = g_strdup_printf("http://127.0.0.1:%d/", closed_port());
+	translog_result r;
+	EXPECT(translog_sync(f.dir, key, url, &r, &e) && r.size > 0);
+	EXPECT(r.tsa_error && g_str_has_prefix(r.tsa_error, "tsa ") && strstr(r.tsa_error, url));
+	char *cp = slurp(f.dir, "log/checkpoint"), *tsr = slurp(f.dir, "log/checkpoint.tsr");
+	EXPECT(cp && !tsr);
+	g_free(r.tsa_error);
+	/* Nothing new, but no time-stamp yet: asked again. */
+	EXPECT(translog_sync(f.dir, key, url, &r, &e) && r.appended == 0 && r.tsa_error);
+	g_free(r.tsa_error);
+	/* Only http and https. */
+	EXPECT(translog_sync(f.dir, key, "file:///etc/passwd", &r, &e) && r.tsa_error &&
+	       strstr(r.tsa_error, "tsa file:///etc/passwd: "));
+	g_free(r.tsa_error);
+	g_free(cp);
+	g_free(url);
+	g_free(key);
+	store_fixture_close(&f);
+}
+
+TEST(a_reply_that_is_not_a_timestamp_covers_nothing)
+{
+	GBytes *b = g_bytes_new_static("0\x03\x02\x01\x00", 5);
+	EXPECT(!tsa_reply_covers(b, "x", 1));
+	g_bytes_unref(b);
+	b = g_bytes_new_static("", 0);
+	EXPECT(!tsa_reply_covers(b, "x", 1));
+	g_bytes_unref(b);
+}
+
 UNIT_MAIN(sync_signs_every_audit_line, a_proof_verifies_against_the_checkpoint,
-          a_changed_audit_log_is_not_signed, a_key_is_never_replaced)
+          a_changed_audit_log_is_not_signed, a_key_is_never_replaced,
+          a_tsa_that_is_down_is_only_a_warning, a_reply_that_is_not_a_timestamp_covers_nothing)
