@@ -569,19 +569,14 @@ bool translog_verify(const char *store_dir, const char *since, GPtrArray *proble
 	}
 	check_cosigned(dir, ver, v->size, root, problems, v);
 	if (x.since != UINT64_MAX && x.since <= v->size) {
-		GArray *proof = g_array_new(FALSE, FALSE, sizeof(merkle_hash));
 		if (memcmp(x.root_at_since, old_root, sizeof root) != 0)
 			problem(problems, "audit.log: its first %" G_GUINT64_FORMAT " lines do not make the "
 			        "older checkpoint's root: history was rewritten", x.since);
-		else if (t && x.since && x.since < v->size &&
-		         (!merkle_consistency_proof(x.since, v->size, tlog_tiles_hash, t, proof, &e) ||
-		          !merkle_verify_consistency(x.since, v->size, old_root, root,
-		                                     (const merkle_hash *)(void *)proof->data, proof->len)))
+		else if (t && !consistent(dir, x.since, old_root, v->size, root, &e))
 			problem(problems, "log/tile: no consistency proof from %" G_GUINT64_FORMAT
 			        " to %" G_GUINT64_FORMAT " entries%s%s", x.since, v->size, e ? ": " : "",
 			        e ? e->message : "");
 		g_clear_error(&e);
-		g_array_unref(proof);
 	}
 out:
 	tlog_tiles_close(t);
