@@ -74,7 +74,6 @@ static struct {
 	bool all;
 	const char *decision;
 	disposal_decision d;
-	char *kind, *value; /* --decision, split */
 	const char *batch;
 	char **ids;
 	int n;
