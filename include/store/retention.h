@@ -50,7 +50,6 @@ bool retention_parse(const char *s, retention_period *p);
 
 /* "next-year" or "release-date"; false for anything else. */
 bool retention_start_rule_parse(const char *s, retention_start_rule *r);
-const char *retention_start_rule_name(retention_start_rule r);
 
 /* The start of the period of a release dated release_iso (YYYY-MM-DD).
  * False when the date is not valid. */

@@ -46,11 +46,6 @@ bool retention_start_rule_parse(const char *s, retention_start_rule *r)
 	return true;
 }
 
-const char *retention_start_rule_name(retention_start_rule r)
-{
-	return r == RETENTION_START_RELEASE_DATE ? "release-date" : "next-year";
-}
-
 /* A GDate of a strict YYYY-MM-DD; NULL when it is not one. Each
  * character is checked: sscanf alone would take "2024- 5-10" and
  * "+024-05-10", and year 0 is no GDate. */
