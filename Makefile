@@ -29,7 +29,7 @@ SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 # The library (what archive does: src/<layer>/, no argv, no printing) and
 # the tool (how a user asks: src/main.c, src/cli/, src/cmd/). Unit tests
 # link the library alone.
-LAYERS   = core release pdf bag log store ingest
+LAYERS   = core release pdf doc bag log store ingest
 LIB_SRC  = $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 TOOL_SRC = src/main.c $(wildcard src/cli/*.c) $(wildcard src/cmd/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)

@@ -11,13 +11,13 @@ cat >layers <<'L'
 core
 release core
 pdf core release
-docs core release
+doc core
 bag core
 store core release bag
 log core store bag release
-ingest core release pdf docs bag store log
-cli core release pdf docs bag store log ingest
-cmd core release pdf docs bag store log ingest cli
+ingest core release pdf doc bag store log
+cli core release pdf doc bag store log ingest
+cmd core release pdf doc bag store log ingest cli
 L
 
 # layering SRC INCLUDE: print each include that calls upward; fail if any.
@@ -40,7 +40,7 @@ layering() {
 # printing SRC: library code that prints or reads argv.
 printing() {
 	! grep -nE '(^|[^_a-z])(printf|puts|putchar|perror)\(|fprintf\(std(out|err)|fputs\([^;]*std(out|err)\)|\bargv\b' \
-		$(for d in core release pdf docs bag store log ingest; do ls "$1/$d"/*.c 2>/dev/null; done) |
+		$(for d in core release pdf doc bag store log ingest; do ls "$1/$d"/*.c 2>/dev/null; done) |
 		grep -v '^[^:]*:[0-9]*: *\*' >&2
 }
 
