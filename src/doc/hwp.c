@@ -617,7 +617,9 @@ typedef struct {
 static int section_cmp(const void *a, const void *b)
 {
 	const section *x = a, *y = b;
-	return x->n < y->n ? -1 : x->n > y->n;
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id; /* of duplicates, the first entry */
 }
 
 /* "Section<n>", n decimal without leading zeros, below 10^9. */
@@ -648,11 +650,12 @@ static GArray *list_sections(hwp *h, const char *storage, GError **err)
 	}
 	g_array_free(kids, TRUE);
 	g_array_sort(out, section_cmp);
-	for (guint i = 1; i < out->len;)
-		if (g_array_index(out, section, i).n == g_array_index(out, section, i - 1).n)
-			g_array_remove_index(out, i);
-		else
-			i++;
+	/* One of each number, in one pass: a directory may hold many. */
+	guint kept = out->len ? 1 : 0;
+	for (guint i = 1; i < out->len; i++)
+		if (g_array_index(out, section, i).n != g_array_index(out, section, kept - 1).n)
+			g_array_index(out, section, kept++) = g_array_index(out, section, i);
+	g_array_set_size(out, kept);
 	if (out->len == 0 || out->len > DOC_SECTIONS_MAX) {
 		if (out->len)
 			doc_fail(err, "limit: %u sections, more than %d", out->len, DOC_SECTIONS_MAX);
