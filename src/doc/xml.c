@@ -11,10 +11,11 @@
  * used, and with XML_PARSE_NOENT and DTD loading off, libxml2 neither
  * fetches nor substitutes an entity meanwhile.
  *
- * libxml2 reports errors to the reader's structured handler, which keeps
- * the first (a library printing to stderr from the worker would reach
- * nobody); an error of our own from the read callback (a zip limit) goes
- * before libxml2's account of it ("I/O error").
+ * libxml2 reports errors to the reader's structured handler (and, while
+ * the reader runs, to the thread's, for errors outside a parser), which
+ * keeps the first: a library printing to stderr from the worker would
+ * reach nobody. An error of our own from the read callback (a zip limit)
+ * goes before libxml2's account of it ("I/O error").
  */
 #include "xml.h"
 
@@ -84,6 +85,26 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	x->xml_err = g_strdup_printf("line %d: %.*s", e->line, (int)len, m);
 }
 
+/* libxml2's errors outside a parser context (reading the input, creating
+ * the reader) go to the thread's structured handler: this one, while the
+ * reader runs. */
+typedef struct {
+	xmlStructuredErrorFunc fn;
+	void *ctx;
+} quiet;
+
+static quiet quiet_begin(doc_xml *x)
+{
+	quiet q = { xmlStructuredError, xmlStructuredErrorContext };
+	xmlSetStructuredErrorFunc(x, on_error);
+	return q;
+}
+
+static void quiet_end(quiet q)
+{
+	xmlSetStructuredErrorFunc(q.ctx, q.fn);
+}
+
 doc_xml *doc_xml_open(doc_zip *z, const char *name, GError **err)
 {
 	if (!doc_zip_entry_open(z, name, err))
@@ -92,7 +113,9 @@ doc_xml *doc_xml_open(doc_zip *z, const char *name, GError **err)
 	x->z = z;
 	x->name = g_strdup(name);
 	x->prolog = true;
+	quiet q = quiet_begin(x);
 	x->r = xmlReaderForIO(io_read, io_close, x, name, NULL, XML_PARSE_NONET);
+	quiet_end(q);
 	if (!x->r) {
 		if (x->io_err)
 			g_propagate_error(err, g_steal_pointer(&x->io_err));
@@ -109,8 +132,11 @@ void doc_xml_free(doc_xml *x)
 {
 	if (!x)
 		return;
-	if (x->r)
+	if (x->r) {
+		quiet q = quiet_begin(x);
 		xmlFreeTextReader(x->r);
+		quiet_end(q);
+	}
 	g_clear_error(&x->io_err);
 	g_free(x->xml_err);
 	g_free(x->name);
@@ -139,7 +165,9 @@ int doc_xml_next(doc_xml *x, GError **err)
 		return 1;
 	}
 	x->empty_end = false;
+	quiet q = quiet_begin(x);
 	int rc = xmlTextReaderRead(x->r);
+	quiet_end(q);
 	if (rc < 0 || x->xml_err || x->io_err)
 		return fail(x, err);
 	if (rc == 0) {
