@@ -16,6 +16,7 @@
 #include "core/json.h"
 #include "release/license.h"
 #include "pdf/pdf.h"
+#include "doc/doc.h"
 #include "release/release.h"
 #include "store/retention.h"
 
@@ -54,6 +55,18 @@ typedef struct {
 	char *early_organisation;
 } pdf_record;
 
+/* One HWP, HWPX or ODT attachment and what its worker found. */
+typedef struct {
+	char *rel;          /* release-relative name, "x.hwp" */
+	char *src;          /* the input file */
+	doc_info info;      /* info.format: what it is; the rest as far as it was read */
+	char *text_error;   /* why its text could not be read (document.text), or NULL */
+	char *text_path;    /* extracted text in the work folder, or NULL */
+	uint64_t text_size, text_read; /* as pdf_record's */
+	int license_type;   /* KOGL type stated in its text, else its header's; 0 when none */
+	bool title_found;   /* the release title is in it (document.matches_release) */
+} doc_record;
+
 typedef struct {
 	char *id;
 	char *content_sha256;  /* over the release's files: see ingest.c */
@@ -65,7 +78,7 @@ typedef struct {
 	char *organisation;    /* NULL when none is named ("none") */
 	const char *organisation_source; /* "option", "config", "text", "none" */
 	const kogl_license *license; /* NULL only for quarantined releases */
-	const char *license_source;  /* "option", "release", "pdf", "config" */
+	const char *license_source;  /* "option", "release", "pdf", "document", "config" */
 	char *retention;       /* "10y" */
 	bool retention_statutory; /* one of the Decree's periods (store/retention.h) */
 	char retention_start[11]; /* YYYY-MM-DD: when the period starts (기산일) */
@@ -74,6 +87,7 @@ typedef struct {
 	char *ingested_at;     /* ISO 8601 UTC */
 	GPtrArray *payload;    /* payload_file*, bag order */
 	GPtrArray *pdfs;       /* pdf_record* */
+	GPtrArray *docs;       /* doc_record*: HWP, HWPX and ODT attachments */
 	check_list *checks;
 } release_record;
 

@@ -125,7 +125,7 @@ static void print_human(const catalog_bundle *b, const GPtrArray *events, const 
 	cli_printf("\nchecks\n");
 	for (guint i = 0; i < checks->len; i++) {
 		const catalog_check *k = g_ptr_array_index(checks, i);
-		cli_printf("  %-4s %-7s %-20s %s\n", k->status, k->level, k->id, k->message);
+		cli_printf("  %-4s %-7s %-24s %s\n", k->status, k->level, k->id, k->message);
 	}
 	cli_printf("\nfiles\n");
 	for (guint i = 0; i < files->len; i++) {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 const char *doc_format_name(doc_format f)
 {
@@ -59,19 +60,39 @@ doc_format doc_sniff_bytes(const uint8_t *d, size_t len)
 		return DOC_HWP;
 	if (len >= sizeof hwp3 - 1 && memcmp(d, hwp3, sizeof hwp3 - 1) == 0)
 		return DOC_HWP3;
-	/* A zip's first local header: a stored (method 0) "mimetype" entry
-	 * whose bytes are the media type (ODF 1.2 part 3, 3.3; OWPML the same). */
-	if (len < 30 || le32(d) != 0x04034b50 || le16(d + 8) != 0)
+	/* A zip's first local header: a "mimetype" entry whose bytes are the
+	 * media type (ODF 1.2 part 3, 3.3; OWPML the same). Stored, as both
+	 * say it must be; but Hancom's own blank.hwpx deflates it, so a
+	 * deflated one is inflated here, into a buffer just big enough. */
+	if (len < 30 || le32(d) != 0x04034b50)
 		return DOC_NONE;
+	unsigned method = le16(d + 8);
 	size_t name_len = le16(d + 26), extra = le16(d + 28), size = le32(d + 18);
-	if (name_len != 8 || memcmp(d + 30, "mimetype", 8) != 0 || 30 + 8 + extra + size > len)
+	size_t at = 30 + name_len + extra;
+	if (name_len != 8 || memcmp(d + 30, "mimetype", 8) != 0 || at > len)
 		return DOC_NONE;
-	const char *type = (const char *)d + 30 + 8 + extra;
+	char type[64];
+	size_t type_len = 0;
+	if (method == 0 && size < sizeof type && at + size <= len) {
+		memcpy(type, d + at, size);
+		type_len = size;
+	} else if (method == 8) {
+		z_stream z = { 0 };
+		if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
+			return DOC_NONE;
+		z.next_in = (Bytef *)(d + at);
+		z.avail_in = (uInt)(len - at);
+		z.next_out = (Bytef *)type;
+		z.avail_out = sizeof type;
+		int rc = inflate(&z, Z_FINISH);
+		type_len = rc == Z_STREAM_END ? sizeof type - z.avail_out : 0;
+		inflateEnd(&z);
+	}
 	static const char hwpx[] = "application/hwp+zip",
 	                  odt[] = "application/vnd.oasis.opendocument.text";
-	if (size == sizeof hwpx - 1 && memcmp(type, hwpx, size) == 0)
+	if (type_len == sizeof hwpx - 1 && memcmp(type, hwpx, type_len) == 0)
 		return DOC_HWPX;
-	if (size == sizeof odt - 1 && memcmp(type, odt, size) == 0)
+	if (type_len == sizeof odt - 1 && memcmp(type, odt, type_len) == 0)
 		return DOC_ODT;
 	return DOC_NONE;
 }

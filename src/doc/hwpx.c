@@ -204,7 +204,8 @@ static bool find_rootfile(hwpx *h, GError **err)
 }
 
 typedef struct {
-	GHashTable *items; /* manifest id → href */
+	GHashTable *items; /* manifest id → href, of XML items */
+	GHashTable *other; /* manifest ids of items that are not XML */
 	GPtrArray *spine;  /* idrefs, reading order */
 } opf;
 
@@ -213,7 +214,8 @@ static bool read_opf_node(opf *o, doc_xml *x, GError **err)
 	bool item = doc_xml_is(x, NULL, "item"), ref = doc_xml_is(x, NULL, "itemref");
 	if (!item && !ref)
 		return true;
-	if (g_hash_table_size(o->items) + o->spine->len >= 2 * DOC_ZIP_ENTRIES_MAX) {
+	if (g_hash_table_size(o->items) + g_hash_table_size(o->other) + o->spine->len >=
+	    2 * DOC_ZIP_ENTRIES_MAX) {
 		doc_fail(err, "limit: the package file lists more than %u items",
 		         (unsigned)DOC_ZIP_ENTRIES_MAX);
 		return false;
@@ -225,8 +227,16 @@ static bool read_opf_node(opf *o, doc_xml *x, GError **err)
 		return true;
 	}
 	char *id = doc_xml_attr(x, NULL, "id"), *href = doc_xml_attr(x, NULL, "href");
-	if (id && href) {
+	char *type = doc_xml_attr(x, NULL, "media-type");
+	/* Hancom Office puts its scripts in the spine too
+	 * (application/x-javascript): they are no part of the text. */
+	bool xml = !type || strstr(type, "xml");
+	g_free(type);
+	if (id && href && xml) {
 		g_hash_table_replace(o->items, id, href);
+	} else if (id && href) {
+		g_hash_table_add(o->other, id);
+		g_free(href);
 	} else {
 		g_free(id);
 		g_free(href);
@@ -301,9 +311,12 @@ static bool read_item(hwpx *h, const char *entry, GError **err)
 static bool read_spine(hwpx *h, GError **err)
 {
 	opf o = { g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+	          g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 	          g_ptr_array_new_with_free_func(g_free) };
 	bool ok = read_opf(h, &o, err);
 	for (guint i = 0; ok && i < o.spine->len; i++) {
+		if (g_hash_table_contains(o.other, o.spine->pdata[i]))
+			continue;
 		const char *href = g_hash_table_lookup(o.items, o.spine->pdata[i]);
 		if (!href) {
 			doc_fail(err, "damaged: the spine names item %.64s, which the manifest lacks",
@@ -320,6 +333,7 @@ static bool read_spine(hwpx *h, GError **err)
 		ok = false;
 	}
 	g_hash_table_destroy(o.items);
+	g_hash_table_destroy(o.other);
 	g_ptr_array_free(o.spine, TRUE);
 	return ok;
 }

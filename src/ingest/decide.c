@@ -5,6 +5,7 @@
 #include "ingest/decide.h"
 #include "release/license.h"
 #include "core/text.h"
+#include "doc/doc.h"
 
 #include <string.h>
 
@@ -92,54 +93,74 @@ const kogl_license *release_early_license(const release_policy *pol, const relea
 	return r->doc && r->doc->license_type ? kogl_get(r->doc->license_type) : NULL;
 }
 
-/* The licence: --license, else the release's statement, else a PDF's,
- * else archive.conf's default; with none, license.detected is an error.
- * license.consistent compares every statement (not with --license). */
+/* The first attachment, PDF or document, that states a licence: its type
+ * and its name. */
+static int attachment_license(const release_record *r, const char **file, bool *is_pdf)
+{
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		const pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		if (p->license_type) {
+			*file = p->rel;
+			*is_pdf = true;
+			return p->license_type;
+		}
+	}
+	for (guint i = 0; i < r->docs->len; i++) {
+		const doc_record *d = g_ptr_array_index(r->docs, i);
+		if (d->license_type) {
+			*file = d->rel;
+			*is_pdf = false;
+			return d->license_type;
+		}
+	}
+	*file = NULL;
+	return 0;
+}
+
+/* The licence: --license, else the release's statement, else a PDF's, else
+ * an HWP, HWPX or ODT attachment's, else archive.conf's default; with none,
+ * license.detected is an error. license.consistent compares every
+ * statement (not with --license). */
 static void decide_license(const release_policy *pol, release_record *r)
 {
 	const release_doc *d = r->doc;
 	int doc_type = d ? d->license_type : 0;
-	int pdf_type = 0;
-	const char *pdf_file = NULL;
-	for (guint i = 0; i < r->pdfs->len; i++) {
-		pdf_record *p = g_ptr_array_index(r->pdfs, i);
-		if (p->license_type && !pdf_type) {
-			pdf_type = p->license_type;
-			pdf_file = p->rel;
-		}
-	}
+	const char *att_file;
+	bool att_pdf = false;
+	int att_type = attachment_license(r, &att_file, &att_pdf);
 	if (pol->license_type) {
-		/* --license decides, but whether the release or a PDF states a
-		 * licence is still told: it fails when the option had to be
-		 * used, as the store default does (SPEC). */
+		/* --license decides, but whether the release or an attachment
+		 * states a licence is still told: it fails when the option had
+		 * to be used, as the store default does (SPEC). */
 		r->license = kogl_get(pol->license_type);
 		r->license_source = "option";
-		if (doc_type || pdf_type)
+		if (doc_type || att_type)
 			check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, true, NULL,
 			          "%s states %s; %s given with --license is used",
-			          doc_type ? "the release" : pdf_file,
-			          kogl_get(doc_type ? doc_type : pdf_type)->id, r->license->id);
+			          doc_type ? "the release" : att_file,
+			          kogl_get(doc_type ? doc_type : att_type)->id, r->license->id);
 		else
 			check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, false, NULL,
-			          "no KOGL statement in the release or its PDFs; %s given with "
+			          "no KOGL statement in the release or its attachments; %s given with "
 			          "--license is used",
 			          r->license->id);
 		return;
 	}
-	if (doc_type || pdf_type) {
-		r->license = kogl_get(doc_type ? doc_type : pdf_type);
-		r->license_source = doc_type ? "release" : "pdf";
+	if (doc_type || att_type) {
+		r->license = kogl_get(doc_type ? doc_type : att_type);
+		r->license_source = doc_type ? "release" : att_pdf ? "pdf" : "document";
 		check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, true, NULL,
-		          "%s states %s", doc_type ? "the release" : pdf_file, r->license->id);
+		          "%s states %s", doc_type ? "the release" : att_file, r->license->id);
 	} else if (pol->default_license) {
 		r->license = kogl_get(pol->default_license);
 		r->license_source = "config";
 		check_add(r->checks, "license.detected", CHECK_LEVEL_WARNING, false, NULL,
-		          "no KOGL statement in the release or its PDFs; the store default %s is used",
+		          "no KOGL statement in the release or its attachments; the store default "
+		          "%s is used",
 		          r->license->id);
 	} else {
 		check_add(r->checks, "license.detected", CHECK_LEVEL_ERROR, false, NULL,
-		          "no KOGL statement in the release or its PDFs, and no --license or "
+		          "no KOGL statement in the release or its attachments, and no --license or "
 		          "store default (archive.conf [defaults] license) to fall back on");
 	}
 
@@ -147,14 +168,26 @@ static void decide_license(const release_policy *pol, release_record *r)
 	unsigned stated = d ? d->license_types_stated : 0;
 	const char *other = NULL;
 	int other_type = 0;
+	GPtrArray *files = g_ptr_array_new();
+	GArray *types = g_array_new(FALSE, FALSE, sizeof(int));
 	for (guint i = 0; i < r->pdfs->len; i++) {
-		pdf_record *p = g_ptr_array_index(r->pdfs, i);
-		if (!p->license_type)
+		const pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		g_ptr_array_add(files, p->rel);
+		g_array_append_val(types, p->license_type);
+	}
+	for (guint i = 0; i < r->docs->len; i++) {
+		const doc_record *a = g_ptr_array_index(r->docs, i);
+		g_ptr_array_add(files, a->rel);
+		g_array_append_val(types, a->license_type);
+	}
+	for (guint i = 0; i < files->len; i++) {
+		int t = g_array_index(types, int, i);
+		if (!t)
 			continue;
-		stated |= 1u << p->license_type;
-		if (doc_type && p->license_type != doc_type && !other) {
-			other = p->rel;
-			other_type = p->license_type;
+		stated |= 1u << t;
+		if (doc_type && t != doc_type && !other) {
+			other = g_ptr_array_index(files, i);
+			other_type = t;
 		}
 	}
 	if (other)
@@ -163,10 +196,24 @@ static void decide_license(const release_policy *pol, release_record *r)
 		          kogl_get(other_type)->id);
 	else if (stated & (stated - 1))
 		check_add(r->checks, "license.consistent", CHECK_LEVEL_ERROR, false, NULL,
-		          "the release states more than one KOGL type");
-	else
+		          "the release and its attachments state more than one KOGL type");
+	else if (stated) {
+		/* Who stated it, so that a licence found in an attachment shows. */
+		GString *who = g_string_new(doc_type ? "the release" : NULL);
+		for (guint i = 0; i < files->len; i++)
+			if (g_array_index(types, int, i))
+				g_string_append_printf(who, "%s%s", who->len ? ", " : "",
+				                       (const char *)g_ptr_array_index(files, i));
 		check_add(r->checks, "license.consistent", CHECK_LEVEL_ERROR, true, NULL,
-		          "every KOGL statement agrees");
+		          "every KOGL statement agrees: %s (%s)", kogl_get(g_bit_nth_lsf(stated, -1))->id,
+		          who->str);
+		g_string_free(who, TRUE);
+	} else {
+		check_add(r->checks, "license.consistent", CHECK_LEVEL_ERROR, true, NULL,
+		          "no KOGL statement to compare");
+	}
+	g_ptr_array_unref(files);
+	g_array_unref(types);
 }
 
 /*
@@ -354,10 +401,90 @@ static void pdf_checks(release_record *r)
 		          r->title);
 }
 
+static const char *format_label(doc_format f)
+{
+	switch (f) {
+	case DOC_HWP: return "HWP";
+	case DOC_HWP3: return "HWP 3";
+	case DOC_HWPX: return "HWPX";
+	case DOC_ODT: return "ODT";
+	case DOC_NONE: break;
+	}
+	return "document";
+}
+
+/* document.text, document.active_content for each HWP, HWPX and ODT
+ * attachment; document.matches_release when no PDF has text. */
+static void attachment_doc_checks(release_record *r)
+{
+	bool pdf_text = false, any_text = false, matched = false;
+	for (guint i = 0; i < r->pdfs->len; i++) {
+		const pdf_record *p = g_ptr_array_index(r->pdfs, i);
+		pdf_text = pdf_text || (p->opened && p->info.text_chars > 0);
+	}
+	for (guint i = 0; i < r->docs->len; i++) {
+		const doc_record *d = g_ptr_array_index(r->docs, i);
+		const doc_info *n = &d->info;
+		const char *kind = format_label(n->format);
+		if (d->text_error) {
+			check_add(r->checks, "document.text", CHECK_LEVEL_WARNING, false, d->rel,
+			          "%s: the text of this %s file cannot be extracted: %s", d->rel, kind,
+			          d->text_error);
+			continue; /* what it holds is not known either */
+		}
+		const char *unit = n->format == DOC_ODT ? "page" : "section";
+		if (d->text_size > d->text_read)
+			check_add(r->checks, "document.text", CHECK_LEVEL_WARNING, false, d->rel,
+			          "%s: its text is %" G_GUINT64_FORMAT " bytes, more than the %"
+			          G_GUINT64_FORMAT " read: the title and licence were looked for in "
+			          "that first part only (the whole text is kept)",
+			          d->rel, d->text_size, d->text_read);
+		else if (n->text_chars == 0)
+			check_add(r->checks, "document.text", CHECK_LEVEL_WARNING, false, d->rel,
+			          "%s: %s %s, %d %s%s, no text in it", d->rel, kind,
+			          n->version ? n->version : "", n->sections, unit,
+			          n->sections == 1 ? "" : "s");
+		else
+			check_add(r->checks, "document.text", CHECK_LEVEL_WARNING, true, d->rel,
+			          "%s: %s %s, %d %s%s, %" G_GUINT64_FORMAT " characters of text%s",
+			          d->rel, kind, n->version ? n->version : "", n->sections, unit,
+			          n->sections == 1 ? "" : "s", n->text_chars,
+			          n->distribution ? " (a distribution document, decrypted)" : "");
+		GString *what = g_string_new(NULL);
+		if (n->scripts)
+			g_string_append(what, ", scripts (other than Hancom's empty default script)");
+		if (n->macros)
+			g_string_append(what, ", macros");
+		if (n->embedded)
+			g_string_append(what, ", embedded OLE objects or packages");
+		if (what->len)
+			check_add(r->checks, "document.active_content", CHECK_LEVEL_WARNING, false,
+			          d->rel,
+			          "%s: holds active content: %s; it is archived as it is, but an "
+			          "office program may run or open it",
+			          d->rel, what->str + 2);
+		else
+			check_add(r->checks, "document.active_content", CHECK_LEVEL_WARNING, true, d->rel,
+			          "%s: no scripts, macros or embedded objects", d->rel);
+		g_string_free(what, TRUE);
+		if (n->text_chars > 0) {
+			any_text = true;
+			matched = matched || d->title_found;
+		}
+	}
+	if (!pdf_text && any_text && r->title[0])
+		check_add(r->checks, "document.matches_release", CHECK_LEVEL_WARNING, matched, NULL,
+		          matched ? "the release title is found in the text of its documents"
+		                  : "the release title \"%s\" is found in the text of none of its "
+		                    "HWP, HWPX or ODT attachments (and no PDF has text)",
+		          r->title);
+}
+
 void release_decide(const release_policy *pol, release_record *r, const release_input *in)
 {
 	release_decide_fields(pol, r);
 	document_checks(pol, r, in);
 	pdf_checks(r);
+	attachment_doc_checks(r);
 	decide_license(pol, r);
 }

@@ -32,6 +32,7 @@
 #include "release/license.h"
 #include "pdf/pdf.h"
 #include "pdf/worker.h"
+#include "doc/worker.h"
 #include "release/release.h"
 #include "ingest/decide.h"
 #include "store/retention.h"
@@ -53,7 +54,8 @@
 static const char *const check_order[] = {
 	"release.readable", "input.file", "release.title", "release.date", "release.contact",
 	"attachment.present", "attachment.type", "pdf.open", "pdf.text", "pdf.matches_release",
-	"license.detected", "license.consistent", "pdf.active_content", "pdf.stamp", NULL,
+	"document.text", "document.matches_release", "license.detected", "license.consistent",
+	"pdf.active_content", "document.active_content", "pdf.stamp", NULL,
 };
 
 const char *ingest_status_name(ingest_status s)
@@ -128,6 +130,7 @@ ingester *ingester_new(store *s, catalog *c, const ingest_opts *opts, GError **e
 		goto fail;
 	g->warm = pdf_warm_up();
 	g->pdf = pdf_worker_new(&g->opts.limits);
+	g->docw = doc_worker_new(&g->opts.limits);
 	g->policy = (release_policy){ g->opts.license_type, g->default_license, g->opts.organisation,
 		                      store_config(s, "organisation"), g->opts.date, g->today,
 		                      g->retention, &g->period, start_rule, g->opts.now };
@@ -146,6 +149,7 @@ void ingester_free(ingester *g)
 	if (!g)
 		return;
 	pdf_worker_free(g->pdf);
+	doc_worker_free(g->docw);
 	filetype_free(g->ft);
 	pdf_warm_free(g->warm);
 	g_free(g->retention);
@@ -244,33 +248,35 @@ static bool store_failed(GError **e, GError **err)
 	return true;
 }
 
-/*
- * The licence the release will get whatever its PDFs say, or NULL: the one
- * given with --license, else the one the release states (decide_license
- * takes these before any PDF's). Then the extraction worker can stamp the
- * access copy ahead, saving a second worker and a second open of the PDF.
- */
-/* How much of a PDF's extracted text is read (for its licence, its date
- * and the title): the worker may write up to its file-size limit, and
- * the parent, which has no limits, must not hold that in memory. */
-#define PDF_TEXT_READ_MAX ((uint64_t)64 << 20)
+/* How much of an extracted text is read (for its licence, its date and
+ * the title): the worker may write up to its file-size limit, and the
+ * parent, which has no limits, must not hold that in memory. */
+#define TEXT_READ_MAX ((uint64_t)64 << 20)
+
+/* What an extracted text says, from one bounded read. */
+typedef struct {
+	uint64_t size, read; /* at most read of its size bytes were read */
+	int license_type;    /* the KOGL type it states, 0 when none */
+	char *date;          /* a full date on its first page, or NULL */
+	bool title_found;    /* it holds the title (not looked for when NULL) */
+} text_facts;
 
 /*
- * What p's extracted text says, from one bounded read: its licence, a
- * date on its first page, whether it holds title (not looked for when
- * another PDF already did). The file is the run's own: failing to read it
- * is a store error, not the release's.
+ * Fill f from the text at path (a PDF's or a document's): its licence, a
+ * date on its first page, whether it holds title. The file is the run's
+ * own: failing to read it is a store error, not the release's.
  */
-static bool read_pdf_text(pdf_record *p, const char *title, GError **err)
+static bool read_text_facts(const char *path, const char *title, text_facts *f, GError **err)
 {
 	bool ok = false;
-	int fd = open(p->text_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
 	GString *s = NULL;
+	memset(f, 0, sizeof *f);
 	if (fd < 0 || fstat(fd, &st) != 0)
 		goto fail;
-	p->text_size = (uint64_t)st.st_size;
-	size_t max = (size_t)MIN(testhook_text_max(PDF_TEXT_READ_MAX), p->text_size);
+	f->size = (uint64_t)st.st_size;
+	size_t max = (size_t)MIN(testhook_text_max(TEXT_READ_MAX), f->size);
 	s = g_string_sized_new(max + 1);
 	while (s->len < max) {
 		ssize_t n = read(fd, s->str + s->len, max - s->len);
@@ -282,31 +288,44 @@ static bool read_pdf_text(pdf_record *p, const char *title, GError **err)
 			break;
 		g_string_set_size(s, s->len + (gsize)n);
 	}
-	p->text_read = s->len;
-	/* A cut may fall inside a character (poppler writes UTF-8). */
+	f->read = s->len;
+	/* A cut may fall inside a character (the workers write UTF-8). */
 	const char *end;
 	if (!g_utf8_validate_len(s->str, s->len, &end))
 		g_string_truncate(s, (gsize)(end - s->str));
-	p->license_type = kogl_detect(s->str, NULL);
+	f->license_type = kogl_detect(s->str, NULL);
 	char *ff = strchr(s->str, '\f'), iso[11];
 	if (ff)
 		*ff = '\0';
 	if (release_find_date(s->str, iso))
-		p->text_date = g_strdup(iso);
+		f->date = g_strdup(iso);
 	if (ff)
 		*ff = '\f';
-	p->title_found = title && *title && p->info.text_chars > 0 &&
-	                 release_title_in_text(title, s->str);
+	f->title_found = title && *title && release_title_in_text(title, s->str);
 	ok = true;
 	goto out;
 fail:
-	arc_set_errno(err, ARC_ERROR_STORE, errno, p->text_path);
+	arc_set_errno(err, ARC_ERROR_STORE, errno, path);
 out:
 	if (fd >= 0)
 		close(fd);
 	if (s)
 		g_string_free(s, TRUE);
 	return ok;
+}
+
+/* What p's extracted text says (read_text_facts). */
+static bool read_pdf_text(pdf_record *p, const char *title, GError **err)
+{
+	text_facts f;
+	if (!read_text_facts(p->text_path, p->info.text_chars > 0 ? title : NULL, &f, err))
+		return false;
+	p->text_size = f.size;
+	p->text_read = f.read;
+	p->license_type = f.license_type;
+	p->text_date = f.date;
+	p->title_found = f.title_found;
+	return true;
 }
 
 /* Run the extraction worker for one PDF and record what it found. */
@@ -366,6 +385,57 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 	g_free(access_name);
 	g_free(text);
 	g_free(name);
+	return ok;
+}
+
+/* Run the document worker for one HWP, HWPX or ODT attachment and
+ * record what it found; the title is looked for only while no PDF or
+ * document before it held it. */
+static bool extract_doc(ingester *g, release_record *r, doc_record *d, const char *work,
+                        guint n, GError **err)
+{
+	char *name = g_strdup_printf("doc-text-%u.txt", n);
+	char *text = g_build_filename(work, name, NULL);
+	g_free(name);
+	doc_result res;
+	GError *e = NULL;
+	if (!doc_worker_run(g->docw, d->src, d->info.format, text, &res, &e)) {
+		g_propagate_error(err, e);
+		unlink(text);
+		g_free(text);
+		return false;
+	}
+	doc_info_clear(&d->info);
+	d->info = res.info;
+	memset(&res.info, 0, sizeof res.info);
+	d->text_error = g_steal_pointer(&res.text_error);
+	doc_result_clear(&res);
+	bool ok = true;
+	if (!d->text_error) {
+		bool found = false;
+		for (guint i = 0; i < r->pdfs->len; i++)
+			found = found || ((pdf_record *)g_ptr_array_index(r->pdfs, i))->title_found;
+		for (guint i = 0; i < n; i++)
+			found = found || ((doc_record *)g_ptr_array_index(r->docs, i))->title_found;
+		char *title = found || !d->info.text_chars ? NULL : release_decided_title(r);
+		text_facts f;
+		ok = read_text_facts(text, title, &f, err);
+		g_free(title);
+		if (ok) {
+			d->text_size = f.size;
+			d->text_read = f.read;
+			d->license_type = f.license_type;
+			d->title_found = f.title_found;
+			g_free(f.date);
+			d->text_path = g_steal_pointer(&text);
+		}
+	}
+	/* A statement in the text decides; else what the header names. */
+	if (!d->license_type)
+		d->license_type = d->info.kogl_type;
+	if (text)
+		unlink(text); /* none, or a part of a text that could not be read whole */
+	g_free(text);
 	return ok;
 }
 
@@ -898,6 +968,26 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 			pdf->rel = g_strdup(a->rel);
 			pdf->src = g_strdup(a->path);
 			g_ptr_array_add(r->pdfs, pdf);
+		} else if (!by_content && f->size > 0) {
+			doc_format fmt = doc_sniff(f->src);
+			/* Every compound file looks alike at its start: a Word .doc
+			 * or an .msg goes to no HWP reader unless libmagic or its
+			 * name says HWP (then a damaged one gets document.text). */
+			if (fmt == DOC_HWP && strcmp(f->mime, "application/x-hwp") != 0 &&
+			    !g_str_has_suffix(a->rel, ".hwp") && !g_str_has_suffix(a->rel, ".HWP"))
+				fmt = DOC_NONE;
+			/* libmagic calls HWPX a zip; its mimetype entry says what it is. */
+			if (fmt == DOC_HWPX) {
+				g_free(f->mime);
+				f->mime = g_strdup("application/hwp+zip");
+			}
+			if (fmt != DOC_NONE) {
+				doc_record *d = g_new0(doc_record, 1);
+				d->rel = g_strdup(a->rel);
+				d->src = g_strdup(a->path);
+				d->info.format = fmt;
+				g_ptr_array_add(r->docs, d);
+			}
 		}
 	}
 
@@ -922,6 +1012,20 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 		}
 	}
 
+	for (guint i = 0; i < r->docs->len; i++) {
+		const doc_record *d = g_ptr_array_index(r->docs, i);
+		const char *base = strrchr(d->rel, '/');
+		base = base ? base + 1 : d->rel;
+		if (strlen(base) + strlen(".txt") > NAME_MAX) {
+			names_fit = false;
+			check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, false, d->rel,
+			          "%s: a document name of %zu bytes is too long: its text file "
+			          "(name + \".txt\") would exceed %d bytes, which no file system can "
+			          "unpack; rename it to at most %d bytes",
+			          d->rel, strlen(base), NAME_MAX, NAME_MAX - 4);
+		}
+	}
+
 	/* Every file was read: input.file passes unless something was refused. */
 	if (in->refused->len == 0 && names_fit && bad_names == 0)
 		check_add(r->checks, "input.file", CHECK_LEVEL_ERROR, true, NULL,
@@ -931,6 +1035,16 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 	for (guint i = 0; i < r->pdfs->len; i++)
 		if (!extract_pdf(g, r, g_ptr_array_index(r->pdfs, i), work, i, err))
 			goto out;
+
+	/* And each HWP, HWPX and ODT attachment's, in the document worker.
+	 * HWP 3 is recognised, not read: no worker for it. */
+	for (guint i = 0; i < r->docs->len; i++) {
+		doc_record *d = g_ptr_array_index(r->docs, i);
+		if (d->info.format == DOC_HWP3)
+			d->text_error = g_strdup("HWP 3, a format this tool does not read (kept byte-exact)");
+		else if (!extract_doc(g, r, d, work, i, err))
+			goto out;
+	}
 
 	release_decide(&g->policy, r, in);
 
@@ -962,6 +1076,12 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 		pdf_record *pdf = g_ptr_array_index(r->pdfs, i);
 		char *bp = g_strdup_printf("data/text/attachments/%s.txt", pdf->rel);
 		made = !pdf->opened || add_made_file(r, bp, pdf->text_path, "text", "text/plain", err);
+		g_free(bp);
+	}
+	for (guint i = 0; made && i < r->docs->len; i++) {
+		doc_record *d = g_ptr_array_index(r->docs, i);
+		char *bp = g_strdup_printf("data/text/attachments/%s.txt", d->rel);
+		made = !d->text_path || add_made_file(r, bp, d->text_path, "text", "text/plain", err);
 		g_free(bp);
 	}
 	for (guint i = 0; made && i < r->pdfs->len; i++) {

@@ -37,11 +37,23 @@ static void pdf_record_free(gpointer p)
 	g_free(d);
 }
 
+static void doc_record_free(gpointer p)
+{
+	doc_record *d = p;
+	g_free(d->rel);
+	g_free(d->src);
+	doc_info_clear(&d->info);
+	g_free(d->text_error);
+	g_free(d->text_path);
+	g_free(d);
+}
+
 release_record *release_record_new(void)
 {
 	release_record *r = g_new0(release_record, 1);
 	r->payload = g_ptr_array_new_with_free_func(payload_free);
 	r->pdfs = g_ptr_array_new_with_free_func(pdf_record_free);
+	r->docs = g_ptr_array_new_with_free_func(doc_record_free);
 	r->checks = check_list_new();
 	return r;
 }
@@ -60,6 +72,7 @@ void release_record_free(release_record *r)
 	g_free(r->ingested_at);
 	g_ptr_array_unref(r->payload);
 	g_ptr_array_unref(r->pdfs);
+	g_ptr_array_unref(r->docs);
 	check_list_free(r->checks);
 	g_free(r);
 }
@@ -198,6 +211,32 @@ static void json_pdf(json_writer *w, const pdf_record *p)
 	json_end_object(w);
 }
 
+static void json_doc(json_writer *w, const doc_record *d)
+{
+	const doc_info *i = &d->info;
+	json_begin_object(w);
+	json_kv_string(w, "file", d->rel);
+	json_kv_string(w, "format", doc_format_name(i->format));
+	json_kv_string(w, "version", i->version);
+	json_kv_bool(w, "text_extracted", d->text_error == NULL);
+	json_kv_string(w, "text_error", d->text_error);
+	json_kv_int(w, "sections", i->sections);
+	json_kv_int(w, "text_chars", (int64_t)i->text_chars);
+	if (i->format == DOC_HWP) {
+		json_kv_bool(w, "compressed", i->compressed);
+		json_kv_bool(w, "password", i->password);
+		json_kv_bool(w, "distribution", i->distribution);
+		json_kv_bool(w, "drm", i->drm);
+		json_kv_bool(w, "kogl_flag", i->kogl_flag);
+	}
+	json_kv_bool(w, "scripts", i->scripts);
+	json_kv_bool(w, "macros", i->macros);
+	json_kv_bool(w, "embedded_objects", i->embedded);
+	json_kv_string(w, "license_stated",
+	               d->license_type ? kogl_get(d->license_type)->id : NULL);
+	json_end_object(w);
+}
+
 static void json_tool(json_writer *w)
 {
 	json_key(w, "tool");
@@ -226,6 +265,11 @@ static void json_files_and_checks(json_writer *w, const release_record *r)
 	json_begin_array(w);
 	for (guint i = 0; i < r->pdfs->len; i++)
 		json_pdf(w, g_ptr_array_index(r->pdfs, i));
+	json_end_array(w);
+	json_key(w, "documents");
+	json_begin_array(w);
+	for (guint i = 0; i < r->docs->len; i++)
+		json_doc(w, g_ptr_array_index(r->docs, i));
 	json_end_array(w);
 	json_kv_string(w, "check_status", check_list_status(r->checks));
 	json_key(w, "checks");
@@ -332,6 +376,19 @@ char *metadata_dc_xml(const release_record *r)
 	el(xw, "dc:format", "text/plain");
 	if (r->pdfs->len > 0)
 		el(xw, "dc:format", "application/pdf");
+	/* Each kind of office document once, in attachment order. */
+	GPtrArray *types = g_ptr_array_new();
+	for (guint i = 0; i < r->docs->len; i++) {
+		doc_format f = ((const doc_record *)g_ptr_array_index(r->docs, i))->info.format;
+		const char *t = f == DOC_HWPX ? "application/hwp+zip"
+		                : f == DOC_ODT ? "application/vnd.oasis.opendocument.text"
+		                               : "application/x-hwp";
+		if (!g_ptr_array_find_with_equal_func(types, t, g_str_equal, NULL)) {
+			g_ptr_array_add(types, (gpointer)t);
+			el(xw, "dc:format", t);
+		}
+	}
+	g_ptr_array_unref(types);
 	el(xw, "dc:language", d ? d->language : NULL);
 	el(xw, "dc:identifier", r->id);
 	char *en = rights_en(r), *ko = rights_ko(r);

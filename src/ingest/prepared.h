@@ -10,6 +10,7 @@
 #include "ingest/ingest.h"
 #include "pdf/pdf.h"
 #include "pdf/worker.h"
+#include "doc/worker.h"
 
 struct ingester {
 	store *store;
@@ -23,6 +24,7 @@ struct ingester {
 	GHashTable *known;   /* content sha256 -> id, while children run (ingest_run) */
 	pdf_warm *warm;      /* poppler set up once, before workers fork */
 	pdf_worker *pdf;     /* poppler's long-lived child (pdf/worker.h) */
+	doc_worker *docw;    /* the HWP, HWPX and ODT reader's (doc/worker.h) */
 	release_policy policy; /* the options and archive.conf, for decide.h */
 };
 
