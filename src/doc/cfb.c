@@ -63,13 +63,6 @@ struct cfb {
 	bool mini_loaded;
 };
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
-
 static bool bit_test_set(uint8_t *bits, uint32_t i)
 {
 	bool was = bits[i >> 3] & (1u << (i & 7));
@@ -170,18 +163,18 @@ static bool check_header(cfb *c, const uint8_t *h, GError **err)
 		doc_fail(err, "damaged: not a compound file");
 		return false;
 	}
-	unsigned major = le16(h + 0x1A), shift = le16(h + 0x1E);
-	if (le16(h + 0x1C) != 0xFFFE) {
-		doc_fail(err, "damaged: compound file byte order 0x%04X", le16(h + 0x1C));
+	unsigned major = doc_le16(h + 0x1A), shift = doc_le16(h + 0x1E);
+	if (doc_le16(h + 0x1C) != 0xFFFE) {
+		doc_fail(err, "damaged: compound file byte order 0x%04X", doc_le16(h + 0x1C));
 		return false;
 	}
 	if (!((major == 3 && shift == 9) || (major == 4 && shift == 12))) {
 		doc_fail(err, "damaged: compound file version %u with sector shift %u", major, shift);
 		return false;
 	}
-	if (le16(h + 0x20) != 6 || le32(h + 0x38) != MINI_CUTOFF) {
-		doc_fail(err, "damaged: mini sector shift %u, mini stream cutoff %u", le16(h + 0x20),
-		         le32(h + 0x38));
+	if (doc_le16(h + 0x20) != 6 || doc_le32(h + 0x38) != MINI_CUTOFF) {
+		doc_fail(err, "damaged: mini sector shift %u, mini stream cutoff %u", doc_le16(h + 0x20),
+		         doc_le32(h + 0x38));
 		return false;
 	}
 	c->shift = shift;
@@ -205,8 +198,8 @@ static bool fat_sector_ids(cfb *c, const uint8_t *h, uint32_t n_fat, uint32_t *i
 {
 	uint32_t got = 0;
 	for (; got < n_fat && got < DIFAT_IN_HEADER; got++)
-		ids[got] = le32(h + 0x4C + 4 * got);
-	uint32_t per = c->ss / 4 - 1, sid = le32(h + 0x44);
+		ids[got] = doc_le32(h + 0x4C + 4 * got);
+	uint32_t per = c->ss / 4 - 1, sid = doc_le32(h + 0x44);
 	uint8_t *seen = g_malloc0(c->n_sectors / 8 + 1), *buf = g_malloc(c->ss);
 	bool ok = false;
 	while (got < n_fat) {
@@ -221,8 +214,8 @@ static bool fat_sector_ids(cfb *c, const uint8_t *h, uint32_t n_fat, uint32_t *i
 		if (!read_sector(c, sid, buf, err))
 			goto out;
 		for (uint32_t i = 0; i < per && got < n_fat; i++)
-			ids[got++] = le32(buf + 4 * i);
-		sid = le32(buf + 4 * per);
+			ids[got++] = doc_le32(buf + 4 * i);
+		sid = doc_le32(buf + 4 * per);
 	}
 	ok = true;
 out:
@@ -233,7 +226,7 @@ out:
 
 static bool load_fat(cfb *c, const uint8_t *h, GError **err)
 {
-	uint32_t n_fat = le32(h + 0x2C);
+	uint32_t n_fat = doc_le32(h + 0x2C);
 	if (n_fat == 0 || n_fat > c->n_sectors) {
 		doc_fail(err, "damaged: %u FAT sectors in a file of %u sectors", n_fat, c->n_sectors);
 		return false;
@@ -247,7 +240,7 @@ static bool load_fat(cfb *c, const uint8_t *h, GError **err)
 	for (uint32_t i = 0; ok && i < n_fat; i++) {
 		ok = read_sector(c, ids[i], buf, err);
 		for (uint32_t j = 0; ok && j < per; j++)
-			c->fat[i * per + j] = le32(buf + 4 * j);
+			c->fat[i * per + j] = doc_le32(buf + 4 * j);
 	}
 	g_free(buf);
 	g_free(ids);
@@ -273,8 +266,8 @@ static bool read_sectors(cfb *c, const uint32_t *ids, uint32_t n, uint8_t *dst, 
 
 static bool load_minifat(cfb *c, const uint8_t *h, GError **err)
 {
-	uint32_t start = le32(h + 0x3C);
-	if (start == ENDOFCHAIN || le32(h + 0x40) == 0)
+	uint32_t start = doc_le32(h + 0x3C);
+	if (start == ENDOFCHAIN || doc_le32(h + 0x40) == 0)
 		return true; /* no mini stream */
 	uint32_t *ids, n;
 	if (!walk(c, false, start, UINT32_MAX, "mini FAT", &ids, &n, err))
@@ -284,7 +277,7 @@ static bool load_minifat(cfb *c, const uint8_t *h, GError **err)
 	uint8_t *raw = g_malloc((size_t)n * c->ss);
 	bool ok = read_sectors(c, ids, n, raw, (size_t)n * c->ss, err);
 	for (uint32_t i = 0; ok && i < c->minifat_len; i++)
-		c->minifat[i] = le32(raw + 4 * i);
+		c->minifat[i] = doc_le32(raw + 4 * i);
 	g_free(raw);
 	g_free(ids);
 	return ok;
@@ -295,22 +288,13 @@ static bool load_minifat(cfb *c, const uint8_t *h, GError **err)
 /* A directory entry's name: UTF-16LE, a lone surrogate read as U+FFFD. */
 static char *entry_name(const uint8_t *e)
 {
-	unsigned bytes = le16(e + 64);
+	unsigned bytes = doc_le16(e + 64);
 	unsigned units = bytes >= 2 && bytes <= 64 ? bytes / 2 - 1 : 0;
 	GString *s = g_string_new(NULL);
-	for (unsigned i = 0; i < units; i++) {
-		gunichar u = le16(e + 2 * i);
+	for (size_t i = 0; i < units;) {
+		gunichar u = doc_utf16le_next(e, units, &i);
 		if (u == 0)
 			break;
-		if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
-			gunichar lo = le16(e + 2 * i + 2);
-			if (lo >= 0xDC00 && lo <= 0xDFFF) {
-				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-				i++;
-			}
-		}
-		if (u >= 0xD800 && u <= 0xDFFF)
-			u = 0xFFFD;
 		g_string_append_unichar(s, u);
 	}
 	return g_string_free(s, FALSE);
@@ -319,7 +303,7 @@ static char *entry_name(const uint8_t *e)
 static bool load_directory(cfb *c, const uint8_t *h, bool v3, GError **err)
 {
 	uint32_t *ids, n;
-	if (!walk(c, false, le32(h + 0x30), UINT32_MAX, "directory", &ids, &n, err))
+	if (!walk(c, false, doc_le32(h + 0x30), UINT32_MAX, "directory", &ids, &n, err))
 		return false;
 	size_t len = (size_t)n * c->ss;
 	uint8_t *raw = g_malloc(len ? len : 1);
@@ -332,12 +316,12 @@ static bool load_directory(cfb *c, const uint8_t *h, bool v3, GError **err)
 		entry *d = &c->dir[i];
 		d->name = entry_name(e);
 		d->type = e[66];
-		d->left = le32(e + 68);
-		d->right = le32(e + 72);
-		d->child = le32(e + 76);
-		d->start = le32(e + 116);
+		d->left = doc_le32(e + 68);
+		d->right = doc_le32(e + 72);
+		d->child = doc_le32(e + 76);
+		d->start = doc_le32(e + 116);
 		/* Version 3 writers may leave garbage in the high half (MS-CFB 2.6.3). */
-		d->size = v3 ? le32(e + 120) : le64(e + 120);
+		d->size = v3 ? doc_le32(e + 120) : doc_le64(e + 120);
 	}
 	g_free(raw);
 	if (ok && (c->n_dir == 0 || c->dir[0].type != CFB_ROOT)) {

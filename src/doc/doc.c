@@ -44,13 +44,30 @@ void doc_fail(GError **err, const char *fmt, ...)
 	g_free(m);
 }
 
-/* ---- what a file is ---- */
+/* ---- bytes ---- */
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p)
+uint16_t doc_le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+uint32_t doc_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
+uint64_t doc_le64(const uint8_t *p) { return doc_le32(p) | (uint64_t)doc_le32(p + 4) << 32; }
+
+gunichar doc_utf16le_next(const uint8_t *u, size_t n, size_t *i)
+{
+	gunichar c = doc_le16(u + 2 * *i);
+	if (c >= 0xD800 && c <= 0xDBFF && *i + 1 < n) {
+		gunichar lo = doc_le16(u + 2 * *i + 2);
+		if (lo >= 0xDC00 && lo <= 0xDFFF) {
+			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+			++*i;
+		}
+	}
+	++*i;
+	return c >= 0xD800 && c <= 0xDFFF ? 0xFFFD : c; /* a lone surrogate */
+}
+
+/* ---- what a file is ---- */
 
 doc_format doc_sniff_bytes(const uint8_t *d, size_t len)
 {
@@ -64,10 +81,10 @@ doc_format doc_sniff_bytes(const uint8_t *d, size_t len)
 	 * media type (ODF 1.2 part 3, 3.3; OWPML the same). Stored, as both
 	 * say it must be; but Hancom's own blank.hwpx deflates it, so a
 	 * deflated one is inflated here, into a buffer just big enough. */
-	if (len < 30 || le32(d) != 0x04034b50)
+	if (len < 30 || doc_le32(d) != 0x04034b50)
 		return DOC_NONE;
-	unsigned method = le16(d + 8);
-	size_t name_len = le16(d + 26), extra = le16(d + 28), size = le32(d + 18);
+	unsigned method = doc_le16(d + 8);
+	size_t name_len = doc_le16(d + 26), extra = doc_le16(d + 28), size = doc_le32(d + 18);
 	size_t at = 30 + name_len + extra;
 	if (name_len != 8 || memcmp(d + 30, "mimetype", 8) != 0 || at > len)
 		return DOC_NONE;
@@ -166,17 +183,8 @@ bool doc_text_add_utf16le(doc_text *t, const uint8_t *u, size_t n, GError **err)
 {
 	char buf[4096 + 8];
 	size_t used = 0;
-	for (size_t i = 0; i < n; i++) {
-		gunichar c = le16(u + 2 * i);
-		if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n) {
-			gunichar lo = le16(u + 2 * i + 2);
-			if (lo >= 0xDC00 && lo <= 0xDFFF) {
-				c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-				i++;
-			}
-		}
-		if (c >= 0xD800 && c <= 0xDFFF)
-			c = 0xFFFD; /* a lone surrogate */
+	for (size_t i = 0; i < n;) {
+		gunichar c = doc_utf16le_next(u, n, &i);
 		used += (size_t)g_unichar_to_utf8(c, buf + used);
 		if (used >= 4096) {
 			if (!doc_text_add(t, buf, used, err))

@@ -65,12 +65,6 @@
 #define SCRIPT_MAX ((size_t)1 << 20) /* DefaultJScript inflated; beyond: not the default */
 #define INFLATE_CHUNK 65536
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 typedef struct {
 	cfb *c;
 	doc_text *t;
@@ -109,7 +103,7 @@ static bool flush_units(recs *r, bool all, GError **err)
 {
 	size_t n = r->n_bytes;
 	/* A high surrogate waits for its low half in the next chunk. */
-	if (!all && n >= 2 && (le16(r->units + n - 2) & 0xFC00) == 0xD800)
+	if (!all && n >= 2 && (doc_le16(r->units + n - 2) & 0xFC00) == 0xD800)
 		n -= 2;
 	if (n && !doc_text_add_utf16le(r->h->t, r->units, n / 2, err))
 		return false;
@@ -181,11 +175,11 @@ static bool text_bytes(recs *r, const uint8_t *p, size_t n, GError **err)
 		uint8_t pair[2] = { r->odd, p[0] };
 		r->has_odd = false;
 		i = 1;
-		if (!text_unit(r, le16(pair), err))
+		if (!text_unit(r, doc_le16(pair), err))
 			return false;
 	}
 	for (; i + 1 < n; i += 2)
-		if (!text_unit(r, le16(p + i), err))
+		if (!text_unit(r, doc_le16(p + i), err))
 			return false;
 	if (i < n) {
 		r->odd = p[i];
@@ -196,11 +190,11 @@ static bool text_bytes(recs *r, const uint8_t *p, size_t n, GError **err)
 
 static bool record_start(recs *r, GError **err)
 {
-	uint32_t v = le32(r->head);
+	uint32_t v = doc_le32(r->head);
 	r->tag = v & 0x3FF;
 	r->left = v >> 20;
 	if (r->left == 0xFFF)
-		r->left = le32(r->head + 4);
+		r->left = doc_le32(r->head + 4);
 	if (++r->h->records > DOC_RECORDS_MAX) {
 		doc_fail(err, "limit: more than %u records", DOC_RECORDS_MAX);
 		return false;
@@ -229,7 +223,7 @@ static bool recs_feed(void *ctx, const uint8_t *p, size_t n, GError **err)
 		if (!r->in_body) {
 			r->head[r->head_len++] = *p++;
 			n--;
-			if (r->head_len == 4 && le32(r->head) >> 20 == 0xFFF)
+			if (r->head_len == 4 && doc_le32(r->head) >> 20 == 0xFFF)
 				r->head_need = 8; /* the size follows as a DWORD */
 			if (r->head_len < r->head_need)
 				continue;
@@ -294,7 +288,7 @@ static uint32_t msvc_rand(uint32_t *state)
 static void distribution_key(const uint8_t data[256], uint8_t key[16])
 {
 	uint8_t arr[256];
-	uint32_t seed = le32(data), state = seed;
+	uint32_t seed = doc_le32(data), state = seed;
 	for (size_t i = 0; i < sizeof arr;) {
 		uint8_t a = (uint8_t)(msvc_rand(&state) & 0xFF);
 		unsigned b = (msvc_rand(&state) & 0x0F) + 1;
@@ -312,7 +306,7 @@ static void distribution_key(const uint8_t data[256], uint8_t key[16])
 static bool decrypt(const char *what, uint8_t **p, size_t *n, GError **err)
 {
 	uint8_t *d = *p;
-	if (*n < 4 + 256 || (le32(d) & 0x3FF) != TAG_DISTRIBUTE_DOC_DATA || le32(d) >> 20 != 256) {
+	if (*n < 4 + 256 || (doc_le32(d) & 0x3FF) != TAG_DISTRIBUTE_DOC_DATA || doc_le32(d) >> 20 != 256) {
 		doc_fail(err, "damaged: %s does not begin with the distribution document's key record", what);
 		return false;
 	}
@@ -426,7 +420,7 @@ static bool read_file_header(hwp *h, GError **err)
 		doc_fail(err, "damaged: FileHeader is not an HWP 5 signature");
 		goto out;
 	}
-	uint32_t v = le32(d + 32), f = le32(d + 36);
+	uint32_t v = doc_le32(d + 32), f = doc_le32(d + 36);
 	h->info->version = g_strdup_printf("%u.%u.%u.%u", v >> 24, v >> 16 & 0xFF, v >> 8 & 0xFF,
 	                                   v & 0xFF);
 	h->info->compressed = f & FH_COMPRESSED;
@@ -458,11 +452,11 @@ static void docinfo_record(recs *r)
 {
 	if (r->tag != TAG_BIN_DATA || r->prefix_len < 2)
 		return;
-	unsigned type = le16(r->prefix) & 0x0F;
+	unsigned type = doc_le16(r->prefix) & 0x0F;
 	if (type == 2) { /* STORAGE: an OLE object */
 		r->h->info->embedded = true;
 	} else if (type == 1 && r->prefix_len >= 6) { /* EMBEDDING: id, extension */
-		unsigned len = le16(r->prefix + 4);
+		unsigned len = doc_le16(r->prefix + 4);
 		if (len == 3 && r->prefix_len >= 12 && g_ascii_tolower(r->prefix[6]) == 'o' &&
 		    g_ascii_tolower(r->prefix[8]) == 'l' && g_ascii_tolower(r->prefix[10]) == 'e' &&
 		    !r->prefix[7] && !r->prefix[9] && !r->prefix[11])
@@ -490,12 +484,12 @@ static char *script_text(const uint8_t *d, size_t n)
 	for (int i = 0; i < 4; i++) {
 		if (n - off < 4)
 			goto bad;
-		uint32_t units = le32(d + off);
+		uint32_t units = doc_le32(d + off);
 		off += 4;
 		if (units > (n - off) / 2)
 			goto bad;
 		for (uint32_t k = 0; k < units; k++) {
-			gunichar u = le16(d + off + 2 * k);
+			gunichar u = doc_le16(d + off + 2 * k);
 			if (u >= 0xD800 && u <= 0xDFFF)
 				goto bad; /* nothing in a skeleton is beyond the BMP */
 			g_string_append_unichar(s, u);
@@ -674,7 +668,7 @@ static void section_record(recs *r)
 	/* A shape component names its kind by control id, once or (for an
 	 * object at the top of a gso) twice. */
 	if (r->tag == TAG_SHAPE_COMPONENT && r->prefix_len >= 8 &&
-	    (le32(r->prefix) == CHID('$', 'o', 'l', 'e') || le32(r->prefix + 4) == CHID('$', 'o', 'l', 'e')))
+	    (doc_le32(r->prefix) == CHID('$', 'o', 'l', 'e') || doc_le32(r->prefix + 4) == CHID('$', 'o', 'l', 'e')))
 		r->h->info->embedded = true;
 }
 

@@ -35,6 +35,15 @@ bool hwp_extract(const char *path, doc_text *t, doc_info *info, GError **err);
 bool hwpx_extract(const char *path, doc_text *t, doc_info *info, GError **err);
 bool odt_extract(const char *path, doc_text *t, doc_info *info, GError **err);
 
+/* Little-endian integers at p. */
+uint16_t doc_le16(const uint8_t *p);
+uint32_t doc_le32(const uint8_t *p);
+uint64_t doc_le64(const uint8_t *p);
+
+/* The character at UTF-16LE unit *i of the n at u, *i moved past it (one
+ * unit, or two for a surrogate pair); a lone surrogate is U+FFFD. */
+gunichar doc_utf16le_next(const uint8_t *u, size_t n, size_t *i);
+
 /* A failure of the file's (ARC_ERROR_INPUT), message printf-style. */
 void doc_fail(GError **err, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
