@@ -388,10 +388,15 @@ out:
 cfb *cfb_open(const char *path, GError **err)
 {
 	cfb *c = g_new0(cfb, 1);
-	c->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hold the worker until its deadline. */
+	c->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	if (c->fd < 0 || fstat(c->fd, &st) != 0) {
 		arc_set_errno(err, ARC_ERROR_INPUT, errno, path);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		doc_fail(err, "not a regular file");
 		goto fail;
 	}
 	c->file_size = (uint64_t)st.st_size;

@@ -86,7 +86,7 @@ doc_format doc_sniff_bytes(const uint8_t *d, size_t len)
 	unsigned method = doc_le16(d + 8);
 	size_t name_len = doc_le16(d + 26), extra = doc_le16(d + 28), size = doc_le32(d + 18);
 	size_t at = 30 + name_len + extra;
-	if (name_len != 8 || memcmp(d + 30, "mimetype", 8) != 0 || at > len)
+	if (name_len != 8 || at > len || memcmp(d + 30, "mimetype", 8) != 0)
 		return DOC_NONE;
 	char type[64];
 	size_t type_len = 0;
@@ -227,10 +227,17 @@ bool doc_text_end_paragraph(doc_text *t, GError **err)
 		g_string_append_unichar(clean, c);
 	}
 	g_free(nfc);
+	g_string_append_c(clean, '\n');
+	/* NFC may lengthen what doc_text_add counted (up to 3 times): the
+	 * limit holds for what is written. */
+	if (t->written + clean->len + 1 > DOC_TEXT_MAX) {
+		g_string_free(clean, TRUE);
+		t->full = true;
+		return !limit_reached(t, err);
+	}
 	if (t->pending_break && t->any)
 		put(t, "\f", 1);
 	t->pending_break = false;
-	g_string_append_c(clean, '\n');
 	put(t, clean->str, clean->len);
 	g_string_free(clean, TRUE);
 	t->chars += chars;

@@ -515,6 +515,9 @@ static bool script_is_default(const char *src)
 {
 	if (strpbrk(src, "'\"`"))
 		return false; /* a string could hide a statement from the comment strip */
+	for (const char *p = src; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			return false; /* Hancom's is ASCII; U+2028 and U+2029 end a JScript comment */
 	GString *s = g_string_new(NULL);
 	for (const char *p = src; *p;) {
 		if (p[0] == '/' && p[1] == '/') {

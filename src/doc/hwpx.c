@@ -355,7 +355,7 @@ static bool js_next(js_lex *l)
 		while (l->p < l->end && g_ascii_isspace(*l->p))
 			l->p++;
 		if (l->end - l->p >= 2 && l->p[0] == '/' && l->p[1] == '/') {
-			while (l->p < l->end && *l->p != '\n')
+			while (l->p < l->end && *l->p != '\n' && *l->p != '\r')
 				l->p++;
 		} else if (l->end - l->p >= 2 && l->p[0] == '/' && l->p[1] == '*') {
 			const char *c = g_strstr_len(l->p + 2, l->end - l->p - 2, "*/");
@@ -432,6 +432,11 @@ static bool js_default_var(js_lex *l)
  */
 static bool script_is_default(const char *s, size_t len)
 {
+	/* Hancom's is ASCII: a line end JScript knows and this lexer does
+	 * not (U+2028, U+2029) could end a comment and hide a statement. */
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
 	js_lex l = { s, s + len, NULL, 0 };
 	while (js_next(&l)) {
 		if (js_is(&l, ";"))

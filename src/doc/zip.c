@@ -26,7 +26,11 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define ZIP_BLOCK 16384
 #define ZIP_CHUNK 65536
@@ -34,6 +38,7 @@
 
 struct doc_zip {
 	char *path;
+	int fd;            /* the file, opened once without following a link */
 	struct archive *a; /* open after the header of entry `at`; NULL when closed */
 	int at;            /* -1: before the first */
 	GPtrArray *names;  /* zip order */
@@ -64,7 +69,7 @@ static bool zip_reopen(doc_zip *z, GError **err)
 	zip_close(z);
 	z->a = archive_read_new();
 	archive_read_support_format_zip_seekable(z->a);
-	if (archive_read_open_filename(z->a, z->path, ZIP_BLOCK) != ARCHIVE_OK) {
+	if (lseek(z->fd, 0, SEEK_SET) != 0 || archive_read_open_fd(z->a, z->fd, ZIP_BLOCK) != ARCHIVE_OK) {
 		const char *why = archive_error_string(z->a);
 		doc_fail(err, "damaged: not a readable zip (%s)", why ? why : "unknown error");
 		zip_close(z);
@@ -132,6 +137,15 @@ doc_zip *doc_zip_open(const char *path, GError **err)
 	z->at = -1;
 	z->names = g_ptr_array_new_with_free_func(g_free);
 	z->index = g_hash_table_new(g_str_hash, g_str_equal);
+	/* As cfb_open: no link followed, no FIFO waited on. */
+	struct stat st;
+	z->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	bool regular = z->fd >= 0 && fstat(z->fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (!regular) {
+		doc_fail(err, "%s", z->fd < 0 ? g_strerror(errno) : "not a regular file");
+		doc_zip_free(z);
+		return NULL;
+	}
 	locale_t loc = text_utf8_locale_begin();
 	bool ok = zip_reopen(z, err) && zip_list(z, err);
 	zip_close(z);
@@ -148,6 +162,8 @@ void doc_zip_free(doc_zip *z)
 	if (!z)
 		return;
 	zip_close(z);
+	if (z->fd >= 0)
+		close(z->fd);
 	g_hash_table_destroy(z->index);
 	g_ptr_array_free(z->names, TRUE);
 	g_free(z->path);

@@ -123,6 +123,16 @@ TEST(script_with_statements_is_active)
 	doc_info_clear(&info);
 }
 
+/* JScript ends a // comment at CR and U+2028 too: what follows runs. */
+TEST(script_hidden_after_a_comment_is_active)
+{
+	doc_info info;
+	char *text = release("script-hidden.hwpx", &info);
+	EXPECT(info.scripts);
+	g_free(text);
+	doc_info_clear(&info);
+}
+
 TEST(ole_object_is_embedded)
 {
 	doc_info info;
@@ -214,6 +224,7 @@ TEST(damaged_packages)
 
 UNIT_MAIN(sniffed_as_hwpx, release_text, spine_order_not_zip_order, nested_sub_lists_on_lines_of_their_own,
           release_facts, owpml_2024_namespaces_read_alike, default_script_is_not_active,
-          script_with_statements_is_active, ole_object_is_embedded, twenty_pages_quickly,
+          script_with_statements_is_active, script_hidden_after_a_comment_is_active,
+          ole_object_is_embedded, twenty_pages_quickly,
           generator_is_deterministic, zip_bomb_bounded, too_many_entries, doctype_refused,
           deep_nesting_refused, damaged_packages)
