@@ -13,7 +13,9 @@
  * functions. Errors are ARC_ERROR_STORE ("catalog.sqlite: …"). A read
  * answers in full or fails: one SQLite could not finish (SQLITE_BUSY past
  * the busy timeout, an I/O error) returns NULL and err, never the rows
- * it had read.
+ * it had read. The walks of the whole store (catalog_each…) hand rows on
+ * as they read them, so that memory does not grow with the store: one
+ * that fails part way returns false and err after the rows handed on.
  */
 #ifndef ARC_CATALOG_H
 #define ARC_CATALOG_H
@@ -73,20 +75,46 @@ typedef struct {
 } catalog_bundle;
 
 void catalog_bundle_free(catalog_bundle *b);
+/* Its strings freed, the struct zeroed (not freed). */
+void catalog_bundle_clear(catalog_bundle *b);
 /* The bundle's fields as members of the object w is writing (--json). */
 void catalog_bundle_to_json(const catalog_bundle *b, json_writer *w);
 
-/* Every bundle, by id (catalog_bundle*, the array frees them). */
-GPtrArray *catalog_list(catalog *c, GError **err);
-/* One bundle; NULL without err when there is no such id. */
-catalog_bundle *catalog_get(catalog *c, const char *id, GError **err);
+/*
+ * The walks of the whole store: fn is called with each row in turn, which
+ * is freed after the call (fn may keep strings by taking them: setting
+ * the field to NULL), so that memory does not grow with the store. fn
+ * returns false to stop the walk; when it also set err, that is the
+ * walk's error. Returns false with err when a row could not be read
+ * (SQLITE_BUSY past the busy timeout, an I/O error) or fn set err: the
+ * rows fn was given are then not all there are.
+ */
+typedef bool (*catalog_bundle_fn)(catalog_bundle *b, void *arg, GError **err);
+
+/* Every bundle, by id. */
+bool catalog_each(catalog *c, catalog_bundle_fn fn, void *arg, GError **err);
 /* What a disposal proposal on date (YYYY-MM-DD) takes: bundles whose
  * disposal date is on or before it, neither on hold nor in an open batch;
  * never semi-permanent or permanent ones. Oldest disposal date first. */
-GPtrArray *catalog_due(catalog *c, const char *date, GError **err);
+bool catalog_each_due(catalog *c, const char *date, catalog_bundle_fn fn, void *arg,
+                      GError **err);
+/* catalog_each_due for a fn that changes the catalog (a disposal
+ * proposal freezing batches): the rows are those due when the walk began,
+ * handed on a chunk at a time with no read open while fn runs. */
+bool catalog_each_due_fixed(catalog *c, const char *date, catalog_bundle_fn fn, void *arg,
+                            GError **err);
 /* Semi-permanent and permanent bundles whose evaluation date (start +
  * RETENTION_EVALUATION_YEARS, store/retention.h) is on or before date. */
-GPtrArray *catalog_evaluation_due(catalog *c, const char *date, GError **err);
+bool catalog_each_evaluation_due(catalog *c, const char *date, catalog_bundle_fn fn, void *arg,
+                                 GError **err);
+
+/* How many bundles the catalog lists (-1 with err when it cannot say). */
+int64_t catalog_count(catalog *c, GError **err);
+/* The length of the longest bundle id (0 for none), for columns. */
+int catalog_id_width(catalog *c, GError **err);
+
+/* One bundle; NULL without err when there is no such id. */
+catalog_bundle *catalog_get(catalog *c, const char *id, GError **err);
 /* The id of the bundle holding this content; NULL without err when none
  * does. Caller frees. */
 char *catalog_find_content(catalog *c, const char *content_sha256, GError **err);

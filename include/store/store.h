@@ -65,11 +65,19 @@ bool store_has_bundle(const store *s, const char *id);
  * characters), or NULL when there is none. Caller frees. */
 char *store_sidecar_sha256(const char *bundle_path);
 
-/* Every bundle file under STORE/bundles/, as store-relative paths
- * ("bundles/2024/ID.tar.gz"), sorted (char*). */
-GPtrArray *store_bundle_files(const char *store_dir);
-/* The same for any file name ending in suffix (".tar.gz.sha256"). */
-GPtrArray *store_year_files(const char *store_dir, const char *suffix);
+/*
+ * Every file under STORE/bundles/YYYY/ whose name ends in suffix
+ * (".tar.gz", ".tar.gz.sha256"), handed to fn as a store-relative path
+ * ("bundles/2024/ID.tar.gz") in sorted order: folder by folder, each
+ * folder's names sorted, so that memory grows with the largest year's
+ * bundles, not with the store. fn returns false to stop; then so does
+ * this. Folders that cannot be read are passed over (their bundles are
+ * then missing, which the catalog's side of a check finds).
+ */
+typedef bool (*store_file_fn)(const char *rel, void *arg);
+bool store_each_file(const char *store_dir, const char *suffix, store_file_fn fn, void *arg);
+/* How many bundles store_each_file(".tar.gz") would hand on. */
+unsigned store_count_bundles(const char *store_dir);
 
 /*
  * Make the finished bundle at tmp_path (under tmp/) visible as ID: fsync

@@ -73,51 +73,53 @@ static int operands(cli_ctx *c, int argc, char **argv)
 	return argc > 0 ? cli_usage_error(c, "unexpected argument '%s'", argv[0]) : -1;
 }
 
+typedef struct {
+	const cli_ctx *c;
+	int idw;
+	unsigned n;
+} list_ctx;
+
+static bool list_one(catalog_bundle *b, void *arg, GError **err)
+{
+	(void)err;
+	list_ctx *x = arg;
+	if (x->c->json) {
+		json_writer *w = cli_json_line();
+		catalog_bundle_to_json(b, w);
+		json_kv_bool(w, "destroyed", false);
+		cli_json_print(w);
+	} else {
+		cli_printf("%-*s  %s  %-11s  %-10s  %-4s%s\n", x->idw, b->id, b->release_date,
+		           b->license, b->disposal_date, b->check_status, b->hold_reason ? "  HOLD" : "");
+	}
+	x->n++;
+	return true;
+}
+
+/* The rows as they are read, one in memory at a time; a read that fails
+ * part way is exit 3 with no summary (the list above it is not all). */
 static int run(const cli_ctx *c, cli_store *st)
 {
 	GError *err = NULL;
-	GPtrArray *all = catalog_list(st->catalog, &err);
-	if (!all) {
-		cli_error(c, "%s", err->message);
-		g_error_free(err);
-		return EXIT_CANNOT_PROCEED;
-	}
 	/* Ids differ in length (the slug): pad them so the columns line up. */
-	int idw = 0;
-	for (guint i = 0; i < all->len; i++) {
-		int n = (int)strlen(((const catalog_bundle *)g_ptr_array_index(all, i))->id);
-		idw = n > idw ? n : idw;
-	}
-	for (guint i = 0; i < all->len; i++) {
-		const catalog_bundle *b = g_ptr_array_index(all, i);
-		if (c->json) {
-			json_writer *w = cli_json_line();
-			catalog_bundle_to_json(b, w);
-			json_kv_bool(w, "destroyed", false);
-			cli_json_print(w);
-		} else {
-			cli_printf("%-*s  %s  %-11s  %-10s  %-4s%s\n", idw, b->id, b->release_date, b->license,
-			       b->disposal_date, b->check_status, b->hold_reason ? "  HOLD" : "");
-		}
-	}
+	list_ctx x = { c, catalog_id_width(st->catalog, &err), 0 };
+	if (err || !catalog_each(st->catalog, list_one, &x, &err))
+		return cli_fail_clear(c, &err);
 	unsigned destroyed = 0;
-	int rc = all_too ? list_destroyed(c, st, idw, &destroyed) : EXIT_OK;
-	if (rc != EXIT_OK) {
-		g_ptr_array_unref(all);
+	int rc = all_too ? list_destroyed(c, st, x.idw, &destroyed) : EXIT_OK;
+	if (rc != EXIT_OK)
 		return rc;
-	}
 	if (c->json) {
 		json_writer *w = cli_json_summary();
-		json_kv_int(w, "bundles", all->len);
+		json_kv_int(w, "bundles", x.n);
 		if (all_too)
 			json_kv_int(w, "destroyed", destroyed);
 		cli_json_print(w);
 	} else if (c->verbosity >= 0 && all_too) {
-		cli_printf("%u bundle%s, %u destroyed\n", all->len, all->len == 1 ? "" : "s", destroyed);
+		cli_printf("%u bundle%s, %u destroyed\n", x.n, x.n == 1 ? "" : "s", destroyed);
 	} else if (c->verbosity >= 0) {
-		cli_printf("%u bundle%s\n", all->len, all->len == 1 ? "" : "s");
+		cli_printf("%u bundle%s\n", x.n, x.n == 1 ? "" : "s");
 	}
-	g_ptr_array_unref(all);
 	return EXIT_OK;
 }
 

@@ -33,12 +33,12 @@ static int operands(cli_ctx *c, int argc, char **argv)
 static int run(const cli_ctx *c, cli_store *st)
 {
 	GError *err = NULL;
-	GPtrArray *all = NULL;
+	int64_t bundles = -1;
 	recovery_report r = { 0 };
 	GPtrArray *skipped = g_ptr_array_new_with_free_func(g_free);
 	int rc = EXIT_CANNOT_PROCEED;
 	catalog *cat = recovery_reindex(c->store, skipped, &r, &err);
-	if (cat && (all = catalog_list(cat, &err)))
+	if (cat && (bundles = catalog_count(cat, &err)) >= 0)
 		rc = skipped->len ? EXIT_ITEM_FAILED : EXIT_OK;
 	cli_report_repairs(c, &r);
 	for (guint i = 0; i < skipped->len; i++) {
@@ -60,21 +60,21 @@ static int run(const cli_ctx *c, cli_store *st)
 		}
 	} else {
 		int64_t lines = catalog_last_seq(cat);
-		cli_summary(c, "catalog rebuilt: %u bundles, %u left out", all->len, skipped->len);
+		cli_summary(c, "catalog rebuilt: %" G_GINT64_FORMAT " bundles, %u left out", bundles,
+		            skipped->len);
 		if (c->json) {
 			json_writer *w = cli_json_summary();
 			json_kv_bool(w, "rebuilt", true);
-			json_kv_int(w, "bundles", all->len);
+			json_kv_int(w, "bundles", bundles);
 			json_kv_int(w, "audit_lines", lines);
 			json_kv_int(w, "skipped", skipped->len);
 			cli_json_print(w);
 		} else if (c->verbosity >= 0) {
-			cli_printf("catalog rebuilt: %u bundle%s, %" G_GINT64_FORMAT " audit line%s\n", all->len,
-			       all->len == 1 ? "" : "s", lines, lines == 1 ? "" : "s");
+			cli_printf("catalog rebuilt: %" G_GINT64_FORMAT " bundle%s, %" G_GINT64_FORMAT
+			           " audit line%s\n",
+			           bundles, bundles == 1 ? "" : "s", lines, lines == 1 ? "" : "s");
 		}
 	}
-	if (all)
-		g_ptr_array_unref(all);
 	g_ptr_array_unref(skipped);
 	recovery_report_clear(&r);
 	g_clear_error(&err);

@@ -147,26 +147,46 @@ static void batch_line(const cli_ctx *c, const catalog_batch *b)
 	}
 }
 
+typedef struct {
+	const cli_ctx *c;
+	unsigned due, eval;
+} list_ctx;
+
+static bool due_line(catalog_bundle *b, void *arg, GError **err)
+{
+	(void)err;
+	list_ctx *x = arg;
+	bundle_line(x->c, "due", b, NULL);
+	x->due++;
+	return true;
+}
+
+static bool evaluation_line(catalog_bundle *b, void *arg, GError **err)
+{
+	(void)err;
+	list_ctx *x = arg;
+	char when[11] = "";
+	retention_evaluation_date(b->retention_start, when);
+	bundle_line(x->c, "evaluate", b, when);
+	x->eval++;
+	return true;
+}
+
+/* Due and evaluation lines as the catalog yields them (one row in memory
+ * at a time); a read that fails part way is exit 3 with no summary. */
 static int list(const cli_ctx *c, cli_store *st)
 {
 	GError *err = NULL;
-	GPtrArray *due = catalog_due(st->catalog, args.day, &err);
-	GPtrArray *eval = due ? catalog_evaluation_due(st->catalog, args.day, &err) : NULL;
-	GPtrArray *holds = eval ? catalog_holds(st->catalog, args.day, &err) : NULL;
-	GPtrArray *batches = holds ? catalog_batches(st->catalog, &err) : NULL;
+	list_ctx x = { c, 0, 0 };
+	GPtrArray *holds = NULL, *batches = NULL;
 	int rc = EXIT_OK;
 	unsigned open = 0;
-	if (!batches) {
+	if (!catalog_each_due(st->catalog, args.day, due_line, &x, &err) ||
+	    !catalog_each_evaluation_due(st->catalog, args.day, evaluation_line, &x, &err) ||
+	    !(holds = catalog_holds(st->catalog, args.day, &err)) ||
+	    !(batches = catalog_batches(st->catalog, &err))) {
 		rc = cli_fail_clear(c, &err);
 		goto out;
-	}
-	for (guint i = 0; i < due->len; i++)
-		bundle_line(c, "due", g_ptr_array_index(due, i), NULL);
-	for (guint i = 0; i < eval->len; i++) {
-		const catalog_bundle *b = g_ptr_array_index(eval, i);
-		char when[11] = "";
-		retention_evaluation_date(b->retention_start, when);
-		bundle_line(c, "evaluate", b, when);
 	}
 	for (guint i = 0; i < holds->len; i++)
 		hold_line(c, g_ptr_array_index(holds, i));
@@ -177,27 +197,23 @@ static int list(const cli_ctx *c, cli_store *st)
 			open++;
 		}
 	}
-	unsigned total = due->len + eval->len + holds->len + open;
-	cli_summary(c, "%u due, %u for evaluation, %u ended holds, %u open batches on %s", due->len,
-	            eval->len, holds->len, open, args.day);
+	unsigned total = x.due + x.eval + holds->len + open;
+	cli_summary(c, "%u due, %u for evaluation, %u ended holds, %u open batches on %s", x.due,
+	            x.eval, holds->len, open, args.day);
 	if (c->json) {
 		json_writer *w = cli_json_summary();
 		json_kv_string(w, "now", args.day);
-		json_kv_int(w, "due", due->len);
-		json_kv_int(w, "evaluate", eval->len);
+		json_kv_int(w, "due", x.due);
+		json_kv_int(w, "evaluate", x.eval);
 		json_kv_int(w, "ended_holds", holds->len);
 		json_kv_int(w, "open_batches", open);
 		cli_json_print(w);
 	} else if (total && c->verbosity >= 0) {
 		cli_printf("on %s: %u due, %u for evaluation, %u ended hold%s, %u open batch%s\n",
-		           args.day, due->len, eval->len, holds->len, holds->len == 1 ? "" : "s", open,
+		           args.day, x.due, x.eval, holds->len, holds->len == 1 ? "" : "s", open,
 		           open == 1 ? "" : "es");
 	}
 out:
-	if (due)
-		g_ptr_array_unref(due);
-	if (eval)
-		g_ptr_array_unref(eval);
 	if (holds)
 		g_ptr_array_unref(holds);
 	if (batches)

@@ -849,16 +849,62 @@ static bool input_problem(GError *e)
 	return e && e->domain == ARC_ERROR && e->code == ARC_ERROR_INPUT;
 }
 
-/* The id of a bundle in the store with this content, or NULL. A child
- * asks the copy of the catalog's content hashes taken before the children
- * started (an SQLite connection must not be used across fork); what the
- * run itself archived since, commit() finds. */
-static char *known_content(ingester *g, const char *content_sha256, GError **err)
+/* The 32 bytes of a SHA-256 in hex; false when hex is not one. */
+static bool sha256_bytes(const char *hex, guint8 out[32])
+{
+	for (int i = 0; i < 32; i++) {
+		int hi = g_ascii_xdigit_value(hex[2 * i]), lo = hi < 0 ? -1 : g_ascii_xdigit_value(hex[2 * i + 1]);
+		if (lo < 0)
+			return false;
+		out[i] = (guint8)(hi << 4 | lo);
+	}
+	return hex[64] == '\0';
+}
+
+static int cmp32(const void *a, const void *b) { return memcmp(a, b, 32); }
+
+static bool add_known(catalog_bundle *b, void *arg, GError **err)
+{
+	(void)err;
+	guint8 h[32];
+	if (b->content_sha256 && sha256_bytes(b->content_sha256, h))
+		g_array_append_vals(arg, h, 1);
+	return true;
+}
+
+bool ingest_snapshot_known(ingester *g, GError **err)
+{
+	g->known = g_array_new(FALSE, FALSE, 32);
+	if (g->catalog && !catalog_each(g->catalog, add_known, g->known, err))
+		return false;
+	qsort(g->known->data, g->known->len, 32, cmp32);
+	return true;
+}
+
+void ingest_forget_known(ingester *g)
 {
 	if (g->known)
-		return g_strdup(g_hash_table_lookup(g->known, content_sha256));
+		g_array_unref(g->known);
+	g->known = NULL;
+}
+
+/* Is a bundle with this content in the store? Its id in *id, except in
+ * a release worker, which has only the content hashes the parent copied
+ * before the workers started (an SQLite connection must not cross fork)
+ * and leaves the id to ingest_commit; what the run itself archived since,
+ * ingest_commit finds. False with err when the catalog cannot say. */
+static bool known_content(ingester *g, const char *content_sha256, char **id, GError **err)
+{
+	*id = NULL;
+	if (g->known) {
+		guint8 h[32];
+		return sha256_bytes(content_sha256, h) &&
+		       bsearch(h, g->known->data, g->known->len, 32, cmp32);
+	}
 	/* No catalog: a dry run where there is no store yet. */
-	return g->catalog ? catalog_find_content(g->catalog, content_sha256, err) : NULL;
+	if (g->catalog)
+		*id = catalog_find_content(g->catalog, content_sha256, err);
+	return *id;
 }
 
 /* Everything up to a finished bundle (or a decision to quarantine), in
@@ -1054,7 +1100,7 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 	content_hash(r);
 	r->id = bundle_id_make(r->date, r->title, r->content_sha256);
 	GError *unknown = NULL;
-	if ((p->existing = known_content(g, r->content_sha256, &unknown))) {
+	if (known_content(g, r->content_sha256, &p->existing, &unknown)) {
 		p->kind = PREP_ALREADY;
 		ok = true;
 		goto out;
@@ -1171,7 +1217,15 @@ bool ingest_commit(ingester *g, const release_input *in, prepared *p, ingest_res
 		res->status = INGEST_ARCHIVED;
 		break;
 	case PREP_ALREADY:
-		existing = g_steal_pointer(&p->existing);
+		/* From a release worker, which knew the content, not its id. */
+		if (!(existing = g_steal_pointer(&p->existing)) &&
+		    !(existing = catalog_find_content(g->catalog, r->content_sha256, err))) {
+			if (err && !*err)
+				g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+				            "catalog.sqlite: no longer lists the bundle holding %s",
+				            r->content_sha256);
+			break;
+		}
 	already:
 		g_free(res->id);
 		res->id = existing;

@@ -21,7 +21,8 @@ struct ingester {
 	char *retention;
 	int default_license; /* archive.conf, 0 when none */
 	char today[11];
-	GHashTable *known;   /* content sha256 -> id, while children run (ingest_run) */
+	GArray *known;       /* while release workers run (ingest_run): the content SHA-256s
+	                        of the store's bundles, 32 bytes each, sorted */
 	pdf_warm *warm;      /* poppler set up once, before workers fork */
 	pdf_worker *pdf;     /* poppler's long-lived child (pdf/worker.h) */
 	doc_worker *docw;    /* the HWP, HWPX and ODT reader's (doc/worker.h) */
@@ -48,7 +49,8 @@ typedef struct {
 	int64_t bundle_size;
 	char *release_json;     /* PREP_BUNDLE: what the catalog records */
 	char *reason_json;      /* PREP_QUARANTINE */
-	char *existing;         /* PREP_ALREADY: the id of the bundle with this content */
+	char *existing;         /* PREP_ALREADY: the id of the bundle with this content
+	                           (NULL from a release worker: ingest_commit looks it up) */
 	release_record *record; /* prepared here: all of it; through a pipe: id, title,
 	                         * content hash and checks, all that commit and output read */
 } prepared;
@@ -58,6 +60,11 @@ void prepared_clear(prepared *p);
 /* All the work on one release that nothing else in the store can see
  * (ingest.c, "preparing a release"); false only when the run cannot go on. */
 bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **err);
+
+/* For the release workers, which must not use the parent's catalog
+ * connection: g->known, copied from the catalog before they fork. */
+bool ingest_snapshot_known(ingester *g, GError **err);
+void ingest_forget_known(ingester *g);
 
 /* Publish or quarantine, and record it, in the parent, in input order.
  * res takes the record; p is cleared (its work folder removed). */

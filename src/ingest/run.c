@@ -150,8 +150,7 @@ static bool prepared_unpack(const ingester *g, GVariantDict *d, prepared *p, GEr
 	bool complete = kind >= PREP_BUNDLE && kind <= PREP_DRY_QUARANTINE && p->work &&
 	                (quarantined || (r->id && r->content_sha256)) &&
 	                (kind != PREP_BUNDLE || (p->bundle && p->release_json)) &&
-	                (kind != PREP_QUARANTINE || p->reason_json) &&
-	                (kind != PREP_ALREADY || p->existing);
+	                (kind != PREP_QUARANTINE || p->reason_json);
 	if (!complete)
 		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "release worker sent an incomplete result");
 	return complete;
@@ -216,24 +215,6 @@ static void finish_slot(const ingester *g, slot *t)
 	t->done = true;
 }
 
-/* Copy of the catalog's content hashes, for the children (known_content). */
-static bool snapshot_known(ingester *g, GError **err)
-{
-	g->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	if (!g->catalog) /* a dry run where there is no store yet */
-		return true;
-	GPtrArray *all = catalog_list(g->catalog, err);
-	if (!all)
-		return false;
-	for (guint i = 0; i < all->len; i++) {
-		const catalog_bundle *b = g_ptr_array_index(all, i);
-		if (b->content_sha256 && b->id)
-			g_hash_table_replace(g->known, g_strdup(b->content_sha256), g_strdup(b->id));
-	}
-	g_ptr_array_unref(all);
-	return true;
-}
-
 bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_callbacks *cb,
                 GError **err)
 {
@@ -261,7 +242,7 @@ bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_ca
 	 * release) with the next one queued, so that none waits while the
 	 * parent commits. */
 	static const worker_limits none = { 0, 0, 0, 0 };
-	if (!snapshot_known(g, err))
+	if (!ingest_snapshot_known(g, err))
 		return false;
 	release_pool_arg pool_arg = { g, releases };
 	worker_pool *pool = worker_pool_new(&none, jobs, 2, 0, release_job, &pool_arg);
@@ -357,7 +338,6 @@ bool ingest_run(ingester *g, GPtrArray *releases, unsigned jobs, const ingest_ca
 	g_free(which);
 	g_free(pfds);
 	g_free(slots);
-	g_hash_table_destroy(g->known);
-	g->known = NULL;
+	ingest_forget_known(g);
 	return ok;
 }

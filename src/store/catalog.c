@@ -511,10 +511,8 @@ static char *col(sqlite3_stmt *st, int i)
 	return s ? g_strdup((const char *)s) : NULL;
 }
 
-void catalog_bundle_free(catalog_bundle *b)
+void catalog_bundle_clear(catalog_bundle *b)
 {
-	if (!b)
-		return;
 	g_free(b->id);
 	g_free(b->path);
 	g_free(b->title);
@@ -533,6 +531,13 @@ void catalog_bundle_free(catalog_bundle *b)
 	g_free(b->hold_until);
 	g_free(b->batch);
 	g_free(b->last_verified);
+	memset(b, 0, sizeof *b);
+}
+
+void catalog_bundle_free(catalog_bundle *b)
+{
+	if (b)
+		catalog_bundle_clear(b);
 	g_free(b);
 }
 
@@ -601,58 +606,93 @@ static bool read_done(catalog *c, int rc, GError **err)
 	return false;
 }
 
-/* Every row of a BUNDLE_COLUMNS query with one optional text parameter. */
-static GPtrArray *bundles_where(catalog *c, const char *where, const char *param, GError **err)
+/* Each row of select (BUNDLE_COLUMNS, or a table made of them) and where,
+ * with one optional text parameter, made into a catalog_bundle, handed to
+ * fn and freed: one row in memory at a time. A fn that returns false stops the walk (an error when it set
+ * err). */
+static bool each_row(catalog *c, const char *select, const char *where, const char *param,
+                     catalog_bundle_fn fn, void *arg, GError **err)
 {
 	sqlite3_stmt *st = NULL;
-	char *sql = g_strconcat(BUNDLE_COLUMNS, where, NULL);
-	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)catalog_bundle_free);
+	char *sql = g_strconcat(select, where, NULL);
 	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
 	g_free(sql);
-	if (rc != SQLITE_OK)
-		goto fail;
+	if (rc != SQLITE_OK) {
+		db_error(c, err, "read");
+		sqlite3_finalize(st);
+		return false;
+	}
 	if (param)
 		sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
 	int nth = 0;
-	while ((rc = read_step(st, ++nth)) == SQLITE_ROW) {
-		catalog_bundle *b = g_new0(catalog_bundle, 1);
-		b->id = col(st, 0);
-		b->path = col(st, 1);
-		b->title = col(st, 2);
-		b->release_date = col(st, 3);
-		b->organisation = col(st, 4);
-		b->license = col(st, 5);
-		b->retention = col(st, 6);
-		b->disposal_date = col(st, 7);
-		b->check_status = col(st, 8);
-		b->bundle_sha256 = col(st, 9);
-		b->content_sha256 = col(st, 10);
-		b->ingested_at = col(st, 11);
-		b->size = sqlite3_column_int64(st, 12);
-		b->hold_reason = col(st, 13);
-		b->last_verified = col(st, 14);
-		b->last_valid = sqlite3_column_int(st, 15) != 0;
-		b->retention_start = col(st, 16);
-		b->hold_by = col(st, 17);
-		b->hold_until = col(st, 18);
-		b->batch = col(st, 19);
-		g_ptr_array_add(out, b);
+	bool ok = true, go = true;
+	while (go && (rc = read_step(st, ++nth)) == SQLITE_ROW) {
+		catalog_bundle b = {
+			.id = col(st, 0),
+			.path = col(st, 1),
+			.title = col(st, 2),
+			.release_date = col(st, 3),
+			.organisation = col(st, 4),
+			.license = col(st, 5),
+			.retention = col(st, 6),
+			.disposal_date = col(st, 7),
+			.check_status = col(st, 8),
+			.bundle_sha256 = col(st, 9),
+			.content_sha256 = col(st, 10),
+			.ingested_at = col(st, 11),
+			.size = sqlite3_column_int64(st, 12),
+			.hold_reason = col(st, 13),
+			.last_verified = col(st, 14),
+			.last_valid = sqlite3_column_int(st, 15) != 0,
+			.retention_start = col(st, 16),
+			.hold_by = col(st, 17),
+			.hold_until = col(st, 18),
+			.batch = col(st, 19),
+		};
+		GError *e = NULL;
+		go = fn(&b, arg, &e);
+		catalog_bundle_clear(&b);
+		if (e) {
+			g_propagate_error(err, e);
+			ok = false;
+		}
 	}
-	if (!read_done(c, rc, err))
-		goto failed;
+	if (ok && go)
+		ok = read_done(c, rc, err);
 	sqlite3_finalize(st);
-	return out;
-fail:
-	db_error(c, err, "read");
-failed:
-	sqlite3_finalize(st);
-	g_ptr_array_unref(out);
-	return NULL;
+	return ok;
 }
 
-GPtrArray *catalog_list(catalog *c, GError **err)
+static bool each_where(catalog *c, const char *where, const char *param, catalog_bundle_fn fn,
+                       void *arg, GError **err)
 {
-	return bundles_where(c, "ORDER BY b.id", NULL, err);
+	return each_row(c, BUNDLE_COLUMNS, where, param, fn, arg, err);
+}
+
+/* A catalog_bundle_fn that keeps every row (it takes b's strings). */
+static bool collect(catalog_bundle *b, void *arg, GError **err)
+{
+	(void)err;
+	catalog_bundle *copy = g_new(catalog_bundle, 1);
+	*copy = *b;
+	memset(b, 0, sizeof *b);
+	g_ptr_array_add(arg, copy);
+	return true;
+}
+
+/* Every row of a BUNDLE_COLUMNS query, in an array: for the one row of an
+ * id (catalog_get) and the chunks of catalog_each_due_fixed. */
+static GPtrArray *bundles_where(catalog *c, const char *where, const char *param, GError **err)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)catalog_bundle_free);
+	if (!each_where(c, where, param, collect, out, err))
+		g_clear_pointer(&out, g_ptr_array_unref);
+	return out;
+}
+
+bool catalog_each(catalog *c, catalog_bundle_fn fn, void *arg, GError **err)
+{
+	return each_where(c, "ORDER BY b.id", NULL, fn, arg, err);
 }
 
 catalog_bundle *catalog_get(catalog *c, const char *id, GError **err)
@@ -664,32 +704,85 @@ catalog_bundle *catalog_get(catalog *c, const char *id, GError **err)
 	return b;
 }
 
-GPtrArray *catalog_due(catalog *c, const char *date, GError **err)
+#define DUE_WHERE                                                                  \
+	"WHERE " EFFECTIVE("disposal_date") " NOT IN ('permanent', 'semi-permanent') AND " \
+	EFFECTIVE("disposal_date") " <= ?1 AND h.bundle_id IS NULL AND "                \
+	OPEN_BATCH_OF("b.id") " IS NULL ORDER BY " EFFECTIVE("disposal_date") ", b.id"
+
+bool catalog_each_due(catalog *c, const char *date, catalog_bundle_fn fn, void *arg,
+                      GError **err)
 {
-	return bundles_where(c,
-	                     "WHERE " EFFECTIVE("disposal_date") " NOT IN ('permanent',"
-	                     " 'semi-permanent') AND " EFFECTIVE("disposal_date") " <= ?1"
-	                     " AND h.bundle_id IS NULL AND " OPEN_BATCH_OF("b.id") " IS NULL"
-	                     " ORDER BY " EFFECTIVE("disposal_date") ", b.id",
-	                     date, err);
+	return each_where(c, DUE_WHERE, date, fn, arg, err);
 }
 
-GPtrArray *catalog_evaluation_due(catalog *c, const char *date, GError **err)
+/* The rows of the walk a catalog_each_due_fixed() makes, a chunk at a time. */
+#define WALK_CHUNK 256
+
+bool catalog_each_due_fixed(catalog *c, const char *date, catalog_bundle_fn fn, void *arg,
+                            GError **err)
 {
-	GPtrArray *all = bundles_where(c,
-	                               "WHERE " EFFECTIVE("disposal_date") " IN ('permanent',"
-	                               " 'semi-permanent') ORDER BY " EFFECTIVE("retention_start")
-	                               ", b.id",
-	                               NULL, err);
-	/* The calendar is retention.h's (a 29 February start), not SQLite's. */
-	for (guint i = all ? all->len : 0; i-- > 0;) {
-		const catalog_bundle *b = g_ptr_array_index(all, i);
-		char when[11];
-		if (!b->retention_start || !retention_evaluation_date(b->retention_start, when) ||
-		    strcmp(when, date) > 0)
-			g_ptr_array_remove_index(all, i);
+	/* The answer of this moment, in a table of the connection's own
+	 * (SQLite's temporary storage: pages on disk past its cache), read
+	 * back a chunk at a time with no statement open while fn runs. */
+	sqlite3_stmt *st = NULL;
+	char *sql = g_strconcat("CREATE TEMP TABLE walk AS ", BUNDLE_COLUMNS, DUE_WHERE, NULL);
+	bool ok = exec(c, "DROP TABLE IF EXISTS temp.walk", err);
+	if (ok && sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, date, -1, SQLITE_TRANSIENT);
+		ok = read_done(c, read_step(st, 1), err);
+	} else if (ok) {
+		ok = db_error(c, err, "read");
 	}
-	return all;
+	sqlite3_finalize(st);
+	g_free(sql);
+	bool go = true;
+	for (int64_t after = 0; ok && go;) {
+		char *where = g_strdup_printf("WHERE rowid > %" G_GINT64_FORMAT " ORDER BY rowid LIMIT %d",
+		                              after, WALK_CHUNK);
+		GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)catalog_bundle_free);
+		ok = each_row(c, "SELECT * FROM temp.walk ", where, NULL, collect, rows, err);
+		g_free(where);
+		for (guint i = 0; ok && go && i < rows->len; i++) {
+			GError *e = NULL;
+			go = fn(g_ptr_array_index(rows, i), arg, &e);
+			if (e) {
+				g_propagate_error(err, e);
+				ok = false;
+			}
+		}
+		go = go && rows->len == WALK_CHUNK;
+		after += rows->len;
+		g_ptr_array_unref(rows);
+	}
+	exec(c, "DROP TABLE IF EXISTS temp.walk", NULL);
+	return ok;
+}
+
+typedef struct {
+	const char *date;
+	catalog_bundle_fn fn;
+	void *arg;
+} evaluation_ctx;
+
+/* The calendar is retention.h's (a 29 February start), not SQLite's. */
+static bool evaluation_due(catalog_bundle *b, void *arg, GError **err)
+{
+	const evaluation_ctx *x = arg;
+	char when[11];
+	if (!b->retention_start || !retention_evaluation_date(b->retention_start, when) ||
+	    strcmp(when, x->date) > 0)
+		return true;
+	return x->fn(b, x->arg, err);
+}
+
+bool catalog_each_evaluation_due(catalog *c, const char *date, catalog_bundle_fn fn, void *arg,
+                                 GError **err)
+{
+	evaluation_ctx x = { date, fn, arg };
+	return each_where(c,
+	                  "WHERE " EFFECTIVE("disposal_date") " IN ('permanent', 'semi-permanent')"
+	                  " ORDER BY " EFFECTIVE("retention_start") ", b.id",
+	                  NULL, evaluation_due, &x, err);
 }
 
 /* The first column of the first row of sql with one parameter; NULL
@@ -711,6 +804,22 @@ static char *scalar(catalog *c, const char *sql, const char *param, GError **err
 out:
 	sqlite3_finalize(st);
 	return v;
+}
+
+int64_t catalog_count(catalog *c, GError **err)
+{
+	char *v = scalar(c, "SELECT count(*) FROM bundles WHERE ?1 IS NOT NULL", "", err);
+	int64_t n = v ? g_ascii_strtoll(v, NULL, 10) : -1;
+	g_free(v);
+	return n;
+}
+
+int catalog_id_width(catalog *c, GError **err)
+{
+	char *v = scalar(c, "SELECT max(length(id)) FROM bundles WHERE ?1 IS NOT NULL", "", err);
+	int n = v ? atoi(v) : 0;
+	g_free(v);
+	return n;
 }
 
 char *catalog_find_content(catalog *c, const char *content_sha256, GError **err)
@@ -1052,6 +1161,22 @@ typedef struct {
 	GError **err;
 } replay_ctx;
 
+typedef struct {
+	catalog *c;
+	const char *store_dir;
+	GPtrArray *skipped;
+} rebuild_ctx;
+
+static bool add_file(const char *rel, void *arg)
+{
+	rebuild_ctx *x = arg;
+	GError *e = NULL;
+	if (!catalog_add_bundle_file(x->c, x->store_dir, rel, &e) && x->skipped)
+		g_ptr_array_add(x->skipped, g_strdup(e ? e->message : "unreadable"));
+	g_clear_error(&e);
+	return true;
+}
+
 static bool replay_line(const char *line, void *arg)
 {
 	replay_ctx *r = arg;
@@ -1077,7 +1202,6 @@ bool catalog_add_bundle_file(catalog *c, const char *store_dir, const char *rel,
 bool catalog_rebuild(const char *store_dir, GPtrArray *skipped, GError **err)
 {
 	bool ok = false;
-	GPtrArray *paths = NULL;
 	catalog *c = catalog_open(store_dir, NULL);
 	if (!c) {
 		/* Damaged beyond opening: keep it aside for the curious, start anew. */
@@ -1103,14 +1227,8 @@ bool catalog_rebuild(const char *store_dir, GPtrArray *skipped, GError **err)
 	             " DELETE FROM batch_items;",
 	          err))
 		goto out;
-	paths = store_bundle_files(store_dir);
-	ok = true;
-	for (guint i = 0; i < paths->len; i++) {
-		GError *e = NULL;
-		if (!catalog_add_bundle_file(c, store_dir, g_ptr_array_index(paths, i), &e) && skipped)
-			g_ptr_array_add(skipped, g_strdup(e ? e->message : "unreadable"));
-		g_clear_error(&e);
-	}
+	rebuild_ctx x = { c, store_dir, skipped };
+	ok = store_each_file(store_dir, ".tar.gz", add_file, &x);
 	replay_ctx r = { c, err };
 	/* A torn last line is left out: it is no record (recovery, which
 	 * reindex runs next, cuts it or completes and mirrors it). */
@@ -1119,8 +1237,6 @@ bool catalog_rebuild(const char *store_dir, GPtrArray *skipped, GError **err)
 	if (!ok)
 		exec(c, "ROLLBACK", NULL);
 out:
-	if (paths)
-		g_ptr_array_unref(paths);
 	catalog_close(c);
 	return ok;
 }

@@ -95,32 +95,43 @@ static bool freeze(const char *store_dir, catalog *c, const char *day, GPtrArray
 	return true;
 }
 
+typedef struct {
+	const char *store_dir, *day;
+	catalog *c;
+	GPtrArray *batches;
+	GPtrArray *items; /* the next batch's, as JSON */
+	uint64_t size, max;
+} propose_ctx;
+
+/* A due bundle: into the next batch, which is frozen first when this one
+ * would make its line too long. */
+static bool propose_one(catalog_bundle *b, void *arg, GError **err)
+{
+	propose_ctx *x = arg;
+	char *j = item_json(b);
+	bool ok = true;
+	if (x->items->len && x->size + strlen(j) + 1 > x->max) {
+		ok = freeze(x->store_dir, x->c, x->day, x->items, x->batches, err);
+		g_ptr_array_set_size(x->items, 0);
+		x->size = 0;
+	}
+	x->size += strlen(j) + 1;
+	g_ptr_array_add(x->items, j);
+	return ok;
+}
+
 bool disposal_propose(const char *store_dir, catalog *c, const char *day, GPtrArray *batches,
                       GError **err)
 {
-	GPtrArray *due = catalog_due(c, day, err);
-	if (!due)
-		return false;
 	/* Each batch's line stays within what the transparency log takes as
-	 * one entry (log/tiles.h): more due than fits make more batches. */
-	uint64_t max = testhook_line_max(DISPOSAL_LINE_MAX);
-	GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
-	uint64_t size = 0;
-	bool ok = true;
-	for (guint i = 0; ok && i < due->len; i++) {
-		char *j = item_json(g_ptr_array_index(due, i));
-		if (items->len && size + strlen(j) + 1 > max) {
-			ok = freeze(store_dir, c, day, items, batches, err);
-			g_ptr_array_set_size(items, 0);
-			size = 0;
-		}
-		size += strlen(j) + 1;
-		g_ptr_array_add(items, j);
-	}
-	if (ok && items->len)
-		ok = freeze(store_dir, c, day, items, batches, err);
-	g_ptr_array_unref(items);
-	g_ptr_array_unref(due);
+	 * one entry (log/tiles.h): more due than fits make more batches. The
+	 * due bundles come a chunk at a time, so memory holds one batch. */
+	propose_ctx x = { store_dir, day, c, batches, g_ptr_array_new_with_free_func(g_free), 0,
+		          testhook_line_max(DISPOSAL_LINE_MAX) };
+	bool ok = catalog_each_due_fixed(c, day, propose_one, &x, err);
+	if (ok && x.items->len)
+		ok = freeze(store_dir, c, day, x.items, batches, err);
+	g_ptr_array_unref(x.items);
 	return ok;
 }
 

@@ -74,8 +74,8 @@ static int by_last_verified(gconstpointer a, gconstpointer b)
 typedef struct {
 	const char *store_dir;
 	catalog *c;
-	GHashTable *rows;          /* id -> const catalog_bundle*: the catalog's rows */
-	GPtrArray *selected;       /* candidate* */
+	const fixity_opts *opts;
+	GPtrArray *selected;       /* candidate*: the bundles of the chunk being verified */
 	fixity_progress progress;
 	void *arg;
 	fixity_result *res;
@@ -83,6 +83,8 @@ typedef struct {
 	bool ok;
 	audit_batch *batch;        /* verifications not yet recorded */
 	unsigned batch_max;
+	GError *stuck;             /* bag_verify_each could not go on (apart from *err) */
+	char *cutoff;              /* opts->stale_days as a time, or NULL */
 } run_ctx;
 
 /* The bundle_sha256 of the last ingest line of id, or NULL. */
@@ -126,8 +128,12 @@ static bool on_report(guint i, bag_report *r, void *arg)
 		bag_add_problem(r->problems, base, "the file is named %s but holds bag %s", k->id, r->id);
 		r->valid = false;
 	}
-	const catalog_bundle *b = g_hash_table_lookup(x->rows, k->id);
-	if (!b) {
+	GError *e = NULL;
+	catalog_bundle *b = catalog_get(x->c, k->id, &e);
+	if (e) {
+		g_propagate_error(x->err, e);
+		x->ok = false;
+	} else if (!b) {
 		bag_add_problem(r->problems, "catalog.sqlite", "the catalog does not list this bundle");
 		r->valid = false;
 	} else if (sidecar && b->bundle_sha256 && strcmp(sidecar, b->bundle_sha256) != 0) {
@@ -146,6 +152,7 @@ static bool on_report(guint i, bag_report *r, void *arg)
 		r->valid = false;
 	}
 	g_free(logged);
+	catalog_bundle_free(b);
 	x->res->verified++;
 	x->res->failed += !r->valid;
 	record(x->batch, r);
@@ -163,93 +170,132 @@ static bool on_report(guint i, bag_report *r, void *arg)
 	return x->ok;
 }
 
+/* Verify the chunk x->selected (then emptied): the bundles are handed to
+ * bag_verify_each a chunk at a time, so that memory does not grow with
+ * the store while the workers stay busy. */
+static bool verify_chunk(run_ctx *x)
+{
+	guint n = x->selected->len;
+	const char **paths = g_new0(const char *, n + 1);
+	for (guint i = 0; i < n; i++)
+		paths[i] = g_build_filename(x->store_dir,
+		                            ((const candidate *)g_ptr_array_index(x->selected, i))->rel,
+		                            NULL);
+	if (x->ok && !x->stuck)
+		bag_verify_each(paths, n, &x->opts->verify, x->opts->jobs, on_report, x, &x->stuck);
+	for (guint i = 0; i < n; i++)
+		g_free((char *)paths[i]);
+	g_free(paths);
+	g_ptr_array_set_size(x->selected, 0);
+	return x->ok && !x->stuck;
+}
+
+#define FIXITY_CHUNK 256
+
+/* A bundle file of the walk: verified in the next chunk, or (with
+ * stale_days or limit) a candidate kept to be sorted. With a limit, the
+ * candidates are cut back to the limit as they come (at most twice the
+ * limit in memory). */
+static bool on_file(const char *rel, void *arg)
+{
+	run_ctx *x = arg;
+	char *base = g_path_get_basename(rel);
+	candidate *k = g_new0(candidate, 1);
+	k->rel = g_strdup(rel);
+	k->id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
+	g_free(base);
+	bool pick = x->opts->stale_days >= 0 || x->opts->limit > 0;
+	if (!pick) {
+		g_ptr_array_add(x->selected, k);
+		return x->selected->len < FIXITY_CHUNK || verify_chunk(x);
+	}
+	GError *e = NULL;
+	catalog_bundle *b = catalog_get(x->c, k->id, &e);
+	if (e) {
+		g_propagate_error(x->err, e);
+		candidate_free(k);
+		return x->ok = false;
+	}
+	k->last = b ? g_steal_pointer(&b->last_verified) : NULL;
+	catalog_bundle_free(b);
+	/* Verified at or after the cutoff: not due yet. Times are all
+	 * "YYYY-MM-DDTHH:MM:SSZ", so strings compare as times. */
+	if (x->cutoff && k->last && strcmp(k->last, x->cutoff) >= 0) {
+		candidate_free(k);
+		x->res->not_due++;
+		return true;
+	}
+	g_ptr_array_add(x->selected, k);
+	unsigned limit = x->opts->limit;
+	if (limit > 0 && x->selected->len >= 2 * limit) {
+		g_ptr_array_sort(x->selected, by_last_verified);
+		x->res->not_due += x->selected->len - limit;
+		g_ptr_array_set_size(x->selected, limit);
+	}
+	return true;
+}
+
+typedef struct {
+	const char *store_dir;
+	GPtrArray *problems;
+} missing_ctx;
+
+/* A bundle the catalog lists that is not on disk: lost. */
+static bool on_row(catalog_bundle *b, void *arg, GError **err)
+{
+	(void)err;
+	const missing_ctx *m = arg;
+	char *abs = g_build_filename(m->store_dir, b->path, NULL);
+	if (!g_file_test(abs, G_FILE_TEST_EXISTS))
+		bag_add_problem(m->problems, b->path,
+		                "missing: the catalog lists bundle %s, which is not in the store, and "
+		                "the audit log records no disposal of it",
+		                b->id);
+	g_free(abs);
+	return true;
+}
+
 bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
                 fixity_progress progress, void *arg, fixity_result *res, GError **err)
 {
 	memset(res, 0, sizeof *res);
 	res->problems = g_ptr_array_new_with_free_func(bag_problem_free);
-	/* The catalog's rows, read once: a run changes none of them (it adds
-	 * verifications), and the store lock keeps others from doing so. */
-	GPtrArray *all = catalog_list(c, err);
-	if (!all)
-		return false;
-	GHashTable *rows = g_hash_table_new(g_str_hash, g_str_equal);
-	for (guint i = 0; i < all->len; i++) {
-		const catalog_bundle *b = g_ptr_array_index(all, i);
-		g_hash_table_insert(rows, b->id, (gpointer)b);
-	}
-	GPtrArray *files = store_bundle_files(store_dir);
-	GHashTable *on_disk = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	GPtrArray *selected = g_ptr_array_new_with_free_func(candidate_free);
-	bool pick = opts->stale_days >= 0 || opts->limit > 0;
-	char *cutoff = NULL;
+	run_ctx x = { store_dir, c, opts, g_ptr_array_new_with_free_func(candidate_free),
+		      progress, arg, res, err, true,
+		      audit_batch_new(), opts->batch ? opts->batch : FIXITY_BATCH, NULL, NULL };
 	if (opts->stale_days >= 0) {
 		GDateTime *now = testhook_now_utc();
 		GDateTime *then = g_date_time_add_days(now, -opts->stale_days);
-		cutoff = g_date_time_format(then, "%Y-%m-%dT%H:%M:%SZ");
+		x.cutoff = g_date_time_format(then, "%Y-%m-%dT%H:%M:%SZ");
 		g_date_time_unref(then);
 		g_date_time_unref(now);
 	}
-	for (guint i = 0; i < files->len; i++) {
-		const char *rel = g_ptr_array_index(files, i);
-		char *base = g_path_get_basename(rel);
-		candidate *k = g_new0(candidate, 1);
-		k->rel = g_strdup(rel);
-		k->id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
-		g_free(base);
-		g_hash_table_add(on_disk, g_strdup(k->id));
-		if (pick) {
-			const catalog_bundle *b = g_hash_table_lookup(rows, k->id);
-			k->last = b ? g_strdup(b->last_verified) : NULL;
+	if (store_each_file(store_dir, ".tar.gz", on_file, &x) && x.selected->len) {
+		if (opts->stale_days >= 0 || opts->limit > 0) {
+			g_ptr_array_sort(x.selected, by_last_verified);
+			if (opts->limit > 0 && x.selected->len > opts->limit) {
+				res->not_due += x.selected->len - opts->limit;
+				g_ptr_array_set_size(x.selected, opts->limit);
+			}
 		}
-		/* Verified at or after the cutoff: not due yet. Times are
-		 * all "YYYY-MM-DDTHH:MM:SSZ", so strings compare as times. */
-		if (cutoff && k->last && strcmp(k->last, cutoff) >= 0) {
-			candidate_free(k);
-			res->not_due++;
-			continue;
-		}
-		g_ptr_array_add(selected, k);
+		verify_chunk(&x);
 	}
-	g_ptr_array_unref(files);
-	g_free(cutoff);
-	if (pick)
-		g_ptr_array_sort(selected, by_last_verified);
-	if (opts->limit > 0 && selected->len > opts->limit) {
-		res->not_due += selected->len - opts->limit;
-		g_ptr_array_set_size(selected, opts->limit);
-	}
-
-	run_ctx x = { store_dir, c, rows, selected, progress, arg, res, err, true,
-		      audit_batch_new(), opts->batch ? opts->batch : FIXITY_BATCH };
-	const char **paths = g_new0(const char *, selected->len + 1);
-	GPtrArray *abs = g_ptr_array_new_with_free_func(g_free);
-	for (guint i = 0; i < selected->len; i++) {
-		const candidate *k = g_ptr_array_index(selected, i);
-		g_ptr_array_add(abs, g_build_filename(store_dir, k->rel, NULL));
-		paths[i] = g_ptr_array_index(abs, i);
-	}
-	/* An error of its own, apart from *err: the flush below (or an
-	 * on_report that stopped the run) may set that one. */
-	GError *stuck = NULL;
-	bag_verify_each(paths, selected->len, &opts->verify, opts->jobs, on_report, &x, &stuck);
 	/* The last batch, and whatever was verified before a stop. */
 	if (x.ok)
 		x.ok = flush(store_dir, c, x.batch, err);
 	/* The bundles could not all be verified: the run failed, whatever
 	 * those that were verified showed. */
-	if (stuck) {
+	if (x.stuck) {
 		if (x.ok)
-			g_propagate_error(err, stuck);
+			g_propagate_error(err, x.stuck);
 		else
-			g_error_free(stuck);
+			g_error_free(x.stuck);
 		x.ok = false;
 	}
 	audit_batch_free(x.batch);
 	bool ok = x.ok;
-	g_free(paths);
-	g_ptr_array_unref(abs);
-	g_ptr_array_unref(selected);
+	g_free(x.cutoff);
+	g_ptr_array_unref(x.selected);
 
 	/* Rows the catalog had lost before this run's recovery put them back:
 	 * the catalog did not agree with the store. */
@@ -260,17 +306,8 @@ bool fixity_run(const char *store_dir, catalog *c, const fixity_opts *opts,
 		            (const char *)g_ptr_array_index(opts->rows_restored, i));
 
 	/* Bundles the catalog lists that are not on disk: lost. */
-	for (guint i = 0; ok && i < all->len; i++) {
-		const catalog_bundle *b = g_ptr_array_index(all, i);
-		if (!g_hash_table_contains(on_disk, b->id))
-			bag_add_problem(res->problems, b->path,
-			            "missing: the catalog lists bundle %s, which is not in the store, and "
-			            "the audit log records no disposal of it",
-			            b->id);
-	}
-	g_hash_table_unref(rows);
-	g_ptr_array_unref(all);
-	g_hash_table_unref(on_disk);
+	missing_ctx m = { store_dir, res->problems };
+	ok = ok && catalog_each(c, on_row, &m, err);
 
 	uint64_t bad = 0;
 	char *why = NULL;

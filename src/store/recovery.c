@@ -154,6 +154,93 @@ void recovery_report_clear(recovery_report *r)
 	memset(r, 0, sizeof *r);
 }
 
+typedef struct {
+	const char *store_dir;
+	catalog *c;
+	recovery_report *r;
+	GError **err;
+	bool ok;
+} walk_ctx;
+
+/* One bundle file of the store: a disposal a crash cut short finished, a
+ * bundle the catalog has no row for recorded and indexed. */
+static bool recover_bundle(const char *rel, void *arg)
+{
+	walk_ctx *x = arg;
+	const char *store_dir = x->store_dir;
+	catalog *c = x->c;
+	recovery_report *r = x->r;
+	GError **err = x->err;
+	bool ok = true;
+	char *base = g_path_get_basename(rel);
+	char *id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
+	char *abs = g_build_filename(store_dir, rel, NULL);
+	char *side = g_strconcat(abs, ".sha256", NULL);
+	GError *unknown = NULL;
+	catalog_bundle *b = catalog_get(c, id, &unknown);
+	JsonObject *last = unknown ? NULL : last_ingest_or_dispose(c, id, &unknown);
+	char *why = NULL;
+	int disposed = is_dispose(last) ? disposed_bundle(abs, last, &why) : 0;
+	if (unknown) {
+		/* What the catalog cannot answer is no cue to repair. */
+		g_propagate_error(err, unknown);
+		ok = false;
+	} else if (disposed < 0) {
+		/* Unread: neither deleted nor recorded as anything; named. */
+		if (why)
+			g_ptr_array_add(r->kept_unread, g_steal_pointer(&why));
+	} else if (disposed) {
+		ok = remove_file(abs, err) && remove_file(side, err);
+		r->disposals_finished++;
+		if (ok)
+			testhook_crash_point("recovery.disposal_finished");
+	} else if (!b) {
+		/* The audit log (mirrored above) has its ingest, the catalog
+		 * no row: the row was lost, not left out by a crash. */
+		if (last && !is_dispose(last))
+			g_ptr_array_add(r->rows_restored, g_strdup(id));
+		if (!last || is_dispose(last)) {
+			ok = record_recovered(store_dir, c, id, rel, err);
+			r->recorded++;
+			if (ok)
+				testhook_crash_point("recovery.recorded");
+		}
+		GError *e = NULL;
+		if (ok && catalog_add_bundle_file(c, store_dir, rel, &e)) {
+			r->indexed++;
+			testhook_crash_point("recovery.indexed");
+		}
+		else if (e)
+			g_ptr_array_add(r->unreadable, g_strdup(e->message));
+		g_clear_error(&e);
+	}
+	catalog_bundle_free(b);
+	if (last)
+		json_object_unref(last);
+	g_free(side);
+	g_free(abs);
+	g_free(id);
+	g_free(base);
+	return x->ok = ok;
+}
+
+/* A sidecar whose bundle is not there: removed. */
+static bool remove_orphan(const char *rel, void *arg)
+{
+	walk_ctx *x = arg;
+	char *side = g_build_filename(x->store_dir, rel, NULL);
+	char *bundle = g_strndup(side, strlen(side) - strlen(".sha256"));
+	if (!g_file_test(bundle, G_FILE_TEST_EXISTS)) {
+		x->ok = remove_file(side, x->err);
+		x->r->orphans_removed++;
+		if (x->ok)
+			testhook_crash_point("recovery.orphan_removed");
+	}
+	g_free(bundle);
+	g_free(side);
+	return x->ok;
+}
+
 bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GError **err)
 {
 	recovery_report r = { .unreadable = g_ptr_array_new_with_free_func(g_free),
@@ -167,78 +254,9 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 	replay_ctx ctx = { c, catalog_last_seq(c), 0, err };
 	ok = ok && audit_foreach(store_dir, replay, &ctx, NULL, err);
 	r.replayed = ctx.n;
-	GPtrArray *files = ok ? store_bundle_files(store_dir) : NULL;
-	for (guint i = 0; ok && i < files->len; i++) {
-		const char *rel = g_ptr_array_index(files, i);
-		char *base = g_path_get_basename(rel);
-		char *id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
-		char *abs = g_build_filename(store_dir, rel, NULL);
-		char *side = g_strconcat(abs, ".sha256", NULL);
-		GError *unknown = NULL;
-		catalog_bundle *b = catalog_get(c, id, &unknown);
-		JsonObject *last = unknown ? NULL : last_ingest_or_dispose(c, id, &unknown);
-		char *why = NULL;
-		int disposed = is_dispose(last) ? disposed_bundle(abs, last, &why) : 0;
-		if (unknown) {
-			/* What the catalog cannot answer is no cue to repair. */
-			g_propagate_error(err, unknown);
-			ok = false;
-		} else if (disposed < 0) {
-			/* Unread: neither deleted nor recorded as anything; named. */
-			if (why)
-				g_ptr_array_add(r.kept_unread, g_steal_pointer(&why));
-		} else if (disposed) {
-			ok = remove_file(abs, err) && remove_file(side, err);
-			r.disposals_finished++;
-			if (ok)
-				testhook_crash_point("recovery.disposal_finished");
-		} else if (!b) {
-			/* The audit log (mirrored above) has its ingest, the catalog
-			 * no row: the row was lost, not left out by a crash. */
-			if (last && !is_dispose(last))
-				g_ptr_array_add(r.rows_restored, g_strdup(id));
-			if (!last || is_dispose(last)) {
-				ok = record_recovered(store_dir, c, id, rel, err);
-				r.recorded++;
-				if (ok)
-					testhook_crash_point("recovery.recorded");
-			}
-			GError *e = NULL;
-			if (ok && catalog_add_bundle_file(c, store_dir, rel, &e)) {
-				r.indexed++;
-				testhook_crash_point("recovery.indexed");
-			}
-			else if (e)
-				g_ptr_array_add(r.unreadable, g_strdup(e->message));
-			g_clear_error(&e);
-		}
-		catalog_bundle_free(b);
-		if (last)
-			json_object_unref(last);
-		g_free(side);
-		g_free(abs);
-		g_free(id);
-		g_free(base);
-	}
-	if (files)
-		g_ptr_array_unref(files);
-
-	/* Sidecars whose bundle is not there. */
-	GPtrArray *sides = ok ? store_year_files(store_dir, ".tar.gz.sha256") : NULL;
-	for (guint i = 0; ok && sides && i < sides->len; i++) {
-		char *side = g_build_filename(store_dir, g_ptr_array_index(sides, i), NULL);
-		char *bundle = g_strndup(side, strlen(side) - strlen(".sha256"));
-		if (!g_file_test(bundle, G_FILE_TEST_EXISTS)) {
-			ok = remove_file(side, err);
-			r.orphans_removed++;
-			if (ok)
-				testhook_crash_point("recovery.orphan_removed");
-		}
-		g_free(bundle);
-		g_free(side);
-	}
-	if (sides)
-		g_ptr_array_unref(sides);
+	walk_ctx w = { store_dir, c, &r, err, ok };
+	ok = ok && store_each_file(store_dir, ".tar.gz", recover_bundle, &w) &&
+	     store_each_file(store_dir, ".tar.gz.sha256", remove_orphan, &w);
 	/* A disposal batch whose execution a crash cut short: finished, as
 	 * the person who ran it asked (what is recorded done is skipped). */
 	ok = ok && disposal_finish_executions(store_dir, c, &r.executions_finished, err);

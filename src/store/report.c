@@ -331,6 +331,36 @@ static bool group_holds(report *r, catalog *c, GError **err)
 	return true;
 }
 
+static bool count_row(catalog_bundle *b, void *arg, GError **err)
+{
+	(void)b;
+	(void)err;
+	++*(unsigned *)arg;
+	return true;
+}
+
+typedef struct {
+	report *r;
+	catalog *c;
+} collect_ctx;
+
+/* A bundle of the store, counted (one row in memory at a time). */
+static bool count_bundle(catalog_bundle *b, void *arg, GError **err)
+{
+	collect_ctx *x = arg;
+	report *r = x->r;
+	char year[5] = { 0 };
+	if (b->release_date)
+		g_strlcpy(year, b->release_date, sizeof year);
+	r->bundles++;
+	r->bytes += b->size;
+	count(r->by_year, year);
+	count(r->by_license, b->license);
+	count(r->by_status, b->check_status);
+	count_disposal(r, b);
+	return count_checks(r, x->c, b->id, err);
+}
+
 report *report_collect(const char *store_dir, catalog *c, const char *now, GError **err)
 {
 	report *r = g_new0(report, 1);
@@ -344,42 +374,15 @@ report *report_collect(const char *store_dir, catalog *c, const char *now, GErro
 	r->run_failures = g_ptr_array_new_with_free_func(failure_free);
 	r->executed_by_year = g_tree_new_full(key_cmp, NULL, g_free, year_free);
 	r->holds_by_body = g_ptr_array_new_with_free_func(body_free);
-	GPtrArray *all = catalog_list(c, err), *due = NULL, *eval = NULL;
-	if (!all || !(r->holds = catalog_holds(c, NULL, err)) || !group_holds(r, c, err) ||
-	    !(due = catalog_due(c, now, err)) || !(eval = catalog_evaluation_due(c, now, err)) ||
-	    !count_batches(r, c, err) || !count_disposals(r, c, err))
-		goto fail;
-	r->due_now = due->len;
-	r->evaluation_due = eval->len;
-	for (guint i = 0; i < all->len; i++) {
-		const catalog_bundle *b = g_ptr_array_index(all, i);
-		char year[5] = { 0 };
-		if (b->release_date)
-			g_strlcpy(year, b->release_date, sizeof year);
-		r->bundles++;
-		r->bytes += b->size;
-		count(r->by_year, year);
-		count(r->by_license, b->license);
-		count(r->by_status, b->check_status);
-		if (!count_checks(r, c, b->id, err))
-			goto fail;
-		count_disposal(r, b);
+	collect_ctx x = { r, c };
+	if (!catalog_each(c, count_bundle, &x, err) || !(r->holds = catalog_holds(c, NULL, err)) ||
+	    !group_holds(r, c, err) || !catalog_each_due(c, now, count_row, &r->due_now, err) ||
+	    !catalog_each_evaluation_due(c, now, count_row, &r->evaluation_due, err) ||
+	    !count_batches(r, c, err) || !count_disposals(r, c, err) || !scan_audit(store_dir, r, err)) {
+		report_free(r);
+		return NULL;
 	}
-	if (!scan_audit(store_dir, r, err))
-		goto fail;
-	g_ptr_array_unref(all);
-	g_ptr_array_unref(due);
-	g_ptr_array_unref(eval);
 	return r;
-fail:
-	if (all)
-		g_ptr_array_unref(all);
-	if (due)
-		g_ptr_array_unref(due);
-	if (eval)
-		g_ptr_array_unref(eval);
-	report_free(r);
-	return NULL;
 }
 
 void report_free(report *r)

@@ -598,33 +598,59 @@ static gint strcmp_ptr(gconstpointer a, gconstpointer b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-GPtrArray *store_bundle_files(const char *store_dir)
+/* The names in dir (sorted; NULL when it cannot be read) that end in
+ * suffix, or every name when suffix is NULL. */
+static GPtrArray *sorted_names(const char *dir, const char *suffix)
 {
-	return store_year_files(store_dir, ".tar.gz");
+	GDir *d = g_dir_open(dir, 0, NULL);
+	if (!d)
+		return NULL;
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	const char *n;
+	while ((n = g_dir_read_name(d)))
+		if (!suffix || g_str_has_suffix(n, suffix))
+			g_ptr_array_add(names, g_strdup(n));
+	g_dir_close(d);
+	g_ptr_array_sort(names, strcmp_ptr);
+	return names;
 }
 
-GPtrArray *store_year_files(const char *store_dir, const char *suffix)
+bool store_each_file(const char *store_dir, const char *suffix, store_file_fn fn, void *arg)
 {
-	GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
 	char *bundles = g_build_filename(store_dir, "bundles", NULL);
-	GDir *years = g_dir_open(bundles, 0, NULL);
-	const char *y;
-	while (years && (y = g_dir_read_name(years))) {
+	GPtrArray *years = sorted_names(bundles, NULL);
+	bool go = true;
+	for (guint i = 0; go && years && i < years->len; i++) {
+		const char *y = g_ptr_array_index(years, i);
 		char *yd = g_build_filename(bundles, y, NULL);
-		GDir *d = g_dir_open(yd, 0, NULL);
-		const char *n;
-		while (d && (n = g_dir_read_name(d)))
-			if (g_str_has_suffix(n, suffix))
-				g_ptr_array_add(paths, g_build_filename("bundles", y, n, NULL));
-		if (d)
-			g_dir_close(d);
+		GPtrArray *names = sorted_names(yd, suffix);
 		g_free(yd);
+		for (guint j = 0; go && names && j < names->len; j++) {
+			char *rel = g_build_filename("bundles", y, g_ptr_array_index(names, j), NULL);
+			go = fn(rel, arg);
+			g_free(rel);
+		}
+		if (names)
+			g_ptr_array_unref(names);
 	}
 	if (years)
-		g_dir_close(years);
+		g_ptr_array_unref(years);
 	g_free(bundles);
-	g_ptr_array_sort(paths, strcmp_ptr);
-	return paths;
+	return go;
+}
+
+static bool count_one(const char *rel, void *arg)
+{
+	(void)rel;
+	++*(unsigned *)arg;
+	return true;
+}
+
+unsigned store_count_bundles(const char *store_dir)
+{
+	unsigned n = 0;
+	store_each_file(store_dir, ".tar.gz", count_one, &n);
+	return n;
 }
 
 char *store_sidecar_sha256(const char *bundle_path)

@@ -6,6 +6,7 @@
 #include "store/audit.h"
 #include "bag/write.h"
 #include "store/catalog.h"
+#include "rows.h"
 #include "core/errors.h"
 #include "core/hash.h"
 
@@ -77,7 +78,7 @@ static void event(const char *store, catalog *c, const char *ev, const char *id,
 static char *answers(catalog *c)
 {
 	GString *s = g_string_new(NULL);
-	GPtrArray *all = catalog_list(c, NULL);
+	GPtrArray *all = rows_all(c, NULL);
 	for (guint i = 0; all && i < all->len; i++) {
 		catalog_bundle *b = g_ptr_array_index(all, i);
 		g_string_append_printf(s, "%s|%s|%s|%s|%s|%s|%s|%s|%s\n", b->id, b->path, b->title,
@@ -89,7 +90,7 @@ static char *answers(catalog *c)
 		if (ev)
 			g_ptr_array_unref(ev);
 	}
-	GPtrArray *due = catalog_due(c, "2030-01-01", NULL);
+	GPtrArray *due = rows_due(c, "2030-01-01", NULL);
 	for (guint i = 0; due && i < due->len; i++)
 		g_string_append_printf(s, "due %s\n", ((catalog_bundle *)g_ptr_array_index(due, i))->id);
 	if (due)
@@ -117,7 +118,7 @@ TEST(bundles_events_and_queries)
 	EXPECT(!catalog_add_bundle(c, "x", "not json", "cc", 1, &e));
 	g_clear_error(&e);
 
-	GPtrArray *all = catalog_list(c, &e);
+	GPtrArray *all = rows_all(c, &e);
 	EXPECT_INT(all->len, 2);
 	catalog_bundle *a = g_ptr_array_index(all, 0);
 	EXPECT_STR(a->title, "Title of 2024-05-10_a_00000001");
@@ -130,10 +131,10 @@ TEST(bundles_events_and_queries)
 	g_free(id);
 	EXPECT(catalog_find_content(c, "nothing", &e) == NULL && e == NULL);
 
-	GPtrArray *due = catalog_due(c, "2025-05-10", &e);
+	GPtrArray *due = rows_due(c, "2025-05-10", &e);
 	EXPECT_INT(due->len, 1); /* permanent is never due */
 	g_ptr_array_unref(due);
-	due = catalog_due(c, "2025-05-09", &e);
+	due = rows_due(c, "2025-05-09", &e);
 	EXPECT_INT(due->len, 0);
 	g_ptr_array_unref(due);
 
@@ -200,7 +201,7 @@ TEST(a_read_cut_short_is_an_error)
 	GPtrArray *ev = catalog_events(c, ids[0], &e);
 	EXPECT(!ev && e && strstr(e->message, "database is locked"));
 	g_clear_error(&e);
-	GPtrArray *all = catalog_list(c, &e);
+	GPtrArray *all = rows_all(c, &e);
 	EXPECT(!all && e && strstr(e->message, "database is locked"));
 	g_clear_error(&e);
 	/* The first step fails: no row at all is not "none". */

@@ -5,6 +5,7 @@
 #include "store_fixture.h"
 #include "store/audit.h"
 #include "store/disposal.h"
+#include "rows.h"
 #include "store/retention.h"
 #include "core/errors.h"
 
@@ -76,7 +77,7 @@ static char *state(catalog *c)
 		if (items)
 			g_ptr_array_unref(items);
 	}
-	GPtrArray *all = catalog_list(c, &e);
+	GPtrArray *all = rows_all(c, &e);
 	for (guint i = 0; all && i < all->len; i++) {
 		const catalog_bundle *b = g_ptr_array_index(all, i);
 		g_string_append_printf(s, "bundle %s %s %s %s %s\n", b->id, b->retention,
@@ -294,16 +295,16 @@ TEST(semi_permanent_is_never_proposed_but_evaluated)
 	GError *e = NULL;
 	char *batch = NULL;
 	EXPECT(propose(&f, "2500-01-01", &batch, &e) && !batch);
-	GPtrArray *ev = catalog_evaluation_due(f.c, "2090-01-01", &e);
+	GPtrArray *ev = rows_evaluation_due(f.c, "2090-01-01", &e);
 	EXPECT_INT(ev->len, 0);
 	g_ptr_array_unref(ev);
-	ev = catalog_evaluation_due(f.c, "2200-01-01", &e);
+	ev = rows_evaluation_due(f.c, "2200-01-01", &e);
 	EXPECT_INT(ev->len, 3);
 	const catalog_bundle *b = g_ptr_array_index(ev, 0);
 	char when[11];
 	EXPECT(retention_evaluation_date(b->retention_start, when));
 	g_ptr_array_unref(ev);
-	ev = catalog_evaluation_due(f.c, when, &e);
+	ev = rows_evaluation_due(f.c, when, &e);
 	EXPECT(ev->len >= 1);
 	g_ptr_array_unref(ev);
 	store_fixture_close(&f);

@@ -5,6 +5,7 @@
 #include "store_fixture.h"
 #include "store/audit.h"
 #include "store/fixity.h"
+#include "rows.h"
 
 static char *read_all(const char *path)
 {
@@ -59,7 +60,7 @@ TEST(recovery_repairs_each_kind_of_interruption)
 	EXPECT_INT(r.indexed, 3);
 	EXPECT_INT(r.recorded, 0); /* their ingest lines were there */
 	recovery_report_clear(&r);
-	GPtrArray *all = catalog_list(f.c, &e);
+	GPtrArray *all = rows_all(f.c, &e);
 	EXPECT_INT(all->len, 3);
 	g_ptr_array_unref(all);
 
