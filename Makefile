@@ -5,6 +5,8 @@
 #   make fuzz            build the libFuzzer targets (clang) into build/fuzz
 #   make fuzz-run FUZZ_SECONDS=N   run each for N seconds on fuzz/corpus/<target>
 #   make bench           ingest and verify against the shell pipeline (scripts/bench)
+#   make bench-scale     store-wide commands at 2,000 and 20,000 bundles (scripts/bench-scale;
+#                        BENCH_SCALE_SIZES="200 2000" for other sizes)
 .SUFFIXES:
 
 PREFIX  ?= /usr/local
@@ -136,6 +138,11 @@ fixtures: $(B)/mkpdf
 bench: $(B)/archive $(B)/mkpdf
 	ARCHIVE=$(B)/archive MKPDF=$(B)/mkpdf sh scripts/bench $(BENCH_SIZES)
 
+# Time and peak RSS of the store-wide commands as the store grows
+# (scripts/bench-scale, issue 18); not part of check.
+bench-scale: $(B)/archive $(B)/mkpdf
+	ARCHIVE=$(B)/archive MKPDF=$(B)/mkpdf sh scripts/bench-scale $(BENCH_SCALE_SIZES)
+
 install: $(B)/archive
 	mkdir -p $(DESTDIR)$(BINDIR)
 	cp $(B)/archive $(DESTDIR)$(BINDIR)/archive.tmp
@@ -154,4 +161,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all units san check fuzz fuzz-run fuzz-targets fixtures bench install uninstall clean
+.PHONY: all units san check fuzz fuzz-run fuzz-targets fixtures bench bench-scale install uninstall clean
