@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/types.h>
 #include <glib.h>
 
 typedef struct audit_entry audit_entry;
@@ -86,6 +87,22 @@ bool audit_verify_chain(const char *store_dir, uint64_t *lines, uint64_t *bad_li
  * NULL, receives their number (0: the log ends with a newline). */
 bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg), void *arg,
                    uint64_t *torn, GError **err);
+/* The same from byte offset from (the start of a line; 0: the first). */
+bool audit_foreach_from(const char *store_dir, off_t from,
+                        bool (*fn)(const char *line, void *arg), void *arg, uint64_t *torn,
+                        GError **err);
+
+/*
+ * The lines of the log from its end backwards, the last whole line first,
+ * until match returns true for one: *after is then the offset just past
+ * it (its newline included), where the lines after it begin; -1 when no
+ * line matched (or there is no log). Writing runs find where their work
+ * starts this way (the lines a catalog has not mirrored, the lines the
+ * transparency log does not hold yet), reading what is new rather than
+ * the whole log. False with err when the log cannot be read.
+ */
+bool audit_find_back(const char *store_dir, bool (*match)(const char *line, void *arg),
+                     void *arg, off_t *after, GError **err);
 
 /*
  * A torn tail: the log does not end with a newline (a write cut short by a

@@ -108,6 +108,9 @@ bool catalog_each_due_fixed(catalog *c, const char *date, catalog_bundle_fn fn, 
 bool catalog_each_evaluation_due(catalog *c, const char *date, catalog_bundle_fn fn, void *arg,
                                  GError **err);
 
+/* 1 when the catalog lists bundle id, 0 when not, -1 with err when it
+ * cannot say (one primary-key lookup: cheaper than catalog_get). */
+int catalog_has_bundle(catalog *c, const char *id, GError **err);
 /* How many bundles the catalog lists (-1 with err when it cannot say). */
 int64_t catalog_count(catalog *c, GError **err);
 /* The length of the longest bundle id (0 for none), for columns. */

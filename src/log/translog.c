@@ -297,6 +297,48 @@ out:
 	return why;
 }
 
+typedef struct {
+	merkle_hash leaf; /* the tree's last leaf */
+} covered_ctx;
+
+static bool is_last_leaf(const char *line, void *arg)
+{
+	const covered_ctx *x = arg;
+	merkle_hash h;
+	merkle_leaf_hash(line, strlen(line), h);
+	return memcmp(h, x->leaf, sizeof h) == 0;
+}
+
+/*
+ * Where the lines the checkpoint (size leaves, root) covers end in
+ * audit.log, found from its end: past the last line that is the tree's
+ * last leaf. That line carries the SHA-256 of the line before it, and so
+ * on back to the first: it stands for the history signed before, and the
+ * lines after it chain on to it, so a run appends them without reading
+ * the whole log again (log verify and store verify read all of it). -1
+ * when there is no such line (removed, or changed with every line after
+ * it): the caller reads the log from the start and says what is wrong.
+ * The tiles must make the checkpoint's root, or nothing is signed.
+ */
+static bool find_covered(const char *store_dir, tlog_tiles *t, uint64_t size,
+                         const merkle_hash root, off_t *from, GError **err)
+{
+	*from = -1;
+	merkle_hash tiles_root;
+	covered_ctx x;
+	if (!merkle_tree_hash(size, tlog_tiles_hash, t, tiles_root, err) ||
+	    !tlog_tiles_hash(t, 0, size - 1, x.leaf, err))
+		return false;
+	if (memcmp(tiles_root, root, sizeof tiles_root) != 0) {
+		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
+		            "%s/log/tile: the tiles do not make the checkpoint's root: the log was "
+		            "changed; not signed (archive log verify)",
+		            store_dir);
+		return false;
+	}
+	return audit_find_back(store_dir, is_last_leaf, &x, from, err);
+}
+
 bool translog_sync(const char *store_dir, const char *key_path, const char *tsa_url,
                    translog_result *r, GError **err)
 {
@@ -329,14 +371,19 @@ bool translog_sync(const char *store_dir, const char *key_path, const char *tsa_
 	if (!(t = tlog_tiles_open(dir, size, err)))
 		goto out;
 	x = (sync_ctx){ .t = t, .from = size, .chunk = g_ptr_array_new_with_free_func(g_free), .err = err };
-	if (!audit_foreach(store_dir, sync_line, &x, NULL, err) || x.failed ||
-	    !flush_chunk(&x))
+	off_t from = -1;
+	if (size && !find_covered(store_dir, t, size, root, &from, err))
 		goto out;
-	/* Never sign a history that is not the one signed before: the lines
-	 * the checkpoint covers must still make its root. */
+	if (from >= 0)
+		x.n = size; /* the lines before from: the checkpoint's, checked */
+	if (!audit_foreach_from(store_dir, from < 0 ? 0 : from, sync_line, &x, NULL, err) ||
+	    x.failed || !flush_chunk(&x))
+		goto out;
+	/* Never sign a history that is not the one signed before: read from
+	 * the start, the lines the checkpoint covers must still make its root. */
 	merkle_hash prefix;
 	range_root(&x.prefix, prefix);
-	if (x.n < size || (size && memcmp(prefix, root, sizeof root) != 0)) {
+	if (from < 0 && (x.n < size || (size && memcmp(prefix, root, sizeof root) != 0))) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE,
 		            x.n < size ? "%s/audit.log: %" G_GUINT64_FORMAT " lines, but the log's "
 		                         "checkpoint covers %" G_GUINT64_FORMAT

@@ -390,8 +390,9 @@ void audit_batch_free(audit_batch *b)
 	g_free(b);
 }
 
-bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg), void *arg,
-                   uint64_t *torn, GError **err)
+bool audit_foreach_from(const char *store_dir, off_t from,
+                        bool (*fn)(const char *line, void *arg), void *arg, uint64_t *torn,
+                        GError **err)
 {
 	char *path = log_path(store_dir);
 	FILE *f = fopen(path, "re");
@@ -405,6 +406,12 @@ bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg
 		}
 		g_free(path);
 		return ok;
+	}
+	if (from > 0 && fseeko(f, from, SEEK_SET) != 0) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		fclose(f);
+		g_free(path);
+		return false;
 	}
 	char *buf = NULL;
 	size_t cap = 0;
@@ -426,6 +433,101 @@ bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg
 	}
 	free(buf);
 	fclose(f);
+	g_free(path);
+	return ok;
+}
+
+bool audit_foreach(const char *store_dir, bool (*fn)(const char *line, void *arg), void *arg,
+                   uint64_t *torn, GError **err)
+{
+	return audit_foreach_from(store_dir, 0, fn, arg, torn, err);
+}
+
+/* n bytes at off of fd into buf; false with errno set when they are not
+ * all there. */
+static bool pread_all(int fd, char *buf, size_t n, off_t off)
+{
+	while (n) {
+		ssize_t k = pread(fd, buf, n, off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				errno = EIO; /* shorter than it was a moment ago */
+			return false;
+		}
+		buf += k;
+		off += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+bool audit_find_back(const char *store_dir, bool (*match)(const char *line, void *arg),
+                     void *arg, off_t *after, GError **err)
+{
+	*after = -1;
+	char *path = log_path(store_dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	bool ok = true;
+	char *buf = NULL;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0 || errno != ENOENT) {
+			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+			ok = false;
+		}
+		goto out;
+	}
+	/* e: the end of the line looked at, its newline included; the bytes
+	 * after the last newline (a torn line) are no line. */
+	off_t e = st.st_size;
+	size_t got = 0;
+	while (e > 0) {
+		/* The line ending at e starts after the newline before e - 1: read
+		 * back from there, further each time none is found. */
+		size_t want = 4096;
+		off_t start = 0;
+		for (;;) {
+			off_t from = e - 1 > (off_t)want ? e - 1 - (off_t)want : 0;
+			size_t n = (size_t)(e - 1 - from);
+			buf = g_realloc(buf, n + 1);
+			if (!pread_all(fd, buf, n + 1, from)) {
+				arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+				ok = false;
+				goto out;
+			}
+			if (got == 0 && buf[n] != '\n') {
+				/* The log's end is torn: start at its last newline. */
+				char *nl = memrchr(buf, '\n', n + 1);
+				if (nl) {
+					e = from + (nl - buf) + 1;
+					continue;
+				}
+				if (from == 0)
+					goto out; /* no whole line at all */
+				want *= 2;
+				continue;
+			}
+			char *nl = memrchr(buf, '\n', n);
+			if (nl || from == 0) {
+				start = nl ? from + (nl - buf) + 1 : 0;
+				buf[n] = '\0';
+				got++;
+				if (match(buf + (start - from), arg)) {
+					*after = e;
+					goto out;
+				}
+				break;
+			}
+			want *= 2;
+		}
+		e = start;
+	}
+out:
+	g_free(buf);
+	if (fd >= 0)
+		close(fd);
 	g_free(path);
 	return ok;
 }

@@ -806,6 +806,18 @@ out:
 	return v;
 }
 
+int catalog_has_bundle(catalog *c, const char *id, GError **err)
+{
+	GError *e = NULL;
+	char *v = scalar(c, "SELECT 1 FROM bundles WHERE id = ?1", id, &e);
+	g_free(v);
+	if (e) {
+		g_propagate_error(err, e);
+		return -1;
+	}
+	return v != NULL;
+}
+
 int64_t catalog_count(catalog *c, GError **err)
 {
 	char *v = scalar(c, "SELECT count(*) FROM bundles WHERE ?1 IS NOT NULL", "", err);

@@ -35,6 +35,15 @@ static bool replay(const char *line, void *arg)
 	return true;
 }
 
+/* A line the catalog has mirrored already (a line without a seq is no
+ * guide: it is looked past). */
+static bool mirrored(const char *line, void *arg)
+{
+	const replay_ctx *r = arg;
+	uint64_t seq = audit_line_seq(line);
+	return seq && (int64_t)seq <= r->after;
+}
+
 /*
  * The last "ingest" or "dispose" line of the audit log for this bundle
  * (caller frees), or NULL; NULL with err when the catalog could not say
@@ -174,10 +183,18 @@ static bool recover_bundle(const char *rel, void *arg)
 	bool ok = true;
 	char *base = g_path_get_basename(rel);
 	char *id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
+	GError *unknown = NULL;
+	/* Listed: nothing to repair (the replay above mirrored every line, so
+	 * a listed bundle's last event is no disposal). One lookup a bundle,
+	 * on every writing run: the common case is kept cheap. */
+	int listed = catalog_has_bundle(c, id, &unknown);
+	if (listed == 1) {
+		g_free(id);
+		g_free(base);
+		return true;
+	}
 	char *abs = g_build_filename(store_dir, rel, NULL);
 	char *side = g_strconcat(abs, ".sha256", NULL);
-	GError *unknown = NULL;
-	catalog_bundle *b = catalog_get(c, id, &unknown);
 	JsonObject *last = unknown ? NULL : last_ingest_or_dispose(c, id, &unknown);
 	char *why = NULL;
 	int disposed = is_dispose(last) ? disposed_bundle(abs, last, &why) : 0;
@@ -194,7 +211,7 @@ static bool recover_bundle(const char *rel, void *arg)
 		r->disposals_finished++;
 		if (ok)
 			testhook_crash_point("recovery.disposal_finished");
-	} else if (!b) {
+	} else {
 		/* The audit log (mirrored above) has its ingest, the catalog
 		 * no row: the row was lost, not left out by a crash. */
 		if (last && !is_dispose(last))
@@ -214,7 +231,6 @@ static bool recover_bundle(const char *rel, void *arg)
 			g_ptr_array_add(r->unreadable, g_strdup(e->message));
 		g_clear_error(&e);
 	}
-	catalog_bundle_free(b);
 	if (last)
 		json_object_unref(last);
 	g_free(side);
@@ -252,7 +268,11 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 	bool ok = audit_repair_tail(store_dir, &r.audit_tail, err) &&
 	          (!r.audit_tail.bytes || record_tail_repair(store_dir, &r.audit_tail, err));
 	replay_ctx ctx = { c, catalog_last_seq(c), 0, err };
-	ok = ok && audit_foreach(store_dir, replay, &ctx, NULL, err);
+	/* From the last line the catalog has: what is new, not the whole log. */
+	off_t from = -1;
+	if (ok && ctx.after > 0)
+		ok = audit_find_back(store_dir, mirrored, &ctx, &from, err);
+	ok = ok && audit_foreach_from(store_dir, from < 0 ? 0 : from, replay, &ctx, NULL, err);
 	r.replayed = ctx.n;
 	walk_ctx w = { store_dir, c, &r, err, ok };
 	ok = ok && store_each_file(store_dir, ".tar.gz", recover_bundle, &w) &&

@@ -482,8 +482,67 @@ TEST(a_new_log_has_its_folder_flushed)
 	g_free(dir);
 }
 
+typedef struct {
+	const char *want; /* the line to stop at */
+	GString *seen;    /* every line looked at, last first, one a row */
+} back_ctx;
+
+static bool stop_at(const char *line, void *arg)
+{
+	back_ctx *x = arg;
+	g_string_append_printf(x->seen, "%.12s|", line);
+	return strcmp(line, x->want) == 0;
+}
+
+/* audit_find_back: from the end, past a torn tail, over lines longer than
+ * one read, to the line asked for; -1 when none is, and for no log. */
+TEST(lines_are_found_from_the_end)
+{
+	char *d = unit_tmpdir(), *p = logfile(d);
+	GError *e = NULL;
+	off_t at = 0;
+	back_ctx x = { "b", g_string_new(NULL) };
+	EXPECT(audit_find_back(d, stop_at, &x, &at, &e) && at == -1 && e == NULL);
+	char *longline = g_strnfill(10000, 'L');
+	char *text = g_strdup_printf("a\nb\n%s\nc\ntorn", longline);
+	EXPECT(g_file_set_contents(p, text, -1, NULL));
+	EXPECT(audit_find_back(d, stop_at, &x, &at, &e) && at == 4);
+	EXPECT_STR(x.seen->str, "c|LLLLLLLLLLLL|b|");
+	/* What follows is read from there. */
+	g_string_truncate(x.seen, 0);
+	x.want = "nothing";
+	EXPECT(audit_find_back(d, stop_at, &x, &at, &e) && at == -1);
+	EXPECT_STR(x.seen->str, "c|LLLLLLLLLLLL|b|a|");
+	x.want = "a";
+	g_string_truncate(x.seen, 0);
+	EXPECT(g_file_set_contents(p, "a\n", -1, NULL));
+	EXPECT(audit_find_back(d, stop_at, &x, &at, &e) && at == 2);
+	EXPECT(g_file_set_contents(p, "no newline at all", -1, NULL));
+	EXPECT(audit_find_back(d, stop_at, &x, &at, &e) && at == -1);
+	g_string_free(x.seen, TRUE);
+	g_free(text);
+	g_free(longline);
+	g_free(p);
+	g_free(d);
+}
+
+TEST(lines_are_read_from_an_offset)
+{
+	char *d = unit_tmpdir(), *p = logfile(d);
+	GError *e = NULL;
+	EXPECT(g_file_set_contents(p, "a\nb\nc\ntorn", -1, NULL));
+	int n = 0;
+	uint64_t torn = 0;
+	EXPECT(audit_foreach_from(d, 4, count_line, &n, &torn, &e) && n == 1 && torn == 4);
+	n = 0;
+	EXPECT(audit_foreach_from(d, 0, count_line, &n, &torn, &e) && n == 3);
+	g_free(p);
+	g_free(d);
+}
+
 UNIT_MAIN(lines_are_chained, the_user_is_the_uid_and_sudo_a_claim, a_changed_line_is_named, a_removed_or_inserted_line_is_named,
           unwritable_log_is_a_store_error, a_batch_writes_what_appends_one_by_one_write,
           a_batch_entry_has_the_time_it_was_added, an_unwritable_batch_is_a_store_error,
           a_torn_line_is_no_record, a_torn_tail_is_cut_and_kept_or_completed,
-          a_new_log_has_its_folder_flushed)
+          a_new_log_has_its_folder_flushed, lines_are_found_from_the_end,
+          lines_are_read_from_an_offset)

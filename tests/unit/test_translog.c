@@ -101,6 +101,11 @@ TEST(a_proof_verifies_against_the_checkpoint)
 	store_fixture_close(&f);
 }
 
+/* A writing run reads the audit log from the last line its checkpoint
+ * covers (found from the end): a change before it, with the lines after
+ * re-chained as an insider would, changes that line too and nothing is
+ * signed; a change that leaves it (and breaks the chain) leaves the signed
+ * tree as it was, and log verify names it. */
 TEST(a_changed_audit_log_is_not_signed)
 {
 	store_fixture f;
@@ -111,12 +116,12 @@ TEST(a_changed_audit_log_is_not_signed)
 	EXPECT(translog_sync(f.dir, key, NULL, &r, &e));
 	char *path = g_build_filename(f.dir, "audit.log", NULL), *log = NULL;
 	EXPECT(g_file_get_contents(path, &log, NULL, NULL));
-	char *at = strstr(log, "\"user\":\"");
-	at[8] = at[8] == 'x' ? 'y' : 'x';
+	char *first = strstr(log, "\"user\":\""), *last = g_strrstr(log, "\"user\":\"");
+	EXPECT(first && last && first != last);
+	first[8] = first[8] == 'x' ? 'y' : 'x';
 	EXPECT(g_file_set_contents(path, log, -1, NULL));
 	char *before = slurp(f.dir, "log/checkpoint");
-	EXPECT(!translog_sync(f.dir, key, NULL, &r, &e) && strstr(e->message, "the audit log was changed"));
-	g_clear_error(&e);
+	EXPECT(translog_sync(f.dir, key, NULL, &r, &e) && r.appended == 0);
 	char *after = slurp(f.dir, "log/checkpoint");
 	EXPECT_STR(after, before);
 	GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
@@ -124,9 +129,51 @@ TEST(a_changed_audit_log_is_not_signed)
 	EXPECT(translog_verify(f.dir, NULL, problems, &v, &e) && problems->len == 1);
 	g_ptr_array_unref(problems);
 	g_free(after);
+	/* The last covered line changed too: not signed. */
+	last[8] = last[8] == 'x' ? 'y' : 'x';
+	EXPECT(g_file_set_contents(path, log, -1, NULL));
+	EXPECT(!translog_sync(f.dir, key, NULL, &r, &e) && strstr(e->message, "the audit log was changed"));
+	g_clear_error(&e);
+	after = slurp(f.dir, "log/checkpoint");
+	EXPECT_STR(after, before);
+	g_free(after);
 	g_free(before);
 	g_free(log);
 	g_free(path);
+	g_free(key);
+	store_fixture_close(&f);
+}
+
+/* The tiles changed under the checkpoint: nothing is signed. */
+TEST(changed_tiles_are_not_signed)
+{
+	store_fixture f;
+	store_fixture_open(&f, NULL);
+	GError *e = NULL;
+	char *key = key_of(&f);
+	translog_result r;
+	EXPECT(translog_sync(f.dir, key, NULL, &r, &e) && r.size > 0);
+	char *tile = g_build_filename(f.dir, "log", "tile", "0", "000.p", NULL);
+	GDir *d = g_dir_open(tile, 0, NULL);
+	const char *w = d ? g_dir_read_name(d) : NULL;
+	EXPECT(w != NULL);
+	char *p = g_build_filename(tile, w, NULL), *bytes = NULL;
+	gsize n = 0;
+	EXPECT(g_file_get_contents(p, &bytes, &n, NULL) && n >= 32);
+	bytes[0] ^= 1;
+	EXPECT(g_file_set_contents(p, bytes, (gssize)n, NULL));
+	char *before = slurp(f.dir, "log/checkpoint");
+	EXPECT(!translog_sync(f.dir, key, NULL, &r, &e) && strstr(e->message, "the tiles do not make"));
+	g_clear_error(&e);
+	char *after = slurp(f.dir, "log/checkpoint");
+	EXPECT_STR(after, before);
+	g_free(after);
+	g_free(before);
+	g_free(bytes);
+	g_free(p);
+	if (d)
+		g_dir_close(d);
+	g_free(tile);
 	g_free(key);
 	store_fixture_close(&f);
 }
@@ -197,5 +244,5 @@ TEST(a_reply_that_is_not_a_timestamp_covers_nothing)
 }
 
 UNIT_MAIN(sync_signs_every_audit_line, a_proof_verifies_against_the_checkpoint,
-          a_changed_audit_log_is_not_signed, a_key_is_never_replaced,
+          a_changed_audit_log_is_not_signed, changed_tiles_are_not_signed, a_key_is_never_replaced,
           a_tsa_that_is_down_is_only_a_warning, a_reply_that_is_not_a_timestamp_covers_nothing)
