@@ -877,7 +877,8 @@ bool ingest_snapshot_known(ingester *g, GError **err)
 	g->known = g_array_new(FALSE, FALSE, 32);
 	if (g->catalog && !catalog_each(g->catalog, add_known, g->known, err))
 		return false;
-	qsort(g->known->data, g->known->len, 32, cmp32);
+	if (g->known->len > 1) /* qsort and bsearch want an array, never NULL */
+		qsort(g->known->data, g->known->len, 32, cmp32);
 	return true;
 }
 
@@ -898,7 +899,7 @@ static bool known_content(ingester *g, const char *content_sha256, char **id, GE
 	*id = NULL;
 	if (g->known) {
 		guint8 h[32];
-		return sha256_bytes(content_sha256, h) &&
+		return g->known->len && sha256_bytes(content_sha256, h) &&
 		       bsearch(h, g->known->data, g->known->len, 32, cmp32);
 	}
 	/* No catalog: a dry run where there is no store yet. */
