@@ -853,7 +853,8 @@ static bool input_problem(GError *e)
 static bool sha256_bytes(const char *hex, guint8 out[32])
 {
 	for (int i = 0; i < 32; i++) {
-		int hi = g_ascii_xdigit_value(hex[2 * i]), lo = hi < 0 ? -1 : g_ascii_xdigit_value(hex[2 * i + 1]);
+		int hi = g_ascii_xdigit_value(hex[2 * i]);
+		int lo = hi < 0 ? -1 : g_ascii_xdigit_value(hex[2 * i + 1]);
 		if (lo < 0)
 			return false;
 		out[i] = (guint8)(hi << 4 | lo);

@@ -608,8 +608,8 @@ static bool read_done(catalog *c, int rc, GError **err)
 
 /* Each row of select (BUNDLE_COLUMNS, or a table made of them) and where,
  * with one optional text parameter, made into a catalog_bundle, handed to
- * fn and freed: one row in memory at a time. A fn that returns false stops the walk (an error when it set
- * err). */
+ * fn and freed: one row in memory at a time. A fn that returns false
+ * stops the walk (an error when it set err). */
 static bool each_row(catalog *c, const char *select, const char *where, const char *param,
                      catalog_bundle_fn fn, void *arg, GError **err)
 {
@@ -681,7 +681,7 @@ static bool collect(catalog_bundle *b, void *arg, GError **err)
 }
 
 /* Every row of a BUNDLE_COLUMNS query, in an array: for the one row of an
- * id (catalog_get) and the chunks of catalog_each_due_fixed. */
+ * id (catalog_get). */
 static GPtrArray *bundles_where(catalog *c, const char *where, const char *param, GError **err)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)catalog_bundle_free);
