@@ -33,10 +33,10 @@ static void fold_append(GString *out, gunichar c)
  * "AI·Digital" in a PDF matches "AI and Digital"-less spacing variants.
  * text_normalize, not g_utf8_normalize: GLib's is quadratic in the length
  * of a whole Korean PDF text. */
-static char *fold_for_match(const char *s)
+static char *fold_for_match(const char *s, gssize len)
 {
 	GString *out = g_string_new(NULL);
-	char *nfkc = text_normalize(s, -1, G_NORMALIZE_NFKC);
+	char *nfkc = text_normalize(s, len, G_NORMALIZE_NFKC);
 	char *folded = g_utf8_casefold(nfkc ? nfkc : "", -1);
 	for (const char *q = folded; *q; q = g_utf8_next_char(q))
 		fold_append(out, g_utf8_get_char(q));
@@ -57,12 +57,12 @@ static char *without_spaces(const char *s)
 	return out;
 }
 
-/* Is the title in the text: as a whole once spacing and punctuation are
- * folded away, or by at least 80% of its words (OCR slips, line breaks
- * inside words, a subtitle merged in)? */
-bool release_title_in_text(const char *title, const char *text)
+/* Is the title in the first len bytes of text: as a whole once spacing
+ * and punctuation are folded away, or by at least 80% of its words (OCR
+ * slips, line breaks inside words, a subtitle merged in)? */
+static bool title_in(const char *title, const char *text, gssize len)
 {
-	char *t = fold_for_match(title), *x = fold_for_match(text);
+	char *t = fold_for_match(title, -1), *x = fold_for_match(text, len);
 	char **words = g_strsplit(t, " ", -1);
 	char *t_nospace = without_spaces(t);
 	char *x_nospace = without_spaces(x);
@@ -84,6 +84,17 @@ bool release_title_in_text(const char *title, const char *text)
 	g_free(t);
 	g_free(x);
 	return found;
+}
+
+bool release_title_in_text(const char *title, const char *text)
+{
+	/* The title is nearly always on the first page, so that is looked at
+	 * first. Both tests are monotone (more text only adds matches), so
+	 * found there is found in the whole; only a miss reads on. */
+	const char *ff = strchr(text, '\f');
+	if (ff && title_in(title, text, ff - text))
+		return true;
+	return title_in(title, text, -1);
 }
 
 const kogl_license *release_early_license(const release_policy *pol, const release_record *r)
