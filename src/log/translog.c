@@ -19,8 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Leaves appended per tlog_tiles_append: a tile's worth. */
+/* Leaves appended per tlog_tiles_append: a tile's worth, or fewer when
+ * their lines come to APPEND_CHUNK_BYTES (disposal proposals are lines of
+ * up to 64 kB: 256 of them held twice, here and in the tile being
+ * filled, would be 32 MB). */
 #define APPEND_CHUNK 256
+#define APPEND_CHUNK_BYTES (1024 * 1024)
 
 char *translog_key_path(const char *store_dir, const char *conf_key)
 {
@@ -215,6 +219,7 @@ typedef struct {
 	uint64_t n;        /* lines seen */
 	compact_range prefix; /* of the first `from` lines */
 	GPtrArray *chunk;  /* char*: lines to append */
+	size_t chunk_bytes; /* their length */
 	GError **err;
 	bool failed;
 } sync_ctx;
@@ -230,6 +235,7 @@ static bool flush_chunk(sync_ctx *x)
 	                            x->err);
 	g_free(lens);
 	g_ptr_array_set_size(x->chunk, 0);
+	x->chunk_bytes = 0;
 	if (ok)
 		testhook_crash_point("translog.appended");
 	return ok;
@@ -243,7 +249,9 @@ static bool sync_line(const char *line, void *arg)
 		return true;
 	}
 	g_ptr_array_add(x->chunk, g_strdup(line));
-	if (x->chunk->len >= APPEND_CHUNK && !flush_chunk(x)) {
+	x->chunk_bytes += strlen(line);
+	if ((x->chunk->len >= APPEND_CHUNK || x->chunk_bytes >= APPEND_CHUNK_BYTES) &&
+	    !flush_chunk(x)) {
 		x->failed = true;
 		return false;
 	}
