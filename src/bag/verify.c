@@ -256,21 +256,27 @@ bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *o
 	/* `jobs` workers, each verifying bag after bag with the next one
 	 * queued (so none waits while the parent records a report); reports
 	 * are handed on in the list's order, so the output is the same as
-	 * with one. */
+	 * with one. Up to WINDOW reports a worker wait for an earlier one: bundles
+	 * run from kilobytes to gigabytes, and a window of a job or two per
+	 * worker left the others idle behind every large one. */
+	enum { WINDOW = 64 };
 	static const worker_limits none = { 0, 0, 0, 0 };
 	each_arg ea = { paths, n, opts };
 	worker_pool *pool = worker_pool_new(&none, (guint)jobs, 2, 0, verify_job, &ea);
 	worker_job **js = g_new0(worker_job *, n ? n : 1);
 	bag_report **ready = g_new0(bag_report *, n ? n : 1);
-	guint next = 0, started = 0;
+	guint next = 0, started = 0, running = 0;
 	struct pollfd *pfd = g_new0(struct pollfd, 2 * (gsize)jobs);
 	guint *which = g_new0(guint, 2 * (gsize)jobs);
 	while (go_on && next < n) {
-		for (; started < n && started < next + 2 * (guint)jobs; started++) {
+		for (; started < n && started < next + WINDOW * (guint)jobs && running < 2 * (guint)jobs;
+		     started++) {
 			guint32 idx = started;
 			GBytes *req = g_bytes_new(&idx, sizeof idx);
 			GError *e = NULL;
-			if (!(js[started] = worker_pool_submit(pool, req, &e))) {
+			if ((js[started] = worker_pool_submit(pool, req, &e))) {
+				running++;
+			} else {
 				bag_report *r = ready[started] = bag_report_new(paths[started]);
 				r->id = bag_default_id(paths[started]);
 				bag_add_problem(r->problems, paths[started], "not verified: %s", e->message);
@@ -307,6 +313,7 @@ bool bag_verify_each(const char *const *paths, guint n, const bag_verify_opts *o
 			if ((pfd[k].revents || pfd[k].fd < 0) && worker_job_read(js[which[k]])) {
 				ready[which[k]] = job_report(js[which[k]], paths[which[k]]);
 				js[which[k]] = NULL;
+				running--;
 			}
 	}
 	/* Stopped early: the jobs not finished go with the pool (their
