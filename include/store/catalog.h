@@ -139,6 +139,11 @@ GPtrArray *catalog_files(catalog *c, const char *id, GError **err);
 
 /* The audit lines that concern a bundle, oldest first (char*). */
 GPtrArray *catalog_events(catalog *c, const char *id, GError **err);
+/* The newest audit line of a bundle whose event is `event` or `or_event`
+ * (NULL: only `event`), or NULL (with err set when the catalog could not
+ * be read): one row read, however many verifications the bundle has had. */
+char *catalog_last_event(catalog *c, const char *id, const char *event, const char *or_event,
+                         GError **err);
 
 typedef struct {
 	char *id;

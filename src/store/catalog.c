@@ -26,6 +26,7 @@
 struct catalog {
 	sqlite3 *db;
 	char *path;
+	sqlite3_stmt *get; /* catalog_get's, kept prepared: it runs once a bundle */
 };
 
 /*
@@ -231,6 +232,7 @@ void catalog_close(catalog *c)
 {
 	if (!c)
 		return;
+	sqlite3_finalize(c->get);
 	sqlite3_close(c->db);
 	g_free(c->path);
 	g_free(c);
@@ -609,19 +611,26 @@ static bool read_done(catalog *c, int rc, GError **err)
 /* Each row of select (BUNDLE_COLUMNS, or a table made of them) and where,
  * with one optional text parameter, made into a catalog_bundle, handed to
  * fn and freed: one row in memory at a time. A fn that returns false
- * stops the walk (an error when it set err). */
+ * stops the walk (an error when it set err). With keep, the statement is
+ * taken from *keep, or prepared and left there, and reset after the walk
+ * rather than finalised. */
 static bool each_row(catalog *c, const char *select, const char *where, const char *param,
-                     catalog_bundle_fn fn, void *arg, GError **err)
+                     sqlite3_stmt **keep, catalog_bundle_fn fn, void *arg, GError **err)
 {
-	sqlite3_stmt *st = NULL;
-	char *sql = g_strconcat(select, where, NULL);
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
-	g_free(sql);
+	sqlite3_stmt *st = keep ? *keep : NULL;
+	int rc = SQLITE_OK;
+	if (!st) {
+		char *sql = g_strconcat(select, where, NULL);
+		rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+		g_free(sql);
+	}
 	if (rc != SQLITE_OK) {
 		db_error(c, err, "read");
 		sqlite3_finalize(st);
 		return false;
 	}
+	if (keep)
+		*keep = st;
 	if (param)
 		sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
 	int nth = 0;
@@ -659,14 +668,19 @@ static bool each_row(catalog *c, const char *select, const char *where, const ch
 	}
 	if (ok && go)
 		ok = read_done(c, rc, err);
-	sqlite3_finalize(st);
+	if (keep) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	} else {
+		sqlite3_finalize(st);
+	}
 	return ok;
 }
 
 static bool each_where(catalog *c, const char *where, const char *param, catalog_bundle_fn fn,
                        void *arg, GError **err)
 {
-	return each_row(c, BUNDLE_COLUMNS, where, param, fn, arg, err);
+	return each_row(c, BUNDLE_COLUMNS, where, param, NULL, fn, arg, err);
 }
 
 /* A catalog_bundle_fn that keeps every row (it takes b's strings). */
@@ -680,16 +694,6 @@ static bool collect(catalog_bundle *b, void *arg, GError **err)
 	return true;
 }
 
-/* Every row of a BUNDLE_COLUMNS query, in an array: for the one row of an
- * id (catalog_get). */
-static GPtrArray *bundles_where(catalog *c, const char *where, const char *param, GError **err)
-{
-	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)catalog_bundle_free);
-	if (!each_where(c, where, param, collect, out, err))
-		g_clear_pointer(&out, g_ptr_array_unref);
-	return out;
-}
-
 bool catalog_each(catalog *c, catalog_bundle_fn fn, void *arg, GError **err)
 {
 	return each_where(c, "ORDER BY b.id", NULL, fn, arg, err);
@@ -697,10 +701,11 @@ bool catalog_each(catalog *c, catalog_bundle_fn fn, void *arg, GError **err)
 
 catalog_bundle *catalog_get(catalog *c, const char *id, GError **err)
 {
-	GPtrArray *a = bundles_where(c, "WHERE b.id = ?1", id, err);
-	catalog_bundle *b = a && a->len ? g_ptr_array_steal_index(a, 0) : NULL;
-	if (a)
-		g_ptr_array_unref(a);
+	GPtrArray *a = g_ptr_array_new_with_free_func((GDestroyNotify)catalog_bundle_free);
+	catalog_bundle *b = NULL;
+	if (each_row(c, BUNDLE_COLUMNS, "WHERE b.id = ?1", id, &c->get, collect, a, err) && a->len)
+		b = g_ptr_array_steal_index(a, 0);
+	g_ptr_array_unref(a);
 	return b;
 }
 
@@ -740,7 +745,7 @@ bool catalog_each_due_fixed(catalog *c, const char *date, catalog_bundle_fn fn, 
 		char *where = g_strdup_printf("WHERE rowid > %" G_GINT64_FORMAT " ORDER BY rowid LIMIT %d",
 		                              after, WALK_CHUNK);
 		GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)catalog_bundle_free);
-		ok = each_row(c, "SELECT * FROM temp.walk ", where, NULL, collect, rows, err);
+		ok = each_row(c, "SELECT * FROM temp.walk ", where, NULL, NULL, collect, rows, err);
 		g_free(where);
 		for (guint i = 0; ok && go && i < rows->len; i++) {
 			GError *e = NULL;
@@ -884,6 +889,32 @@ GPtrArray *catalog_events(catalog *c, const char *id, GError **err)
 {
 	return query(c, "SELECT line FROM events WHERE bundle_id = ?1 ORDER BY seq", id, NULL,
 	             make_line, g_free, err);
+}
+
+char *catalog_last_event(catalog *c, const char *id, const char *event, const char *or_event,
+                         GError **err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(c->db,
+	                       "SELECT line FROM events WHERE bundle_id = ?1 AND event IN (?2, ?3)"
+	                       " ORDER BY seq DESC LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		db_error(c, err, "read");
+		return NULL;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, event, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, or_event ? or_event : event, -1, SQLITE_TRANSIENT);
+	char *line = NULL;
+	int rc = read_step(st, 1);
+	if (rc == SQLITE_ROW) {
+		line = col(st, 0);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	if (!read_done(c, rc, err))
+		g_clear_pointer(&line, g_free);
+	return line;
 }
 
 static void check_free(gpointer p)

@@ -90,19 +90,12 @@ typedef struct {
 /* The bundle_sha256 of the last ingest line of id, or NULL. */
 static char *ingest_sha256(catalog *c, const char *id)
 {
-	GPtrArray *events = catalog_events(c, id, NULL);
-	char *sha = NULL;
-	for (guint i = 0; events && i < events->len; i++) {
-		JsonObject *o = json_read_object(g_ptr_array_index(events, i), -1, NULL);
-		if (o && g_strcmp0(json_get_string(o, "event"), "ingest") == 0) {
-			g_free(sha);
-			sha = g_strdup(json_get_string(o, "bundle_sha256"));
-		}
-		if (o)
-			json_object_unref(o);
-	}
-	if (events)
-		g_ptr_array_unref(events);
+	char *line = catalog_last_event(c, id, "ingest", NULL, NULL);
+	JsonObject *o = line ? json_read_object(line, -1, NULL) : NULL;
+	char *sha = o ? g_strdup(json_get_string(o, "bundle_sha256")) : NULL;
+	if (o)
+		json_object_unref(o);
+	g_free(line);
 	return sha;
 }
 

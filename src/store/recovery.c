@@ -54,21 +54,9 @@ static bool mirrored(const char *line, void *arg)
  */
 static JsonObject *last_ingest_or_dispose(catalog *c, const char *id, GError **err)
 {
-	GPtrArray *ev = catalog_events(c, id, err);
-	JsonObject *last = NULL;
-	for (guint i = 0; ev && i < ev->len; i++) {
-		JsonObject *o = json_read_object(g_ptr_array_index(ev, i), -1, NULL);
-		const char *event = json_get_string(o, "event");
-		if (event && (strcmp(event, "ingest") == 0 || strcmp(event, "dispose") == 0)) {
-			if (last)
-				json_object_unref(last);
-			last = g_steal_pointer(&o);
-		}
-		if (o)
-			json_object_unref(o);
-	}
-	if (ev)
-		g_ptr_array_unref(ev);
+	char *line = catalog_last_event(c, id, "ingest", "dispose", err);
+	JsonObject *last = line ? json_read_object(line, -1, NULL) : NULL;
+	g_free(line);
 	return last;
 }
 

@@ -176,6 +176,56 @@ TEST(bundles_events_and_queries)
 	g_free(d);
 }
 
+/* The newest line of a kind, past later lines of other kinds; the same
+ * kept statement of catalog_get answering id after id. */
+TEST(last_event_and_get_again)
+{
+	char *d = unit_tmpdir();
+	GError *e = NULL;
+	catalog *c = catalog_open(d, &e);
+	const char *a = "2024-05-10_a_00000001", *b = "2024-05-10_b_00000002";
+	for (int i = 0; i < 2; i++) {
+		const char *id = i ? b : a;
+		char *j = release_json(id, "2025-05-10");
+		char *path = g_strdup_printf("bundles/2024/%s.tar.gz", id);
+		EXPECT(catalog_add_bundle(c, path, j, "aa", 10, &e));
+		g_free(path);
+		g_free(j);
+	}
+	EXPECT(catalog_last_event(c, a, "hold", NULL, &e) == NULL && e == NULL);
+	event(d, c, "hold", a, "first");
+	event(d, c, "verify", a, NULL);
+	event(d, c, "hold", b, "other bundle");
+	event(d, c, "hold", a, "second");
+	event(d, c, "verify", a, NULL);
+	char *line = catalog_last_event(c, a, "hold", NULL, &e);
+	EXPECT(line && strstr(line, "\"second\"") && !strstr(line, "first"));
+	g_free(line);
+	line = catalog_last_event(c, a, "hold-removed", "hold", &e);
+	EXPECT(line && strstr(line, "\"second\""));
+	g_free(line);
+	line = catalog_last_event(c, a, "verify", "hold", &e);
+	EXPECT(line && strstr(line, "\"verify\""));
+	g_free(line);
+	EXPECT(catalog_last_event(c, "2024-05-10_c_00000003", "hold", NULL, &e) == NULL && e == NULL);
+	g_setenv("ARCHIVE_TEST_CATALOG_BUSY", "1", TRUE);
+	EXPECT(catalog_last_event(c, a, "hold", NULL, &e) == NULL && e &&
+	       strstr(e->message, "database is locked"));
+	g_clear_error(&e);
+	EXPECT(catalog_get(c, a, &e) == NULL && e && strstr(e->message, "database is locked"));
+	g_clear_error(&e);
+	g_unsetenv("ARCHIVE_TEST_CATALOG_BUSY");
+	for (int i = 0; i < 4; i++) {
+		const char *id = i % 2 ? b : a;
+		catalog_bundle *got = catalog_get(c, id, &e);
+		EXPECT(got && strcmp(got->id, id) == 0);
+		catalog_bundle_free(got);
+	}
+	EXPECT(catalog_get(c, "2024-05-10_c_00000003", &e) == NULL && e == NULL);
+	catalog_close(c);
+	g_free(d);
+}
+
 /* A read the catalog cannot finish (SQLITE_BUSY after a row or two: the
  * test hook) is an error, never the rows it had as if they were all. */
 TEST(a_read_cut_short_is_an_error)
@@ -292,4 +342,5 @@ TEST(rebuild_gives_the_same_answers)
 	g_free(d);
 }
 
-UNIT_MAIN(bundles_events_and_queries, a_read_cut_short_is_an_error, rebuild_gives_the_same_answers)
+UNIT_MAIN(bundles_events_and_queries, last_event_and_get_again, a_read_cut_short_is_an_error,
+          rebuild_gives_the_same_answers)
