@@ -52,11 +52,13 @@ typedef struct {
 /*
  * Write the access copy: pdf_path with its document information stamped
  * (Keywords gain "KOGL-Type-N" and the licence URL; an empty Title gets the
- * release title; an empty Author the organisation), saved by poppler as an
- * incremental update to out_path. Afterwards checks that the bytes of
- * pdf_path are the exact prefix of out_path and that something was
- * appended; if not (poppler saves a PDF that needed repair unchanged or
- * rewritten), removes out_path and fails with the reason (check pdf.stamp).
+ * release title; an empty Author the organisation), as an incremental
+ * update to out_path: the original's bytes followed by pdf_info_update's
+ * (pdf/update.h), or, for a PDF that writer leaves alone or whose copy does
+ * not reopen with the licence, by poppler's save, checked afterwards to
+ * begin with the exact bytes of pdf_path; if it does not (poppler saves a
+ * PDF that needed repair unchanged or rewritten), removes out_path and
+ * fails with the reason (check pdf.stamp).
  */
 bool pdf_stamp(const char *pdf_path, const char *out_path, const pdf_stamp_meta *meta,
                GError **err);

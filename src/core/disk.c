@@ -227,6 +227,19 @@ bool disk_fsync_tree(const char *path, GError **err)
 	return fd >= 0 && fsync_dirs_at(fd, path, err);
 }
 
+bool disk_write_all(int fd, const void *data, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, (const char *)data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		done += (size_t)n;
+	}
+	return true;
+}
+
 bool disk_write_new(const char *path, const char *data, size_t len, bool sync, GError **err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -234,18 +247,11 @@ bool disk_write_new(const char *path, const char *data, size_t len, bool sync, G
 		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
 		return false;
 	}
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			arc_set_errno(err, ARC_ERROR_STORE, errno, path);
-			close(fd);
-			unlink(path);
-			return false;
-		}
-		done += (size_t)n;
+	if (!disk_write_all(fd, data, len)) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		close(fd);
+		unlink(path);
+		return false;
 	}
 	if ((sync && fsync(fd) != 0) || close(fd) != 0) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, path);

@@ -7,6 +7,7 @@
  *            information, encryption, active content)
  *   stamp.c  the licence stamped into an access copy, an incremental
  *            update checked to begin with the original's exact bytes
+ *   update.c that update written without poppler (pdf/update.h)
  *   worker.c the long-lived child all of it runs in, and its wire format
  */
 #ifndef ARC_PDF_POPPLER_H

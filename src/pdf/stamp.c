@@ -1,10 +1,13 @@
 /*
- * pdf/stamp.c — the licence stamped into the access copy: poppler saves an
- * incremental update, checked afterwards to begin with the original's
- * exact bytes.
+ * pdf/stamp.c — the licence stamped into the access copy: an incremental
+ * update, written by pdf/update.c after one write of the original where it
+ * can, else saved by poppler and checked afterwards to begin with the
+ * original's exact bytes.
  */
 #include "poppler.h"
+#include "core/disk.h"
 #include "core/errors.h"
+#include "pdf/update.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,17 +65,76 @@ out:
 	return ok;
 }
 
+/* Write orig and then upd to path (made empty beforehand). */
+static bool write_update(const char *path, GBytes *orig, const GByteArray *upd, GError **err)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	gsize n = 0;
+	const char *a = g_bytes_get_data(orig, &n);
+	bool ok = fd >= 0 && disk_write_all(fd, a, n) && disk_write_all(fd, upd->data, upd->len);
+	if (!ok)
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+	if (fd >= 0 && close(fd) != 0 && ok) {
+		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
+		ok = false;
+	}
+	return ok;
+}
+
+/* poppler's save of doc, with these fields set, to tmp, checked to begin
+ * with the bytes poppler opened. */
+static bool poppler_save(PopplerDocument *doc, GBytes *bytes, const char *pdf_path,
+                         const char *tmp, const pdf_info_fields *f, GError **err)
+{
+	poppler_document_set_keywords(doc, f->keywords);
+	if (f->title)
+		poppler_document_set_title(doc, f->title);
+	if (f->author)
+		poppler_document_set_author(doc, f->author);
+	/* ModDate stays as it was: the same input must give the same copy. */
+	GError *perr = NULL;
+	const char *why = NULL;
+	char *abs = g_canonicalize_filename(tmp, NULL);
+	char *uri = g_filename_to_uri(abs, NULL, &perr);
+	bool ok = uri && poppler_document_save(doc, uri, &perr);
+	if (!ok)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: poppler cannot save the stamped copy: %s",
+		            pdf_path, perr ? perr->message : "unknown error");
+	else if (!(ok = is_prefix(bytes, tmp, &why, err)) && why)
+		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: %s", pdf_path, why);
+	if (perr)
+		g_error_free(perr);
+	g_free(uri);
+	g_free(abs);
+	return ok;
+}
+
+/* Does the copy at path open, with the licence in its keywords and the
+ * original's number of pages? */
+static bool carries_licence(const char *path, const kogl_license *lic, int pages)
+{
+	PopplerDocument *check = pdf_open_doc(path, NULL, NULL);
+	char *got = check ? poppler_document_get_keywords(check) : NULL;
+	bool stamped = got && strstr(got, lic->id) && poppler_document_get_n_pages(check) == pages;
+	g_free(got);
+	if (check)
+		g_object_unref(check);
+	return stamped;
+}
+
 /* pdf_stamp of the document given open with its bytes (which it takes and
- * releases), or, when given is NULL, of pdf_path opened here. */
+ * releases), or, when given is NULL, of pdf_path opened here. The update
+ * is written by pdf_info_update where it can (one write of the original,
+ * where poppler's save copies it a byte at a time), by poppler where not
+ * or where that copy does not open with the licence. */
 bool pdf_stamp_doc(PopplerDocument *given, GBytes *given_bytes, const char *pdf_path,
                    const char *out_path, const pdf_stamp_meta *meta, GError **err)
 {
 	bool ok = false;
-	PopplerDocument *doc = given, *check = NULL;
+	PopplerDocument *doc = given;
 	GBytes *bytes = given_bytes;
-	char *tmp = NULL, *abs = NULL, *uri = NULL, *keywords = NULL, *cur = NULL;
-	GError *perr = NULL;
-	const char *why = NULL;
+	char *tmp = NULL, *keywords = NULL, *cur = NULL, *title = NULL, *author = NULL;
+	GByteArray *upd = NULL;
 
 	if (!meta || !meta->license) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: no licence to stamp", pdf_path);
@@ -97,16 +159,15 @@ bool pdf_stamp_doc(PopplerDocument *given, GBytes *given_bytes, const char *pdf_
 	else
 		keywords = g_strdup_printf("%s; %s", cur, stamp);
 	g_free(stamp);
-	poppler_document_set_keywords(doc, keywords);
 	g_free(cur);
 	cur = poppler_document_get_title(doc);
 	if (pdf_is_blank(cur) && meta->title && *meta->title)
-		poppler_document_set_title(doc, meta->title);
+		title = g_strdup(meta->title);
 	g_free(cur);
 	cur = poppler_document_get_author(doc);
 	if (pdf_is_blank(cur) && meta->organisation && *meta->organisation)
-		poppler_document_set_author(doc, meta->organisation);
-	/* ModDate stays as it was: the same input must give the same copy. */
+		author = g_strdup(meta->organisation);
+	pdf_info_fields fields = { keywords, title, author };
 
 	/* A unique name beside out_path, so the final rename stays on one file
 	 * system and a failed save never leaves a half-written out_path. */
@@ -118,31 +179,27 @@ bool pdf_stamp_doc(PopplerDocument *given, GBytes *given_bytes, const char *pdf_
 		goto out;
 	}
 	close(fd);
-	abs = g_canonicalize_filename(tmp, NULL);
-	uri = g_filename_to_uri(abs, NULL, &perr);
-	if (!uri || !poppler_document_save(doc, uri, &perr)) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: poppler cannot save the stamped copy: %s",
-		            pdf_path, perr ? perr->message : "unknown error");
-		goto out;
-	}
-	if (!is_prefix(bytes, tmp, &why, err)) {
-		if (why)
-			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: %s", pdf_path, why);
-		goto out;
+	gsize len = 0;
+	const guint8 *data = bytes ? g_bytes_get_data(bytes, &len) : NULL;
+	const char *why = NULL;
+	if (data && (upd = pdf_info_update(data, len, &fields, &why))) {
+		if (!write_update(tmp, bytes, upd, err))
+			goto out;
+		ok = carries_licence(tmp, lic, poppler_document_get_n_pages(doc));
 	}
 	/* The appended update must itself be readable and carry the licence. */
-	check = pdf_open_doc(tmp, NULL, NULL);
-	char *got = check ? poppler_document_get_keywords(check) : NULL;
-	bool stamped = got && strstr(got, lic->id);
-	g_free(got);
-	if (!stamped) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
-		            "%s: the stamped copy does not open with the licence in its keywords",
-		            pdf_path);
+	if (!ok && (!poppler_save(doc, bytes, pdf_path, tmp, &fields, err) ||
+	            !carries_licence(tmp, lic, poppler_document_get_n_pages(doc)))) {
+		if (err && !*err)
+			g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
+			            "%s: the stamped copy does not open with the licence in its keywords",
+			            pdf_path);
+		ok = false;
 		goto out;
 	}
 	if (rename(tmp, out_path) < 0) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, out_path);
+		ok = false;
 		goto out;
 	}
 	g_clear_pointer(&tmp, g_free);
@@ -150,18 +207,16 @@ bool pdf_stamp_doc(PopplerDocument *given, GBytes *given_bytes, const char *pdf_
 out:
 	if (tmp)
 		unlink(tmp);
-	if (perr)
-		g_error_free(perr);
-	if (check)
-		g_object_unref(check);
+	if (upd)
+		g_byte_array_unref(upd);
 	if (doc)
 		g_object_unref(doc);
 	if (bytes)
 		g_bytes_unref(bytes);
 	g_free(cur);
 	g_free(keywords);
-	g_free(uri);
-	g_free(abs);
+	g_free(title);
+	g_free(author);
 	g_free(tmp);
 	return ok;
 }

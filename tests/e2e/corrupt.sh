@@ -147,7 +147,7 @@ check bit_flip t_flip
 
 t_missing() {
 	bad missing missing && fails missing data/text/release.txt "listed in manifest-sha256.txt but missing\$" &&
-		has out "^FAIL $id: bag-info.txt: Payload-Oxum says 124748.5, found [0-9]+.4\$"
+		has out "^FAIL $id: bag-info.txt: Payload-Oxum says 124711.5, found [0-9]+.4\$"
 }
 check missing_file t_missing
 
@@ -155,7 +155,7 @@ t_unlisted() { bad unlisted unlisted && fails unlisted data/extra.txt "not in ma
 check unlisted_file t_unlisted
 
 t_oxum() {
-	bad oxum oxum && fails oxum bag-info.txt "Payload-Oxum says 924748.5, found 124748.5\$" &&
+	bad oxum oxum && fails oxum bag-info.txt "Payload-Oxum says 924711.5, found 124711.5\$" &&
 		[ "$(grep -c '^FAIL' out)" -eq 1 ]
 }
 check wrong_payload_oxum t_oxum

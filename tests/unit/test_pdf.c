@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "release/license.h"
 #include "pdf/pdf.h"
+#include "pdf/update.h"
 #include "pdf/worker.h"
 #include "core/worker.h"
 
@@ -1059,6 +1060,310 @@ TEST(stamp_refuses_repaired_pdf)
 	rm_dir(dir);
 }
 
+/* ---- the update written by hand (pdf/update.c) ------------------------------ */
+
+/* qpdf with these arguments exits 0 (qpdf --check: 3 is "warnings"). */
+static bool qpdf_ok(const char *a1, const char *a2, const char *a3, const char *a4)
+{
+	const char *argv[] = { "qpdf", a1, a2, a3, a4, NULL };
+	int status = 0;
+	GError *e = NULL;
+	gchar *out = NULL, *errout = NULL;
+	bool ok = g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+	                       &errout, &status, &e) &&
+	          g_spawn_check_wait_status(status, NULL);
+	if (!ok)
+		fprintf(stderr, "qpdf %s %s: %s%s%s\n", a1, a2 ? a2 : "", e ? e->message : "",
+		        out ? out : "", errout ? errout : "");
+	g_clear_error(&e);
+	g_free(out);
+	g_free(errout);
+	return ok;
+}
+
+static const pdf_info_fields HAND = { "KOGL-Type-1; 공공누리 제1유형: 출처표시; "
+	                              "https://www.kogl.or.kr/info/licenseType1.do",
+	                              "손으로 쓴 제목 (a title)", NULL };
+
+/*
+ * pdf_info_update of src must give an update that qpdf checks clean and
+ * poppler reads: HAND's fields, the rest of the document information as
+ * it was, the same pages. Returns the update (NULL after EXPECT failed).
+ */
+static GByteArray *check_update(const char *src, const char *out)
+{
+	gsize len = 0;
+	char *orig = read_all(src, &len);
+	const char *why = NULL;
+	GByteArray *u = pdf_info_update((const guint8 *)orig, len, &HAND, &why);
+	EXPECT(u != NULL);
+	if (!u) {
+		fprintf(stderr, "%s: %s\n", src, why);
+		g_free(orig);
+		return NULL;
+	}
+	GString *all = g_string_new_len(orig, (gssize)len);
+	g_string_append_len(all, (const char *)u->data, u->len);
+	write_file(out, all->str, all->len);
+	g_string_free(all, TRUE);
+	EXPECT(qpdf_ok("--check", out, NULL, NULL));
+	PopplerDocument *a = reopen(src), *b = reopen(out);
+	EXPECT(a && b);
+	if (a && b) {
+		char *k = poppler_document_get_keywords(b), *t = poppler_document_get_title(b);
+		EXPECT_STR(k, HAND.keywords);
+		EXPECT_STR(t, HAND.title);
+		g_free(k);
+		g_free(t);
+		char *(*same[])(PopplerDocument *) = { poppler_document_get_author,
+			                               poppler_document_get_creator,
+			                               poppler_document_get_producer,
+			                               poppler_document_get_subject };
+		for (size_t i = 0; i < G_N_ELEMENTS(same); i++) {
+			char *x = same[i](a), *y = same[i](b);
+			EXPECT(g_strcmp0(x, y) == 0);
+			g_free(x);
+			g_free(y);
+		}
+		EXPECT(poppler_document_get_creation_date(a) == poppler_document_get_creation_date(b));
+		EXPECT_INT(poppler_document_get_n_pages(a), poppler_document_get_n_pages(b));
+	}
+	if (a)
+		g_object_unref(a);
+	if (b)
+		g_object_unref(b);
+	g_free(orig);
+	return u;
+}
+
+/* Classic cross-reference tables: cairo's, with and without an Info
+ * dictionary, a Korean one, and qpdf's linearized rewrite (the last
+ * startxref pointing at the first page's section, /Prev at the main). */
+TEST(update_by_hand_tables)
+{
+	char *dir = unit_tmpdir();
+	const char *names[] = { EN, MSIT, KO };
+	char *out = g_build_filename(dir, "out.pdf", NULL);
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		char *src = fixture_pdf(names[i]);
+		GByteArray *u = check_update(src, out);
+		/* A table section after a table, as the original's trailer. */
+		EXPECT(u && g_strstr_len((const char *)u->data, u->len, "\ntrailer\n<< /Size "));
+		if (u)
+			g_byte_array_unref(u);
+		/* The same input, the same bytes. */
+		GByteArray *u2 = check_update(src, out);
+		GByteArray *u3 = check_update(src, out);
+		EXPECT(u2 && u3 && u2->len == u3->len && memcmp(u2->data, u3->data, u2->len) == 0);
+		if (u2)
+			g_byte_array_unref(u2);
+		if (u3)
+			g_byte_array_unref(u3);
+		g_free(src);
+	}
+	char *bare = g_build_filename(dir, "bare.pdf", NULL);
+	mini_simple(bare, NULL, NULL); /* no /Info at all: a new object 6 */
+	GByteArray *u = check_update(bare, out);
+	EXPECT(u && u->len > 8 && memcmp(u->data, "6 0 obj\n", 8) == 0);
+	if (u)
+		g_byte_array_unref(u);
+	char *src = fixture_pdf(EN), *lin = g_build_filename(dir, "lin.pdf", NULL);
+	EXPECT(qpdf_ok("--static-id", "--linearize", src, lin));
+	u = check_update(lin, out);
+	if (u)
+		g_byte_array_unref(u);
+	g_free(lin);
+	g_free(src);
+	g_free(bare);
+	g_free(out);
+	rm_dir(dir);
+}
+
+/* PNG "Up" rows of w bytes each, deflated. */
+static GByteArray *png_up_deflated(const guint8 *rows, gsize n, gsize w)
+{
+	GByteArray *raw = g_byte_array_new();
+	for (gsize r = 0; r < n; r++) {
+		guint8 tag = 2;
+		g_byte_array_append(raw, &tag, 1);
+		for (gsize c = 0; c < w; c++) {
+			guint8 v = (guint8)(rows[r * w + c] - (r ? rows[(r - 1) * w + c] : 0));
+			g_byte_array_append(raw, &v, 1);
+		}
+	}
+	uLongf zlen = compressBound(raw->len);
+	GByteArray *z = g_byte_array_sized_new((guint)zlen);
+	g_byte_array_set_size(z, (guint)zlen);
+	EXPECT(compress(z->data, &zlen, raw->data, raw->len) == Z_OK);
+	g_byte_array_set_size(z, (guint)zlen);
+	g_byte_array_unref(raw);
+	return z;
+}
+
+/* Cross-reference streams: one deflated with a PNG predictor, as Word and
+ * most writers since PDF 1.5 make them, appended to a mini PDF; qpdf's
+ * rewrite with object streams, whose Info is in one (left to poppler),
+ * then poppler's own update of it (a stream section with Info at an
+ * offset), stamped again by hand. */
+TEST(update_by_hand_streams)
+{
+	char *dir = unit_tmpdir();
+	char *base = g_build_filename(dir, "base.pdf", NULL);
+	char *xs = g_build_filename(dir, "xs.pdf", NULL);
+	char *out = g_build_filename(dir, "out.pdf", NULL);
+	mini_simple(base, NULL, NULL);
+	gsize len = 0;
+	char *orig = read_all(base, &len);
+	const char *tail = g_strrstr(orig, "startxref\n");
+	EXPECT(tail != NULL);
+	unsigned long prev = tail ? strtoul(tail + 10, NULL, 10) : 0;
+	GString *s = g_string_new_len(orig, (gssize)len);
+	gsize info_at = s->len;
+	g_string_append(s, "7 0 obj\n<< /Producer (hand \\(made\\)) /Creator <48616E64> >>\nendobj\n");
+	gsize xs_at = s->len;
+	/* W [1 2 1]: objects 7 and 8 (this stream), type 1. */
+	guint8 rows[8] = { 1, (guint8)(info_at >> 8), (guint8)info_at, 0,
+		           1, (guint8)(xs_at >> 8),   (guint8)xs_at,   0 };
+	EXPECT(xs_at < 65536);
+	GByteArray *z = png_up_deflated(rows, 2, 4);
+	g_string_append_printf(s,
+	                       "8 0 obj\n<< /Type /XRef /Size 9 /W [1 2 1] /Index [7 2] /Root 1 0 R "
+	                       "/Info 7 0 R /Prev %lu /Filter /FlateDecode /DecodeParms << "
+	                       "/Predictor 12 /Columns 4 >> /Length %u >>\nstream\n",
+	                       prev, z->len);
+	g_string_append_len(s, (const char *)z->data, z->len);
+	g_string_append_printf(s, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xs_at);
+	write_file(xs, s->str, s->len);
+	EXPECT(qpdf_ok("--check", xs, NULL, NULL));
+	GByteArray *u = check_update(xs, out);
+	EXPECT(u && g_strstr_len((const char *)u->data, u->len, "/Type /XRef"));
+	PopplerDocument *d = reopen(out);
+	char *producer = d ? poppler_document_get_producer(d) : NULL;
+	EXPECT_STR(producer, "hand (made)");
+	g_free(producer);
+	if (d)
+		g_object_unref(d);
+	if (u)
+		g_byte_array_unref(u);
+
+	/* qpdf puts Info in an object stream: not for this writer. */
+	char *src = fixture_pdf(EN), *objstm = g_build_filename(dir, "objstm.pdf", NULL);
+	EXPECT(qpdf_ok("--static-id", "--object-streams=generate", src, objstm));
+	gsize olen = 0;
+	char *ob = read_all(objstm, &olen);
+	const char *why = NULL;
+	EXPECT(pdf_info_update((const guint8 *)ob, olen, &HAND, &why) == NULL);
+	EXPECT(why && strstr(why, "object stream"));
+	/* pdf_stamp then saves with poppler, which appends a stream section. */
+	char *stamped = g_build_filename(dir, "stamped.pdf", NULL);
+	pdf_stamp_meta meta = { kogl_get(1), "Title", "Org" };
+	GError *err = NULL;
+	EXPECT(pdf_stamp(objstm, stamped, &meta, &err));
+	g_clear_error(&err);
+	EXPECT(file_is_prefix(objstm, stamped));
+	u = check_update(stamped, out);
+	if (u)
+		g_byte_array_unref(u);
+
+	g_free(stamped);
+	g_free(ob);
+	g_free(objstm);
+	g_free(src);
+	g_byte_array_unref(z);
+	g_string_free(s, TRUE);
+	g_free(orig);
+	g_free(base);
+	g_free(xs);
+	g_free(out);
+	rm_dir(dir);
+}
+
+/* What this writer leaves to poppler: NULL and a reason, never a crash
+ * (the tail of a real PDF mangled byte by byte, under ASan in CI). */
+TEST(update_by_hand_refuses)
+{
+	char *dir = unit_tmpdir();
+	char *enc = g_build_filename(dir, "enc.pdf", NULL);
+	mini_encrypted(enc, true);
+	gsize len = 0;
+	char *b = read_all(enc, &len);
+	const char *why = NULL;
+	EXPECT(pdf_info_update((const guint8 *)b, len, &HAND, &why) == NULL);
+	EXPECT(why && strstr(why, "encrypted"));
+	g_free(b);
+
+	char *src = fixture_pdf(MSIT);
+	b = read_all(src, &len);
+	EXPECT(pdf_info_update((const guint8 *)b, len / 2, &HAND, &why) == NULL);
+	EXPECT(why && strstr(why, "startxref"));
+	EXPECT(pdf_info_update((const guint8 *)b, 0, &HAND, &why) == NULL);
+	/* A trailer whose /Prev is itself: refused, not followed for ever. */
+	char *sx = g_strrstr_len(b, (gssize)len, "startxref\n");
+	unsigned long xref = sx ? strtoul(sx + 10, NULL, 10) : 0;
+	GString *loop = g_string_new_len(b, (gssize)len);
+	gsize at = loop->len;
+	g_string_append_printf(loop, "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 30 /Root 1 0 R "
+	                             "/Info 999 0 R /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", at, at);
+	EXPECT(pdf_info_update((const guint8 *)loop->str, loop->len, &HAND, &why) == NULL);
+	EXPECT(why && strstr(why, "/Prev"));
+	g_string_free(loop, TRUE);
+	/* Not UTF-8: refused. */
+	pdf_info_fields bad = { "\xff\xfe", NULL, NULL };
+	EXPECT(pdf_info_update((const guint8 *)b, len, &bad, &why) == NULL);
+
+	/* Every byte of the last 600 changed, one at a time, to each of a few
+	 * values that matter to the lexer. */
+	const guint8 vals[] = { 0, '(', ')', '<', '>', '[', ']', '/', '%', '\\', '9', 'R', ' ' };
+	guint8 *m = g_memdup2(b, len);
+	unsigned made = 0;
+	for (gsize i = len > 600 ? len - 600 : 0; i < len; i++)
+		for (size_t v = 0; v < sizeof vals; v++) {
+			guint8 keep = m[i];
+			m[i] = vals[v];
+			GByteArray *u = pdf_info_update(m, len, &HAND, &why);
+			made += u != NULL;
+			if (u)
+				g_byte_array_unref(u);
+			m[i] = keep;
+		}
+	EXPECT(made > 0); /* most changes fall in strings or leave a valid file */
+	(void)xref;
+	g_free(m);
+	g_free(b);
+	g_free(src);
+	g_free(enc);
+	rm_dir(dir);
+}
+
+/* pdf_stamp takes the hand-written update where it can: the copy is the
+ * original followed by exactly pdf_info_update's bytes. */
+TEST(stamp_writes_the_update_itself)
+{
+	char *dir = unit_tmpdir();
+	char *src = fixture_pdf(EN), *out = g_build_filename(dir, "access.pdf", NULL);
+	pdf_stamp_meta meta = { kogl_get(1), "Korea Unveils National Quantum Strategy for 2035",
+	                        "Ministry of Science and ICT" };
+	GError *err = NULL;
+	EXPECT(pdf_stamp(src, out, &meta, &err));
+	g_clear_error(&err);
+	gsize l1 = 0, l2 = 0;
+	char *a = read_all(src, &l1), *b = read_all(out, &l2);
+	pdf_info_fields f = { "KOGL-Type-1; Korea Open Government License Type 1: Source Indication; "
+		              "공공누리 제1유형: 출처표시; https://www.kogl.or.kr/info/licenseType1.do",
+		              meta.title, meta.organisation };
+	const char *why = NULL;
+	GByteArray *u = pdf_info_update((const guint8 *)a, l1, &f, &why);
+	EXPECT(u && l2 == l1 + u->len && memcmp(b, a, l1) == 0 && memcmp(b + l1, u->data, u->len) == 0);
+	EXPECT(qpdf_ok("--check", out, NULL, NULL));
+	if (u)
+		g_byte_array_unref(u);
+	g_free(a);
+	g_free(b);
+	g_free(src);
+	g_free(out);
+	rm_dir(dir);
+}
+
 /* The way ingest runs it: in a worker, the facts back through the wire. */
 typedef struct {
 	const char *pdf, *txt;
@@ -1249,4 +1554,5 @@ UNIT_MAIN(ascii_white_space_is_glibs, raw_scan_names_at_the_end, extract_msit_fi
           extract_password, extract_active_content, extract_active_content_in_object_streams,
           object_stream_names_across_chunks, object_stream_bomb_bounded, stamp_fills_empty_fields,
           stamp_keeps_existing_fields, stamp_korean_title_kept, stamp_refuses_repaired_pdf,
-          extract_in_worker, info_wire_round_trip, header_detection)
+          update_by_hand_tables, update_by_hand_streams, update_by_hand_refuses,
+          stamp_writes_the_update_itself, extract_in_worker, info_wire_round_trip, header_detection)
