@@ -570,7 +570,7 @@ GByteArray *pdf_info_update(const guint8 *pdf, gsize len, const pdf_info_fields 
 	GArray *tn = g_array_new(FALSE, FALSE, sizeof(dict_entry));
 	GString *obj = g_string_new(NULL);
 	GByteArray *out = NULL;
-	xref_hit h = { 0 };
+	xref_hit h = { .found = true }; /* the first read is for the trailer alone */
 	bool stream = false, had_info = false;
 	uint64_t size = 0, root = 0, root_gen = 0, info_gen = 0;
 	if (!read_section(p, (gsize)xref, &h, t0, &stream, why))
@@ -589,7 +589,7 @@ GByteArray *pdf_info_update(const guint8 *pdf, gsize len, const pdf_info_fields 
 		goto out;
 	}
 	had_info = dict_get(p, t0, "/Info") != NULL;
-	h = (xref_hit){ 0 }; /* the first read looked for object 0 */
+	h = (xref_hit){ 0 };
 	if (had_info && !dict_ref(p, t0, "/Info", &h.num, &info_gen)) {
 		*why = "the trailer's /Info is not a reference";
 		goto out;
