@@ -215,6 +215,17 @@ TEST(last_event_and_get_again)
 	EXPECT(catalog_get(c, a, &e) == NULL && e && strstr(e->message, "database is locked"));
 	g_clear_error(&e);
 	g_unsetenv("ARCHIVE_TEST_CATALOG_BUSY");
+	/* last_verified and last_valid: the newest verification's. */
+	const char *times[] = { "2030-01-01T00:00:00Z", "2030-01-05T00:00:00Z", "2030-01-03T00:00:00Z" };
+	for (int i = 0; i < 3; i++) {
+		g_setenv("ARCHIVE_TEST_NOW", times[i], TRUE);
+		event(d, c, "verify", b, NULL);
+	}
+	g_unsetenv("ARCHIVE_TEST_NOW");
+	catalog_bundle *vb = catalog_get(c, b, &e);
+	EXPECT(vb && vb->last_valid);
+	EXPECT_STR(vb ? vb->last_verified : NULL, "2030-01-03T00:00:00Z"); /* the last recorded */
+	catalog_bundle_free(vb);
 	for (int i = 0; i < 4; i++) {
 		const char *id = i % 2 ? b : a;
 		catalog_bundle *got = catalog_get(c, id, &e);
