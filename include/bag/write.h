@@ -39,6 +39,12 @@ typedef enum { BAG_DEFLATE, BAG_STORE, BAG_PROBE } bag_packing;
 bool bag_writer_add_file(bag_writer *w, const char *path, const char *src,
                          const char *expected_sha256, uint64_t expected_size,
                          bag_packing packing, GError **err);
+/* The same, with tail's bytes (when not NULL) after src's in the one
+ * entry: the access copy, an original and its update. expected_size and
+ * expected_sha256 are of the two together. */
+bool bag_writer_add_file_tail(bag_writer *w, const char *path, const char *src, GBytes *tail,
+                              const char *expected_sha256, uint64_t expected_size,
+                              bag_packing packing, GError **err);
 
 /* Append tagmanifest-sha256.txt, end the tar and the gzip stream and flush
  * to the fd (no fsync: the store does that). */

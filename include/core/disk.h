@@ -26,10 +26,6 @@ bool disk_fsync(const char *path, GError **err);
  * followed. */
 bool disk_fsync_tree(const char *path, GError **err);
 
-/* Write all of data to fd (again after a short write or EINTR); false
- * with errno set on an error. */
-bool disk_write_all(int fd, const void *data, size_t len);
-
 /* Write data to path, which must not exist (O_EXCL), flushed with fsync
  * when sync; on failure the file is removed and err names it. */
 bool disk_write_new(const char *path, const char *data, size_t len, bool sync, GError **err);

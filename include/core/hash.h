@@ -39,9 +39,10 @@ void hash_sha256_hex(const void *data, size_t len, char hex[65]);
 /* SHA-256 of a file read in one streaming pass, without following a final
  * symlink (O_NOFOLLOW). *size receives its length when size is not NULL. */
 bool hash_file_sha256(const char *path, char hex[65], uint64_t *size, GError **err);
-/* The same, and in the same pass the sha256 of its first prefix_len bytes
- * into prefix_hex ("" when the file is shorter). */
-bool hash_file_sha256_prefix(const char *path, char hex[65], uint64_t *size, uint64_t prefix_len,
-                             char prefix_hex[65], GError **err);
+/* The same; *running (when not NULL) receives the SHA-256 as it stands
+ * after the file's last byte, to go on over bytes that follow it (the
+ * access copy's update): the caller frees it. */
+bool hash_file_sha256_keep(const char *path, char hex[65], uint64_t *size, hash_ctx **running,
+                           GError **err);
 
 #endif

@@ -68,9 +68,10 @@ GDateTime *testhook_now_utc(void);
  *              in a release build ends;
  *       hang   sleep for ever, as poppler looping on a hostile page tree;
  *       spin   burn CPU for ever (meets the CPU limit, RLIMIT_CPU);
- *       tamper (testhook_access_copy, after the worker stamped x.pdf)
- *              flip a bit of the access copy's first byte, as a worker
- *              gone wrong might: the packing process must refuse it.
+ *       tamper (testhook_tamper, after the worker stamped x.pdf) hand
+ *              back bytes that are no update in place of the access
+ *              copy's, as a worker gone wrong might: the packing process
+ *              must refuse them.
  *   ARCHIVE_TEST_INPUT=vanish:x.hwp,change:z.pdf
  *       called by ingest for each input file after it was hashed and
  *       extracted, just before the bundle is packed:
@@ -80,7 +81,7 @@ GDateTime *testhook_now_utc(void);
  * Unset, a call costs a load and a branch.
  */
 void testhook_worker_job(const char *path);
-void testhook_access_copy(const char *pdf, const char *copy);
+bool testhook_tamper(const char *pdf);
 void testhook_input_file(const char *path);
 
 /*
@@ -153,7 +154,7 @@ uint64_t testhook_line_max(uint64_t deflt);
 static inline void testhook_crash_point(const char *name) { (void)name; }
 static inline GDateTime *testhook_now_utc(void) { return g_date_time_new_now_utc(); }
 static inline void testhook_worker_job(const char *path) { (void)path; }
-static inline void testhook_access_copy(const char *pdf, const char *copy) { (void)pdf; (void)copy; }
+static inline bool testhook_tamper(const char *pdf) { (void)pdf; return false; }
 static inline void testhook_input_file(const char *path) { (void)path; }
 static inline int testhook_read_error(const char *path) { (void)path; return 0; }
 static inline const char *testhook_release_path(const char *which) { (void)which; return NULL; }

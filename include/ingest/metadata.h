@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <glib.h>
 #include "ingest/checks.h"
+#include "core/hash.h"
 #include "core/json.h"
 #include "release/license.h"
 #include "pdf/pdf.h"
@@ -24,6 +25,7 @@
 typedef struct {
 	char *bag_path;   /* "data/attachments/x.pdf" */
 	char *src;        /* where its bytes are: the input, or the work folder */
+	GBytes *tail;     /* bytes after src's (an access copy's update), or NULL */
 	char *mime;       /* libmagic's type ("text/plain" for what we made) */
 	uint64_t size;
 	char sha256[65];
@@ -44,12 +46,13 @@ typedef struct {
 	uint64_t text_size, text_read;
 	char *text_date;    /* a full date on its first page, YYYY-MM-DD, or NULL */
 	bool title_found;   /* the release title is in it (pdf.matches_release) */
-	char *access_path;  /* stamped access copy in the work folder, or NULL */
+	hash_ctx *src_hash; /* SHA-256 after its last byte, as first read */
+	bool stamped;       /* its access copy (src and an update) is in the payload */
 	char *stamp_error;  /* why there is no access copy */
-	/* An access copy the extraction worker stamped ahead, with the
-	 * licence, title and organisation the release was expected to get;
-	 * used only when those are what it got (see ingest.c). */
-	char *early_access;
+	/* The update of an access copy the extraction worker stamped ahead,
+	 * with the licence, title and organisation the release was expected
+	 * to get; used only when those are what it got (see ingest.c). */
+	GBytes *early_update;
 	const kogl_license *early_license;
 	char *early_title;
 	char *early_organisation;

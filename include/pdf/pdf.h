@@ -50,27 +50,29 @@ typedef struct {
 } pdf_stamp_meta;
 
 /*
- * Write the access copy: pdf_path with its document information stamped
+ * The access copy's update: the bytes that, appended to the exact bytes of
+ * pdf_path, make its access copy, with the document information stamped
  * (Keywords gain "KOGL-Type-N" and the licence URL; an empty Title gets the
- * release title; an empty Author the organisation), as an incremental
- * update to out_path: the original's bytes followed by pdf_info_update's
- * (pdf/update.h), or, for a PDF that writer leaves alone or whose copy does
- * not reopen with the licence, by poppler's save, checked afterwards to
- * begin with the exact bytes of pdf_path; if it does not (poppler saves a
- * PDF that needed repair unchanged or rewritten), removes out_path and
- * fails with the reason (check pdf.stamp).
+ * release title; an empty Author the organisation). Written by
+ * pdf_info_update (pdf/update.h) where it can; for a PDF that writer leaves
+ * alone, or whose copy does not reopen with the licence, by poppler's save
+ * (into a file made in scratch_dir and removed again), which must begin
+ * with the exact bytes of pdf_path. The copy must open in poppler with the
+ * licence and the original's page count. NULL with the reason when there
+ * is none (poppler saves a PDF that needed repair rewritten: check
+ * pdf.stamp); the caller unrefs.
  */
-bool pdf_stamp(const char *pdf_path, const char *out_path, const pdf_stamp_meta *meta,
-               GError **err);
+GBytes *pdf_stamp(const char *pdf_path, const char *scratch_dir, const pdf_stamp_meta *meta,
+                  GError **err);
 
 /*
  * pdf_extract, then pdf_stamp of the same open document (one open, one
  * parse, where the two calls take two). The stamp is a side line: its
- * failure is no failure of the call, only *stamped false and no access_out
- * (pdf_stamp, run by itself, then tells why).
+ * failure is no failure of the call, only *update NULL (pdf_stamp, run by
+ * itself, then tells why).
  */
 bool pdf_extract_and_stamp(const char *pdf_path, const char *text_path, pdf_info *info,
-                           const char *access_out, const pdf_stamp_meta *meta, bool *stamped,
+                           const char *scratch_dir, const pdf_stamp_meta *meta, GBytes **update,
                            GError **err);
 
 /* Is the file at path a PDF by its bytes: "%PDF-" within its first 1024

@@ -10,7 +10,8 @@
  * process a hostile one may have damaged without crashing it, the child
  * is replaced after any job that failed and after PDF_WORKER_JOBS jobs in
  * any case. What it hands back is not trusted further than it must be:
- * ingest checks an access copy against its original's bytes itself.
+ * of the access copy it hands back only the update, which ingest appends
+ * to the original's bytes itself.
  */
 #ifndef ARC_PDF_WORKER_H
 #define ARC_PDF_WORKER_H
@@ -25,14 +26,14 @@
 typedef struct {
 	const char *pdf;        /* the input PDF */
 	const char *text_out;   /* where its text goes; NULL: stamp only */
-	const char *access_out; /* where the stamped access copy goes, or NULL */
+	const char *scratch;    /* a folder for poppler's save (pdf_stamp) */
 	pdf_stamp_meta meta;    /* for the stamp (meta.license NULL: none) */
 } pdf_job;
 
 typedef struct {
 	bool extracted; /* info is filled: the job had text_out */
 	pdf_info info;
-	bool stamped;   /* access_out holds the stamped copy */
+	GBytes *update; /* the stamped copy's update (pdf_stamp), or NULL */
 } pdf_result;
 
 void pdf_result_clear(pdf_result *r);
@@ -44,10 +45,10 @@ void pdf_worker_free(pdf_worker *w);
 
 /*
  * Run job j in the worker of the calling process. With text_out: extract
- * (pdf_extract) into out->info, and with access_out and a licence also
- * stamp the same open document, out->stamped saying whether that worked
- * (the stamp's failure is not the job's). Without text_out: only stamp
- * (pdf_stamp); out->stamped true. Fails as pdf.h's calls do, or as
+ * (pdf_extract) into out->info, and with a licence also stamp the same
+ * open document, out->update NULL when that did not work (the stamp's
+ * failure is not the job's). Without text_out: only stamp (pdf_stamp);
+ * out->update set. Fails as pdf.h's calls do, or as
  * worker.h says a worker fails ("worker killed by signal 11
  * (Segmentation fault)", ...). out is cleared first.
  */

@@ -366,15 +366,43 @@ static bool worth_deflating(bag_writer *w, const unsigned char *p, size_t n)
 	return (size_t)w->probe.total_out * 10 < take * 9;
 }
 
+/* Bytes of the entry being written: hashed, and the level chosen on the
+ * first of them (the header went out squeezed). */
+static bool put_data(bag_writer *w, const char *path, const void *data, size_t len,
+                     bag_packing packing, bool *first, hash_ctx *h, GError **err)
+{
+	hash_update(h, data, len);
+	if (*first && len > 0) {
+		*first = false;
+		bool squeeze = packing == BAG_DEFLATE ||
+		               (packing == BAG_PROBE && worth_deflating(w, data, len));
+		if (!set_level(w, squeeze ? SQUEEZE : 0)) {
+			fail(w, err, path);
+			return false;
+		}
+	}
+	return len == 0 || write_data(w, path, data, len, err);
+}
+
 bool bag_writer_add_file(bag_writer *w, const char *path, const char *src,
                          const char *expected_sha256, uint64_t expected_size,
                          bag_packing packing, GError **err)
+{
+	return bag_writer_add_file_tail(w, path, src, NULL, expected_sha256, expected_size, packing,
+	                                err);
+}
+
+bool bag_writer_add_file_tail(bag_writer *w, const char *path, const char *src, GBytes *tail,
+                              const char *expected_sha256, uint64_t expected_size,
+                              bag_packing packing, GError **err)
 {
 	bool first = true;
 	bool ok = false;
 	hash_ctx *h = NULL;
 	struct stat st;
 	uint64_t total = 0;
+	gsize tail_len = 0;
+	const void *tail_data = tail ? g_bytes_get_data(tail, &tail_len) : NULL;
 
 	if (refuse_if_done(w, err))
 		return false;
@@ -393,12 +421,13 @@ bool bag_writer_add_file(bag_writer *w, const char *path, const char *src,
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT, "%s: not a regular file", src);
 		goto out;
 	}
-	if (expected_sha256 && (uint64_t)st.st_size != expected_size) {
+	uint64_t size = (uint64_t)st.st_size; /* of src; the entry has the tail too */
+	if (expected_sha256 && size + tail_len != expected_size) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
 		            "%s: changed while being archived (size differs)", src);
 		goto out;
 	}
-	if (!write_header(w, path, (uint64_t)st.st_size, err))
+	if (!write_header(w, path, size + tail_len, err))
 		goto out;
 
 	h = hash_new(HASH_MASK(HASH_SHA256));
@@ -414,32 +443,22 @@ bool bag_writer_add_file(bag_writer *w, const char *path, const char *src,
 		}
 		if (n == 0)
 			break;
-		hash_update(h, w->rbuf, (size_t)n);
-		if (first) {
-			/* The header went out squeezed; the data's level is
-			 * chosen on its first bytes. */
-			first = false;
-			bool squeeze = packing == BAG_DEFLATE ||
-			               (packing == BAG_PROBE && worth_deflating(w, w->rbuf, (size_t)n));
-			if (!set_level(w, squeeze ? SQUEEZE : 0)) {
-				fail(w, err, path);
-				goto out;
-			}
-		}
 		/* Never write past the size in the header: a file that grows
 		 * is caught by the size check below instead. */
-		uint64_t room = (uint64_t)st.st_size > total ? (uint64_t)st.st_size - total : 0;
+		uint64_t room = size > total ? size - total : 0;
 		size_t put = (uint64_t)n < room ? (size_t)n : (size_t)room;
 		total += (uint64_t)n;
-		if (put > 0 && !write_data(w, path, w->rbuf, put, err))
+		if (!put_data(w, path, w->rbuf, put, packing, &first, h, err))
 			goto out;
 	}
-	if (total != (uint64_t)st.st_size) {
+	if (total != size) {
 		w->failed = true;
 		g_set_error(err, ARC_ERROR, ARC_ERROR_INPUT,
 		            "%s: changed while being archived (size differs)", src);
 		goto out;
 	}
+	if (!put_data(w, path, tail_data, tail_len, packing, &first, h, err))
+		goto out;
 	char hex[HASH_HEX_MAX];
 	hash_final_hex(h, HASH_SHA256, hex);
 	if (expected_sha256 && g_ascii_strcasecmp(hex, expected_sha256) != 0) {

@@ -227,7 +227,9 @@ bool disk_fsync_tree(const char *path, GError **err)
 	return fd >= 0 && fsync_dirs_at(fd, path, err);
 }
 
-bool disk_write_all(int fd, const void *data, size_t len)
+/* Write all of data to fd (again after a short write or EINTR); false
+ * with errno set on an error. */
+static bool write_all(int fd, const void *data, size_t len)
 {
 	for (size_t done = 0; done < len;) {
 		ssize_t n = write(fd, (const char *)data + done, len - done);
@@ -247,7 +249,7 @@ bool disk_write_new(const char *path, const char *data, size_t len, bool sync, G
 		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
 		return false;
 	}
-	if (!disk_write_all(fd, data, len)) {
+	if (!write_all(fd, data, len)) {
 		arc_set_errno(err, ARC_ERROR_STORE, errno, path);
 		close(fd);
 		unlink(path);

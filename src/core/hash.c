@@ -121,23 +121,13 @@ void hash_sha256_hex(const void *data, size_t len, char hex[65])
 	to_hex(d, sizeof d, hex);
 }
 
-/* The sha256 of what h has seen so far; h goes on. */
-static void digest_so_far(const hash_ctx *h, char hex[65])
-{
-	char full[HASH_HEX_MAX];
-	hash_ctx *p = hash_dup(h);
-	hash_final_hex(p, HASH_SHA256, full);
-	hash_free(p);
-	memcpy(hex, full, 65);
-}
-
 bool hash_file_sha256(const char *path, char hex[65], uint64_t *size, GError **err)
 {
-	return hash_file_sha256_prefix(path, hex, size, 0, NULL, err);
+	return hash_file_sha256_keep(path, hex, size, NULL, err);
 }
 
-bool hash_file_sha256_prefix(const char *path, char hex[65], uint64_t *size, uint64_t prefix_len,
-                             char prefix_hex[65], GError **err)
+bool hash_file_sha256_keep(const char *path, char hex[65], uint64_t *size, hash_ctx **running,
+                           GError **err)
 {
 	bool ok = false;
 	uint64_t total = 0;
@@ -158,8 +148,6 @@ bool hash_file_sha256_prefix(const char *path, char hex[65], uint64_t *size, uin
 		goto out;
 	}
 	h = hash_new(HASH_MASK(HASH_SHA256));
-	char full[HASH_HEX_MAX];
-	bool have_prefix = false;
 	for (;;) {
 		ssize_t n = read(fd, buf, 1 << 17);
 		if (n < 0 && errno == EINTR)
@@ -171,24 +159,12 @@ bool hash_file_sha256_prefix(const char *path, char hex[65], uint64_t *size, uin
 		}
 		if (n == 0)
 			break;
-		size_t head = (size_t)n;
-		/* The prefix's digest is the running one, copied where the
-		 * prefix ends: no second pass over its bytes. */
-		if (prefix_hex && !have_prefix && total + (uint64_t)n >= prefix_len) {
-			head = (size_t)(prefix_len - total);
-			hash_update(h, buf, head);
-			digest_so_far(h, prefix_hex);
-			have_prefix = true;
-			hash_update(h, buf + head, (size_t)n - head);
-		} else {
-			hash_update(h, buf, (size_t)n);
-		}
+		hash_update(h, buf, (size_t)n);
 		total += (uint64_t)n;
 	}
-	if (prefix_hex && !have_prefix && prefix_len == 0)
-		digest_so_far(h, prefix_hex); /* an empty file */
-	else if (prefix_hex && !have_prefix)
-		prefix_hex[0] = '\0'; /* shorter than the prefix */
+	if (running)
+		*running = hash_dup(h);
+	char full[HASH_HEX_MAX];
 	hash_final_hex(h, HASH_SHA256, full);
 	memcpy(hex, full, 65);
 	if (size)

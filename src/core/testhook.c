@@ -123,20 +123,11 @@ void testhook_worker_job(const char *path)
 	}
 }
 
-void testhook_access_copy(const char *pdf, const char *copy)
+bool testhook_tamper(const char *pdf)
 {
 	char buf[16];
 	const char *a = hook_action("ARCHIVE_TEST_WORKER", pdf, buf, sizeof buf);
-	if (!a || strcmp(a, "tamper") != 0)
-		return;
-	int fd = open(copy, O_RDWR | O_CLOEXEC);
-	unsigned char c;
-	if (fd >= 0 && pread(fd, &c, 1, 0) == 1) {
-		c ^= 0x01;
-		(void)!pwrite(fd, &c, 1, 0);
-	}
-	if (fd >= 0)
-		close(fd);
+	return a && strcmp(a, "tamper") == 0;
 }
 
 void testhook_input_file(const char *path)

@@ -335,34 +335,29 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 	bool ok = true;
 	char *name = g_strdup_printf("text-%u.txt", n);
 	char *text = g_build_filename(work, name, NULL);
-	char *access_name = g_strdup_printf("access-%u.pdf", n);
-	char *access = g_build_filename(work, access_name, NULL);
-	pdf_job job = { .pdf = p->src, .text_out = text };
+	pdf_job job = { .pdf = p->src, .text_out = text, .scratch = work };
 	if ((p->early_license = release_early_license(&g->policy, r))) {
 		const char *source;
 		p->early_title = release_decided_title(r);
 		p->early_organisation = release_decided_organisation(&g->policy, r, &source);
-		job.access_out = access;
 		job.meta = (pdf_stamp_meta){ p->early_license, p->early_title, p->early_organisation };
 	}
 	pdf_result res;
 	GError *e = NULL;
 	bool ran = pdf_worker_run(g->pdf, &job, &res, &e);
-	if (!ran && job.access_out && !(e && e->domain == ARC_ERROR && e->code == ARC_ERROR_STORE)) {
+	if (!ran && job.meta.license && !(e && e->domain == ARC_ERROR && e->code == ARC_ERROR_STORE)) {
 		/* Stamping ahead must never cost the extraction (a crash, a
 		 * limit reached by the two together): the job as it runs
 		 * without it decides, and the stamp worker runs later. */
 		g_clear_error(&e);
-		unlink(access);
-		job.access_out = NULL;
+		job.meta = (pdf_stamp_meta){ 0 };
 		ran = pdf_worker_run(g->pdf, &job, &res, &e);
 	}
 	if (ran) {
 		p->opened = true;
 		p->info = res.info;
 		memset(&res.info, 0, sizeof res.info); /* now p's */
-		if (job.access_out && res.stamped)
-			p->early_access = g_steal_pointer(&access);
+		p->early_update = g_steal_pointer(&res.update);
 		p->text_path = g_steal_pointer(&text);
 		bool found = false;
 		for (guint i = 0; i < n; i++)
@@ -379,10 +374,6 @@ static bool extract_pdf(ingester *g, release_record *r, pdf_record *p, const cha
 	}
 	g_clear_error(&e);
 	pdf_result_clear(&res);
-	if (access && job.access_out)
-		unlink(access); /* not stamped, or the worker failed */
-	g_free(access);
-	g_free(access_name);
 	g_free(text);
 	g_free(name);
 	return ok;
@@ -439,64 +430,54 @@ static bool extract_doc(ingester *g, release_record *r, doc_record *d, const cha
 	return ok;
 }
 
-static bool add_access_copy(release_record *r, const pdf_record *pdf, const char *path,
-                            bool *matches, GError **err);
+static const char *add_access_copy(release_record *r, pdf_record *pdf, GBytes *update);
 
 /* The access copy: the one stamped ahead, or one stamped now; into the
- * payload when it checks out (add_access_copy), else pdf.stamp says why. */
-static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char *work, guint n,
+ * payload when its update checks out (add_access_copy), else pdf.stamp
+ * says why. */
+static bool stamp_pdf(ingester *g, release_record *r, pdf_record *p, const char *work,
                       GError **err)
 {
-	bool ok = true, matches = false;
-	char *name = g_strdup_printf("access-%u.pdf", n);
-	char *out = g_build_filename(work, name, NULL);
-	char *copy = NULL;
+	bool ok = true;
+	GBytes *update = NULL;
 	pdf_job job = { .pdf = p->src,
-	                .access_out = out,
+	                .scratch = work,
 	                .meta = { r->license, r->title, r->organisation } };
 	pdf_result res;
 	GError *e = NULL;
 	/* The copy stamped ahead is the one this would make, when made with
 	 * the same licence, title and organisation; else it goes. */
-	bool early = p->early_access && p->early_license == r->license &&
+	bool early = p->early_update && p->early_license == r->license &&
 	             g_strcmp0(p->early_title, r->title) == 0 &&
 	             g_strcmp0(p->early_organisation, r->organisation) == 0;
-	if (p->early_access && !early)
-		unlink(p->early_access);
 	if (early) {
-		copy = g_steal_pointer(&p->early_access);
+		update = g_steal_pointer(&p->early_update);
 	} else if (pdf_worker_run(g->pdf, &job, &res, &e)) {
-		copy = g_steal_pointer(&out);
+		update = g_steal_pointer(&res.update);
 		pdf_result_clear(&res);
+	} else if (store_failed(&e, err)) {
+		ok = false;
 	} else {
-		unlink(out); /* what the failed worker may have left */
-		if (store_failed(&e, err))
-			ok = false;
-		else
-			p->stamp_error = g_strdup(e->message);
+		p->stamp_error = g_strdup(e->message);
 	}
+	g_clear_pointer(&p->early_update, g_bytes_unref);
 
-	if (copy && !(ok = add_access_copy(r, p, copy, &matches, err))) {
-		unlink(copy);
-	} else if (copy && matches) {
-		p->access_path = g_steal_pointer(&copy);
+	const char *bad = update ? add_access_copy(r, p, update) : NULL;
+	if (update && !bad) {
 		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, true, p->rel,
 		          "%s: access copy stamped with %s", p->rel, r->license->id);
-	} else if (copy) {
-		unlink(copy);
-		p->stamp_error = g_strdup("the copy the PDF worker made does not begin with the "
-		                          "original's exact bytes");
+	} else if (update) {
+		p->stamp_error = g_strdup(bad);
 		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, false, p->rel,
 		          "%s: no access copy: %s", p->rel, p->stamp_error);
 	} else if (ok) {
 		check_add(r->checks, "pdf.stamp", CHECK_LEVEL_WARNING, false, p->rel,
 		          "%s: no access copy: the licence could not be written into it: %s", p->rel,
-		          reason_of(e, p->src));
+		          e ? reason_of(e, p->src) : "the PDF worker sent no update");
 	}
 	g_clear_error(&e);
-	g_free(copy);
-	g_free(out);
-	g_free(name);
+	if (update)
+		g_bytes_unref(update);
 	return ok;
 }
 
@@ -520,7 +501,7 @@ static void content_hash(release_record *r)
 	r->content_sha256 = g_strdup(hex);
 }
 
-/* Add a file we made in the work folder (text, access copy) to the payload. */
+/* Add a file we made in the work folder (text) to the payload. */
 static bool add_made_file(release_record *r, const char *bag_path, const char *src,
                           const char *role, const char *mime, GError **err)
 {
@@ -533,15 +514,23 @@ static bool add_made_file(release_record *r, const char *bag_path, const char *s
 	return true;
 }
 
+/* Does an update end as a PDF does, in "%%EOF" and an end of line? */
+static bool ends_in_eof(const guint8 *data, gsize len)
+{
+	while (len > 0 && strchr(" \t\r\n", data[len - 1]) && data[len - 1] != '\0')
+		len--;
+	return len >= 5 && memcmp(data + len - 5, "%%EOF", 5) == 0;
+}
+
 /*
- * The access copy of pdf into the payload, if it begins with the exact
- * bytes of its original: the worker that made it parsed a hostile PDF,
- * and this process, which packs the bundle, takes from it only what it
- * has checked (hashed in one pass: the whole for the manifest, the
- * prefix against the original's sha256). *matches false: not added.
+ * The access copy of pdf into the payload: the original's exact bytes, as
+ * first read and hashed, and then the update the PDF worker made. That
+ * worker parsed a hostile PDF, and this process, which packs the bundle,
+ * takes from it only bytes to append, after checking that they end as a
+ * PDF update does. The copy's SHA-256 goes on from the original's. The
+ * reason when it is not added.
  */
-static bool add_access_copy(release_record *r, const pdf_record *pdf, const char *path,
-                            bool *matches, GError **err)
+static const char *add_access_copy(release_record *r, pdf_record *pdf, GBytes *update)
 {
 	const payload_file *orig = NULL;
 	for (guint i = 0; i < r->payload->len && !orig; i++) {
@@ -549,22 +538,26 @@ static bool add_access_copy(release_record *r, const pdf_record *pdf, const char
 		if (!strcmp(f->role, "attachment") && !strcmp(f->src, pdf->src))
 			orig = f;
 	}
-	char prefix[65], sha[65];
-	uint64_t size = 0;
-	if (!hash_file_sha256_prefix(path, sha, &size, orig ? orig->size : 0, prefix, err)) {
-		(*err)->code = ARC_ERROR_STORE;
-		return false;
-	}
-	*matches = orig && size > orig->size && strcmp(prefix, orig->sha256) == 0;
-	if (!*matches)
-		return true;
+	gsize n = 0;
+	const guint8 *tail = g_bytes_get_data(update, &n);
+	if (!orig || !pdf->src_hash)
+		return "its original is not in the payload";
+	if (!ends_in_eof(tail, n))
+		return "the update the PDF worker made does not end in %%EOF";
+	hash_ctx *h = hash_dup(pdf->src_hash);
+	hash_update(h, tail, n);
 	char *bp = g_build_filename("data/access", pdf->rel, NULL);
-	payload_file *f = release_record_add_payload(r, bp, path, "access");
+	payload_file *f = release_record_add_payload(r, bp, orig->src, "access");
 	g_free(bp);
+	f->tail = g_bytes_ref(update);
 	f->mime = g_strdup("application/pdf");
-	memcpy(f->sha256, sha, sizeof sha);
-	f->size = size;
-	return true;
+	f->size = orig->size + n;
+	char hex[HASH_HEX_MAX];
+	hash_final_hex(h, HASH_SHA256, hex);
+	hash_free(h);
+	memcpy(f->sha256, hex, sizeof f->sha256);
+	pdf->stamped = true;
+	return NULL;
 }
 
 /* The normalised release text, written into the work folder to be
@@ -746,7 +739,8 @@ static bool make_bundle(release_record *r, prepared *p, GError **err)
 	}
 	for (guint i = 0; i < r->payload->len; i++) {
 		payload_file *f = g_ptr_array_index(r->payload, i);
-		if (!bag_writer_add_file(w, f->bag_path, f->src, f->sha256, f->size, packing_of(f), err))
+		if (!bag_writer_add_file_tail(w, f->bag_path, f->src, f->tail, f->sha256, f->size,
+		                              packing_of(f), err))
 			goto out;
 	}
 	if (!bag_writer_finish(w, err))
@@ -994,9 +988,12 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 		payload_file *f = release_record_add_payload(r, bp, a->path, "attachment");
 		g_free(bp);
 		unreadable = a;
-		if (!hash_file_sha256(f->src, f->sha256, &f->size, &e) ||
-		    !(f->mime = filetype_mime(g->ft, f->src, &e)))
+		hash_ctx *running = NULL; /* a PDF's access copy goes on from it */
+		if (!hash_file_sha256_keep(f->src, f->sha256, &f->size, &running, &e) ||
+		    !(f->mime = filetype_mime(g->ft, f->src, &e))) {
+			hash_free(running);
 			goto input_failed;
+		}
 		bool by_content = strcmp(f->mime, "application/pdf") == 0 || pdf_has_header(f->src);
 		if (name_is_pdf(a->rel)) {
 			if (f->size == 0)
@@ -1015,6 +1012,7 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 			pdf_record *pdf = g_new0(pdf_record, 1);
 			pdf->rel = g_strdup(a->rel);
 			pdf->src = g_strdup(a->path);
+			pdf->src_hash = g_steal_pointer(&running);
 			g_ptr_array_add(r->pdfs, pdf);
 		} else if (!by_content && f->size > 0) {
 			doc_format fmt = doc_sniff(f->src);
@@ -1037,6 +1035,7 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 				g_ptr_array_add(r->docs, d);
 			}
 		}
+		hash_free(running); /* not a PDF's */
 	}
 
 	/*
@@ -1135,7 +1134,7 @@ bool ingest_prepare(ingester *g, const release_input *in, prepared *p, GError **
 	for (guint i = 0; made && i < r->pdfs->len; i++) {
 		pdf_record *pdf = g_ptr_array_index(r->pdfs, i);
 		if (pdf->opened)
-			made = stamp_pdf(g, r, pdf, work, i, err);
+			made = stamp_pdf(g, r, pdf, work, err);
 	}
 	if (!made)
 		goto out;

@@ -16,6 +16,8 @@ static void payload_free(gpointer p)
 	payload_file *f = p;
 	g_free(f->bag_path);
 	g_free(f->src);
+	if (f->tail)
+		g_bytes_unref(f->tail);
 	g_free(f->mime);
 	g_free(f);
 }
@@ -29,9 +31,10 @@ static void pdf_record_free(gpointer p)
 	pdf_info_clear(&d->info);
 	g_free(d->text_path);
 	g_free(d->text_date);
-	g_free(d->access_path);
+	hash_free(d->src_hash);
 	g_free(d->stamp_error);
-	g_free(d->early_access);
+	if (d->early_update)
+		g_bytes_unref(d->early_update);
 	g_free(d->early_title);
 	g_free(d->early_organisation);
 	g_free(d);
@@ -205,7 +208,7 @@ static void json_pdf(json_writer *w, const pdf_record *p)
 		json_kv_string(w, "license_stated", kogl_get(p->license_type)->id);
 	else
 		json_kv_string(w, "license_stated", NULL);
-	json_kv_bool(w, "stamped", p->access_path != NULL);
+	json_kv_bool(w, "stamped", p->stamped);
 	if (p->stamp_error)
 		json_kv_string(w, "stamp_error", p->stamp_error);
 	json_end_object(w);

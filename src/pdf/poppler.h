@@ -31,7 +31,7 @@ bool pdf_is_blank(const char *s);
 bool pdf_extract_keep(const char *pdf_path, const char *text_path, pdf_info *info,
                       PopplerDocument **keep, GBytes **keep_bytes, GError **err);
 /* pdf_stamp of a document already open (given may be NULL: opened here). */
-bool pdf_stamp_doc(PopplerDocument *given, GBytes *given_bytes, const char *pdf_path,
-                   const char *out_path, const pdf_stamp_meta *meta, GError **err);
+GBytes *pdf_stamp_doc(PopplerDocument *given, GBytes *given_bytes, const char *pdf_path,
+                      const char *scratch_dir, const pdf_stamp_meta *meta, GError **err);
 
 #endif

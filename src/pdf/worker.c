@@ -39,6 +39,8 @@ void pdf_worker_free(pdf_worker *w)
 void pdf_result_clear(pdf_result *r)
 {
 	pdf_info_clear(&r->info);
+	if (r->update)
+		g_bytes_unref(r->update);
 	memset(r, 0, sizeof *r);
 }
 
@@ -100,26 +102,38 @@ bool pdf_info_from_dict(pdf_info *info, GVariantDict *d)
 	return true;
 }
 
+/* The stamped copy's update into d (a test may have it replaced with
+ * bytes that are no update: see testhook_tamper); takes update. */
+static void put_update(const pdf_job *j, GVariantDict *d, GBytes *update)
+{
+	if (!update)
+		return;
+	if (testhook_tamper(j->pdf)) {
+		g_bytes_unref(update);
+		update = g_bytes_new_static("tampered", 8);
+	}
+	g_variant_dict_insert_value(d, "update",
+	                            g_variant_new_from_bytes(G_VARIANT_TYPE_BYTESTRING, update, TRUE));
+	g_bytes_unref(update);
+}
+
 /* In the child: one job, its result in d. */
 static bool run_job(const pdf_job *j, GVariantDict *d, GError **err)
 {
 	pdf_info info = { 0 };
-	bool stamped = false;
+	GBytes *update = NULL;
 	testhook_worker_job(j->pdf);
 	if (!j->text_out) {
-		if (!pdf_stamp(j->pdf, j->access_out, &j->meta, err))
+		if (!(update = pdf_stamp(j->pdf, j->scratch, &j->meta, err)))
 			return false;
-		testhook_access_copy(j->pdf, j->access_out);
-		g_variant_dict_insert(d, "stamped", "b", TRUE);
+		put_update(j, d, update);
 		return true;
 	}
-	if (j->access_out && j->meta.license) {
-		if (!pdf_extract_and_stamp(j->pdf, j->text_out, &info, j->access_out, &j->meta,
-		                           &stamped, err))
+	if (j->meta.license) {
+		if (!pdf_extract_and_stamp(j->pdf, j->text_out, &info, j->scratch, &j->meta, &update,
+		                           err))
 			return false;
-		if (stamped)
-			testhook_access_copy(j->pdf, j->access_out);
-		g_variant_dict_insert(d, "stamped", "b", stamped);
+		put_update(j, d, update);
 	} else if (!pdf_extract(j->pdf, j->text_out, &info, err)) {
 		return false;
 	}
@@ -136,7 +150,7 @@ static GBytes *job_pack(const pdf_job *j)
 	GVariantDict *d = g_variant_dict_new(NULL);
 	worker_dict_put(d, "pdf", j->pdf);
 	worker_dict_put(d, "text_out", j->text_out);
-	worker_dict_put(d, "access_out", j->access_out);
+	worker_dict_put(d, "scratch", j->scratch);
 	if (j->meta.license)
 		g_variant_dict_insert(d, "license", "i", j->meta.license->type);
 	worker_dict_put(d, "title", j->meta.title);
@@ -152,18 +166,18 @@ static GBytes *child_job(void *arg, GBytes *request, GError **err)
 	GVariantDict *req = worker_dict_unpack(request, NULL), *res = NULL;
 	GBytes *out = NULL;
 	char *pdf = req ? worker_dict_take(req, "pdf") : NULL;
-	char *text = NULL, *access = NULL, *title = NULL, *org = NULL;
+	char *text = NULL, *scratch = NULL, *title = NULL, *org = NULL;
 	int license = 0;
 	if (!pdf) {
 		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "PDF worker: a malformed request");
 		goto out;
 	}
 	text = worker_dict_take(req, "text_out");
-	access = worker_dict_take(req, "access_out");
+	scratch = worker_dict_take(req, "scratch");
 	title = worker_dict_take(req, "title");
 	org = worker_dict_take(req, "organisation");
 	g_variant_dict_lookup(req, "license", "i", &license);
-	pdf_job j = { pdf, text, access, { kogl_get(license), title, org } };
+	pdf_job j = { pdf, text, scratch, { kogl_get(license), title, org } };
 	res = g_variant_dict_new(NULL);
 	if (run_job(&j, res, err))
 		out = worker_dict_pack(res);
@@ -174,7 +188,7 @@ out:
 		g_variant_dict_unref(res);
 	g_free(pdf);
 	g_free(text);
-	g_free(access);
+	g_free(scratch);
 	g_free(title);
 	g_free(org);
 	return out;
@@ -195,8 +209,11 @@ bool pdf_worker_run(pdf_worker *w, const pdf_job *j, pdf_result *out, GError **e
 	GVariantDict *d = NULL;
 	if (!job || !worker_finish(job, &d, err))
 		return false;
-	gboolean stamped = FALSE;
-	out->stamped = g_variant_dict_lookup(d, "stamped", "b", &stamped) && stamped;
+	GVariant *uv = g_variant_dict_lookup_value(d, "update", G_VARIANT_TYPE_BYTESTRING);
+	if (uv) {
+		out->update = g_variant_get_data_as_bytes(uv);
+		g_variant_unref(uv);
+	}
 	GVariant *pv = g_variant_dict_lookup_value(d, "pdf", G_VARIANT_TYPE_VARDICT);
 	bool ok = true;
 	if (pv) {

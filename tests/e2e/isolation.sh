@@ -62,15 +62,16 @@ check cpu_exit_1 run_rc 1 timeout 120 env ARCHIVE_TEST_WORKER=spin:bad-spin.pdf 
 check cpu_reason [ "$(reason bad-spin pdf.open)" = "bad-spin.pdf: cannot be opened: worker killed by signal 24 (CPU time limit exceeded)" ]
 
 # What a worker hands back is checked by the process that packs the
-# bundle: an access copy that does not begin with the original's exact
-# bytes (the hook flips a bit of it, as a worker gone wrong might) is not
+# bundle: of the access copy the worker sends only the update, which that
+# process appends to the original's bytes itself; bytes that are no update
+# (the hook sends "tampered", as a worker gone wrong might) are not
 # archived; the release is, with a failed pdf.stamp warning saying why.
 S=$PWD/tamper
 mkdir tamper-in && cp -R batch/bad-hang tamper-in/bad-tamper
 mv tamper-in/bad-tamper/bad-hang.txt tamper-in/bad-tamper/bad-tamper.txt
 mv tamper-in/bad-tamper/bad-hang.pdf tamper-in/bad-tamper/bad-tamper.pdf
 check tamper_archived run_rc 0 env ARCHIVE_TEST_WORKER=tamper:bad-tamper.pdf "$ARCHIVE" --store "$S" ingest tamper-in/bad-tamper
-check tamper_warns has out "pdf.stamp.*bad-tamper.pdf: no access copy: the copy the PDF worker made does not begin with the original's exact bytes"
+check tamper_warns has out "pdf.stamp.*bad-tamper.pdf: no access copy: the update the PDF worker made does not end in %%EOF"
 tamper_no_access() {
 	b=$(find "$S/bundles" -name '*.tar.gz') && [ -n "$b" ] &&
 		tar tzf "$b" >list && has list '/data/attachments/bad-tamper.pdf$' &&

@@ -297,6 +297,66 @@ TEST(writer_refuses)
 	g_free(dir);
 }
 
+/* The bytes of entry name in the tar.gz at path, or NULL. */
+static GByteArray *entry_bytes(const char *path, const char *name)
+{
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_tar(a);
+	GByteArray *got = NULL;
+	struct archive_entry *e;
+	if (archive_read_open_filename(a, path, 10240) == ARCHIVE_OK)
+		while (!got && archive_read_next_header(a, &e) == ARCHIVE_OK) {
+			if (strcmp(archive_entry_pathname(e), name) != 0)
+				continue;
+			got = g_byte_array_new();
+			char buf[4096];
+			la_ssize_t n;
+			while ((n = archive_read_data(a, buf, sizeof buf)) > 0)
+				g_byte_array_append(got, (const guint8 *)buf, (guint)n);
+		}
+	archive_read_free(a);
+	return got;
+}
+
+/* An access copy: a file and the update after it, in one entry, digest and
+ * size of the two together. */
+TEST(writer_file_and_tail)
+{
+	char *dir = unit_tmpdir();
+	char *src = g_build_filename(dir, "orig.pdf", NULL);
+	char *out = g_build_filename(dir, "o.tar.gz", NULL);
+	static const char orig[] = "%PDF-1.4\n...original...\n%%EOF\n", upd[] = "1 0 obj\n%%EOF\n";
+	EXPECT(g_file_set_contents(src, orig, -1, NULL));
+	GBytes *tail = g_bytes_new_static(upd, strlen(upd));
+	char joined[sizeof orig + sizeof upd], hex[65];
+	snprintf(joined, sizeof joined, "%s%s", orig, upd);
+	hash_sha256_hex(joined, strlen(joined), hex);
+	GError *err = NULL;
+	for (int pack = BAG_DEFLATE; pack <= BAG_PROBE; pack++) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		bag_writer *w = bag_writer_new(fd, TOP, 0, &err);
+		EXPECT(bag_writer_add_file_tail(w, "data/access/x.pdf", src, tail, hex, strlen(joined),
+		                                (bag_packing)pack, &err));
+		/* The size of the file alone is not the entry's. */
+		EXPECT(!bag_writer_add_file_tail(w, "data/access/y.pdf", src, tail, hex, strlen(orig),
+		                                 (bag_packing)pack, &err));
+		EXPECT(err && strstr(err->message, "size differs"));
+		g_clear_error(&err);
+		EXPECT(bag_writer_finish(w, &err));
+		bag_writer_free(w);
+		close(fd);
+		GByteArray *got = entry_bytes(out, TOP "/data/access/x.pdf");
+		EXPECT(got && got->len == strlen(joined) && memcmp(got->data, joined, got->len) == 0);
+		if (got)
+			g_byte_array_unref(got);
+	}
+	g_bytes_unref(tail);
+	g_free(src);
+	g_free(out);
+	g_free(dir);
+}
+
 /*
  * Stored and deflated entries in one gzip stream (deflateParams between
  * entries): still one standard gzip member that gzip, tar, Python's
@@ -965,7 +1025,8 @@ TEST(tag_file_in_old_payload_manifest)
 	g_free(dir);
 }
 
-UNIT_MAIN(encode_decode_path, path_problem, write_list_and_verify, writer_refuses, writer_mixed_levels,
+UNIT_MAIN(encode_decode_path, path_problem, write_list_and_verify, writer_refuses, writer_file_and_tail,
+          writer_mixed_levels,
           writer_disk_full,
           hand_bag_valid, corrupt_variants, fast_mode, truncated_and_garbage, sidecar,
           our_profile, directory_bag, verify_each_parallel, escaping_manifest_paths,

@@ -1,4 +1,4 @@
-/* Unit tests: digests, and the prefix digest taken in the same pass. */
+/* Unit tests: digests, and the running digest kept after a file. */
 #include "unit.h"
 #include "core/errors.h"
 #include "core/hash.h"
@@ -18,50 +18,47 @@ static char *make_file(const char *dir, size_t n, guint8 **data)
 	return path;
 }
 
-TEST(prefix_digest_matches_every_cut)
+/* The running digest kept after a file's last byte goes on over bytes
+ * that follow it: file + tail hashes as the two together would. */
+TEST(kept_digest_goes_on_after_the_file)
 {
 	char *dir = unit_tmpdir();
-	const size_t size = 300000; /* more than two 128 KiB reads */
-	guint8 *data = NULL;
-	char *path = make_file(dir, size, &data);
-	char whole[65];
-	hash_sha256_hex(data, size, whole);
-	/* Cuts at the start, inside, on and around the read size, at the end. */
-	const uint64_t cuts[] = { 0, 1, 4095, 131071, 131072, 131073, 262144, size - 1, size };
-	for (size_t i = 0; i < G_N_ELEMENTS(cuts); i++) {
-		char hex[65], prefix[65], want[65];
-		uint64_t got = 0;
+	/* Empty, one byte, on and around the 128 KiB read, more than two reads. */
+	const size_t sizes[] = { 0, 1, 131071, 131072, 131073, 300000 };
+	static const char tail[] = "\n1 0 obj\n<< /Keywords (KOGL-Type-1) >>\nendobj\n%%EOF\n";
+	for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++) {
+		guint8 *data = NULL;
+		char *path = make_file(dir, sizes[i], &data);
+		char hex[65], want[65], joined[HASH_HEX_MAX];
+		uint64_t got = 1;
+		hash_ctx *running = NULL;
 		GError *err = NULL;
-		EXPECT(hash_file_sha256_prefix(path, hex, &got, cuts[i], prefix, &err));
-		hash_sha256_hex(data, (size_t)cuts[i], want);
-		EXPECT_STR(hex, whole);
-		EXPECT_STR(prefix, want);
-		EXPECT_INT(got, size);
+		EXPECT(hash_file_sha256_keep(path, hex, &got, &running, &err));
+		hash_sha256_hex(data, sizes[i], want);
+		EXPECT_STR(hex, want);
+		EXPECT_INT(got, sizes[i]);
+		hash_update(running, tail, strlen(tail));
+		hash_final_hex(running, HASH_SHA256, joined);
+		guint8 *both = g_malloc(sizes[i] + strlen(tail));
+		memcpy(both, data, sizes[i]);
+		memcpy(both + sizes[i], tail, strlen(tail));
+		hash_sha256_hex(both, sizes[i] + strlen(tail), want);
+		EXPECT_STR(joined, want);
+		hash_free(running);
+		g_free(both);
+		g_free(data);
+		g_free(path);
 		g_clear_error(&err);
 	}
-	/* Longer than the file: no prefix digest. */
-	char hex[65], prefix[65] = "x";
-	EXPECT(hash_file_sha256_prefix(path, hex, NULL, size + 1, prefix, NULL));
-	EXPECT_STR(prefix, "");
-	g_free(data);
-	g_free(path);
-	g_free(dir);
-}
-
-TEST(empty_file_prefix)
-{
-	char *dir = unit_tmpdir();
-	guint8 *data = NULL;
-	char *path = make_file(dir, 0, &data);
-	char hex[65], prefix[65], want[65];
-	hash_sha256_hex("", 0, want);
-	EXPECT(hash_file_sha256_prefix(path, hex, NULL, 0, prefix, NULL));
-	EXPECT_STR(hex, want);
-	EXPECT_STR(prefix, want);
-	EXPECT(hash_file_sha256_prefix(path, hex, NULL, 1, prefix, NULL));
-	EXPECT_STR(prefix, "");
-	g_free(data);
-	g_free(path);
+	/* A missing file: an error, and no running digest. */
+	hash_ctx *none = NULL;
+	char hex[65];
+	GError *err = NULL;
+	char *missing = g_build_filename(dir, "missing", NULL);
+	EXPECT(!hash_file_sha256_keep(missing, hex, NULL, &none, &err));
+	EXPECT(err && !none);
+	g_clear_error(&err);
+	g_free(missing);
 	g_free(dir);
 }
 
@@ -94,5 +91,5 @@ TEST(missing_file_is_input_error)
 	g_clear_error(&err);
 }
 
-UNIT_MAIN(prefix_digest_matches_every_cut, empty_file_prefix, dup_goes_on_alone,
+UNIT_MAIN(kept_digest_goes_on_after_the_file, dup_goes_on_alone,
           missing_file_is_input_error)

@@ -1,12 +1,14 @@
 /* Unit tests: the PDF worker — extraction and stamping in its child, a
  * crash that costs only its own job, and the stamp-only job. */
 #include <errno.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "unit.h"
 #include "core/errors.h"
 #include "release/license.h"
 #include "pdf/worker.h"
+#include <poppler.h>
 
 static char *fixture_pdf(void)
 {
@@ -22,32 +24,61 @@ static worker_limits limits(void)
 	return lim;
 }
 
+/* Does pdf followed by the update open with the licence in its keywords? */
+static bool is_update(const char *pdf, GBytes *u, const char *licence)
+{
+	gchar *a = NULL;
+	gsize n = 0, m = 0;
+	if (!u || !g_file_get_contents(pdf, &a, &n, NULL))
+		return false;
+	const void *b = g_bytes_get_data(u, &m);
+	a = g_realloc(a, n + m);
+	memcpy(a + n, b, m);
+	GBytes *both = g_bytes_new_take(a, n + m);
+	PopplerDocument *doc = poppler_document_new_from_bytes(both, NULL, NULL);
+	char *k = doc ? poppler_document_get_keywords(doc) : NULL;
+	bool ok = k && strstr(k, licence);
+	g_free(k);
+	if (doc)
+		g_object_unref(doc);
+	g_bytes_unref(both);
+	return ok;
+}
+
 TEST(extract_and_stamp_in_worker)
 {
 	char *dir = unit_tmpdir(), *pdf = fixture_pdf();
-	char *text = g_build_filename(dir, "t.txt", NULL), *access = g_build_filename(dir, "a.pdf", NULL);
+	char *text = g_build_filename(dir, "t.txt", NULL);
 	worker_limits lim = limits();
 	pdf_worker *w = pdf_worker_new(&lim);
-	pdf_job j = { pdf, text, access, { kogl_get(1), "Title", "Org" } };
+	pdf_job j = { pdf, text, dir, { kogl_get(1), "Title", "Org" } };
 	pdf_result res;
 	GError *err = NULL;
 	EXPECT(pdf_worker_run(w, &j, &res, &err));
 	EXPECT(err == NULL);
 	EXPECT(res.extracted && res.info.pages > 0);
-	EXPECT(res.stamped);
-	EXPECT(g_file_test(text, G_FILE_TEST_EXISTS) && g_file_test(access, G_FILE_TEST_EXISTS));
+	EXPECT(is_update(pdf, res.update, "KOGL-Type-1"));
+	EXPECT(g_file_test(text, G_FILE_TEST_EXISTS));
 	pdf_result_clear(&res);
-	/* Stamp only: no text, the copy made again. */
-	unlink(access);
-	pdf_job s = { pdf, NULL, access, { kogl_get(2), "Title", NULL } };
+	EXPECT(res.update == NULL);
+	/* Stamp only: no text, the update made again. */
+	pdf_job s = { pdf, NULL, dir, { kogl_get(2), "Title", NULL } };
 	EXPECT(pdf_worker_run(w, &s, &res, &err));
-	EXPECT(res.stamped && !res.extracted);
-	EXPECT(g_file_test(access, G_FILE_TEST_EXISTS));
+	EXPECT(is_update(pdf, res.update, "KOGL-Type-2") && !res.extracted);
+	pdf_result_clear(&res);
+	/* Extraction only: no update. */
+	pdf_job x = { pdf, text, dir, { NULL, NULL, NULL } };
+	EXPECT(pdf_worker_run(w, &x, &res, &err));
+	EXPECT(res.extracted && res.update == NULL);
 	pdf_result_clear(&res);
 	pdf_worker_free(w);
 	EXPECT(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
+	unlink(text);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	EXPECT(d && g_dir_read_name(d) == NULL); /* the worker left no file */
+	if (d)
+		g_dir_close(d);
 	g_free(text);
-	g_free(access);
 	g_free(pdf);
 	g_free(dir);
 }
