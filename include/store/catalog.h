@@ -111,6 +111,12 @@ bool catalog_each_evaluation_due(catalog *c, const char *date, catalog_bundle_fn
 /* 1 when the catalog lists bundle id, 0 when not, -1 with err when it
  * cannot say (one primary-key lookup: cheaper than catalog_get). */
 int catalog_has_bundle(catalog *c, const char *id, GError **err);
+/* Reads between these two share one read transaction, where each would
+ * take and drop its own (catalog_has_bundle of every bundle file, at
+ * recovery). Nothing is written in between. Inside a transaction begin
+ * does nothing, and so does the end that follows it. */
+bool catalog_read_begin(catalog *c, GError **err);
+bool catalog_read_end(catalog *c, GError **err);
 /* How many bundles the catalog lists (-1 with err when it cannot say). */
 int64_t catalog_count(catalog *c, GError **err);
 /* The length of the longest bundle id (0 for none), for columns. */

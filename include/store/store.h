@@ -76,6 +76,10 @@ char *store_sidecar_sha256(const char *bundle_path);
  */
 typedef bool (*store_file_fn)(const char *rel, void *arg);
 bool store_each_file(const char *store_dir, const char *suffix, store_file_fn fn, void *arg);
+/* The same a folder at a time: fn gets the folder ("bundles/2024") and
+ * its names ending in suffix (every name when NULL), sorted with strcmp. */
+typedef bool (*store_folder_fn)(const char *folder, GPtrArray *names, void *arg);
+bool store_each_folder(const char *store_dir, const char *suffix, store_folder_fn fn, void *arg);
 /* How many bundles store_each_file(".tar.gz") would hand on. */
 unsigned store_count_bundles(const char *store_dir);
 

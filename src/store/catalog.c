@@ -27,6 +27,8 @@ struct catalog {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *get; /* catalog_get's, kept prepared: it runs once a bundle */
+	sqlite3_stmt *has; /* catalog_has_bundle's: recovery runs it once a bundle */
+	bool reading;      /* catalog_read_begin began a transaction */
 };
 
 /*
@@ -233,6 +235,7 @@ void catalog_close(catalog *c)
 	if (!c)
 		return;
 	sqlite3_finalize(c->get);
+	sqlite3_finalize(c->has);
 	sqlite3_close(c->db);
 	g_free(c->path);
 	g_free(c);
@@ -792,11 +795,14 @@ bool catalog_each_evaluation_due(catalog *c, const char *date, catalog_bundle_fn
 
 /* The first column of the first row of sql with one parameter; NULL
  * without err when there is no row. */
-static char *scalar(catalog *c, const char *sql, const char *param, GError **err)
+/* The first column of the first row of sql with one text parameter;
+ * with keep, the statement is prepared once into *keep and reset after. */
+static char *scalar_kept(catalog *c, sqlite3_stmt **keep, const char *sql, const char *param,
+                         GError **err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = keep ? *keep : NULL;
 	char *v = NULL;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (!st && sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		db_error(c, err, "read");
 		goto out;
 	}
@@ -807,14 +813,40 @@ static char *scalar(catalog *c, const char *sql, const char *param, GError **err
 	else
 		read_done(c, rc, err);
 out:
-	sqlite3_finalize(st);
+	if (keep && st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		*keep = st;
+	} else {
+		sqlite3_finalize(st);
+	}
 	return v;
+}
+
+static char *scalar(catalog *c, const char *sql, const char *param, GError **err)
+{
+	return scalar_kept(c, NULL, sql, param, err);
+}
+
+bool catalog_read_begin(catalog *c, GError **err)
+{
+	if (!sqlite3_get_autocommit(c->db))
+		return true;
+	return c->reading = exec(c, "BEGIN", err);
+}
+
+bool catalog_read_end(catalog *c, GError **err)
+{
+	if (!c->reading)
+		return true;
+	c->reading = false;
+	return exec(c, "COMMIT", err);
 }
 
 int catalog_has_bundle(catalog *c, const char *id, GError **err)
 {
 	GError *e = NULL;
-	char *v = scalar(c, "SELECT 1 FROM bundles WHERE id = ?1", id, &e);
+	char *v = scalar_kept(c, &c->has, "SELECT 1 FROM bundles WHERE id = ?1", id, &e);
 	g_free(v);
 	if (e) {
 		g_propagate_error(err, e);

@@ -157,10 +157,48 @@ typedef struct {
 	recovery_report *r;
 	GError **err;
 	bool ok;
+	GPtrArray *unlisted; /* bundle files the catalog has no row for */
+	GPtrArray *orphans;  /* sidecars with no bundle beside them */
 } walk_ctx;
 
-/* One bundle file of the store: a disposal a crash cut short finished, a
- * bundle the catalog has no row for recorded and indexed. */
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, *(char *const *)b);
+}
+
+/*
+ * One folder of bundles: each bundle file the catalog does not list is
+ * kept for recover_bundle, each sidecar without its bundle beside it for
+ * remove_orphan. One lookup a bundle, on every writing run: the common
+ * case, every bundle listed and every sidecar with its bundle, is kept
+ * cheap (one statement, one read transaction for all, the folder read
+ * once and no file looked up by name).
+ */
+static bool note_folder(const char *folder, GPtrArray *names, void *arg)
+{
+	walk_ctx *x = arg;
+	static const char bundle[] = ".tar.gz", sidecar[] = ".tar.gz.sha256";
+	for (guint i = 0; x->ok && i < names->len; i++) {
+		const char *n = g_ptr_array_index(names, i);
+		if (g_str_has_suffix(n, bundle)) {
+			char *id = g_strndup(n, strlen(n) - strlen(bundle));
+			int listed = catalog_has_bundle(x->c, id, x->err);
+			if (listed == 0)
+				g_ptr_array_add(x->unlisted, g_build_filename(folder, n, NULL));
+			x->ok = listed >= 0;
+			g_free(id);
+		} else if (g_str_has_suffix(n, sidecar)) {
+			char *b = g_strndup(n, strlen(n) - strlen(".sha256"));
+			if (!bsearch(b, names->pdata, names->len, sizeof(char *), cmp_name))
+				g_ptr_array_add(x->orphans, g_build_filename(folder, n, NULL));
+			g_free(b);
+		}
+	}
+	return x->ok;
+}
+
+/* A bundle file the catalog has no row for: a disposal a crash cut short
+ * finished, or the bundle recorded and indexed. */
 static bool recover_bundle(const char *rel, void *arg)
 {
 	walk_ctx *x = arg;
@@ -172,18 +210,9 @@ static bool recover_bundle(const char *rel, void *arg)
 	char *base = g_path_get_basename(rel);
 	char *id = g_strndup(base, strlen(base) - strlen(".tar.gz"));
 	GError *unknown = NULL;
-	/* Listed: nothing to repair (the replay above mirrored every line, so
-	 * a listed bundle's last event is no disposal). One lookup a bundle,
-	 * on every writing run: the common case is kept cheap. */
-	int listed = catalog_has_bundle(c, id, &unknown);
-	if (listed == 1) {
-		g_free(id);
-		g_free(base);
-		return true;
-	}
 	char *abs = g_build_filename(store_dir, rel, NULL);
 	char *side = g_strconcat(abs, ".sha256", NULL);
-	JsonObject *last = unknown ? NULL : last_ingest_or_dispose(c, id, &unknown);
+	JsonObject *last = last_ingest_or_dispose(c, id, &unknown);
 	char *why = NULL;
 	int disposed = is_dispose(last) ? disposed_bundle(abs, last, &why) : 0;
 	if (unknown) {
@@ -228,7 +257,8 @@ static bool recover_bundle(const char *rel, void *arg)
 	return x->ok = ok;
 }
 
-/* A sidecar whose bundle is not there: removed. */
+/* A sidecar whose bundle is not there (still not, after recover_bundle):
+ * removed. */
 static bool remove_orphan(const char *rel, void *arg)
 {
 	walk_ctx *x = arg;
@@ -262,9 +292,20 @@ bool recovery_run(const char *store_dir, catalog *c, recovery_report *rep, GErro
 		ok = audit_find_back(store_dir, mirrored, &ctx, &from, err);
 	ok = ok && audit_foreach_from(store_dir, from < 0 ? 0 : from, replay, &ctx, NULL, err);
 	r.replayed = ctx.n;
-	walk_ctx w = { store_dir, c, &r, err, ok };
-	ok = ok && store_each_file(store_dir, ".tar.gz", recover_bundle, &w) &&
-	     store_each_file(store_dir, ".tar.gz.sha256", remove_orphan, &w);
+	/* A listed bundle has nothing to repair (the replay above mirrored
+	 * every line, so its last event is no disposal). */
+	walk_ctx w = { store_dir, c, &r, err, ok, g_ptr_array_new_with_free_func(g_free),
+		       g_ptr_array_new_with_free_func(g_free) };
+	if (ok && (ok = catalog_read_begin(c, err))) {
+		ok = store_each_folder(store_dir, NULL, note_folder, &w);
+		ok = catalog_read_end(c, ok ? err : NULL) && ok;
+	}
+	for (guint i = 0; ok && i < w.unlisted->len; i++)
+		ok = recover_bundle(g_ptr_array_index(w.unlisted, i), &w);
+	for (guint i = 0; ok && i < w.orphans->len; i++)
+		ok = remove_orphan(g_ptr_array_index(w.orphans, i), &w);
+	g_ptr_array_unref(w.unlisted);
+	g_ptr_array_unref(w.orphans);
 	/* A disposal batch whose execution a crash cut short: finished, as
 	 * the person who ran it asked (what is recorded done is skipped). */
 	ok = ok && disposal_finish_executions(store_dir, c, &r.executions_finished, err);

@@ -615,7 +615,7 @@ static GPtrArray *sorted_names(const char *dir, const char *suffix)
 	return names;
 }
 
-bool store_each_file(const char *store_dir, const char *suffix, store_file_fn fn, void *arg)
+bool store_each_folder(const char *store_dir, const char *suffix, store_folder_fn fn, void *arg)
 {
 	char *bundles = g_build_filename(store_dir, "bundles", NULL);
 	GPtrArray *years = sorted_names(bundles, NULL);
@@ -625,18 +625,40 @@ bool store_each_file(const char *store_dir, const char *suffix, store_file_fn fn
 		char *yd = g_build_filename(bundles, y, NULL);
 		GPtrArray *names = sorted_names(yd, suffix);
 		g_free(yd);
-		for (guint j = 0; go && names && j < names->len; j++) {
-			char *rel = g_build_filename("bundles", y, g_ptr_array_index(names, j), NULL);
-			go = fn(rel, arg);
+		if (names) {
+			char *rel = g_build_filename("bundles", y, NULL);
+			go = fn(rel, names, arg);
 			g_free(rel);
-		}
-		if (names)
 			g_ptr_array_unref(names);
+		}
 	}
 	if (years)
 		g_ptr_array_unref(years);
 	g_free(bundles);
 	return go;
+}
+
+typedef struct {
+	store_file_fn fn;
+	void *arg;
+} each_file;
+
+static bool each_file_in(const char *folder, GPtrArray *names, void *arg)
+{
+	each_file *x = arg;
+	bool go = true;
+	for (guint j = 0; go && j < names->len; j++) {
+		char *rel = g_build_filename(folder, g_ptr_array_index(names, j), NULL);
+		go = x->fn(rel, x->arg);
+		g_free(rel);
+	}
+	return go;
+}
+
+bool store_each_file(const char *store_dir, const char *suffix, store_file_fn fn, void *arg)
+{
+	each_file x = { fn, arg };
+	return store_each_folder(store_dir, suffix, each_file_in, &x);
 }
 
 static bool count_one(const char *rel, void *arg)
