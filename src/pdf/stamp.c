@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gio/gio.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <poppler.h>
@@ -24,32 +26,56 @@
 
 /*
  * What the file at copy holds after the whole of orig (the bytes poppler
- * opened): the update poppler appended. NULL with *why set when copy does
- * not begin with orig or adds nothing; NULL with err set on an I/O error.
+ * opened): the update poppler appended, read in one streaming pass. NULL
+ * with *why set when copy does not begin with orig or adds nothing; NULL
+ * with err set on an I/O error.
  */
 static GBytes *appended(GBytes *orig, const char *copy, const char **why, GError **err)
 {
-	GBytes *tail = NULL;
-	gchar *data = NULL;
-	gsize len = 0, size = 0;
+	enum { CHUNK = 65536 };
+	GByteArray *tail = g_byte_array_new();
+	char *buf = g_malloc(CHUNK);
+	gsize size = 0;
 	const char *a = g_bytes_get_data(orig, &size);
-	GError *e = NULL;
+	bool ok = false;
+	FILE *f = fopen(copy, "rbe");
 	*why = NULL;
-	if (!g_file_get_contents(copy, &data, &len, &e)) {
-		g_set_error(err, ARC_ERROR, ARC_ERROR_STORE, "%s", e->message);
-		g_error_free(e);
-		return NULL;
+	if (!f)
+		goto fail;
+	for (gsize at = 0; at < size; at += CHUNK) {
+		size_t want = MIN(size - at, (gsize)CHUNK);
+		size_t got = fread(buf, 1, want, f);
+		if (ferror(f))
+			goto fail;
+		if (got < want || memcmp(a + at, buf, want) != 0) {
+			*why = DAMAGED "so poppler rewrote it instead of appending the licence";
+			goto out;
+		}
 	}
-	if (len < size || memcmp(a, data, size) != 0)
-		*why = DAMAGED "so poppler rewrote it instead of appending the licence";
-	else if (len == size)
+	for (size_t got = CHUNK; got == CHUNK && tail->len <= UPDATE_MAX;) {
+		got = fread(buf, 1, CHUNK, f);
+		if (ferror(f))
+			goto fail;
+		g_byte_array_append(tail, (const guint8 *)buf, (guint)got);
+	}
+	if (tail->len == 0)
 		*why = DAMAGED "so the licence could not be appended to it";
-	else if (len - size > UPDATE_MAX)
+	else if (tail->len > UPDATE_MAX)
 		*why = "poppler's update of it is too large";
 	else
-		tail = g_bytes_new(data + size, len - size);
-	g_free(data);
-	return tail;
+		ok = true;
+	goto out;
+fail:
+	arc_set_errno(err, ARC_ERROR_STORE, errno, copy);
+out:
+	if (f)
+		fclose(f);
+	g_free(buf);
+	if (!ok) {
+		g_byte_array_unref(tail);
+		return NULL;
+	}
+	return g_byte_array_free_to_bytes(tail);
 }
 
 /* poppler's save of doc with these fields set, into a file made in
@@ -92,22 +118,20 @@ static GBytes *poppler_update(PopplerDocument *doc, GBytes *bytes, const char *p
 }
 
 /* Does orig followed by update open, with the licence in its keywords and
- * the original's number of pages? */
+ * the original's number of pages? Read from the two where they are, not
+ * joined into a third copy of the PDF. */
 static bool carries_licence(GBytes *orig, GBytes *update, const kogl_license *lic, int pages)
 {
-	gsize n = 0, m = 0;
-	const guint8 *a = g_bytes_get_data(orig, &n), *b = g_bytes_get_data(update, &m);
-	guint8 *both = g_malloc(n + m);
-	memcpy(both, a, n);
-	memcpy(both + n, b, m);
-	GBytes *copy = g_bytes_new_take(both, n + m);
-	PopplerDocument *check = poppler_document_new_from_bytes(copy, NULL, NULL);
+	GInputStream *in = g_memory_input_stream_new_from_bytes(orig);
+	g_memory_input_stream_add_bytes(G_MEMORY_INPUT_STREAM(in), update);
+	goffset len = (goffset)(g_bytes_get_size(orig) + g_bytes_get_size(update));
+	PopplerDocument *check = poppler_document_new_from_stream(in, len, NULL, NULL, NULL);
 	char *got = check ? poppler_document_get_keywords(check) : NULL;
 	bool stamped = got && strstr(got, lic->id) && poppler_document_get_n_pages(check) == pages;
 	g_free(got);
 	if (check)
 		g_object_unref(check);
-	g_bytes_unref(copy);
+	g_object_unref(in);
 	return stamped;
 }
 
